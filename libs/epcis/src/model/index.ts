@@ -1,0 +1,4 @@
+export * from './json';
+export * from './vocabulary';
+export * from './events';
+export * from './documents';
