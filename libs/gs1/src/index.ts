@@ -1,1 +1,11 @@
-export {};
+export * from './errors';
+export * from './charsets';
+export * from './check-digit';
+export * from './dates';
+export * from './ai-table';
+export * from './element';
+export * from './company-prefix';
+export * from './uri-escaping';
+export * from './epc-uri';
+export * from './digital-link';
+export * from './conversions';
