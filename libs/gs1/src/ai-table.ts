@@ -13,7 +13,9 @@ export type ComponentRule =
   | 'dateZeroDay' // YYMMDD where DD=00 means the last day of the month
   | 'dateTime' // YYMMDDHHMM
   | 'dateHour' // YYMMDDHH
-  | 'minutesSeconds'; // MM[SS]
+  | 'minutesSeconds' // MM[SS]
+  | 'noZeroPrefix' // digits that must not start with 0 (unless the value is 0 itself)
+  | 'pieceOfTotal'; // NNMM: piece NN of total MM, 1 <= NN <= MM
 
 export interface AiComponent {
   charset: Gs1Charset;
@@ -56,6 +58,8 @@ const RULES: Record<string, ComponentRule> = {
   datetime: 'dateTime',
   datehour: 'dateHour',
   mmss: 'minutesSeconds',
+  nozero: 'noZeroPrefix',
+  piece: 'pieceOfTotal',
 };
 
 /** Parses a component list such as `N13,csum [X..17]` (brackets mark an optional component). */
@@ -79,6 +83,8 @@ function parseComponents(spec: string): AiComponent[] {
   });
 }
 
+const DATE_RULES = new Set<ComponentRule>(['date', 'dateZeroDay', 'dateTime', 'dateHour']);
+
 function define(ai: string, title: string, spec: string, gcpOffset?: number): AiDefinition {
   const components = parseComponents(spec);
   const minLength = components.reduce((sum, c) => sum + (c.optional ? 0 : c.minLength), 0);
@@ -92,7 +98,7 @@ function define(ai: string, title: string, spec: string, gcpOffset?: number): Ai
     ...(minLength === maxLength ? { fixedLength: maxLength } : {}),
     fnc1Required: !PREDEFINED_LENGTH_PREFIXES.has(ai.slice(0, 2)),
     hasCheckDigit: components.some((c) => c.rule === 'checkDigit'),
-    isDate: components.some((c) => c.rule !== undefined && c.rule !== 'checkDigit'),
+    isDate: components.some((c) => c.rule !== undefined && DATE_RULES.has(c.rule)),
     ...(gcpOffset === undefined ? {} : { gcpOffset }),
   };
 }
@@ -147,6 +153,7 @@ const FIXED_DEFINITIONS: AiDefinition[] = [
   define('7001', 'NSN', 'N13'),
   define('7002', 'MEAT CUT', 'X..30'),
   define('7003', 'EXPIRY TIME', 'N10,datetime'),
+  define('7040', 'UIC+EXT', 'N1 X1 X1 X1'),
   define('7004', 'ACTIVE POTENCY', 'N..4'),
   define('7005', 'CATCH AREA', 'X..12'),
   define('7006', 'FIRST FREEZE DATE', 'N6,date'),
@@ -170,23 +177,23 @@ const FIXED_DEFINITIONS: AiDefinition[] = [
   define('8003', 'GRAI', 'N14,csum [X..16]', 1),
   define('8004', 'GIAI', 'X..30', 0),
   define('8005', 'PRICE PER UNIT', 'N6'),
-  define('8006', 'ITIP', 'N14,csum N2 N2', 1),
+  define('8006', 'ITIP', 'N14,csum N4,piece', 1),
   define('8007', 'IBAN', 'X..34'),
   define('8008', 'PROD TIME', 'N8,datehour [N..4,mmss]'),
   define('8009', 'OPTSEN', 'X..50'),
   define('8010', 'CPID', 'Y..30', 0),
-  define('8011', 'CPID SERIAL', 'N..12'),
+  define('8011', 'CPID SERIAL', 'N..12,nozero'),
   define('8012', 'VERSION', 'X..20'),
   define('8013', 'GMN', 'X..25', 0),
   define('8017', 'GSRN - PROVIDER', 'N18,csum', 0),
   define('8018', 'GSRN - RECIPIENT', 'N18,csum', 0),
   define('8019', 'SRIN', 'N..10'),
   define('8020', 'REF No.', 'X..25'),
-  define('8026', 'ITIP CONTENT', 'N14,csum N2 N2', 1),
+  define('8026', 'ITIP CONTENT', 'N14,csum N4,piece', 1),
   define('90', 'INTERNAL', 'X..30'),
 ];
 
-/** Titles of the measure AIs 310n-369n by their first three digits; n is the implied decimal point position. */
+/** Titles of the measure AIs 310n-369n (n = 0-5 implied decimal places) by their first three digits. */
 const MEASURE_TITLES: Record<string, string> = {
   '310': 'NET WEIGHT (kg)', '311': 'LENGTH (m)', '312': 'WIDTH (m)', '313': 'HEIGHT (m)', '314': 'AREA (m2)',
   '315': 'NET VOLUME (l)', '316': 'NET VOLUME (m3)', '320': 'NET WEIGHT (lb)', '321': 'LENGTH (in)',
@@ -203,24 +210,26 @@ const MEASURE_TITLES: Record<string, string> = {
   '367': 'VOLUME (in3), log', '368': 'VOLUME (ft3), log', '369': 'VOLUME (yd3), log',
 };
 
-/** Amount and price AIs 390n-395n (n = implied decimal places). */
-const AMOUNT_SPECS: Record<string, [string, string]> = {
-  '390': ['AMOUNT', 'N..15'],
-  '391': ['AMOUNT', 'N3 N..15'],
-  '392': ['PRICE', 'N..15'],
-  '393': ['PRICE', 'N3 N..15'],
-  '394': ['PRCNT OFF', 'N4'],
-  '395': ['PRICE/UoM', 'N6'],
+/** Amount and price AIs 390n-395n: title, format, highest n (implied decimal places). */
+const AMOUNT_SPECS: Record<string, [string, string, number]> = {
+  '390': ['AMOUNT', 'N..15', 9],
+  '391': ['AMOUNT', 'N3 N..15', 9],
+  '392': ['PRICE', 'N..15', 9],
+  '393': ['PRICE', 'N3 N..15', 9],
+  '394': ['PRCNT OFF', 'N4', 3],
+  '395': ['PRICE/UoM', 'N6', 5],
 };
 
 function buildTable(): Map<string, AiDefinition> {
   const table = new Map<string, AiDefinition>();
   for (const definition of FIXED_DEFINITIONS) table.set(definition.ai, definition);
   for (const [prefix, title] of Object.entries(MEASURE_TITLES)) {
-    for (let decimals = 0; decimals <= 9; decimals++) table.set(`${prefix}${decimals}`, define(`${prefix}${decimals}`, title, 'N6'));
+    for (let decimals = 0; decimals <= 5; decimals++) table.set(`${prefix}${decimals}`, define(`${prefix}${decimals}`, title, 'N6'));
   }
-  for (const [prefix, [title, spec]] of Object.entries(AMOUNT_SPECS)) {
-    for (let decimals = 0; decimals <= 9; decimals++) table.set(`${prefix}${decimals}`, define(`${prefix}${decimals}`, title, spec));
+  for (const [prefix, [title, spec, maxDecimals]] of Object.entries(AMOUNT_SPECS)) {
+    for (let decimals = 0; decimals <= maxDecimals; decimals++) {
+      table.set(`${prefix}${decimals}`, define(`${prefix}${decimals}`, title, spec));
+    }
   }
   for (let company = 91; company <= 99; company++) table.set(String(company), define(String(company), 'INTERNAL', 'X..90'));
   return table;

@@ -68,6 +68,19 @@ function checkComponent(definition: AiDefinition, component: AiComponent, part: 
     case 'minutesSeconds':
       parseTimeOfDay(`00${part}`, ai);
       break;
+    case 'noZeroPrefix':
+      if (part.length > 1 && part.startsWith('0')) {
+        throw new Gs1Error('SYNTAX', `AI (${ai}) ${title} "${part}" must not start with 0`, ai);
+      }
+      break;
+    case 'pieceOfTotal': {
+      const piece = Number(part.slice(0, 2));
+      const total = Number(part.slice(2, 4));
+      if (piece < 1 || total < 1 || piece > total) {
+        throw new Gs1Error('SYNTAX', `AI (${ai}) ${title} piece ${part.slice(0, 2)} of total ${part.slice(2, 4)} is not valid`, ai);
+      }
+      break;
+    }
     case undefined:
       break;
   }

@@ -9,3 +9,6 @@ export * from './uri-escaping';
 export * from './epc-uri';
 export * from './digital-link';
 export * from './conversions';
+export * from './element-string';
+export * from './keys';
+export * from './identifier';
