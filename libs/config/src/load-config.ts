@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** A configuration that does not validate: the message names every offending setting. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates environment variables against a zod object schema; throws ConfigError naming each bad or missing setting. */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.map(String).join('.');
+      const given = env[name];
+      const shown = given === undefined ? 'missing' : `got ${JSON.stringify(given)}`;
+      return `${name}: ${issue.message} (${shown})`;
+    }),
+  );
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Settings every Pedigree service has; a service extends this with its own. */
+export function serviceConfigSchema(defaults: { port: number; serviceName: string }) {
+  return z.object({
+    SERVICE_NAME: z.string().min(1).default(defaults.serviceName),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(defaults.port),
+    DATABASE_URL: z
+      .string({ error: 'is required (a postgres:// connection URL)' })
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
+    KAFKA_BROKERS: z
+      .string({ error: 'is required (comma-separated host:port list)' })
+      .regex(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, 'must be a comma-separated host:port list')
+      .transform((s) => s.split(',')),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+    HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  });
+}
+
+export type ServiceConfig = z.infer<ReturnType<typeof serviceConfigSchema>>;

@@ -1,0 +1,43 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { Pool } from 'pg';
+
+export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = NodePgDatabase<TSchema>;
+
+export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
+  pool: Pool;
+  db: Database<TSchema>;
+}
+
+/** A connection pool and a Drizzle database over it. */
+export function openDatabase<TSchema extends Record<string, unknown>>(
+  url: string,
+  schema: TSchema,
+  options: { maxConnections?: number; applicationName?: string } = {},
+): DatabaseHandle<TSchema> {
+  const pool = new Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName,
+    connectionTimeoutMillis: 5000,
+  });
+  return { pool, db: drizzle(pool, { schema }) };
+}
+
+/** Applies the SQL migrations drizzle-kit generated into `folder`; already applied ones are skipped. */
+export async function applyMigrations(db: Database<Record<string, unknown>>, folder: string): Promise<void> {
+  await migrate(db, { migrationsFolder: folder });
+}
+
+/** Round-trips a query; rejects when the database does not answer within `timeoutMs`. */
+export async function pingDatabase(pool: Pool, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([pool.query('SELECT 1'), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

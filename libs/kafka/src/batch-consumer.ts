@@ -1,0 +1,211 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import {
+  decodeEnvelope,
+  deadLetterTopicName,
+  type Envelope,
+  type PayloadOf,
+  type TopicContract,
+} from '@pedigree/contracts';
+import type { Logger } from '@pedigree/observability';
+
+export interface ConsumedMessage<P> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: IHeaders;
+  envelope: Envelope<P>;
+}
+
+/** Applies the effect of a batch; must be idempotent, because a batch is redelivered after a crash before its commit. */
+export type BatchHandler<P> = (messages: Array<ConsumedMessage<P>>) => Promise<void>;
+
+export interface BatchConsumerOptions<T extends TopicContract> {
+  kafka: Kafka;
+  groupId: string;
+  topic: T;
+  handler: BatchHandler<PayloadOf<T>>;
+  logger: Logger;
+  /** Attempts per batch, and again per message once a batch keeps failing, before a message goes to the DLQ. */
+  maxAttempts?: number;
+  /** First retry delay; doubled on each further attempt. */
+  retryBackoffMs?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+export const DLQ_HEADERS = {
+  error: 'x-dlq-error',
+  sourceTopic: 'x-dlq-source-topic',
+  sourcePartition: 'x-dlq-source-partition',
+  sourceOffset: 'x-dlq-source-offset',
+  attempts: 'x-dlq-attempts',
+  consumerGroup: 'x-dlq-consumer-group',
+  failedAt: 'x-dlq-failed-at',
+} as const;
+
+class ConsumerStopping extends Error {}
+
+/**
+ * Consumes one topic in batches. Offsets are committed only after the handler's effect is durable; a message the
+ * handler keeps failing on (or that does not match the topic's contract) goes to the topic's `.dlq` twin with the
+ * error in its headers, and consumption carries on. `stop()` lets the batch in hand finish (or abandons it
+ * uncommitted when it is only waiting to retry), so it is redelivered rather than lost.
+ */
+export class BatchConsumer<T extends TopicContract> {
+  private readonly consumer: Consumer;
+  private readonly dlqProducer: Producer;
+  private readonly maxAttempts: number;
+  private readonly retryBackoffMs: number;
+  private readonly logger: Logger;
+  private stopping = false;
+  private readonly stopSignal = new AbortController();
+
+  constructor(private readonly options: BatchConsumerOptions<T>) {
+    this.consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.dlqProducer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryBackoffMs = options.retryBackoffMs ?? 200;
+    this.logger = options.logger.child({ component: 'consumer', topic: options.topic.name, groupId: options.groupId });
+  }
+
+  async start(): Promise<void> {
+    await this.dlqProducer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic.name, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+    this.logger.info('consumer started');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopSignal.abort();
+    await this.consumer.disconnect();
+    await this.dlqProducer.disconnect();
+    this.logger.info('consumer stopped');
+  }
+
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    try {
+      await this.applyAndCommit(payload);
+    } catch (error) {
+      if (!(error instanceof ConsumerStopping)) throw error;
+      this.logger.info('stopped while retrying; the batch in hand stays uncommitted and will be redelivered');
+    }
+  }
+
+  private async applyAndCommit(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const valid: Array<ConsumedMessage<PayloadOf<T>>> = [];
+    const originals = new Map(batch.messages.map((m) => [m.offset, m]));
+    for (const message of batch.messages) {
+      try {
+        valid.push({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          headers: message.headers ?? {},
+          envelope: decodeEnvelope(this.options.topic, message.value),
+        });
+      } catch (error) {
+        await this.deadLetter(batch.partition, message, error, 0);
+      }
+    }
+    const stillMine = () => isRunning() && !isStale() && !this.stopping;
+    if (valid.length > 0) {
+      const failed = await this.applyWithRetries(valid, heartbeat, stillMine);
+      for (const { message, error } of failed) {
+        await this.deadLetter(batch.partition, originals.get(message.offset)!, error, this.maxAttempts);
+      }
+    }
+    if (isStale()) return;
+    resolveOffset(batch.lastOffset());
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    // The batch's own commit works while the consumer is stopping, so a graceful stop commits the batch in hand.
+    await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+  }
+
+  /** Applies the batch; when it keeps failing, applies its messages one by one. Returns the messages that failed. */
+  private async applyWithRetries(
+    messages: Array<ConsumedMessage<PayloadOf<T>>>,
+    heartbeat: () => Promise<void>,
+    stillMine: () => boolean,
+  ): Promise<Array<{ message: ConsumedMessage<PayloadOf<T>>; error: unknown }>> {
+    const batchError = await this.attempt(() => this.options.handler(messages), heartbeat, stillMine);
+    if (batchError === undefined) return [];
+    if (messages.length === 1) return [{ message: messages[0]!, error: batchError }];
+    this.logger.warn({ err: batchError, size: messages.length }, 'batch keeps failing; retrying message by message');
+    const failed: Array<{ message: ConsumedMessage<PayloadOf<T>>; error: unknown }> = [];
+    for (const message of messages) {
+      const error = await this.attempt(() => this.options.handler([message]), heartbeat, stillMine);
+      if (error !== undefined) failed.push({ message, error });
+    }
+    return failed;
+  }
+
+  /** Runs `effect` up to maxAttempts times; resolves to the last error, or undefined on success. */
+  private async attempt(effect: () => Promise<void>, heartbeat: () => Promise<void>, stillMine: () => boolean) {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      if (!stillMine()) throw new ConsumerStopping('consumer is stopping; the batch stays uncommitted');
+      try {
+        await effect();
+        return undefined;
+      } catch (error) {
+        lastError = error;
+        this.logger.warn({ err: error, attempt }, 'handler failed');
+        if (attempt < this.maxAttempts) {
+          await delay(this.retryBackoffMs * 2 ** (attempt - 1), this.stopSignal.signal);
+          await heartbeat();
+        }
+      }
+    }
+    return lastError;
+  }
+
+  private async deadLetter(
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.error({ offset: message.offset, partition, reason, attempts }, 'message sent to the dead-letter topic');
+    await this.dlqProducer.send({
+      topic: deadLetterTopicName(this.options.topic.name),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...(message.headers ?? {}),
+            [DLQ_HEADERS.error]: reason.slice(0, 4000),
+            [DLQ_HEADERS.sourceTopic]: this.options.topic.name,
+            [DLQ_HEADERS.sourcePartition]: String(partition),
+            [DLQ_HEADERS.sourceOffset]: message.offset,
+            [DLQ_HEADERS.attempts]: String(attempts),
+            [DLQ_HEADERS.consumerGroup]: this.options.groupId,
+            [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+  }
+}
+
+/** Waits `ms`, or less when the consumer is stopped meanwhile. */
+function delay(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    stop.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+/** Where the real infrastructure of a test run listens. */
+export interface TestInfrastructure {
+  postgres: { host: string; port: number; user: string; password: string };
+  kafkaBrokers: string[];
+}
+
+export interface InfrastructureProvider {
+  readonly name: string;
+  start(): Promise<TestInfrastructure>;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * The project's own local stack (scripts/stack.sh, profile `test`): PostgreSQL and Kafka as local processes.
+ * This is the provider that runs on machines without Docker, CI included.
+ */
+export class LocalProcessProvider implements InfrastructureProvider {
+  readonly name = 'local processes (scripts/stack.sh --profile test)';
+
+  async start(): Promise<TestInfrastructure> {
+    const script = path.join(REPO_ROOT, 'scripts/stack.sh');
+    execFileSync('bash', [script, 'start', '--profile', 'test'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const env = Object.fromEntries(
+      execFileSync('bash', [script, 'env', '--profile', 'test'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=', 2) as [string, string]),
+    );
+    return {
+      postgres: { host: env.PGHOST!, port: Number(env.PGPORT), user: env.PGUSER!, password: '' },
+      kafkaBrokers: env.KAFKA_BROKERS!.split(','),
+    };
+  }
+}
+
+/** PostgreSQL and Kafka in containers, for developers who have a Docker engine and ask for it. */
+export class TestcontainersProvider implements InfrastructureProvider {
+  readonly name = 'testcontainers (Docker)';
+
+  async start(): Promise<TestInfrastructure> {
+    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+    const { KafkaContainer } = await import('@testcontainers/kafka');
+    const [postgres, kafka] = await Promise.all([
+      new PostgreSqlContainer('postgres:16-alpine').withUsername('pedigree').withPassword('pedigree').start(),
+      new KafkaContainer('apache/kafka:4.1.1').withKraft().start(),
+    ]);
+    return {
+      postgres: { host: postgres.getHost(), port: postgres.getPort(), user: 'pedigree', password: 'pedigree' },
+      kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
+    };
+  }
+}
+
+export function dockerIsReachable(): boolean {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** PEDIGREE_TEST_INFRA=local (default) | testcontainers | auto (testcontainers when Docker answers, else local). */
+export function selectProvider(choice = process.env.PEDIGREE_TEST_INFRA ?? 'local'): InfrastructureProvider {
+  switch (choice) {
+    case 'local':
+      return new LocalProcessProvider();
+    case 'testcontainers':
+      if (!dockerIsReachable()) throw new Error('PEDIGREE_TEST_INFRA=testcontainers but no Docker engine answers');
+      return new TestcontainersProvider();
+    case 'auto':
+      return dockerIsReachable() ? new TestcontainersProvider() : new LocalProcessProvider();
+    default:
+      throw new Error(`PEDIGREE_TEST_INFRA must be local, testcontainers or auto (got "${choice}")`);
+  }
+}
+
+/** The infrastructure the global set-up started, as published to test workers through the environment. */
+export function testInfrastructure(): TestInfrastructure {
+  const raw = process.env.PEDIGREE_TEST_INFRASTRUCTURE;
+  if (!raw) throw new Error('integration tests need the jest global set-up (run them with the integration project)');
+  return JSON.parse(raw) as TestInfrastructure;
+}

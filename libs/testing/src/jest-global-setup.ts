@@ -1,0 +1,9 @@
+import { selectProvider } from './infrastructure';
+
+/** Starts (or finds running) the real PostgreSQL and Kafka before any integration test runs. */
+export default async function globalSetup(): Promise<void> {
+  const provider = selectProvider();
+  process.stderr.write(`\nintegration infrastructure: ${provider.name}\n`);
+  const infrastructure = await provider.start();
+  process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
+}
