@@ -1,0 +1,76 @@
+import { DOMParser, type Attr, type Document, type Element } from '@xmldom/xmldom';
+import { EpcisException } from '../errors';
+import { EPCIS_BINDING_NAMESPACES, XMLNS_NS, XSI_NS } from './namespaces';
+
+/** An element together with its path in the document, used as the problem pointer of errors. */
+export interface LocatedElement {
+  el: Element;
+  /** Local name (without prefix). */
+  name: string;
+  path: string;
+}
+
+export function located(el: Element, path: string): LocatedElement {
+  return { el, name: el.localName ?? el.nodeName, path };
+}
+
+export function validationError(pointer: string, message: string): EpcisException {
+  return new EpcisException('ValidationException', [{ pointer, message }]);
+}
+
+/** Parses XML text into a namespace-aware DOM; any well-formedness or namespace error is a ValidationException. */
+export function parseXmlDocument(xml: string): Document {
+  const parser = new DOMParser({
+    onError: (level, message) => {
+      if (level !== 'warning') throw new Error(message);
+    },
+  });
+  try {
+    return parser.parseFromString(xml, 'application/xml');
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw validationError('/', `malformed XML: ${message.split('\n')[0].trim()}`);
+  }
+}
+
+/**
+ * The child elements of `parent` with their paths. A child gets an XPath-like 1-based index (`ObjectEvent[2]`)
+ * when siblings share its name.
+ */
+export function childElements(parent: LocatedElement): LocatedElement[] {
+  const elements: Element[] = [];
+  for (let node = parent.el.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === node.ELEMENT_NODE) elements.push(node as Element);
+  }
+  const totals = new Map<string, number>();
+  for (const el of elements) totals.set(el.nodeName, (totals.get(el.nodeName) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return elements.map((el) => {
+    const index = (seen.get(el.nodeName) ?? 0) + 1;
+    seen.set(el.nodeName, index);
+    const name = (totals.get(el.nodeName) ?? 0) > 1 ? `${el.nodeName}[${index}]` : el.nodeName;
+    return located(el, `${parent.path}/${name}`);
+  });
+}
+
+/** Whether an element belongs to the EPCIS binding (unqualified, or in an EPCIS namespace) rather than to a user extension. */
+export function isBindingElement(el: Element): boolean {
+  return el.namespaceURI === null || EPCIS_BINDING_NAMESPACES.has(el.namespaceURI);
+}
+
+export function textOf(el: Element): string {
+  return (el.textContent ?? '').trim();
+}
+
+/** Attributes that carry data: namespace declarations and xsi:* (schemaLocation, type, nil) are binding machinery. */
+export function dataAttributes(el: Element): Attr[] {
+  const attrs: Attr[] = [];
+  for (let i = 0; i < el.attributes.length; i++) {
+    const attr = el.attributes.item(i);
+    if (!attr) continue;
+    if (attr.namespaceURI === XMLNS_NS || attr.namespaceURI === XSI_NS) continue;
+    if (attr.name === 'xmlns' || attr.name.startsWith('xmlns:')) continue;
+    attrs.push(attr);
+  }
+  return attrs;
+}

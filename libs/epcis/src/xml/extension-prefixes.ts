@@ -1,0 +1,36 @@
+import type { JsonObject } from '../model/json';
+import { EPCIS_CONTEXT_PREFIXES, jsonLdNamespaceOf } from './namespaces';
+
+const NCNAME = /^[A-Za-z_][\w.-]*$/;
+
+/**
+ * The JSON-LD prefixes of the user-extension namespaces met while reading an XML document. The XML prefix is
+ * kept where possible; a namespace bound to several XML prefixes gets one JSON-LD prefix (the first seen), and a
+ * prefix that would clash (bound to another namespace here or in the protected EPCIS context) is renumbered.
+ */
+export class ExtensionPrefixes {
+  private readonly byPrefix = new Map<string, string>();
+  private readonly byNamespace = new Map<string, string>();
+
+  prefixFor(xmlNamespace: string, xmlPrefix: string | null): string {
+    const namespace = jsonLdNamespaceOf(xmlNamespace);
+    const known = this.byNamespace.get(namespace);
+    if (known !== undefined) return known;
+    const base = xmlPrefix && NCNAME.test(xmlPrefix) ? xmlPrefix : 'ns';
+    let prefix = base;
+    for (let n = 1; !this.isFree(prefix, namespace); n++) prefix = `${base}${n}`;
+    this.byPrefix.set(prefix, namespace);
+    this.byNamespace.set(namespace, prefix);
+    return prefix;
+  }
+
+  /** One `@context` entry per prefix, in the order the namespaces were met. */
+  contextEntries(): JsonObject[] {
+    return [...this.byPrefix].map(([prefix, namespace]) => ({ [prefix]: namespace }));
+  }
+
+  private isFree(prefix: string, namespace: string): boolean {
+    const bound = this.byPrefix.get(prefix) ?? EPCIS_CONTEXT_PREFIXES.get(prefix);
+    return bound === undefined || bound === namespace;
+  }
+}
