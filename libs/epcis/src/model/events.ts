@@ -190,7 +190,8 @@ export type AssociationEvent = EpcisEventCommon & {
   childQuantityList?: QuantityElement[];
 };
 
-export type EpcisEvent = ObjectEvent | AggregationEvent | TransactionEvent | TransformationEvent | AssociationEvent;
+export type EpcisEvent =
+  ObjectEvent | AggregationEvent | TransactionEvent | TransformationEvent | AssociationEvent;
 
 /** Any JSON object shaped like an event, e.g. an extension event type (the schema's "Extended-Event"). */
 export type EpcisEventLike = JsonObject;

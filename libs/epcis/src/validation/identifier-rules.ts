@@ -1,0 +1,98 @@
+import {
+  Gs1Error,
+  parseDigitalLink,
+  parseEpcUri,
+  type ParsedDigitalLink,
+  type ParsedEpcUri,
+} from '@pedigree/gs1';
+
+/**
+ * What an identifier field must denote: an instance (epcList, childEPCs, parentID…), a class (epcClass),
+ * a location (readPoint, bizLocation), a party or location (source, destination), or anything (bizTransaction).
+ */
+export type IdentifierRole = 'instance' | 'class' | 'location' | 'party' | 'any';
+
+const CANONICAL_DL_HOST = /^https?:\/\/id\.gs1\.org\//i;
+const HTTP_URI = /^https?:\/\//i;
+
+function gs1Reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function epcRoleProblem(parsed: ParsedEpcUri, role: IdentifierRole): string | undefined {
+  const uri = JSON.stringify(parsed.uri);
+  switch (role) {
+    case 'instance':
+      return parsed.kind === 'id'
+        ? undefined
+        : `${uri} is a class or pattern, not the identifier of one object`;
+    case 'class':
+      return parsed.kind === 'id'
+        ? `${uri} identifies one object; epcClass needs a class (urn:epc:class:…) or pattern (urn:epc:idpat:…)`
+        : undefined;
+    case 'location':
+      return parsed.kind === 'id' && parsed.scheme === 'sgln'
+        ? undefined
+        : `${uri} is not a location identifier (sgln)`;
+    case 'party':
+      return parsed.kind === 'id' && (parsed.scheme === 'sgln' || parsed.scheme === 'pgln')
+        ? undefined
+        : `${uri} is not a party or location identifier (pgln, sgln)`;
+    default:
+      return undefined;
+  }
+}
+
+const SERIALISED_KEYS: Record<string, string> = { '01': '21', '8006': '21' };
+
+function digitalLinkRoleProblem(parsed: ParsedDigitalLink, role: IdentifierRole): string | undefined {
+  const uri = JSON.stringify(parsed.uri);
+  const key = parsed.primaryKey.ai;
+  const qualifierAis = parsed.qualifiers.map((q) => q.ai);
+  switch (role) {
+    case 'instance': {
+      const serialAi = SERIALISED_KEYS[key];
+      return serialAi && !qualifierAis.includes(serialAi)
+        ? `${uri} identifies a class (no serial, AI ${serialAi}), not one object; use a quantity list for classes`
+        : undefined;
+    }
+    case 'class':
+      return (key === '01' || key === '8006') && !qualifierAis.includes('21')
+        ? undefined
+        : `${uri} is not a class identifier (GTIN with optional lot); epcClass must not be serialised`;
+    case 'location':
+      return key === '414' ? undefined : `${uri} is not a location identifier (GLN, AI 414)`;
+    case 'party':
+      return key === '414' || key === '417'
+        ? undefined
+        : `${uri} is not a party or location identifier (AI 417 or 414)`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Why an identifier is malformed for its role, or undefined. EPC URIs (`urn:epc:…`) and GS1 Digital Link URIs
+ * are checked in full (syntax, lengths, check digits) with @pedigree/gs1; other URIs are accepted as they are.
+ */
+export function identifierProblem(value: unknown, role: IdentifierRole): string | undefined {
+  if (typeof value !== 'string')
+    return value === undefined ? undefined : 'an identifier must be a URI string';
+  if (value.startsWith('urn:epc:')) {
+    try {
+      return epcRoleProblem(parseEpcUri(value), role);
+    } catch (error) {
+      return `invalid EPC URI ${JSON.stringify(value)}: ${gs1Reason(error)}`;
+    }
+  }
+  if (!HTTP_URI.test(value)) return undefined;
+  try {
+    return digitalLinkRoleProblem(parseDigitalLink(value), role);
+  } catch (error) {
+    const looksLikeDigitalLink =
+      CANONICAL_DL_HOST.test(value) || (error instanceof Gs1Error && error.code !== 'SYNTAX');
+    return looksLikeDigitalLink
+      ? `invalid GS1 Digital Link URI ${JSON.stringify(value)}: ${gs1Reason(error)}`
+      : undefined;
+  }
+}

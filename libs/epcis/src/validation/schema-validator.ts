@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { EpcisProblem } from '../errors';
+import { jsonPointer } from '../errors';
+
+/**
+ * The GS1 EPCIS 2.0 JSON schema (draft-07), loaded from the shared reference data at runtime and compiled once.
+ * The default location is `<repo root>/../shared/reference/gs1-epcis/EPCIS-JSON-Schema.json`.
+ */
+export function defaultEpcisSchemaPath(): string {
+  // src/validation (or dist/validation) → libs/epcis → libs → repo root → its parent.
+  return path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis/EPCIS-JSON-Schema.json');
+}
+
+export interface SchemaProblem extends EpcisProblem {
+  /** True when the problem summarises failed alternatives (anyOf) rather than one definite rule. */
+  alternatives: boolean;
+}
+
+export type SchemaCheck = (document: unknown) => SchemaProblem[];
+
+/** Loads and compiles the schema file. The GS1 schema declares draft-07, which Ajv's default class supports. */
+export function compileEpcisSchema(schemaPath: string = defaultEpcisSchemaPath()): SchemaCheck {
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate: ValidateFunction = ajv.compile(schema);
+  return (document) => (validate(document) ? [] : toProblems(validate.errors ?? []));
+}
+
+const MAX_LISTED_VALUES = 8;
+
+function describeAllowedValues(values: unknown[]): string {
+  const listed = values.slice(0, MAX_LISTED_VALUES).map((v) => JSON.stringify(v));
+  return values.length > MAX_LISTED_VALUES
+    ? `${listed.join(', ')}, … (${values.length} values)`
+    : listed.join(', ');
+}
+
+function leafProblem(error: ErrorObject): SchemaProblem {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return {
+        pointer: jsonPointer(error.instancePath, String(params['missingProperty'])),
+        message: `${String(params['missingProperty'])} is required`,
+        alternatives: false,
+      };
+    case 'additionalProperties':
+      return {
+        pointer: jsonPointer(error.instancePath, String(params['additionalProperty'])),
+        message: `${String(params['additionalProperty'])} is not allowed here`,
+        alternatives: false,
+      };
+    case 'enum':
+      return {
+        pointer: error.instancePath,
+        message: `must be one of ${describeAllowedValues(params['allowedValues'] as unknown[])}`,
+        alternatives: false,
+      };
+    case 'format':
+      return {
+        pointer: error.instancePath,
+        message: `must be a valid ${String(params['format'])}`,
+        alternatives: false,
+      };
+    default:
+      return { pointer: error.instancePath, message: error.message ?? error.keyword, alternatives: false };
+  }
+}
+
+const PROPERTY_NAME_DETAIL_KEYWORDS = new Set(['enum', 'format', 'anyOf']);
+
+/**
+ * Marks the inner errors of each `propertyNames` failure: Ajv reports them at the object itself, just before
+ * the `propertyNames` error, and they only repeat which names are allowed.
+ */
+function markPropertyNameDetails(errors: readonly ErrorObject[], consumed: Set<number>): void {
+  errors.forEach((error, index) => {
+    if (error.keyword !== 'propertyNames') return;
+    for (let i = index - 1; i >= 0; i--) {
+      const candidate = errors[i];
+      if (
+        candidate.instancePath !== error.instancePath ||
+        !PROPERTY_NAME_DETAIL_KEYWORDS.has(candidate.keyword)
+      )
+        break;
+      consumed.add(i);
+    }
+  });
+}
+
+/**
+ * Converts Ajv errors to problems: `if` bookkeeping errors are dropped, `propertyNames` failures point at the
+ * offending member, and an `anyOf` failure is reported once, listing what each alternative required.
+ */
+export function toProblems(errors: readonly ErrorObject[]): SchemaProblem[] {
+  const consumed = new Set<number>();
+  markPropertyNameDetails(errors, consumed);
+  const problems: SchemaProblem[] = [];
+  errors.forEach((error, index) => {
+    if (error.keyword !== 'anyOf' || consumed.has(index)) return;
+    const branchMessages: string[] = [];
+    for (let i = index - 1; i >= 0 && !consumed.has(i); i--) {
+      const candidate = errors[i];
+      const isBranch =
+        candidate.schemaPath.startsWith(`${error.schemaPath}/`) ||
+        (candidate.instancePath === error.instancePath && candidate.schemaPath.startsWith('#/definitions/'));
+      if (!isBranch) break;
+      consumed.add(i);
+      if (candidate.keyword !== 'anyOf' && candidate.keyword !== 'if') {
+        const leaf = leafProblem(candidate);
+        const relative = leaf.pointer.slice(error.instancePath.length);
+        branchMessages.unshift(relative ? `${relative.slice(1)}: ${leaf.message}` : leaf.message);
+      }
+    }
+    consumed.add(index);
+    const unique = [...new Set(branchMessages)];
+    problems.push({
+      pointer: error.instancePath,
+      message:
+        unique.length > 0
+          ? `must satisfy one of: ${unique.join('; or ')}`
+          : 'must match one of the allowed forms',
+      alternatives: true,
+    });
+  });
+  errors.forEach((error, index) => {
+    if (consumed.has(index) || error.keyword === 'if') return;
+    if (error.keyword === 'propertyNames') {
+      const name = String((error.params as Record<string, unknown>)['propertyName']);
+      problems.push({
+        pointer: jsonPointer(error.instancePath, name),
+        message: `${name} is not a field of this EPCIS structure; extension fields must be namespaced (a prefixed name declared in @context, or an absolute URI)`,
+        alternatives: false,
+      });
+      return;
+    }
+    problems.push(leafProblem(error));
+  });
+  return problems;
+}

@@ -1,0 +1,162 @@
+import { jsonPointer } from '../errors';
+import { isObject, type ProblemCollector, UOM_PATTERN } from './collector';
+import { dateTimeStampProblem, instant } from './time-rules';
+import { vocabularyValueProblem } from './vocabulary-rules';
+
+type Json = Record<string, unknown>;
+
+/** Fields of a sensorReport that carry a numeric measurement expressed in `uom`. */
+const NUMERIC_MEASUREMENTS = ['value', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percValue'];
+const METADATA_TIMES = ['time', 'startTime', 'endTime'];
+
+function checkNotAfterEvent(
+  c: ProblemCollector,
+  holder: Json,
+  field: string,
+  eventTime: number | undefined,
+  base: string,
+): void {
+  const value = holder[field];
+  if (value === undefined) return;
+  const at = jsonPointer(base, field);
+  const problem = dateTimeStampProblem(value, field);
+  if (problem) {
+    c.add(at, problem);
+    return;
+  }
+  const time = instant(value);
+  if (eventTime !== undefined && time !== undefined && time > eventTime) {
+    c.add(at, `${field} ${String(value)} is after the eventTime; sensor data must not postdate the event`);
+  }
+}
+
+function checkTimeRange(c: ProblemCollector, holder: Json, base: string): void {
+  const start = instant(holder['startTime']);
+  const end = instant(holder['endTime']);
+  if (start !== undefined && end !== undefined && start > end) {
+    c.add(jsonPointer(base, 'startTime'), 'startTime must not be after endTime');
+  }
+}
+
+function checkReport(
+  c: ProblemCollector,
+  report: Json,
+  metadata: Json | undefined,
+  eventTime: number | undefined,
+  at: string,
+): void {
+  if (report['type'] === undefined && report['exception'] === undefined) {
+    c.add(
+      jsonPointer(at, 'type'),
+      'a sensorReport requires a type (measurement type) or an exception (alert type)',
+    );
+  }
+  if (report['type'] !== undefined)
+    c.add(jsonPointer(at, 'type'), vocabularyValueProblem('measurementType', 'type', report['type']));
+  if (report['exception'] !== undefined) {
+    c.add(
+      jsonPointer(at, 'exception'),
+      vocabularyValueProblem('sensorAlertType', 'exception', report['exception']),
+    );
+  }
+  if (report['component'] !== undefined) {
+    c.add(
+      jsonPointer(at, 'component'),
+      vocabularyValueProblem('component', 'component', report['component']),
+    );
+    if (report['value'] === undefined)
+      c.add(jsonPointer(at, 'component'), 'a sensorReport with a component requires a value');
+  }
+  const uom = report['uom'];
+  if (uom !== undefined) {
+    if (typeof uom !== 'string' || !UOM_PATTERN.test(uom)) {
+      c.add(
+        jsonPointer(at, 'uom'),
+        `uom ${JSON.stringify(uom)} must be a UN/ECE Recommendation 20 code (2-3 upper-case letters or digits)`,
+      );
+    } else if (!NUMERIC_MEASUREMENTS.some((field) => report[field] !== undefined)) {
+      c.add(
+        jsonPointer(at, 'uom'),
+        `uom is only allowed with a numeric measurement (${NUMERIC_MEASUREMENTS.join(', ')})`,
+      );
+    }
+  }
+  if (report['sDev'] !== undefined && report['meanValue'] === undefined) {
+    c.add(jsonPointer(at, 'sDev'), 'sDev is only allowed together with meanValue');
+  }
+  if ((report['percRank'] === undefined) !== (report['percValue'] === undefined)) {
+    const present = report['percRank'] === undefined ? 'percValue' : 'percRank';
+    c.add(jsonPointer(at, present), 'percRank and percValue must be given together');
+  }
+  if (report['microorganism'] !== undefined && report['chemicalSubstance'] !== undefined) {
+    c.add(
+      jsonPointer(at, 'chemicalSubstance'),
+      'a sensorReport names either a microorganism or a chemicalSubstance, not both',
+    );
+  }
+  checkValueOrder(c, report, at);
+  checkNotAfterEvent(c, report, 'time', eventTime, at);
+  const time = instant(report['time']);
+  if (time !== undefined && metadata) {
+    const start = instant(metadata['startTime']);
+    const end = instant(metadata['endTime']);
+    if ((start !== undefined && time < start) || (end !== undefined && time > end)) {
+      c.add(
+        jsonPointer(at, 'time'),
+        'time lies outside the startTime–endTime interval of its sensorMetadata',
+      );
+    }
+  }
+}
+
+function checkValueOrder(c: ProblemCollector, report: Json, at: string): void {
+  const number = (field: string): number | undefined =>
+    typeof report[field] === 'number' ? (report[field] as number) : undefined;
+  const min = number('minValue');
+  const max = number('maxValue');
+  if (min !== undefined && max !== undefined && min > max) {
+    c.add(jsonPointer(at, 'minValue'), `minValue ${min} is greater than maxValue ${max}`);
+  }
+  for (const field of ['meanValue', 'value']) {
+    const v = number(field);
+    if (v === undefined) continue;
+    if (min !== undefined && v < min) c.add(jsonPointer(at, field), `${field} ${v} is below minValue ${min}`);
+    if (max !== undefined && v > max) c.add(jsonPointer(at, field), `${field} ${v} is above maxValue ${max}`);
+  }
+  const sDev = number('sDev');
+  if (sDev !== undefined && sDev < 0) c.add(jsonPointer(at, 'sDev'), 'sDev must not be negative');
+  const percRank = number('percRank');
+  if (percRank !== undefined && (percRank < 0 || percRank > 100)) {
+    c.add(jsonPointer(at, 'percRank'), 'percRank must be between 0 and 100');
+  }
+}
+
+/** EPCIS 2.0 §7.3.8 sensor element rules. */
+export function checkSensorElements(
+  c: ProblemCollector,
+  event: Json,
+  eventTime: number | undefined,
+  base: string,
+): void {
+  const elements = event['sensorElementList'];
+  if (!Array.isArray(elements)) return;
+  elements.forEach((element, index) => {
+    if (!isObject(element)) return;
+    const at = jsonPointer(base, 'sensorElementList', index);
+    const metadata = isObject(element['sensorMetadata']) ? element['sensorMetadata'] : undefined;
+    if (metadata) {
+      const metadataAt = jsonPointer(at, 'sensorMetadata');
+      for (const field of METADATA_TIMES) checkNotAfterEvent(c, metadata, field, eventTime, metadataAt);
+      checkTimeRange(c, metadata, metadataAt);
+    }
+    const reports = element['sensorReport'];
+    if (!Array.isArray(reports) || reports.length === 0) {
+      c.add(jsonPointer(at, 'sensorReport'), 'a sensorElement requires at least one sensorReport');
+      return;
+    }
+    reports.forEach((report, reportIndex) => {
+      if (isObject(report))
+        checkReport(c, report, metadata, eventTime, jsonPointer(at, 'sensorReport', reportIndex));
+    });
+  });
+}
