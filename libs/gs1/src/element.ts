@@ -101,11 +101,11 @@ export function validateElement(element: Gs1Element, options: DateOptions = {}):
         : `${definition.minLength}-${definition.maxLength}`;
     throw new Gs1Error('LENGTH', `AI (${ai}) ${title} has length ${value.length}, expected ${expected}`, ai);
   }
-  const parts = splitComponents(definition, value);
-  definition.components.forEach((component, index) => checkComponent(definition, component, parts[index], options));
   if (ai === '8003' && value[0] !== '0') {
     throw new Gs1Error('SYNTAX', `AI (8003) GRAI must start with the filler digit 0, got "${value[0]}"`, ai);
   }
+  const parts = splitComponents(definition, value);
+  definition.components.forEach((component, index) => checkComponent(definition, component, parts[index], options));
   return definition;
 }
 
