@@ -122,6 +122,11 @@ function sorted(parts: readonly string[]): string {
   return [...parts].sort(compareCodePoints).join('');
 }
 
+/** The members of a JSON object; a member whose value is `undefined` (not JSON) counts as absent. */
+function definedEntries(fields: JsonObject): [string, unknown][] {
+  return Object.entries(fields).filter(([, raw]) => raw !== undefined);
+}
+
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -139,9 +144,9 @@ class PreHashWriter {
     }
 
     const ordered = ORDERED_EVENT_FIELDS.map(([name, write]) =>
-      name in fields ? write(this, name, fields[name], jsonPointer(pointer, name)) : '',
+      fields[name] === undefined ? '' : write(this, name, fields[name], jsonPointer(pointer, name)),
     );
-    const remaining = Object.entries(fields)
+    const remaining = definedEntries(fields)
       .filter(([key]) => !ORDERED_EVENT_FIELD_NAMES.has(key) && !this.isExcludedEventField(key))
       .flatMap(([key, raw]) => this.remainingEventField(key, raw, jsonPointer(pointer, key)));
 
@@ -178,7 +183,9 @@ class PreHashWriter {
     const rule = { vocabulary: VOCAB.disposition };
     const content = ['set', 'unset']
       .map((key) =>
-        key in fields ? this.values(key, fields[key], jsonPointer(pointer, key), rule).join('') : '',
+        fields[key] === undefined
+          ? ''
+          : this.values(key, fields[key], jsonPointer(pointer, key), rule).join(''),
       )
       .join('');
     const extensions = this.extensionFields(fields, ['set', 'unset'], pointer);
@@ -199,7 +206,7 @@ class PreHashWriter {
   private sensorElement(raw: unknown, pointer: string): string {
     const fields = this.object(raw, pointer, 'a sensorElement');
     const metadata =
-      'sensorMetadata' in fields
+      fields['sensorMetadata'] !== undefined
         ? this.structure(
             'sensorMetadata',
             fields['sensorMetadata'],
@@ -208,7 +215,8 @@ class PreHashWriter {
           )
         : '';
     const reportsPointer = jsonPointer(pointer, 'sensorReport');
-    const reports = 'sensorReport' in fields ? this.array(fields['sensorReport'], reportsPointer) : [];
+    const reports =
+      fields['sensorReport'] !== undefined ? this.array(fields['sensorReport'], reportsPointer) : [];
     const reportTexts = reports.map((report, i) =>
       this.structure('sensorReport', report, jsonPointer(reportsPointer, i), SENSOR_REPORT_FIELDS),
     );
@@ -229,7 +237,9 @@ class PreHashWriter {
     const fields = this.object(raw, pointer, name);
     const content = order
       .map(([key, rule]) =>
-        key in fields ? this.values(key, fields[key], jsonPointer(pointer, key), rule).join('') : '',
+        fields[key] === undefined
+          ? ''
+          : this.values(key, fields[key], jsonPointer(pointer, key), rule).join(''),
       )
       .join('');
     const extensions = this.extensionFields(
@@ -276,7 +286,7 @@ class PreHashWriter {
   /** The fields of `fields` other than `known`, each written generically, in lexical order. */
   private extensionFields(fields: JsonObject, known: readonly string[], pointer: string): string {
     return sorted(
-      Object.entries(fields)
+      definedEntries(fields)
         .filter(([key]) => !known.includes(key) && !key.startsWith('@'))
         .flatMap(([key, raw]) => this.generic(key, raw, jsonPointer(pointer, key))),
     );
