@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import type { z } from 'zod';
+import { ConfigError, loadConfig, type ServiceConfig } from '@pedigree/config';
+import { ProblemDetailsFilter } from './problem-details.filter';
+
+export interface OpenApiInfo {
+  title: string;
+  description: string;
+  version: string;
+}
+
+/** Validates the environment; on a bad setting prints what is wrong and stops the process (exit code 78, EX_CONFIG). */
+export function loadServiceConfigOrExit<S extends z.ZodObject>(schema: S): z.infer<S> {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}
+
+export function openApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(info.title)
+    .setDescription(info.description)
+    .setVersion(info.version)
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+export async function createServiceApp(appModule: DynamicModule, config: ServiceConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    appModule,
+    new FastifyAdapter({
+      bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+      requestIdHeader: 'x-request-id',
+      genReqId: () => randomUUID(),
+    }),
+    { bufferLogs: true },
+  );
+  // The request id (the caller's X-Request-Id, or a new UUID) goes back in the response and into every log line.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
+  app.useLogger(app.get(PinoLogger));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Creates the service, serves its OpenAPI document at /docs, and listens. */
+export async function runService(appModule: DynamicModule, config: ServiceConfig, info: OpenApiInfo) {
+  const app = await createServiceApp(appModule, config);
+  SwaggerModule.setup('docs', app, openApiDocument(app, info), { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.listen(config.PORT, config.HOST);
+  app.get(PinoLogger).log(`${config.SERVICE_NAME} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);
+  return app;
+}

@@ -1,0 +1,5 @@
+export * from './tokens';
+export * from './service-runtime.module';
+export * from './bootstrap';
+export * from './problem-details.filter';
+export { ReadinessChecks } from './health/readiness-checks';

@@ -1,0 +1,79 @@
+import type { IncomingMessage } from 'node:http';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Kafka } from 'kafkajs';
+import { LoggerModule } from 'nestjs-pino';
+import type { ServiceConfig } from '@pedigree/config';
+import { applyMigrations, openDatabase, type DatabaseHandle } from '@pedigree/database';
+import { createKafkaClient } from '@pedigree/kafka';
+import { createLogger, type Logger } from '@pedigree/observability';
+import { HealthController } from './health/health.controller';
+import { DatabaseHealthIndicator, KafkaHealthIndicator } from './health/indicators';
+import { ReadinessChecks } from './health/readiness-checks';
+import { DATABASE, KAFKA, LOGGER, SERVICE_CONFIG } from './tokens';
+
+export interface ServiceRuntimeOptions {
+  config: ServiceConfig;
+  /** The service's Drizzle schema (tables). */
+  schema: Record<string, unknown>;
+  /** Folder of the SQL migrations drizzle-kit generated for the service; applied at start-up. */
+  migrationsFolder: string;
+}
+
+class RuntimeShutdown implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>) {}
+
+  async onApplicationShutdown() {
+    await this.database.pool.end();
+  }
+}
+
+/** What every service has: validated config, JSON logs with request ids, its database (migrated), Kafka, health. */
+@Module({})
+export class ServiceRuntimeModule {
+  static forRoot({ config, schema, migrationsFolder }: ServiceRuntimeOptions): DynamicModule {
+    const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+    return {
+      module: ServiceRuntimeModule,
+      global: true,
+      imports: [
+        TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            autoLogging: { ignore: (req) => originalUrl(req).startsWith('/health') },
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: DATABASE,
+          useFactory: async () => {
+            const database = openDatabase(config.DATABASE_URL, schema, { applicationName: config.SERVICE_NAME });
+            await applyMigrations(database.db, migrationsFolder);
+            logger.info({ migrationsFolder }, 'database migrated');
+            return database;
+          },
+        },
+        {
+          provide: KAFKA,
+          useFactory: (): Kafka => createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger }),
+        },
+        DatabaseHealthIndicator,
+        KafkaHealthIndicator,
+        ReadinessChecks,
+        RuntimeShutdown,
+      ],
+      exports: [SERVICE_CONFIG, LOGGER, DATABASE, KAFKA, ReadinessChecks],
+    };
+  }
+}
+
+function originalUrl(req: IncomingMessage): string {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+}
+
+export type { Logger };

@@ -1,0 +1,1 @@
+export { processedMessages } from '@pedigree/database';
