@@ -22,6 +22,7 @@ import { VOCABULARY_NAMESPACE as VOCAB } from './vocabulary';
 type JsonObject = Record<string, unknown>;
 type FieldWriter = (out: PreHashWriter, name: string, value: unknown, pointer: string) => string;
 
+const XML_TEXT = '#text';
 const RDFS_COMMENT = '{http://www.w3.org/2000/01/rdf-schema#}comment';
 const EXCLUDED_EVENT_FIELDS = new Set(['type', 'eventID', 'id', 'recordTime', 'errorDeclaration', 'comment']);
 
@@ -299,9 +300,12 @@ class PreHashWriter {
   private generic(key: string, raw: unknown, pointer: string): string[] {
     if (Array.isArray(raw)) return raw.flatMap((item, i) => this.generic(key, item, jsonPointer(pointer, i)));
     const name = this.canonical.fieldName(key);
-    if (isObject(raw)) return [name + this.extensionFields(raw, [], pointer)];
-    const text = this.canonical.text(raw, pointer);
-    return [text === undefined ? name : `${name}=${text}`];
+    // An XML element with attributes or children and text too carries its text under `#text`.
+    const [ownValue, children] = isObject(raw) ? [raw[XML_TEXT], raw] : [raw, {}];
+    const text = this.canonical.text(ownValue, isObject(raw) ? jsonPointer(pointer, XML_TEXT) : pointer);
+    return [
+      (text === undefined ? name : `${name}=${text}`) + this.extensionFields(children, [XML_TEXT], pointer),
+    ];
   }
 
   private isExcludedEventField(key: string): boolean {
