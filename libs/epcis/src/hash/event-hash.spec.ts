@@ -111,6 +111,21 @@ describe('eventPreHashString', () => {
     );
   });
 
+  it('writes an extension element that has text and children (XML) as name=text followed by its children', () => {
+    const event = withChanges({
+      'example:temperature': {
+        '#text': '5.0',
+        'example:unit': 'CEL',
+        'example:at': '2024-03-01T10:00:00+01:00',
+      },
+    });
+    expect(eventPreHashString(event, namespaces)).toMatch(
+      new RegExp(
+        `\\{${EXAMPLE_NS}\\}temperature=5\\{${EXAMPLE_NS}\\}at=2024-03-01T09:00:00.000Z\\{${EXAMPLE_NS}\\}unit=CEL$`,
+      ),
+    );
+  });
+
   it('omits empty lists and empty values', () => {
     const event = withChanges({ childEPCs: [], inputQuantityList: [], disposition: '  ' });
     expect(eventPreHashString(event, namespaces)).toBe(
