@@ -29,6 +29,7 @@ const SHORT_NAME_AI: Readonly<Record<string, string>> = {
   glnx: '254',
   cpsn: '8011',
   tpx: '235',
+  srin: '8019',
 };
 
 /** Primary keys: the syntax of the key value (after percent-decoding). */
@@ -56,6 +57,7 @@ const QUALIFIERS: Readonly<Record<string, readonly string[]>> = {
   '414': ['254', '7040'],
   '8010': ['8011'],
   '417': ['7040'],
+  '8018': ['8019'],
 };
 
 /** Qualifiers kept in the hash, most fine-granular first: the first one present is the only one kept. */

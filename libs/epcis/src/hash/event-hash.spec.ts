@@ -269,6 +269,7 @@ describe('eventHash', () => {
         eventID: 'urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8',
         errorDeclaration: { declarationTime: '2024-03-03T00:00:00Z', reason: 'incorrect_data' },
         'rdfs:comment': 'a note',
+        readPoint: { id: 'urn:epc:id:sgln:4012345.00005.0', 'rdfs:comment': 'dock 5' },
       });
       expect(hashOf(annotated)).toBe(reference);
     });

@@ -92,6 +92,7 @@ describe('constrainedCanonicalDigitalLink', () => {
     ['https://id.example.org/8004/401234599999', 'https://id.gs1.org/8004/401234599999'],
     ['https://id.gs1.org/00/040123451111111110', 'https://id.gs1.org/00/040123451111111110'],
     ['http://id.gs1.org/417/4012345000009', 'https://id.gs1.org/417/4012345000009'],
+    ['https://id.gs1.org/8018/401234598765400000/8019/12', 'https://id.gs1.org/8018/401234598765400000'],
     [
       'https://id.gs1.org/8010/061414111111111111111-A%23%2F/8011/1234',
       'https://id.gs1.org/8010/061414111111111111111-A%23%2F/8011/1234',

@@ -24,7 +24,7 @@ type FieldWriter = (out: PreHashWriter, name: string, value: unknown, pointer: s
 
 const XML_TEXT = '#text';
 const RDFS_COMMENT = '{http://www.w3.org/2000/01/rdf-schema#}comment';
-const EXCLUDED_EVENT_FIELDS = new Set(['type', 'eventID', 'id', 'recordTime', 'errorDeclaration', 'comment']);
+const EXCLUDED_EVENT_FIELDS = new Set(['type', 'eventID', 'id', 'recordTime', 'errorDeclaration']);
 
 const SENSOR_METADATA_FIELDS: ReadonlyArray<readonly [string, ValueRule]> = [
   ['time', { timestamp: true }],
@@ -288,7 +288,7 @@ class PreHashWriter {
   private extensionFields(fields: JsonObject, known: readonly string[], pointer: string): string {
     return sorted(
       definedEntries(fields)
-        .filter(([key]) => !known.includes(key) && !key.startsWith('@'))
+        .filter(([key]) => !known.includes(key) && !this.isAnnotation(key))
         .flatMap(([key, raw]) => this.generic(key, raw, jsonPointer(pointer, key))),
     );
   }
@@ -309,9 +309,12 @@ class PreHashWriter {
   }
 
   private isExcludedEventField(key: string): boolean {
-    return (
-      EXCLUDED_EVENT_FIELDS.has(key) || key.startsWith('@') || this.canonical.fieldName(key) === RDFS_COMMENT
-    );
+    return EXCLUDED_EVENT_FIELDS.has(key) || this.isAnnotation(key);
+  }
+
+  /** JSON-LD keywords and comments (`rdfs:comment`) annotate a document; they are not event data. */
+  private isAnnotation(key: string): boolean {
+    return key.startsWith('@') || key === 'comment' || this.canonical.fieldName(key) === RDFS_COMMENT;
   }
 
   private object(raw: unknown, pointer: string, what: string): JsonObject {
