@@ -387,6 +387,8 @@ describe('documentEventHashes', () => {
     expect(noType.problems.map((p) => p.pointer)).toEqual(['/epcisBody/eventList/1/type']);
     const badList = thrown(() => eventHash(withChanges({ epcList: 'urn:epc:id:sgtin:4012345.011111.9876' })));
     expect(badList.problems.map((p) => p.pointer)).toEqual(['/epcList']);
+    const nestedValue = thrown(() => eventHash(withChanges({ readPoint: { id: { id: 'x' } } })));
+    expect(nestedValue.problems.map((p) => p.pointer)).toEqual(['/readPoint/id']);
   });
 });
 

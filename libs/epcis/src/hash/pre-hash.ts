@@ -157,7 +157,13 @@ class PreHashWriter {
   values(name: string, raw: unknown, pointer: string, rule: ValueRule = {}): string[] {
     const items = Array.isArray(raw) ? raw : [raw];
     const texts = items.flatMap((item, i) => {
-      const text = this.canonical.text(item, Array.isArray(raw) ? jsonPointer(pointer, i) : pointer, rule);
+      const itemPointer = Array.isArray(raw) ? jsonPointer(pointer, i) : pointer;
+      if (item !== null && typeof item === 'object') {
+        throw new EpcisException('ValidationException', [
+          { pointer: itemPointer, message: `${name} must be a single value` },
+        ]);
+      }
+      const text = this.canonical.text(item, itemPointer, rule);
       return text === undefined ? [] : [`${name}=${text}`];
     });
     return Array.isArray(raw) ? [sorted(texts)] : texts;
