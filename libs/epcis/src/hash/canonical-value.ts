@@ -46,11 +46,14 @@ export class CanonicalValues {
     return canonicalNumericString(uri) ?? canonicalTimestamp(uri) ?? canonicalIdentifier(uri);
   }
 
-  /** A field name: `{namespace}localName` for a namespaced (extension) field, else the name itself. */
+  /**
+   * A field name: `{namespace}localName` for a compact IRI with a declared prefix or an absolute IRI
+   * (`https://…`, `urn:…`), else the name as written.
+   */
   fieldName(key: string): string {
     const compact = splitCompactIri(key, this.namespaces);
     if (compact) return `{${compact.namespace}}${compact.localName}`;
-    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(key)) {
+    if (/^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|urn:)/i.test(key)) {
       const cut = Math.max(key.lastIndexOf('/'), key.lastIndexOf('#'), key.lastIndexOf(':')) + 1;
       if (cut < key.length) return `{${key.slice(0, cut)}}${key.slice(cut)}`;
     }

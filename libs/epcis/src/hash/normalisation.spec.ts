@@ -1,3 +1,4 @@
+import { CanonicalValues } from './canonical-value';
 import { constrainedCanonicalDigitalLink } from './digital-link';
 import { expandCompactIri, namespacesFromJsonLdContext } from './namespaces';
 import { canonicalNumber, canonicalNumericString } from './number';
@@ -160,5 +161,24 @@ describe('vocabulary and namespaces', () => {
       'https://ref.gs1.org/cbv/BizStep-shipping',
     );
     expect(expandCompactIri('example:x', namespaces)).toBe('example:x');
+  });
+});
+
+describe('CanonicalValues.fieldName', () => {
+  const values = new CanonicalValues({
+    example: 'https://ns.example.com/epcis/',
+    mda: 'urn:epcglobal:cbv:mda:',
+  });
+
+  it.each([
+    ['example:myField', '{https://ns.example.com/epcis/}myField'],
+    ['mda:bestBeforeDate', '{urn:epcglobal:cbv:mda:}bestBeforeDate'],
+    ['https://ns.example.com/epcis/myField', '{https://ns.example.com/epcis/}myField'],
+    ['http://www.w3.org/2000/01/rdf-schema#comment', '{http://www.w3.org/2000/01/rdf-schema#}comment'],
+    ['urn:example:ext:myField', '{urn:example:ext:}myField'],
+    ['undeclared:myField', 'undeclared:myField'],
+    ['plainField', 'plainField'],
+  ])('%s → %s', (key, expected) => {
+    expect(values.fieldName(key)).toBe(expected);
   });
 });
