@@ -13,13 +13,7 @@ import {
   validationError,
 } from './dom';
 import { ExtensionPrefixes } from './extension-prefixes';
-import {
-  EPCIS_1_NS,
-  EPCIS_2_NS,
-  EPCIS_QUERY_1_NS,
-  EPCIS_QUERY_2_NS,
-  SBDH_NS,
-} from './namespaces';
+import { EPCIS_1_NS, EPCIS_2_NS, EPCIS_QUERY_1_NS, EPCIS_QUERY_2_NS, SBDH_NS } from './namespaces';
 import { bareVocabularyWord } from './vocabulary-forms';
 
 /**
@@ -54,7 +48,12 @@ const EVENT_TYPES = new Set([
 ]);
 
 const EPC_LISTS = new Set(['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']);
-const QUANTITY_LISTS = new Set(['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']);
+const QUANTITY_LISTS = new Set([
+  'quantityList',
+  'childQuantityList',
+  'inputQuantityList',
+  'outputQuantityList',
+]);
 const PLAIN_TEXT_FIELDS = new Set([
   'eventTime',
   'recordTime',
@@ -65,7 +64,15 @@ const PLAIN_TEXT_FIELDS = new Set([
   'transformationID',
 ]);
 
-const SENSOR_NUMBER_ATTRIBUTES = new Set(['value', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percRank', 'percValue']);
+const SENSOR_NUMBER_ATTRIBUTES = new Set([
+  'value',
+  'minValue',
+  'maxValue',
+  'meanValue',
+  'sDev',
+  'percRank',
+  'percValue',
+]);
 const SENSOR_VOCABULARY_ATTRIBUTES: ReadonlyMap<string, CbvVocabularyKind> = new Map([
   ['type', 'measurementType'],
   ['exception', 'sensorAlertType'],
@@ -90,7 +97,10 @@ class EpcisXmlReader {
       );
     }
 
-    const doc: JsonObject = { type: isEpcisDocument ? 'EPCISDocument' : 'EPCISQueryDocument', schemaVersion: '2.0' };
+    const doc: JsonObject = {
+      type: isEpcisDocument ? 'EPCISDocument' : 'EPCISQueryDocument',
+      schemaVersion: '2.0',
+    };
     const creationDate = el.getAttribute('creationDate');
     if (creationDate) doc['creationDate'] = creationDate;
     this.readExtensionAttributes(el, doc, ['schemaVersion', 'creationDate']);
@@ -174,7 +184,8 @@ class EpcisXmlReader {
         for (const part of this.flattened(child)) {
           if (!isBindingElement(part.el)) this.addExtension(resultsBody, part);
           else if (part.name === 'EventList') resultsBody['eventList'] = this.readEventList(part);
-          else if (part.name === 'VocabularyList') resultsBody['vocabularyList'] = this.readVocabularyList(part);
+          else if (part.name === 'VocabularyList')
+            resultsBody['vocabularyList'] = this.readVocabularyList(part);
           else throw unexpected(part);
         }
         queryResults['resultsBody'] = resultsBody;
@@ -256,14 +267,15 @@ class EpcisXmlReader {
       const quantityElement: JsonObject = {};
       for (const child of childElements(element)) {
         const { el, name, path } = child;
-            if (!isBindingElement(el)) throw unexpected(child);
+        if (!isBindingElement(el)) throw unexpected(child);
         if (name === 'epcClass' || name === 'uom') quantityElement[name] = textOf(el);
         else if (name === 'quantity') {
           const text = textOf(el);
           if (text !== '') quantityElement[name] = parseNumber(text, path, DECIMAL);
         } else throw unexpected(child);
       }
-      if (quantityElement['epcClass'] === undefined) throw validationError(element.path, 'quantityElement needs an epcClass');
+      if (quantityElement['epcClass'] === undefined)
+        throw validationError(element.path, 'quantityElement needs an epcClass');
       return quantityElement;
     });
   }
@@ -338,7 +350,8 @@ class EpcisXmlReader {
       for (const child of this.flattened(element)) {
         const { el, name } = child;
         if (!isBindingElement(el)) this.addExtension(sensorElement, child);
-        else if (name === 'sensorMetadata') sensorElement['sensorMetadata'] = this.readSensorAttributes(child);
+        else if (name === 'sensorMetadata')
+          sensorElement['sensorMetadata'] = this.readSensorAttributes(child);
         else if (name === 'sensorReport') reports.push(this.readSensorAttributes(child));
         else throw unexpected(child);
       }
@@ -356,7 +369,8 @@ class EpcisXmlReader {
       }
       const pointer = `${sensor.path}/@${attr.name}`;
       const vocabulary = SENSOR_VOCABULARY_ATTRIBUTES.get(attr.name);
-      if (SENSOR_NUMBER_ATTRIBUTES.has(attr.name)) result[attr.name] = parseNumber(attr.value, pointer, DOUBLE);
+      if (SENSOR_NUMBER_ATTRIBUTES.has(attr.name))
+        result[attr.name] = parseNumber(attr.value, pointer, DOUBLE);
       else if (attr.name === 'booleanValue') result[attr.name] = parseBoolean(attr.value, pointer);
       else if (vocabulary) result[attr.name] = bareVocabularyWord(vocabulary, attr.value);
       else result[attr.name] = attr.value;
@@ -385,7 +399,9 @@ class EpcisXmlReader {
       for (const child of this.flattened(vocabulary)) {
         if (!isBindingElement(child.el)) this.addExtension(result, child);
         else if (child.name === 'VocabularyElementList') {
-          result['vocabularyElementList'] = childElements(child).map((element) => this.readVocabularyElement(element));
+          result['vocabularyElementList'] = childElements(child).map((element) =>
+            this.readVocabularyElement(element),
+          );
         } else throw unexpected(child);
       }
       this.readExtensionAttributes(vocabulary.el, result, ['type']);
@@ -401,7 +417,7 @@ class EpcisXmlReader {
       const { el, name } = child;
       if (!isBindingElement(el)) this.addExtension(result, child);
       else if (name === 'attribute') {
-        attributes.push({ id: el.getAttribute('id') ?? '', attribute: this.extensionValue(child) });
+        attributes.push({ id: el.getAttribute('id') ?? '', attribute: this.extensionValue(child, ['id']) });
       } else if (name === 'children') {
         result['children'] = childElements(child).map((id) => {
           if (!isBindingElement(id.el) || id.name !== 'id') throw unexpected(id);
@@ -431,14 +447,18 @@ class EpcisXmlReader {
     return `${this.prefixes.prefixFor(node.namespaceURI, node.prefix)}:${node.localName}`;
   }
 
-  private extensionValue(element: LocatedElement): JsonValue {
+  /** The JSON value of an extension element; `bindingAttributes` are unqualified attributes that are not data. */
+  private extensionValue(element: LocatedElement, bindingAttributes: string[] = []): JsonValue {
     const children = childElements(element);
-    const attributes = dataAttributes(element.el);
+    const attributes = dataAttributes(element.el).filter(
+      (a) => a.namespaceURI || !bindingAttributes.includes(a.name),
+    );
     const text = textOf(element.el);
     if (children.length === 0 && attributes.length === 0) return text;
     const result: JsonObject = {};
     for (const attr of attributes) result[this.extensionKey(attr)] = attr.value;
-    for (const child of children) appendValue(result, this.extensionKey(child.el), this.extensionValue(child));
+    for (const child of children)
+      appendValue(result, this.extensionKey(child.el), this.extensionValue(child));
     if (children.length === 0 && text !== '') result['#text'] = text;
     return result;
   }
@@ -499,7 +519,8 @@ function readSbdh(sbdh: LocatedElement): JsonObject {
   const sender = identifier('Sender');
   const receiver = identifier('Receiver');
   const identification = childElements(sbdh).find((c) => c.name === 'DocumentIdentification');
-  const instance = identification && childElements(identification).find((c) => c.name === 'InstanceIdentifier');
+  const instance =
+    identification && childElements(identification).find((c) => c.name === 'InstanceIdentifier');
   if (instance) result['instanceIdentifier'] = textOf(instance.el);
   if (sender !== undefined) result['sender'] = sender;
   if (receiver !== undefined) result['receiver'] = receiver;

@@ -2,12 +2,7 @@ import { EpcisException, jsonPointer } from '../errors';
 import type { AnyEpcisDocument } from '../model/documents';
 import type { JsonObject, JsonValue } from '../model/json';
 import type { CbvVocabularyKind } from '../model/vocabulary';
-import {
-  EPCIS_2_NS,
-  EPCIS_CONTEXT_PREFIXES,
-  EPCIS_QUERY_2_NS,
-  SBDH_NS,
-} from './namespaces';
+import { EPCIS_2_NS, EPCIS_CONTEXT_PREFIXES, EPCIS_QUERY_2_NS, SBDH_NS } from './namespaces';
 import { xmlVocabularyValue } from './vocabulary-forms';
 import { element, serializeXml, textElement, type XmlElement } from './xml-text';
 
@@ -26,32 +21,82 @@ export function toEpcisXml(doc: AnyEpcisDocument | JsonObject): string {
   return serializeXml(new EpcisXmlWriter(doc as JsonObject).writeDocument());
 }
 
-type EventType = 'ObjectEvent' | 'AggregationEvent' | 'TransactionEvent' | 'TransformationEvent' | 'AssociationEvent';
+type EventType =
+  'ObjectEvent' | 'AggregationEvent' | 'TransactionEvent' | 'TransformationEvent' | 'AssociationEvent';
 
-const COMMON_EVENT_FIELDS = ['eventTime', 'recordTime', 'eventTimeZoneOffset', 'eventID', 'errorDeclaration', 'certificationInfo'];
+const COMMON_EVENT_FIELDS = [
+  'eventTime',
+  'recordTime',
+  'eventTimeZoneOffset',
+  'eventID',
+  'errorDeclaration',
+  'certificationInfo',
+];
 const WHY_AND_HOW = ['sourceList', 'destinationList', 'sensorElementList', 'persistentDisposition'];
 
 /** EPCIS 2.0 XSD sequence of each event type (after the common EPCISEventType fields). */
 const EVENT_FIELD_ORDER: Readonly<Record<EventType, readonly string[]>> = {
   ObjectEvent: [
-    'epcList', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation', 'bizTransactionList', 'quantityList',
-    ...WHY_AND_HOW, 'ilmd',
+    'epcList',
+    'action',
+    'bizStep',
+    'disposition',
+    'readPoint',
+    'bizLocation',
+    'bizTransactionList',
+    'quantityList',
+    ...WHY_AND_HOW,
+    'ilmd',
   ],
   AggregationEvent: [
-    'parentID', 'childEPCs', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation', 'bizTransactionList',
-    'childQuantityList', ...WHY_AND_HOW,
+    'parentID',
+    'childEPCs',
+    'action',
+    'bizStep',
+    'disposition',
+    'readPoint',
+    'bizLocation',
+    'bizTransactionList',
+    'childQuantityList',
+    ...WHY_AND_HOW,
   ],
   TransactionEvent: [
-    'bizTransactionList', 'parentID', 'epcList', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation',
-    'quantityList', ...WHY_AND_HOW,
+    'bizTransactionList',
+    'parentID',
+    'epcList',
+    'action',
+    'bizStep',
+    'disposition',
+    'readPoint',
+    'bizLocation',
+    'quantityList',
+    ...WHY_AND_HOW,
   ],
   TransformationEvent: [
-    'inputEPCList', 'inputQuantityList', 'outputEPCList', 'outputQuantityList', 'transformationID', 'bizStep',
-    'disposition', 'readPoint', 'bizLocation', 'bizTransactionList', ...WHY_AND_HOW, 'ilmd',
+    'inputEPCList',
+    'inputQuantityList',
+    'outputEPCList',
+    'outputQuantityList',
+    'transformationID',
+    'bizStep',
+    'disposition',
+    'readPoint',
+    'bizLocation',
+    'bizTransactionList',
+    ...WHY_AND_HOW,
+    'ilmd',
   ],
   AssociationEvent: [
-    'parentID', 'childEPCs', 'childQuantityList', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation',
-    'bizTransactionList', ...WHY_AND_HOW,
+    'parentID',
+    'childEPCs',
+    'childQuantityList',
+    'action',
+    'bizStep',
+    'disposition',
+    'readPoint',
+    'bizLocation',
+    'bizTransactionList',
+    ...WHY_AND_HOW,
   ],
 };
 
@@ -102,8 +147,20 @@ class EpcisXmlWriter {
     const header = this.writeHeader();
     if (header) children.push(header);
     children.push(isQuery ? this.writeQueryBody(body) : this.writeDocumentBody(body));
-    children.push(...this.writeExtensions(this.doc, '', ['@context', 'id', 'type', 'schemaVersion', 'creationDate',
-      'instanceIdentifier', 'sender', 'receiver', 'epcisHeader', 'epcisBody']));
+    children.push(
+      ...this.writeExtensions(this.doc, '', [
+        '@context',
+        'id',
+        'type',
+        'schemaVersion',
+        'creationDate',
+        'instanceIdentifier',
+        'sender',
+        'receiver',
+        'epcisHeader',
+        'epcisBody',
+      ]),
+    );
 
     const rootName = isQuery ? 'epcisq:EPCISQueryDocument' : 'epcis:EPCISDocument';
     const attributes: Array<[string, string]> = [
@@ -151,9 +208,11 @@ class EpcisXmlWriter {
   private writeSbdh(): XmlElement | undefined {
     const { sender, receiver, instanceIdentifier, creationDate } = this.doc;
     if (sender === undefined && receiver === undefined && instanceIdentifier === undefined) return undefined;
-    this.declare('sbdh', SBDH_NS);
+    this.declared.set('sbdh', SBDH_NS);
+    this.prefixOfNamespace.set(SBDH_NS, 'sbdh');
     const children = [textElement('sbdh:HeaderVersion', '1.0')];
-    if (sender !== undefined) children.push(element('sbdh:Sender', [textElement('sbdh:Identifier', String(sender))]));
+    if (sender !== undefined)
+      children.push(element('sbdh:Sender', [textElement('sbdh:Identifier', String(sender))]));
     if (receiver !== undefined) {
       children.push(element('sbdh:Receiver', [textElement('sbdh:Identifier', String(receiver))]));
     }
@@ -164,7 +223,8 @@ class EpcisXmlWriter {
         textElement('sbdh:InstanceIdentifier', String(instanceIdentifier)),
         textElement('sbdh:Type', 'Events'),
       ];
-      if (typeof creationDate === 'string') identification.push(textElement('sbdh:CreationDateAndTime', creationDate));
+      if (typeof creationDate === 'string')
+        identification.push(textElement('sbdh:CreationDateAndTime', creationDate));
       children.push(element('sbdh:DocumentIdentification', identification));
     }
     return element('sbdh:StandardBusinessDocumentHeader', children);
@@ -216,7 +276,8 @@ class EpcisXmlWriter {
     const children: XmlElement[] = [];
     for (const field of fields) {
       const value = event[field];
-      if (value !== undefined && value !== null) children.push(...this.writeEventField(field, value, jsonPointer(pointer, field)));
+      if (value !== undefined && value !== null)
+        children.push(...this.writeEventField(field, value, jsonPointer(pointer, field)));
     }
     children.push(...this.writeExtensions(event, pointer, ['type', '@context', ...fields], type));
     return element(type, children);
@@ -228,32 +289,72 @@ class EpcisXmlWriter {
       case 'disposition':
         return [textElement(field, xmlVocabularyValue(field, this.text(value, pointer)))];
       case 'certificationInfo':
-        return (Array.isArray(value) ? value : [value]).map((v, i) => textElement(field, this.text(v, jsonPointer(pointer, i))));
+        return (Array.isArray(value) ? value : [value]).map((v, i) =>
+          textElement(field, this.text(v, jsonPointer(pointer, i))),
+        );
       case 'epcList':
       case 'childEPCs':
       case 'inputEPCList':
       case 'outputEPCList':
-        return [element(field, this.array(value, pointer).map((epc, i) => textElement('epc', this.text(epc, jsonPointer(pointer, i)))))];
+        return [
+          element(
+            field,
+            this.array(value, pointer).map((epc, i) =>
+              textElement('epc', this.text(epc, jsonPointer(pointer, i))),
+            ),
+          ),
+        ];
       case 'quantityList':
       case 'childQuantityList':
       case 'inputQuantityList':
       case 'outputQuantityList':
-        return [element(field, this.array(value, pointer).map((q, i) => this.writeQuantityElement(q, jsonPointer(pointer, i))))];
+        return [
+          element(
+            field,
+            this.array(value, pointer).map((q, i) => this.writeQuantityElement(q, jsonPointer(pointer, i))),
+          ),
+        ];
       case 'readPoint':
       case 'bizLocation':
         return [this.writeLocation(field, value, pointer)];
       case 'bizTransactionList':
-        return [element(field, this.array(value, pointer).map((t, i) => this.writeTyped('bizTransaction', 'bizTransactionType', t, jsonPointer(pointer, i))))];
+        return [
+          element(
+            field,
+            this.array(value, pointer).map((t, i) =>
+              this.writeTyped('bizTransaction', 'bizTransactionType', t, jsonPointer(pointer, i)),
+            ),
+          ),
+        ];
       case 'sourceList':
-        return [element(field, this.array(value, pointer).map((s, i) => this.writeTyped('source', 'sourceDestType', s, jsonPointer(pointer, i))))];
+        return [
+          element(
+            field,
+            this.array(value, pointer).map((s, i) =>
+              this.writeTyped('source', 'sourceDestType', s, jsonPointer(pointer, i)),
+            ),
+          ),
+        ];
       case 'destinationList':
-        return [element(field, this.array(value, pointer).map((d, i) => this.writeTyped('destination', 'sourceDestType', d, jsonPointer(pointer, i))))];
+        return [
+          element(
+            field,
+            this.array(value, pointer).map((d, i) =>
+              this.writeTyped('destination', 'sourceDestType', d, jsonPointer(pointer, i)),
+            ),
+          ),
+        ];
       case 'ilmd':
         return [element('ilmd', this.writeExtensions(this.object(value, pointer), pointer, []))];
       case 'errorDeclaration':
         return [this.writeErrorDeclaration(this.object(value, pointer), pointer)];
       case 'sensorElementList':
-        return [element(field, this.array(value, pointer).map((s, i) => this.writeSensorElement(s, jsonPointer(pointer, i))))];
+        return [
+          element(
+            field,
+            this.array(value, pointer).map((s, i) => this.writeSensorElement(s, jsonPointer(pointer, i))),
+          ),
+        ];
       case 'persistentDisposition':
         return [this.writePersistentDisposition(this.object(value, pointer), pointer)];
       default:
@@ -263,7 +364,9 @@ class EpcisXmlWriter {
 
   private writeQuantityElement(value: JsonValue, pointer: string): XmlElement {
     const quantity = this.object(value, pointer);
-    const children = [textElement('epcClass', this.text(quantity['epcClass'], jsonPointer(pointer, 'epcClass')))];
+    const children = [
+      textElement('epcClass', this.text(quantity['epcClass'], jsonPointer(pointer, 'epcClass'))),
+    ];
     if (quantity['quantity'] !== undefined) {
       const amount = quantity['quantity'];
       if (typeof amount !== 'number' || !Number.isFinite(amount)) {
@@ -271,7 +374,8 @@ class EpcisXmlWriter {
       }
       children.push(textElement('quantity', formatDecimal(amount)));
     }
-    if (quantity['uom'] !== undefined) children.push(textElement('uom', this.text(quantity['uom'], jsonPointer(pointer, 'uom'))));
+    if (quantity['uom'] !== undefined)
+      children.push(textElement('uom', this.text(quantity['uom'], jsonPointer(pointer, 'uom'))));
     return element('quantityElement', children);
   }
 
@@ -288,7 +392,10 @@ class EpcisXmlWriter {
     const entry = this.object(value, pointer);
     const attributes: Array<[string, string]> = [];
     if (entry['type'] !== undefined) {
-      attributes.push(['type', xmlVocabularyValue(kind, this.text(entry['type'], jsonPointer(pointer, 'type')))]);
+      attributes.push([
+        'type',
+        xmlVocabularyValue(kind, this.text(entry['type'], jsonPointer(pointer, 'type'))),
+      ]);
     }
     return textElement(name, this.text(entry[name], jsonPointer(pointer, name)), attributes);
   }
@@ -296,17 +403,34 @@ class EpcisXmlWriter {
   private writeErrorDeclaration(declaration: JsonObject, pointer: string): XmlElement {
     const children: XmlElement[] = [];
     if (declaration['declarationTime'] !== undefined) {
-      children.push(textElement('declarationTime', this.text(declaration['declarationTime'], jsonPointer(pointer, 'declarationTime'))));
+      children.push(
+        textElement(
+          'declarationTime',
+          this.text(declaration['declarationTime'], jsonPointer(pointer, 'declarationTime')),
+        ),
+      );
     }
     if (declaration['reason'] !== undefined) {
-      children.push(textElement('reason', xmlVocabularyValue('errorReason', this.text(declaration['reason'], jsonPointer(pointer, 'reason')))));
+      children.push(
+        textElement(
+          'reason',
+          xmlVocabularyValue('errorReason', this.text(declaration['reason'], jsonPointer(pointer, 'reason'))),
+        ),
+      );
     }
     if (declaration['correctiveEventIDs'] !== undefined) {
       const idsPointer = jsonPointer(pointer, 'correctiveEventIDs');
       const ids = this.array(declaration['correctiveEventIDs'], idsPointer);
-      children.push(element('correctiveEventIDs', ids.map((id, i) => textElement('correctiveEventID', this.text(id, jsonPointer(idsPointer, i))))));
+      children.push(
+        element(
+          'correctiveEventIDs',
+          ids.map((id, i) => textElement('correctiveEventID', this.text(id, jsonPointer(idsPointer, i)))),
+        ),
+      );
     }
-    children.push(...this.writeExtensions(declaration, pointer, ['declarationTime', 'reason', 'correctiveEventIDs']));
+    children.push(
+      ...this.writeExtensions(declaration, pointer, ['declarationTime', 'reason', 'correctiveEventIDs']),
+    );
     return element('errorDeclaration', children);
   }
 
@@ -314,7 +438,13 @@ class EpcisXmlWriter {
     const sensorElement = this.object(value, pointer);
     const children: XmlElement[] = [];
     if (sensorElement['sensorMetadata'] !== undefined) {
-      children.push(this.writeSensorAttributes('sensorMetadata', sensorElement['sensorMetadata'], jsonPointer(pointer, 'sensorMetadata')));
+      children.push(
+        this.writeSensorAttributes(
+          'sensorMetadata',
+          sensorElement['sensorMetadata'],
+          jsonPointer(pointer, 'sensorMetadata'),
+        ),
+      );
     }
     const reportsPointer = jsonPointer(pointer, 'sensorReport');
     for (const [i, report] of this.array(sensorElement['sensorReport'] ?? [], reportsPointer).entries()) {
@@ -333,7 +463,9 @@ class EpcisXmlWriter {
       if (field === null) continue;
       if (isObject(field) || Array.isArray(field)) {
         if (!isExtensionKey(key)) throw invalid(fieldPointer, `${key} must be a single value`);
-        children.push(...this.writeExtensionValue(this.qualifiedName(key, fieldPointer), field, fieldPointer));
+        children.push(
+          ...this.writeExtensionValue(this.qualifiedName(key, fieldPointer), field, fieldPointer),
+        );
         continue;
       }
       const vocabulary = SENSOR_VOCABULARY_FIELDS.get(key);
@@ -350,7 +482,9 @@ class EpcisXmlWriter {
       if (disposition[key] === undefined) continue;
       const listPointer = jsonPointer(pointer, key);
       for (const [i, d] of this.array(disposition[key], listPointer).entries()) {
-        children.push(textElement(key, xmlVocabularyValue('disposition', this.text(d, jsonPointer(listPointer, i)))));
+        children.push(
+          textElement(key, xmlVocabularyValue('disposition', this.text(d, jsonPointer(listPointer, i)))),
+        );
       }
     }
     return element('persistentDisposition', children);
@@ -365,8 +499,12 @@ class EpcisXmlWriter {
         this.writeVocabularyElement(e, jsonPointer(elementsPointer, j)),
       );
       const children = elements.length > 0 ? [element('VocabularyElementList', elements)] : [];
-      children.push(...this.writeExtensions(vocabulary, vocabularyPointer, ['type', 'vocabularyElementList']));
-      return element('Vocabulary', children, [['type', this.text(vocabulary['type'], jsonPointer(vocabularyPointer, 'type'))]]);
+      children.push(
+        ...this.writeExtensions(vocabulary, vocabularyPointer, ['type', 'vocabularyElementList']),
+      );
+      return element('Vocabulary', children, [
+        ['type', this.text(vocabulary['type'], jsonPointer(vocabularyPointer, 'type'))],
+      ]);
     });
     return element('VocabularyList', vocabularies);
   }
@@ -379,32 +517,55 @@ class EpcisXmlWriter {
       const attributePointer = jsonPointer(attributesPointer, i);
       const attribute = this.object(a, attributePointer);
       const id = this.text(attribute['id'], jsonPointer(attributePointer, 'id'));
-      const values = Array.isArray(attribute['attribute']) ? attribute['attribute'] : [attribute['attribute'] ?? ''];
+      const values = Array.isArray(attribute['attribute'])
+        ? attribute['attribute']
+        : [attribute['attribute'] ?? ''];
       for (const attributeValue of values) {
-        const written = this.writeExtensionValue('attribute', attributeValue, jsonPointer(attributePointer, 'attribute'));
-        children.push(...written.map((w) => ({ ...w, attributes: [['id', id] as [string, string], ...w.attributes] })));
+        const written = this.writeExtensionValue(
+          'attribute',
+          attributeValue,
+          jsonPointer(attributePointer, 'attribute'),
+        );
+        children.push(
+          ...written.map((w) => ({ ...w, attributes: [['id', id] as [string, string], ...w.attributes] })),
+        );
       }
     }
     if (vocabularyElement['children'] !== undefined) {
       const childrenPointer = jsonPointer(pointer, 'children');
       const ids = this.array(vocabularyElement['children'], childrenPointer);
-      children.push(element('children', ids.map((id, i) => textElement('id', this.text(id, jsonPointer(childrenPointer, i))))));
+      children.push(
+        element(
+          'children',
+          ids.map((id, i) => textElement('id', this.text(id, jsonPointer(childrenPointer, i)))),
+        ),
+      );
     }
     children.push(...this.writeExtensions(vocabularyElement, pointer, ['id', 'attributes', 'children']));
-    return element('VocabularyElement', children, [['id', this.text(vocabularyElement['id'], jsonPointer(pointer, 'id'))]]);
+    return element('VocabularyElement', children, [
+      ['id', this.text(vocabularyElement['id'], jsonPointer(pointer, 'id'))],
+    ]);
   }
 
   /**
    * The extension fields of `owner` (keys outside `known`) as namespaced elements. A key without a colon that is
    * not a known field of the EPCIS structure cannot be written (JSON-LD would drop it too).
    */
-  private writeExtensions(owner: JsonObject, pointer: string, known: string[], typeName?: string): XmlElement[] {
+  private writeExtensions(
+    owner: JsonObject,
+    pointer: string,
+    known: string[],
+    typeName?: string,
+  ): XmlElement[] {
     const written: XmlElement[] = [];
     for (const [key, value] of Object.entries(owner)) {
       if (known.includes(key) || value === undefined) continue;
       const keyPointer = jsonPointer(pointer, key);
       if (!isExtensionKey(key)) {
-        throw invalid(keyPointer, `${key} is not a field of ${typeName ?? 'this structure'} and not a namespaced extension`);
+        throw invalid(
+          keyPointer,
+          `${key} is not a field of ${typeName ?? 'this structure'} and not a namespaced extension`,
+        );
       }
       written.push(...this.writeExtensionValue(this.qualifiedName(key, keyPointer), value, keyPointer));
     }
@@ -414,7 +575,8 @@ class EpcisXmlWriter {
   /** One element per value: arrays repeat the element, objects nest, JSON-LD value objects give their value. */
   private writeExtensionValue(name: string, value: JsonValue, pointer: string): XmlElement[] {
     if (value === null) return [];
-    if (Array.isArray(value)) return value.flatMap((item, i) => this.writeExtensionValue(name, item, jsonPointer(pointer, i)));
+    if (Array.isArray(value))
+      return value.flatMap((item, i) => this.writeExtensionValue(name, item, jsonPointer(pointer, i)));
     if (!isObject(value)) return [textElement(name, String(value))];
     const literal = value['@value'] ?? value['@id'];
     if (literal !== undefined && literal !== null && !isObject(literal) && !Array.isArray(literal)) {
@@ -429,7 +591,9 @@ class EpcisXmlWriter {
         text = String(child);
         continue;
       }
-      const childName = isExtensionKey(key) ? this.qualifiedName(key, childPointer) : this.localName(key, childPointer);
+      const childName = isExtensionKey(key)
+        ? this.qualifiedName(key, childPointer)
+        : this.localName(key, childPointer);
       children.push(...this.writeExtensionValue(childName, child, childPointer));
     }
     return [{ name, attributes: [], children, text: children.length === 0 ? text : undefined }];
@@ -438,12 +602,16 @@ class EpcisXmlWriter {
   /** The XML qualified name for an extension key (`prefix:local` CURIE or absolute IRI), declaring its namespace. */
   private qualifiedName(key: string, pointer: string): string {
     const curie = CURIE.exec(key);
-    const curieNamespace = curie ? (this.contextPrefixes.get(curie[1]) ?? EPCIS_CONTEXT_PREFIXES.get(curie[1])) : undefined;
+    const curieNamespace = curie
+      ? (this.contextPrefixes.get(curie[1]) ?? EPCIS_CONTEXT_PREFIXES.get(curie[1]))
+      : undefined;
     if (curie && curieNamespace !== undefined) {
       return `${this.declare(curie[1], curieNamespace)}:${this.localName(curie[2], pointer)}`;
     }
+    // Otherwise only an absolute IRI with an authority (`https://…`) or a URN is taken as an IRI: `nope:x` with an
+    // undeclared prefix is far more likely a missing @context entry than a URI of scheme `nope`.
     const split = /^(.*[/#:])([^/#:]+)$/.exec(key);
-    if (!split || !/^[A-Za-z][\w+.-]*:/.test(key)) {
+    if (!split || !/^([A-Za-z][\w+.-]*:\/\/|urn:)/i.test(key)) {
       throw invalid(pointer, `the namespace prefix of ${key} is not declared in @context`);
     }
     return `${this.declare('ns', split[1])}:${this.localName(split[2], pointer)}`;
@@ -458,7 +626,10 @@ class EpcisXmlWriter {
   private declare(preferredPrefix: string, namespace: string): string {
     const existing = this.prefixOfNamespace.get(namespace);
     if (existing !== undefined) return existing;
-    const base = WRITER_PREFIXES.has(preferredPrefix) || /^xml/i.test(preferredPrefix) ? `${preferredPrefix}_` : preferredPrefix;
+    const base =
+      WRITER_PREFIXES.has(preferredPrefix) || /^xml/i.test(preferredPrefix)
+        ? `${preferredPrefix}_`
+        : preferredPrefix;
     let prefix = base;
     for (let n = 1; this.declared.has(prefix); n++) prefix = `${base}${n}`;
     this.declared.set(prefix, namespace);

@@ -6,11 +6,19 @@ export interface XmlElement {
   text?: string;
 }
 
-export function element(name: string, children: XmlElement[] = [], attributes: Array<[string, string]> = []): XmlElement {
+export function element(
+  name: string,
+  children: XmlElement[] = [],
+  attributes: Array<[string, string]> = [],
+): XmlElement {
   return { name, attributes, children };
 }
 
-export function textElement(name: string, text: string, attributes: Array<[string, string]> = []): XmlElement {
+export function textElement(
+  name: string,
+  text: string,
+  attributes: Array<[string, string]> = [],
+): XmlElement {
   return { name, attributes, children: [], text };
 }
 
@@ -19,10 +27,16 @@ export function serializeXml(root: XmlElement): string {
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const write = (node: XmlElement, depth: number): void => {
     const indent = '  '.repeat(depth);
-    const attributes = node.attributes.map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('');
+    const attributes = node.attributes
+      .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
+      .join('');
     const text = node.text === undefined ? '' : escapeText(node.text);
     if (node.children.length === 0) {
-      lines.push(text === '' ? `${indent}<${node.name}${attributes}/>` : `${indent}<${node.name}${attributes}>${text}</${node.name}>`);
+      lines.push(
+        text === ''
+          ? `${indent}<${node.name}${attributes}/>`
+          : `${indent}<${node.name}${attributes}>${text}</${node.name}>`,
+      );
       return;
     }
     lines.push(`${indent}<${node.name}${attributes}>${text}`);

@@ -1,0 +1,127 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { JsonObject, JsonValue } from '../model/json';
+import { parseEpcisXml } from './parse';
+import { toEpcisXml } from './write';
+
+const reference = path.resolve(__dirname, '../../../../../shared/reference');
+const examplesDir = path.join(reference, 'gs1-epcis/examples');
+const hashVectorsDir = path.join(reference, 'event-hash');
+
+function readJson(file: string): JsonObject {
+  return JSON.parse(readFileSync(file, 'utf8')) as JsonObject;
+}
+
+function eventsOf(doc: unknown): JsonValue[] {
+  const body = (
+    doc as {
+      epcisBody: { eventList?: JsonValue[]; queryResults?: { resultsBody: { eventList: JsonValue[] } } };
+    }
+  ).epcisBody;
+  return body.eventList ?? body.queryResults?.resultsBody.eventList ?? [];
+}
+
+/**
+ * What the XML binding cannot carry, normalised away before comparing a JSON-LD original with its XML round trip:
+ * inside user extensions every scalar becomes a string (XML text is untyped), a one-element array becomes its
+ * element (XML cannot tell one repeated element from a single one), and a JSON-LD value object becomes its value.
+ * Standard EPCIS fields are compared exactly.
+ */
+function normaliseExtensions(value: JsonValue, inExtension = false): JsonValue {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => normaliseExtensions(v, inExtension));
+    return inExtension && items.length === 1 ? items[0] : items;
+  }
+  if (value !== null && typeof value === 'object') {
+    if (inExtension && ('@value' in value || '@id' in value)) return String(value['@value'] ?? value['@id']);
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [
+        key,
+        normaliseExtensions(v, inExtension || key.includes(':')),
+      ]),
+    );
+  }
+  return inExtension && value !== null ? String(value) : value;
+}
+
+describe('reference XML ⇄ JSON-LD twins (event-hash vectors)', () => {
+  it.each(['ReferenceEventHashAlgorithm', 'epcisDocWithVariousEventTypes'])(
+    '%s.xml parses to exactly the events of %s.jsonld',
+    (name) => {
+      const fromXml = parseEpcisXml(readFileSync(path.join(hashVectorsDir, `${name}.xml`), 'utf8'));
+      const twin = readJson(path.join(hashVectorsDir, `${name}.jsonld`));
+      expect(eventsOf(fromXml)).toEqual(eventsOf(twin));
+      expect(eventsOf(fromXml).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('declares each extension namespace of the XML in @context, once, with the prefix used by the elements', () => {
+    const fromXml = parseEpcisXml(
+      readFileSync(path.join(hashVectorsDir, 'ReferenceEventHashAlgorithm.xml'), 'utf8'),
+    );
+    // The root binds both `https:` and `example:` to the same namespace; the elements use `example:`.
+    expect(fromXml['@context']).toEqual([
+      'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+      { example: 'https://ns.example.com/epcis/' },
+    ]);
+    expect(fromXml.creationDate).toBe('2020-03-03T13:07:51.709Z');
+  });
+
+  it('every XML file in the reference folder parses', () => {
+    const xmlFiles = readdirSync(hashVectorsDir).filter((f) => f.endsWith('.xml'));
+    expect(xmlFiles.length).toBeGreaterThanOrEqual(2);
+    for (const file of xmlFiles) {
+      expect(
+        eventsOf(parseEpcisXml(readFileSync(path.join(hashVectorsDir, file), 'utf8'))).length,
+      ).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('GS1 JSON-LD examples: JSON-LD → XML → JSON-LD round trip', () => {
+  const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.jsonld'));
+
+  it('finds the examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(examples)('%s keeps its events', (file) => {
+    const original = readJson(path.join(examplesDir, file));
+    const xml = toEpcisXml(original);
+    const back = parseEpcisXml(xml);
+    expect(normaliseExtensions(eventsOf(back))).toEqual(normaliseExtensions(eventsOf(original)));
+    expect(back.type).toBe(original['type']);
+  });
+
+  it.each(examples)('%s is written as well-formed EPCIS 2.0 XML', (file) => {
+    const xml = toEpcisXml(readJson(path.join(examplesDir, file)));
+    const errors: string[] = [];
+    const dom = new DOMParser({
+      onError: (level, message) => void errors.push(`${level}: ${message}`),
+    }).parseFromString(xml, 'application/xml');
+    expect(errors).toEqual([]);
+    const root = dom.documentElement;
+    expect(root?.namespaceURI).toBe(
+      root?.localName === 'EPCISQueryDocument'
+        ? 'urn:epcglobal:epcis-query:xsd:2'
+        : 'urn:epcglobal:epcis:xsd:2',
+    );
+    expect(root?.getAttribute('schemaVersion')).toBe('2.0');
+  });
+
+  it('keeps queryName and subscriptionID of the query document', () => {
+    const original = readJson(path.join(examplesDir, 'EPCISQueryDocument.jsonld'));
+    const back = parseEpcisXml(toEpcisXml(original)) as unknown as JsonObject;
+    const results = (back['epcisBody'] as JsonObject)['queryResults'] as JsonObject;
+    expect(results['queryName']).toBe('SimpleEventQuery');
+    expect(results['subscriptionID']).toBe('32d2aec1-a6d2-46d9-900a-24124288cce1');
+  });
+
+  it('normalisation only relaxes extension values: a changed standard field is still a difference', () => {
+    const original = readJson(path.join(examplesDir, 'Example_9.6.1-ObjectEvent.jsonld'));
+    const back = parseEpcisXml(toEpcisXml(original));
+    const changed = eventsOf(back).map((e) => ({ ...(e as JsonObject), bizStep: 'receiving' }));
+    expect(normaliseExtensions(changed)).not.toEqual(normaliseExtensions(eventsOf(original)));
+  });
+});
