@@ -52,4 +52,10 @@ describe('GS1 event hash reference vectors (JSON-LD)', () => {
       expect(documentEventHashes(doc)).toEqual(linesOf(`${name}.hashes`));
     });
   });
+
+  it('hashes every event of ReferenceEventHashAlgorithm.json (same event, written twice) like the .jsonld', () => {
+    const [expected] = linesOf('ReferenceEventHashAlgorithm.hashes');
+    const hashes = documentEventHashes(readJson('ReferenceEventHashAlgorithm.json'));
+    expect(hashes).toEqual([expected, expected]);
+  });
 });
