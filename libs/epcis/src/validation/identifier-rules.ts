@@ -1,5 +1,6 @@
 import {
   Gs1Error,
+  isDigitalLinkPrimaryKey,
   parseDigitalLink,
   parseEpcUri,
   type ParsedDigitalLink,
@@ -71,13 +72,18 @@ function digitalLinkRoleProblem(parsed: ParsedDigitalLink, role: IdentifierRole)
   }
 }
 
-/**
- * Why an identifier is malformed for its role, or undefined. EPC URIs (`urn:epc:…`) and GS1 Digital Link URIs
- * are checked in full (syntax, lengths, check digits) with @pedigree/gs1; other URIs are accepted as they are.
- */
-export function identifierProblem(value: unknown, role: IdentifierRole): string | undefined {
-  if (typeof value !== 'string')
-    return value === undefined ? undefined : 'an identifier must be a URI string';
+/** Whether an http(s) URI has a path segment naming a GS1 Digital Link primary key followed by a value. */
+function mayBeDigitalLink(uri: string): boolean {
+  const pathStart = uri.indexOf('/', uri.indexOf('//') + 2);
+  if (pathStart < 0) return false;
+  const segments = uri
+    .slice(pathStart + 1)
+    .split(/[?#]/, 1)[0]
+    .split('/');
+  return segments.some((segment, index) => index < segments.length - 1 && isDigitalLinkPrimaryKey(segment));
+}
+
+function uncachedIdentifierProblem(value: string, role: IdentifierRole): string | undefined {
   if (value.startsWith('urn:epc:')) {
     try {
       return epcRoleProblem(parseEpcUri(value), role);
@@ -86,13 +92,34 @@ export function identifierProblem(value: unknown, role: IdentifierRole): string 
     }
   }
   if (!HTTP_URI.test(value)) return undefined;
+  const canonicalHost = CANONICAL_DL_HOST.test(value);
+  if (!canonicalHost && !mayBeDigitalLink(value)) return undefined;
   try {
     return digitalLinkRoleProblem(parseDigitalLink(value), role);
   } catch (error) {
-    const looksLikeDigitalLink =
-      CANONICAL_DL_HOST.test(value) || (error instanceof Gs1Error && error.code !== 'SYNTAX');
+    const looksLikeDigitalLink = canonicalHost || (error instanceof Gs1Error && error.code !== 'SYNTAX');
     return looksLikeDigitalLink
       ? `invalid GS1 Digital Link URI ${JSON.stringify(value)}: ${gs1Reason(error)}`
       : undefined;
   }
+}
+
+/** Identifiers repeat across events (locations, parties, transactions): remember recent verdicts. */
+const MAX_CACHED_VERDICTS = 20_000;
+const verdicts = new Map<string, string | null>();
+
+/**
+ * Why an identifier is malformed for its role, or undefined. EPC URIs (`urn:epc:…`) and GS1 Digital Link URIs
+ * are checked in full (syntax, lengths, check digits) with @pedigree/gs1; other URIs are accepted as they are.
+ */
+export function identifierProblem(value: unknown, role: IdentifierRole): string | undefined {
+  if (typeof value !== 'string')
+    return value === undefined ? undefined : 'an identifier must be a URI string';
+  const key = `${role} ${value}`;
+  const cached = verdicts.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const problem = uncachedIdentifierProblem(value, role);
+  if (verdicts.size >= MAX_CACHED_VERDICTS) verdicts.clear();
+  verdicts.set(key, problem ?? null);
+  return problem;
 }

@@ -1,0 +1,469 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { EpcisException, type EpcisProblem } from '../errors';
+import { parseEpcisJson } from '../jsonld/parse';
+import { assertValidEpcisDocument, createEpcisValidator, validateEpcisDocument } from './validate';
+
+const reference = path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis');
+const examplesDir = path.join(reference, 'examples');
+type Doc = { epcisBody: { eventList: Array<Record<string, unknown>> } } & Record<string, unknown>;
+const load = (name: string): Doc => JSON.parse(readFileSync(path.join(examplesDir, name), 'utf8')) as Doc;
+const E0 = '/epcisBody/eventList/0';
+
+/** Validates a mutated copy of an example and returns its problems. */
+function problemsAfter(
+  example: string,
+  mutate: (event: Record<string, unknown>, doc: Doc) => void,
+): EpcisProblem[] {
+  const doc = load(example);
+  mutate(doc.epcisBody.eventList[0], doc);
+  return validateEpcisDocument(doc).problems;
+}
+
+function thrown(document: unknown): EpcisException {
+  try {
+    assertValidEpcisDocument(document);
+  } catch (error) {
+    if (error instanceof EpcisException) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationException');
+}
+
+/**
+ * GS1's SensorDataExample8 has, in its third sensorElement, a Temperature report with `uom: "CEL"` but no
+ * value, minValue, maxValue, meanValue, sDev or percValue. EPCIS 2.0 §7.3.8.3 says uom SHALL be omitted when no
+ * such value is present (a unit without a measurement is meaningless), so this example is not valid.
+ */
+const KNOWN_INVALID_EXAMPLES: Record<string, EpcisProblem[]> = {
+  'SensorDataExample8.jsonld': [
+    {
+      pointer: `${E0}/sensorElementList/2/sensorReport/0/uom`,
+      message:
+        'uom is only allowed with a numeric measurement (value, minValue, maxValue, meanValue, sDev, percValue)',
+    },
+  ],
+};
+
+describe('validateEpcisDocument on the GS1 examples', () => {
+  const files = readdirSync(examplesDir).filter((f) => f.endsWith('.jsonld'));
+
+  it('reads all examples', () => {
+    expect(files.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(files.filter((f) => !(f in KNOWN_INVALID_EXAMPLES)))('%s is valid', (file) => {
+    expect(validateEpcisDocument(load(file)).problems).toEqual([]);
+  });
+
+  it.each(Object.entries(KNOWN_INVALID_EXAMPLES))(
+    '%s violates exactly one EPCIS 2.0 rule',
+    (file, problems) => {
+      const result = validateEpcisDocument(load(file));
+      expect(result.valid).toBe(false);
+      expect(result.problems).toEqual(problems);
+      const report = load(file).epcisBody.eventList[0] as {
+        sensorElementList: Array<{ sensorReport: object[] }>;
+      };
+      expect(report.sensorElementList[2].sensorReport[0]).toMatchObject({ type: 'Temperature', uom: 'CEL' });
+      expect(report.sensorElementList[2].sensorReport[0]).not.toHaveProperty('value');
+    },
+  );
+
+  it('accepts the query document example as an EPCISQueryDocument', () => {
+    const doc = parseEpcisJson(readFileSync(path.join(examplesDir, 'EPCISQueryDocument.jsonld'), 'utf8'));
+    expect(doc.type).toBe('EPCISQueryDocument');
+    expect(validateEpcisDocument(doc)).toEqual({ valid: true, problems: [] });
+  });
+
+  it('reports problems inside a query document with query-result pointers', () => {
+    const doc = JSON.parse(readFileSync(path.join(examplesDir, 'EPCISQueryDocument.jsonld'), 'utf8'));
+    doc.epcisBody.queryResults.resultsBody.eventList[1].bizStep = 'flying';
+    expect(validateEpcisDocument(doc).problems).toEqual([
+      {
+        pointer: '/epcisBody/queryResults/resultsBody/eventList/1/bizStep',
+        message: 'bizStep "flying" is not a CBV business step of CBV 2.0 and not a URI',
+      },
+    ]);
+  });
+});
+
+describe('validateEpcisDocument rejects mutated examples', () => {
+  it('an unknown action', () => {
+    expect(problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['action'] = 'MOVE'))).toEqual([
+      { pointer: `${E0}/action`, message: 'action "MOVE" must be ADD, OBSERVE or DELETE' },
+    ]);
+  });
+
+  it('an action on a TransformationEvent', () => {
+    expect(problemsAfter('Example_9.6.4-TransformationEvent.jsonld', (e) => (e['action'] = 'ADD'))).toEqual([
+      { pointer: `${E0}/action`, message: 'a TransformationEvent has no action' },
+    ]);
+  });
+
+  it('a missing action on an ObjectEvent', () => {
+    const problems = problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => delete e['action']);
+    expect(problems).toEqual([
+      { pointer: `${E0}/action`, message: 'a ObjectEvent requires action (ADD, OBSERVE or DELETE)' },
+    ]);
+  });
+
+  it('an AggregationEvent ADD without parentID', () => {
+    const problems = problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
+      e['action'] = 'ADD';
+      delete e['parentID'];
+    });
+    expect(problems).toEqual([
+      { pointer: `${E0}/parentID`, message: 'an AggregationEvent with action ADD requires parentID' },
+    ]);
+  });
+
+  it('an AggregationEvent OBSERVE without parentID is fine, DELETE without children is fine', () => {
+    expect(problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => delete e['parentID'])).toEqual([]);
+    const problems = problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
+      e['action'] = 'DELETE';
+      delete e['childEPCs'];
+      delete e['childQuantityList'];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('an AggregationEvent ADD without children', () => {
+    const problems = problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
+      e['action'] = 'ADD';
+      delete e['childEPCs'];
+      delete e['childQuantityList'];
+    });
+    expect(problems).toEqual([
+      {
+        pointer: `${E0}/childEPCs`,
+        message: 'a AggregationEvent with action ADD requires childEPCs or childQuantityList',
+      },
+    ]);
+  });
+
+  it('an ObjectEvent OBSERVE with ilmd', () => {
+    expect(
+      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['ilmd'] = { 'example:lot': 'L1' })),
+    ).toEqual([
+      {
+        pointer: `${E0}/ilmd`,
+        message: 'ilmd is only allowed in an ObjectEvent with action ADD, not OBSERVE',
+      },
+    ]);
+    expect(
+      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
+        e['action'] = 'ADD';
+        e['ilmd'] = { 'example:lot': 'L1' };
+      }),
+    ).toEqual([]);
+  });
+
+  it('a bad check digit in a Digital Link SGTIN', () => {
+    const problems = problemsAfter('Example_9.6.1-ObjectEventWithDigitalLink.jsonld', (e) => {
+      (e['epcList'] as string[])[1] = 'https://id.gs1.org/01/70614141123452/21/2018';
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].pointer).toBe(`${E0}/epcList/1`);
+    expect(problems[0].message).toMatch(
+      /^invalid GS1 Digital Link URI "https:\/\/id.gs1.org\/01\/70614141123452\/21\/2018": .*check digit/i,
+    );
+  });
+
+  it('a malformed EPC URI and a class where an instance is required', () => {
+    const problems = problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
+      e['epcList'] = ['urn:epc:id:sgtin:0614141.10734.2017', 'urn:epc:class:lgtin:4012345.012345.998877'];
+    });
+    expect(problems.map((p) => p.pointer)).toEqual([`${E0}/epcList/0`, `${E0}/epcList/1`]);
+    expect(problems[0].message).toMatch(/^invalid EPC URI "urn:epc:id:sgtin:0614141.10734.2017": /);
+    expect(problems[1].message).toContain('is a class or pattern');
+  });
+
+  it('a serialised identifier as epcClass and a non-location readPoint', () => {
+    const problems = problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
+      (e['childQuantityList'] as Array<Record<string, unknown>>)[0]['epcClass'] =
+        'urn:epc:id:sgtin:0614141.107346.2017';
+      e['readPoint'] = { id: 'urn:epc:id:sscc:0614141.1234567890' };
+    });
+    expect(problems.map((p) => p.pointer)).toEqual([
+      `${E0}/childQuantityList/0/epcClass`,
+      `${E0}/readPoint/id`,
+    ]);
+  });
+
+  it.each([
+    ['+15:00', 'eventTimeZoneOffset "+15:00" is out of range (-14:00 to +14:00)'],
+    ['+14:30', 'eventTimeZoneOffset "+14:30" is out of range (-14:00 to +14:00)'],
+    ['+01:60', 'eventTimeZoneOffset "+01:60" has minutes out of range (00-59)'],
+    ['+0100', 'eventTimeZoneOffset "+0100" must have the form ±hh:mm, e.g. +01:00'],
+    ['Z', 'eventTimeZoneOffset "Z" must have the form ±hh:mm, e.g. +01:00'],
+  ])('a bad time zone offset %s', (offset, message) => {
+    expect(
+      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['eventTimeZoneOffset'] = offset)),
+    ).toEqual([{ pointer: `${E0}/eventTimeZoneOffset`, message }]);
+  });
+
+  it('accepts the extreme offsets -14:00 and +14:00', () => {
+    expect(
+      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['eventTimeZoneOffset'] = '-14:00')),
+    ).toEqual([]);
+    expect(
+      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['eventTimeZoneOffset'] = '+14:00')),
+    ).toEqual([]);
+  });
+
+  it('an eventTime without offset', () => {
+    expect(
+      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['eventTime'] = '2005-04-03T20:33:31.116')),
+    ).toEqual([
+      {
+        pointer: `${E0}/eventTime`,
+        message: 'eventTime "2005-04-03T20:33:31.116" must carry a time zone offset (Z or ±hh:mm)',
+      },
+    ]);
+  });
+
+  it('an unknown bizStep word, an EPCIS 1.2 URN and an unknown CBV URI', () => {
+    expect(problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['bizStep'] = 'flying'))).toEqual([
+      {
+        pointer: `${E0}/bizStep`,
+        message: 'bizStep "flying" is not a CBV business step of CBV 2.0 and not a URI',
+      },
+    ]);
+    expect(
+      problemsAfter(
+        'Example_9.6.1-ObjectEvent.jsonld',
+        (e) => (e['bizStep'] = 'urn:epcglobal:cbv:bizstep:shipping'),
+      ),
+    ).toEqual([
+      {
+        pointer: `${E0}/bizStep`,
+        message:
+          'bizStep uses the EPCIS 1.x URN form "urn:epcglobal:cbv:bizstep:shipping"; EPCIS 2.0 JSON uses the bare word "shipping"',
+      },
+    ]);
+    expect(
+      problemsAfter(
+        'Example_9.6.1-ObjectEvent.jsonld',
+        (e) => (e['disposition'] = 'https://ref.gs1.org/cbv/Disp-lost'),
+      ),
+    ).toEqual([
+      {
+        pointer: `${E0}/disposition`,
+        message: 'disposition "https://ref.gs1.org/cbv/Disp-lost" is not a CBV disposition of CBV 2.0',
+      },
+    ]);
+  });
+
+  it('accepts CBV values as full URIs and CURIEs, and user vocabulary URIs', () => {
+    expect(
+      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
+        e['bizStep'] = 'https://ref.gs1.org/cbv/BizStep-shipping';
+        e['disposition'] = 'cbv:Disp-in_transit';
+        (e['bizTransactionList'] as Array<Record<string, unknown>>)[0]['type'] =
+          'https://example.com/btt/contract';
+      }),
+    ).toEqual([]);
+  });
+
+  it('unknown source/destination and business transaction types', () => {
+    const problems = problemsAfter('Example_9.6.2-ObjectEvent.jsonld', (e) => {
+      (e['sourceList'] as Array<Record<string, unknown>>)[0]['type'] = 'shipper';
+    });
+    expect(problems).toEqual([
+      {
+        pointer: `${E0}/sourceList/0/type`,
+        message: 'type "shipper" is not a CBV source/destination type of CBV 2.0 and not a URI',
+      },
+    ]);
+  });
+
+  it('a sensor report with uom but no value', () => {
+    const problems = problemsAfter('SensorDataExample1.jsonld', (e) => {
+      const reports = (e['sensorElementList'] as Array<{ sensorReport: Array<Record<string, unknown>> }>)[0]
+        .sensorReport;
+      delete reports[1]['value'];
+    });
+    expect(problems).toEqual([
+      {
+        pointer: `${E0}/sensorElementList/0/sensorReport/1/uom`,
+        message:
+          'uom is only allowed with a numeric measurement (value, minValue, maxValue, meanValue, sDev, percValue)',
+      },
+    ]);
+  });
+
+  it('sensor reports with inconsistent statistics, bad uom and times after the event', () => {
+    const problems = problemsAfter('SensorDataExample1.jsonld', (e) => {
+      const element = (
+        e['sensorElementList'] as Array<{
+          sensorMetadata: Record<string, unknown>;
+          sensorReport: Array<Record<string, unknown>>;
+        }>
+      )[0];
+      element.sensorMetadata['time'] = '2019-04-02T15:00:01.000+01:00';
+      element.sensorReport[0] = { type: 'Temperature', minValue: 5, maxValue: 2, sDev: 1, uom: 'cel' };
+      element.sensorReport[1] = { exception: 'ALARM_CONDITION', booleanValue: true };
+    });
+    const at = `${E0}/sensorElementList/0`;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { pointer: `${at}/sensorMetadata/time`, message: expect.stringContaining('is after the eventTime') },
+        { pointer: `${at}/sensorReport/0/uom`, message: expect.stringContaining('UN/ECE Recommendation 20') },
+        { pointer: `${at}/sensorReport/0/sDev`, message: 'sDev is only allowed together with meanValue' },
+        { pointer: `${at}/sensorReport/0/minValue`, message: 'minValue 5 is greater than maxValue 2' },
+      ]),
+    );
+    // The GS1 schema requires `type`; a report with only an exception is reported by the schema.
+    expect(problems).toContainEqual({ pointer: `${at}/sensorReport/1/type`, message: 'type is required' });
+  });
+
+  it('a sensor report with neither type nor exception', () => {
+    const problems = problemsAfter('SensorDataExample1.jsonld', (e) => {
+      const reports = (e['sensorElementList'] as Array<{ sensorReport: Array<Record<string, unknown>> }>)[0]
+        .sensorReport;
+      delete reports[0]['type'];
+    });
+    expect(problems).toEqual([
+      {
+        pointer: `${E0}/sensorElementList/0/sensorReport/0/type`,
+        message: 'a sensorReport requires a type (measurement type) or an exception (alert type)',
+      },
+    ]);
+  });
+
+  it('an unknown measurement type word and a GS1 Web Vocabulary URI', () => {
+    const problems = problemsAfter('SensorDataExample1.jsonld', (e) => {
+      const reports = (e['sensorElementList'] as Array<{ sensorReport: Array<Record<string, unknown>> }>)[0]
+        .sensorReport;
+      reports[0]['type'] = 'Temprature';
+      reports[1]['type'] = 'https://gs1.org/voc/AbsoluteHumidity';
+    });
+    expect(problems.map((p) => p.pointer)).toEqual([
+      `${E0}/sensorElementList/0/sensorReport/0/type`,
+      `${E0}/sensorElementList/0/sensorReport/1/type`,
+    ]);
+    expect(problems[1].message).toContain('use the bare word "AbsoluteHumidity"');
+  });
+
+  it('an errorDeclaration without declarationTime', () => {
+    expect(
+      problemsAfter(
+        'Example_9.6.1-ObjectEvent.jsonld',
+        (e) => (e['errorDeclaration'] = { reason: 'incorrect_data' }),
+      ),
+    ).toEqual([
+      {
+        pointer: `${E0}/errorDeclaration/declarationTime`,
+        message: 'an errorDeclaration requires declarationTime',
+      },
+    ]);
+  });
+
+  it('quantity elements: unit format, uom without quantity, fractional counts', () => {
+    const problems = problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
+      const list = e['childQuantityList'] as Array<Record<string, unknown>>;
+      list[0]['quantity'] = 10.5;
+      list[1]['uom'] = 'kgm';
+      list.push({ epcClass: 'urn:epc:class:lgtin:4012345.012345.1', uom: 'KGM' });
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {
+          pointer: `${E0}/childQuantityList/0/quantity`,
+          message: 'a quantity without uom is a count and must be an integer',
+        },
+        {
+          pointer: `${E0}/childQuantityList/1/uom`,
+          message: expect.stringContaining('UN/ECE Recommendation 20'),
+        },
+        { pointer: `${E0}/childQuantityList/2/uom`, message: 'uom is only allowed together with quantity' },
+      ]),
+    );
+  });
+
+  it('a TransformationEvent with only outputs and no transformationID', () => {
+    const problems = problemsAfter('Example_9.6.4-TransformationEvent.jsonld', (e) => {
+      delete e['inputEPCList'];
+      delete e['inputQuantityList'];
+    });
+    expect(problems).toEqual([
+      {
+        pointer: E0,
+        message: 'a TransformationEvent without transformationID requires at least one input and one output',
+      },
+    ]);
+  });
+
+  it('a non-namespaced extension field and missing required document fields (from the GS1 schema)', () => {
+    const problems = problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e, doc) => {
+      e['myField'] = 1;
+      delete doc['creationDate'];
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { pointer: `${E0}/myField`, message: expect.stringContaining('extension fields must be namespaced') },
+        { pointer: '/creationDate', message: 'creationDate is required' },
+      ]),
+    );
+  });
+
+  it('assertValidEpcisDocument throws a ValidationException carrying all problems', () => {
+    const doc = load('Example_9.6.1-ObjectEvent.jsonld');
+    doc.epcisBody.eventList[0]['bizStep'] = 'flying';
+    doc.epcisBody.eventList[1]['eventTimeZoneOffset'] = '+25:00';
+    const error = thrown(doc);
+    expect(error.exceptionType).toBe('ValidationException');
+    expect(error.problems.map((p) => p.pointer)).toEqual([
+      `${E0}/bizStep`,
+      '/epcisBody/eventList/1/eventTimeZoneOffset',
+    ]);
+    expect(() => assertValidEpcisDocument(load('Example_9.6.1-ObjectEvent.jsonld'))).not.toThrow();
+  });
+
+  it('rejects values that are not documents', () => {
+    expect(validateEpcisDocument('text').valid).toBe(false);
+    expect(validateEpcisDocument({ type: 'EPCISDocument' }).problems.map((p) => p.pointer)).toEqual(
+      expect.arrayContaining(['/@context', '/schemaVersion', '/creationDate', '/epcisBody']),
+    );
+  });
+});
+
+describe('createEpcisValidator', () => {
+  it('loads the schema from an explicit path', () => {
+    const validator = createEpcisValidator(path.join(reference, 'EPCIS-JSON-Schema.json'));
+    expect(validator.validate(load('Example_9.6.1-ObjectEvent.jsonld')).valid).toBe(true);
+  });
+
+  it('fails clearly when the schema file is missing', () => {
+    expect(() => createEpcisValidator('/nonexistent/EPCIS-JSON-Schema.json')).toThrow(/ENOENT/);
+  });
+
+  it('validates thousands of events per second (schema compiled once; best of 3 runs, fresh EPCs each run)', () => {
+    const template = load('Example_9.6.1-ObjectEvent.jsonld');
+    const documentWithSerialsFrom = (first: number): Doc => ({
+      ...template,
+      epcisBody: {
+        eventList: Array.from({ length: 5000 }, (_, i) => ({
+          ...template.epcisBody.eventList[i % 2],
+          epcList: [`urn:epc:id:sgtin:0614141.107346.${first + i}`],
+        })),
+      },
+    });
+    validateEpcisDocument(documentWithSerialsFrom(0));
+    let best = 0;
+    for (let run = 1; run <= 3; run++) {
+      const doc = documentWithSerialsFrom(run * 100_000);
+      const start = process.hrtime.bigint();
+      const result = validateEpcisDocument(doc);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      expect(result.valid).toBe(true);
+      best = Math.max(best, 5000 / seconds);
+    }
+    console.info(`validation throughput: ${Math.round(best)} events/s`);
+    // The project goal is 20,000 events/s for validation + hash on one idle core (about 27,000 events/s were
+    // measured for validation alone when this suite runs by itself); the floor here is a regression guard that
+    // stays reliable when jest runs many suites in parallel on a busy machine.
+    expect(best).toBeGreaterThan(5000);
+  });
+});
