@@ -62,6 +62,16 @@ export function textOf(el: Element): string {
   return (el.textContent ?? '').trim();
 }
 
+/** The element's own text (text and CDATA children, not the text of child elements), trimmed. */
+export function directTextOf(el: Element): string {
+  let text = '';
+  for (let node = el.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === node.TEXT_NODE || node.nodeType === node.CDATA_SECTION_NODE)
+      text += node.nodeValue ?? '';
+  }
+  return text.trim();
+}
+
 /** Attributes that carry data: namespace declarations and xsi:* (schemaLocation, type, nil) are binding machinery. */
 export function dataAttributes(el: Element): Attr[] {
   const attrs: Attr[] = [];

@@ -1,12 +1,14 @@
 import type { JsonObject } from '../model/json';
-import { EPCIS_CONTEXT_PREFIXES, jsonLdNamespaceOf } from './namespaces';
+import { EPCIS_CONTEXT_PREFIXES } from '../jsonld/context';
+import { jsonLdNamespaceOf } from './namespaces';
 
 const NCNAME = /^[A-Za-z_][\w.-]*$/;
 
 /**
  * The JSON-LD prefixes of the user-extension namespaces met while reading an XML document. The XML prefix is
  * kept where possible; a namespace bound to several XML prefixes gets one JSON-LD prefix (the first seen), and a
- * prefix that would clash (bound to another namespace here or in the protected EPCIS context) is renumbered.
+ * prefix that would clash (bound to another namespace here or in the protected EPCIS context, which
+ * forbids redefining its own prefixes) is renumbered.
  */
 export class ExtensionPrefixes {
   private readonly byPrefix = new Map<string, string>();
@@ -30,7 +32,9 @@ export class ExtensionPrefixes {
   }
 
   private isFree(prefix: string, namespace: string): boolean {
-    const bound = this.byPrefix.get(prefix) ?? EPCIS_CONTEXT_PREFIXES.get(prefix);
+    const bound =
+      this.byPrefix.get(prefix) ??
+      (Object.hasOwn(EPCIS_CONTEXT_PREFIXES, prefix) ? EPCIS_CONTEXT_PREFIXES[prefix] : undefined);
     return bound === undefined || bound === namespace;
   }
 }

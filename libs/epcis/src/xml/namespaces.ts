@@ -20,21 +20,6 @@ export const EPCIS_BINDING_NAMESPACES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Prefixes the (protected) EPCIS 2.0 JSON-LD context already defines. A document may repeat them with the
- * same namespace, but must not bind them to another one.
- */
-export const EPCIS_CONTEXT_PREFIXES: ReadonlyMap<string, string> = new Map([
-  ['epcis', 'https://ref.gs1.org/epcis/'],
-  ['cbv', 'https://ref.gs1.org/cbv/'],
-  ['cbvmda', 'urn:epcglobal:cbv:mda:'],
-  ['gs1', 'https://gs1.org/voc/'],
-  ['rdfs', 'http://www.w3.org/2000/01/rdf-schema#'],
-  ['owl', 'http://www.w3.org/2002/07/owl#'],
-  ['xsd', 'http://www.w3.org/2001/XMLSchema#'],
-  ['dcterms', 'http://purl.org/dc/terms/'],
-]);
-
-/**
  * CBV 1.x documents declare the master-data namespace without its trailing colon (`urn:epcglobal:cbv:mda`);
  * CBV 2.0 / the EPCIS 2.0 context use `urn:epcglobal:cbv:mda:`. Both name the same attributes
  * (`cbvmda:lotNumber`), so the JSON-LD side always uses the 2.0 form.

@@ -1,10 +1,12 @@
 import type { Attr, Element } from '@xmldom/xmldom';
+import { toBareCbvWord } from '../jsonld/vocabulary-forms';
 import { EPCIS_CONTEXT_URI, type AnyEpcisDocument } from '../model/documents';
 import type { JsonObject, JsonValue } from '../model/json';
 import type { CbvVocabularyKind } from '../model/vocabulary';
 import {
   childElements,
   dataAttributes,
+  directTextOf,
   isBindingElement,
   located,
   type LocatedElement,
@@ -14,7 +16,6 @@ import {
 } from './dom';
 import { ExtensionPrefixes } from './extension-prefixes';
 import { EPCIS_1_NS, EPCIS_2_NS, EPCIS_QUERY_1_NS, EPCIS_QUERY_2_NS, SBDH_NS } from './namespaces';
-import { bareVocabularyWord } from './vocabulary-forms';
 
 /**
  * Reads an EPCIS 2.0 or 1.2 XML document (EPCISDocument or EPCISQueryDocument) into the EPCIS 2.0 JSON-LD model.
@@ -26,7 +27,7 @@ import { bareVocabularyWord } from './vocabulary-forms';
  *
  * User extensions (elements and attributes in a non-EPCIS namespace) become `prefix:localName` keys; an element
  * with only text becomes a string, an element with child elements or attributes an object (attributes as keys,
- * text beside them under `#text`), repeated elements an array. Unqualified elements nested inside an extension
+ * its own text beside them under `#text`), repeated elements an array. Unqualified elements nested inside an extension
  * keep their bare local name. Each extension namespace gets an `@context` entry.
  */
 export function parseEpcisXml(xml: string): AnyEpcisDocument {
@@ -219,8 +220,8 @@ class EpcisXmlReader {
   private readEventField(field: LocatedElement, event: JsonObject): void {
     const { el, name, path } = field;
     if (PLAIN_TEXT_FIELDS.has(name)) event[name] = textOf(el);
-    else if (name === 'bizStep') event[name] = bareVocabularyWord('bizStep', textOf(el));
-    else if (name === 'disposition') event[name] = bareVocabularyWord('disposition', textOf(el));
+    else if (name === 'bizStep') event[name] = toBareCbvWord('bizStep', textOf(el));
+    else if (name === 'disposition') event[name] = toBareCbvWord('disposition', textOf(el));
     else if (name === 'certificationInfo') appendValue(event, name, textOf(el));
     else if (EPC_LISTS.has(name)) event[name] = this.readEpcList(field);
     else if (QUANTITY_LISTS.has(name)) event[name] = this.readQuantityList(field);
@@ -296,7 +297,7 @@ class EpcisXmlReader {
       if (!isBindingElement(el) || name !== 'bizTransaction') throw unexpected(child);
       const bizTransaction: JsonObject = {};
       const type = el.getAttribute('type');
-      if (type) bizTransaction['type'] = bareVocabularyWord('bizTransactionType', type);
+      if (type) bizTransaction['type'] = toBareCbvWord('bizTransactionType', type);
       bizTransaction['bizTransaction'] = textOf(el);
       return bizTransaction;
     });
@@ -308,7 +309,7 @@ class EpcisXmlReader {
       if (!isBindingElement(el) || name !== item) throw unexpected(child);
       const entry: JsonObject = {};
       const type = el.getAttribute('type');
-      if (type) entry['type'] = bareVocabularyWord('sourceDestType', type);
+      if (type) entry['type'] = toBareCbvWord('sourceDestType', type);
       entry[item] = textOf(el);
       return entry;
     });
@@ -331,7 +332,7 @@ class EpcisXmlReader {
       const { el, name } = child;
       if (!isBindingElement(el)) this.addExtension(result, child);
       else if (name === 'declarationTime') result['declarationTime'] = textOf(el);
-      else if (name === 'reason') result['reason'] = bareVocabularyWord('errorReason', textOf(el));
+      else if (name === 'reason') result['reason'] = toBareCbvWord('errorReason', textOf(el));
       else if (name === 'correctiveEventIDs') {
         result['correctiveEventIDs'] = childElements(child).map((id) => {
           if (!isBindingElement(id.el) || id.name !== 'correctiveEventID') throw unexpected(id);
@@ -372,7 +373,7 @@ class EpcisXmlReader {
       if (SENSOR_NUMBER_ATTRIBUTES.has(attr.name))
         result[attr.name] = parseNumber(attr.value, pointer, DOUBLE);
       else if (attr.name === 'booleanValue') result[attr.name] = parseBoolean(attr.value, pointer);
-      else if (vocabulary) result[attr.name] = bareVocabularyWord(vocabulary, attr.value);
+      else if (vocabulary) result[attr.name] = toBareCbvWord(vocabulary, attr.value);
       else result[attr.name] = attr.value;
     }
     for (const child of this.flattened(sensor)) {
@@ -387,7 +388,7 @@ class EpcisXmlReader {
     for (const child of childElements(element)) {
       const { el, name } = child;
       if (!isBindingElement(el) || (name !== 'set' && name !== 'unset')) throw unexpected(child);
-      appendToArray(result, name, bareVocabularyWord('disposition', textOf(el)));
+      appendToArray(result, name, toBareCbvWord('disposition', textOf(el)));
     }
     return result;
   }
@@ -453,13 +454,13 @@ class EpcisXmlReader {
     const attributes = dataAttributes(element.el).filter(
       (a) => a.namespaceURI || !bindingAttributes.includes(a.name),
     );
-    const text = textOf(element.el);
+    const text = directTextOf(element.el);
     if (children.length === 0 && attributes.length === 0) return text;
     const result: JsonObject = {};
     for (const attr of attributes) result[this.extensionKey(attr)] = attr.value;
     for (const child of children)
       appendValue(result, this.extensionKey(child.el), this.extensionValue(child));
-    if (children.length === 0 && text !== '') result['#text'] = text;
+    if (text !== '') result['#text'] = text;
     return result;
   }
 }

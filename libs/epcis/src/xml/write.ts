@@ -1,9 +1,10 @@
 import { EpcisException, jsonPointer } from '../errors';
+import { EPCIS_CONTEXT_PREFIXES } from '../jsonld/context';
+import { toCbvUrn } from '../jsonld/vocabulary-forms';
 import type { AnyEpcisDocument } from '../model/documents';
 import type { JsonObject, JsonValue } from '../model/json';
 import type { CbvVocabularyKind } from '../model/vocabulary';
-import { EPCIS_2_NS, EPCIS_CONTEXT_PREFIXES, EPCIS_QUERY_2_NS, SBDH_NS } from './namespaces';
-import { xmlVocabularyValue } from './vocabulary-forms';
+import { EPCIS_2_NS, EPCIS_QUERY_2_NS, SBDH_NS } from './namespaces';
 import { element, serializeXml, textElement, type XmlElement } from './xml-text';
 
 /**
@@ -287,7 +288,7 @@ class EpcisXmlWriter {
     switch (field) {
       case 'bizStep':
       case 'disposition':
-        return [textElement(field, xmlVocabularyValue(field, this.text(value, pointer)))];
+        return [textElement(field, toCbvUrn(field, this.text(value, pointer)))];
       case 'certificationInfo':
         return (Array.isArray(value) ? value : [value]).map((v, i) =>
           textElement(field, this.text(v, jsonPointer(pointer, i))),
@@ -392,10 +393,7 @@ class EpcisXmlWriter {
     const entry = this.object(value, pointer);
     const attributes: Array<[string, string]> = [];
     if (entry['type'] !== undefined) {
-      attributes.push([
-        'type',
-        xmlVocabularyValue(kind, this.text(entry['type'], jsonPointer(pointer, 'type'))),
-      ]);
+      attributes.push(['type', toCbvUrn(kind, this.text(entry['type'], jsonPointer(pointer, 'type')))]);
     }
     return textElement(name, this.text(entry[name], jsonPointer(pointer, name)), attributes);
   }
@@ -414,7 +412,7 @@ class EpcisXmlWriter {
       children.push(
         textElement(
           'reason',
-          xmlVocabularyValue('errorReason', this.text(declaration['reason'], jsonPointer(pointer, 'reason'))),
+          toCbvUrn('errorReason', this.text(declaration['reason'], jsonPointer(pointer, 'reason'))),
         ),
       );
     }
@@ -471,7 +469,7 @@ class EpcisXmlWriter {
       const vocabulary = SENSOR_VOCABULARY_FIELDS.get(key);
       const text = typeof field === 'string' ? field : String(field);
       const attributeName = isExtensionKey(key) ? this.qualifiedName(key, fieldPointer) : key;
-      attributes.push([attributeName, vocabulary ? xmlVocabularyValue(vocabulary, text) : text]);
+      attributes.push([attributeName, vocabulary ? toCbvUrn(vocabulary, text) : text]);
     }
     return { name, attributes, children };
   }
@@ -482,9 +480,7 @@ class EpcisXmlWriter {
       if (disposition[key] === undefined) continue;
       const listPointer = jsonPointer(pointer, key);
       for (const [i, d] of this.array(disposition[key], listPointer).entries()) {
-        children.push(
-          textElement(key, xmlVocabularyValue('disposition', this.text(d, jsonPointer(listPointer, i)))),
-        );
+        children.push(textElement(key, toCbvUrn('disposition', this.text(d, jsonPointer(listPointer, i)))));
       }
     }
     return element('persistentDisposition', children);
@@ -596,14 +592,15 @@ class EpcisXmlWriter {
         : this.localName(key, childPointer);
       children.push(...this.writeExtensionValue(childName, child, childPointer));
     }
-    return [{ name, attributes: [], children, text: children.length === 0 ? text : undefined }];
+    return [{ name, attributes: [], children, text }];
   }
 
   /** The XML qualified name for an extension key (`prefix:local` CURIE or absolute IRI), declaring its namespace. */
   private qualifiedName(key: string, pointer: string): string {
     const curie = CURIE.exec(key);
     const curieNamespace = curie
-      ? (this.contextPrefixes.get(curie[1]) ?? EPCIS_CONTEXT_PREFIXES.get(curie[1]))
+      ? (this.contextPrefixes.get(curie[1]) ??
+        (Object.hasOwn(EPCIS_CONTEXT_PREFIXES, curie[1]) ? EPCIS_CONTEXT_PREFIXES[curie[1]] : undefined))
       : undefined;
     if (curie && curieNamespace !== undefined) {
       return `${this.declare(curie[1], curieNamespace)}:${this.localName(curie[2], pointer)}`;

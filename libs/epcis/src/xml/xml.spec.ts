@@ -132,6 +132,18 @@ describe('parseEpcisXml: EPCIS 2.0 structures', () => {
     ]);
   });
 
+  it('keeps the own text of an element that also has children under #text, and writes it back', () => {
+    const xml = document20(
+      `<ObjectEvent><eventTime>2024-01-01T00:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+      <epcList/><action>OBSERVE</action>
+      <example:note>hello <example:sub>x</example:sub></example:note></ObjectEvent>`,
+      'xmlns:example="https://example.org/ns/"',
+    );
+    const doc = parseEpcisXml(xml);
+    expect(eventsOf(doc)[0]['example:note']).toEqual({ 'example:sub': 'x', '#text': 'hello' });
+    expect(eventsOf(parseEpcisXml(toEpcisXml(doc)))).toEqual(eventsOf(doc));
+  });
+
   it('renames an XML prefix that the protected EPCIS context binds to another namespace', () => {
     const doc = parseEpcisXml(
       document20(
