@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { assertCheckDigit, gs1CheckDigit, hasValidCheckDigit, withCheckDigit } from './check-digit';
 import { Gs1Error } from './errors';
-import { digits } from './test-arbitraries';
+import { digits } from '../test/arbitraries';
 
 describe('gs1CheckDigit', () => {
   it.each([

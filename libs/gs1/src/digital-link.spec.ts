@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { canonicalDigitalLink, formatDigitalLink, isDigitalLink, parseDigitalLink } from './digital-link';
 import { Gs1Error } from './errors';
 import { encodeDigitalLinkValue } from './uri-escaping';
-import { arbitraryIdentifiers, text82 } from './test-arbitraries';
+import { arbitraryIdentifiers, text82 } from '../test/arbitraries';
 
 const now = new Date('2025-06-15T00:00:00Z');
 

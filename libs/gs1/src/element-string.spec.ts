@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { formatElementString, GROUP_SEPARATOR as GS, parseElementString } from './element-string';
 import { Gs1Error } from './errors';
-import { arbitraryIdentifiers, text82 } from './test-arbitraries';
+import { arbitraryIdentifiers, text82 } from '../test/arbitraries';
 
 const now = new Date('2025-06-15T00:00:00Z');
 const elementsOf = (input: string) => parseElementString(input, { now }).elements;

@@ -3,7 +3,7 @@ import { digitalLinkToEpcUri, epcUriToDigitalLink } from './conversions';
 import { parseDigitalLink } from './digital-link';
 import { elementsToEpcClassUri, elementsToEpcPatternUri, elementsToEpcUri, isEpcUri, parseEpcUri } from './epc-uri';
 import { Gs1Error } from './errors';
-import { arbitraryIdentifiers } from './test-arbitraries';
+import { arbitraryIdentifiers } from '../test/arbitraries';
 
 describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
   it.each([

@@ -67,6 +67,13 @@ describe('parseAnyIdentifier', () => {
     expect(parseAnyIdentifier('106141412345678908').detectedForm).toBe('sscc');
   });
 
+  it('falls back to a raw element string when digits are no valid bare key', () => {
+    const result = parseAnyIdentifier('40012345678901', { now }); // GTIN-14 check digit would be 3
+    expect(result.detectedForm).toBe('element-string-raw');
+    expect(result.elements).toEqual([{ ai: '400', title: 'ORDER NUMBER', value: '12345678901' }]);
+    expect(() => parseAnyIdentifier('09506000134353')).toThrow('AI (01) GTIN check digit is 3, expected 2');
+  });
+
   it('gives the Digital Link on a custom domain when asked', () => {
     expect(
       parseAnyIdentifier('urn:epc:id:sgtin:0614141.112345.400', { digitalLinkDomain: 'https://example.com' }).digitalLink,

@@ -67,23 +67,42 @@ function detect(input: string): IdentifierForm {
   return 'element-string-raw';
 }
 
-function elementsOf(form: IdentifierForm, input: string, options: DateOptions): { elements: Gs1Element[]; companyPrefix?: string } {
+interface ParsedInput {
+  form: IdentifierForm;
+  elements: Gs1Element[];
+  companyPrefix?: string;
+}
+
+function elementsOf(form: IdentifierForm, input: string, options: DateOptions): ParsedInput {
   switch (form) {
     case 'epc-uri': {
       const parsed = parseEpcUri(input);
       if (parsed.elements.length === 0) {
         throw new Gs1Error('UNSUPPORTED', `EPC pattern "${input}" does not identify a whole GS1 key`);
       }
-      return { elements: parsed.elements, companyPrefix: parsed.companyPrefix };
+      return { form, elements: parsed.elements, companyPrefix: parsed.companyPrefix };
     }
     case 'digital-link':
-      return { elements: parseDigitalLink(input, options).elements };
+      return { form, elements: parseDigitalLink(input, options).elements };
     case 'gtin':
-      return { elements: parseElementString(`(01)${input.padStart(14, '0')}`, options).elements };
     case 'sscc':
-      return { elements: parseElementString(`(00)${input}`, options).elements };
+      return bareKeyOrRawElementString(form, input, options);
     default:
-      return { elements: parseElementString(input, options).elements };
+      return { form, elements: parseElementString(input, options).elements };
+  }
+}
+
+/** A bare GTIN / SSCC; digits that are not one may still be a raw element string such as `17261231`. */
+function bareKeyOrRawElementString(form: 'gtin' | 'sscc', input: string, options: DateOptions): ParsedInput {
+  const bracketed = form === 'gtin' ? `(01)${input.padStart(14, '0')}` : `(00)${input}`;
+  try {
+    return { form, elements: parseElementString(bracketed, options).elements };
+  } catch (bareKeyError) {
+    try {
+      return { form: 'element-string-raw', elements: parseElementString(input, options).elements };
+    } catch {
+      throw bareKeyError;
+    }
   }
 }
 
@@ -100,8 +119,7 @@ function resolveDates(elements: Gs1Element[], options: DateOptions): Record<stri
 
 export function parseAnyIdentifier(rawInput: string, options: ParseAnyIdentifierOptions = {}): IdentifierDescription {
   const input = rawInput.trim();
-  const detectedForm = detect(input);
-  const { elements, companyPrefix } = elementsOf(detectedForm, input, options);
+  const { elements, companyPrefix, form: detectedForm } = elementsOf(detect(input), input, options);
   const withTitles = elements.map(({ ai, value }) => ({ ai, title: aiTitle(ai), value }));
   const gcpOptions: CompanyPrefixOptions =
     companyPrefix !== undefined ? { gcpLength: companyPrefix.length } : { gcpLength: options.gcpLength, prefixLengths: options.prefixLengths };

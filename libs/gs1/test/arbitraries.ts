@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { withCheckDigit } from './check-digit';
-import { Gs1Element } from './element';
+import { withCheckDigit } from '../src/check-digit';
+import { Gs1Element } from '../src/element';
 
 /** fast-check arbitraries for valid GS1 identifiers; used by the property tests only. */
 export const CHARSET_82_CHARS = [..."!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"];
