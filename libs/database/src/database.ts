@@ -13,7 +13,12 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
 export function openDatabase<TSchema extends Record<string, unknown>>(
   url: string,
   schema: TSchema,
-  options: { maxConnections?: number; applicationName?: string } = {},
+  options: {
+    maxConnections?: number;
+    applicationName?: string;
+    /** Called when an idle pooled connection breaks (e.g. the server restarts); the pool replaces it. */
+    onConnectionError?: (error: Error) => void;
+  } = {},
 ): DatabaseHandle<TSchema> {
   const pool = new Pool({
     connectionString: url,
@@ -21,6 +26,8 @@ export function openDatabase<TSchema extends Record<string, unknown>>(
     application_name: options.applicationName,
     connectionTimeoutMillis: 5000,
   });
+  // Without a listener a broken idle connection would crash the process; the pool reconnects on next use.
+  pool.on('error', options.onConnectionError ?? (() => undefined));
   return { pool, db: drizzle(pool, { schema }) };
 }
 

@@ -52,7 +52,10 @@ export class ServiceRuntimeModule {
         {
           provide: DATABASE,
           useFactory: async () => {
-            const database = openDatabase(config.DATABASE_URL, schema, { applicationName: config.SERVICE_NAME });
+            const database = openDatabase(config.DATABASE_URL, schema, {
+              applicationName: config.SERVICE_NAME,
+              onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects on next use'),
+            });
             await applyMigrations(database.db, migrationsFolder);
             logger.info({ migrationsFolder }, 'database migrated');
             return database;

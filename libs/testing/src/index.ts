@@ -1,2 +1,3 @@
 export * from './infrastructure';
 export * from './resources';
+export * from './service-process';

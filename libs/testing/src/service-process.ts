@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { REPO_ROOT } from './infrastructure';
+
+export interface RunningService {
+  baseUrl: string;
+  process: ChildProcess;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code once the process ended. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts a built service (`services/<name>/dist/main.js`) as its own process, the way it runs in production. */
+export async function startServiceProcess(name: string, env: Record<string, string>): Promise<RunningService> {
+  const main = path.join(REPO_ROOT, 'services', name, 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build the workspace first (npm run build)`);
+  const port = env.PORT ?? String(await freePort());
+  const child = spawn(process.execPath, [main], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: port },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    process: child,
+    output: () => output,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Polls `url` until it answers `status` (default 200); fails with the service's output when it does not. */
+export async function waitForStatus(service: RunningService, urlPath: string, status = 200, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (service.process.exitCode !== null) {
+      throw new Error(`service exited with ${service.process.exitCode} before ${urlPath} answered:\n${service.output()}`);
+    }
+    try {
+      const response = await fetch(service.baseUrl + urlPath);
+      last = `${response.status} ${await response.text()}`;
+      if (response.status === status) return JSON.parse(last.slice(4)) as unknown;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${urlPath} did not answer ${status} within ${timeoutMs} ms (last: ${last}):\n${service.output()}`);
+}
