@@ -74,10 +74,12 @@ function checkReport(
         jsonPointer(at, 'uom'),
         `uom ${JSON.stringify(uom)} must be a UN/ECE Recommendation 20 code (2-3 upper-case letters or digits)`,
       );
-    } else if (!NUMERIC_MEASUREMENTS.some((field) => report[field] !== undefined)) {
+    } else if (!NUMERIC_MEASUREMENTS.some((field) => report[field] !== undefined) && report['rawData'] === undefined) {
+      // A unit needs something measured in it: a value field here, or the raw data the report points to
+      // (GS1's SensorDataExample8 gives uom with rawData only).
       c.add(
         jsonPointer(at, 'uom'),
-        `uom is only allowed with a numeric measurement (${NUMERIC_MEASUREMENTS.join(', ')})`,
+        `uom is only allowed with a numeric measurement (${NUMERIC_MEASUREMENTS.join(', ')}) or rawData`,
       );
     }
   }
