@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: installs what is missing (Node 24, npm packages, PostgreSQL, Kafka),
+# builds, lints, type-checks, starts the `test` profile of the local stack and runs every unit and integration test
+# against the real infrastructure. Prints a closing line `tests: N passed, N failed, N skipped`.
+source "$(dirname "$0")/lib/common.sh"
+cd "$PEDIGREE_ROOT"
+started_at=$(date +%s)
+
+step "Toolchain"
+ensure_node
+ensure_npm_dependencies
+build_workspace
+
+step "Lint (ESLint with Nx module boundaries) and type-check (tests included)"
+NX_DAEMON=false npm run --silent lint
+npx tsc -p tsconfig.json --noEmit
+
+step "Infrastructure for the integration tests"
+stack_was_running=false
+bash scripts/stack.sh status --profile test >/dev/null 2>&1 && stack_was_running=true
+bash scripts/stack.sh start --profile test
+if [ "$stack_was_running" = false ] && [ "${PEDIGREE_KEEP_STACK:-}" != "1" ]; then
+  trap 'bash scripts/stack.sh stop --profile test' EXIT
+fi
+eval "$(bash scripts/stack.sh env --profile test | sed 's/^/export /')"
+node tools/pedigree/bin/pedigree.js kafka ensure-topics --brokers "$KAFKA_BROKERS" >/dev/null
+
+step "Unit and integration tests (jest)"
+report="$(mktemp --suffix=.json)"
+set +e
+npx jest --ci --maxWorkers=2 --json --outputFile="$report" "$@"
+jest_status=$?
+set -e
+node -e '
+  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' "$report"
+rm -f "$report"
+info "suite took $(( $(date +%s) - started_at )) s"
+exit $jest_status

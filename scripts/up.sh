@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the whole platform locally: installs what is missing, builds, starts PostgreSQL and Kafka (profile `dev`),
+# creates the topics, then starts the four services and stays up. Ctrl-C stops the services; the infrastructure
+# keeps running (and keeps its data) until `bash scripts/stack.sh stop`.
+source "$(dirname "$0")/lib/common.sh"
+cd "$PEDIGREE_ROOT"
+
+step "Toolchain"
+ensure_node
+ensure_npm_dependencies
+build_workspace
+
+bash scripts/stack.sh start --profile dev
+eval "$(bash scripts/stack.sh env --profile dev | sed 's/^/export /')"
+step "Kafka topics"
+node tools/pedigree/bin/pedigree.js kafka ensure-topics --brokers "$KAFKA_BROKERS" | sed 's/^/  /'
+
+log_dir="${PEDIGREE_LOG_DIR:-$PEDIGREE_CACHE/logs}"
+mkdir -p "$log_dir"
+
+declare -A ports=([serialization]=3001 [cold-chain]=3002 [recall]=3003 [ledger-writer]=3004)
+services=(serialization cold-chain recall ledger-writer)
+pids=()
+stop_services() {
+  step "Stopping the services"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_services EXIT
+trap 'exit 0' INT TERM
+
+for service in "${services[@]}"; do
+  port_var="PORT_$(echo "$service" | tr 'a-z-' 'A-Z_')"
+  port="${!port_var:-${ports[$service]}}"
+  ports[$service]=$port
+  step "Starting $service on port $port (log: $log_dir/$service.log)"
+  PORT="$port" SERVICE_NAME="$service" \
+    DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/pedigree_${service//-/_}" \
+    KAFKA_BROKERS="$KAFKA_BROKERS" \
+    node "services/$service/dist/main.js" >>"$log_dir/$service.log" 2>&1 &
+  pids+=($!)
+done
+
+for service in "${services[@]}"; do
+  url="http://127.0.0.1:${ports[$service]}"
+  for ((i = 0; i < 120; i++)); do
+    curl -fs "$url/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fs "$url/health/ready" >/dev/null 2>&1 || fail "$service did not become ready; see $log_dir/$service.log"
+done
+
+step "Pedigree is up"
+for service in "${services[@]}"; do
+  printf '  %-15s http://127.0.0.1:%s   (OpenAPI: /docs, health: /health/ready)\n' "$service" "${ports[$service]}"
+done
+info "infrastructure: PostgreSQL 127.0.0.1:$PGPORT, Kafka $KAFKA_BROKERS"
+info "Ctrl-C stops the services; 'bash scripts/stack.sh stop' stops PostgreSQL and Kafka."
+wait -n "${pids[@]}"
+fail "a service stopped unexpectedly; see the logs in $log_dir"
