@@ -139,6 +139,7 @@ function parseQuery(query: string, uri: string, pathElements: Gs1Element[]): Pic
 }
 
 export function isDigitalLink(s: string): boolean {
+  if (!/^https?:\/\//i.test(s)) return false;
   try {
     parseDigitalLink(s);
     return true;

@@ -240,6 +240,7 @@ function parsePattern(uri: string, scheme: EpcScheme, companyPrefix: string, raw
 }
 
 export function isEpcUri(s: string): boolean {
+  if (!EPC_URI.test(s)) return false;
   try {
     parseEpcUri(s);
     return true;
