@@ -2,4 +2,5 @@ export * from './tokens';
 export * from './service-runtime.module';
 export * from './bootstrap';
 export * from './problem-details.filter';
+export * from './public-route';
 export { ReadinessChecks } from './health/readiness-checks';
