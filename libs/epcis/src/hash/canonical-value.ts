@@ -65,7 +65,7 @@ export class CanonicalValues {
  * EPC URIs (pure identity, class and pattern URIs) and GS1 Digital Link URIs become constrained
  * canonical Digital Link URIs; any other identifier stays as it is.
  */
-function canonicalIdentifier(value: string): string {
+export function canonicalIdentifier(value: string): string {
   let uri = value;
   if (isEpcUri(value)) {
     try {

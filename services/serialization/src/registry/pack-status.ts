@@ -1,0 +1,90 @@
+/**
+ * The state of a pack (or case, or pallet) in the serial registry. The vocabulary follows the EU FMD / NMVS pack
+ * states, extended with what CBV dispositions can say about a container in the supply chain.
+ */
+export const PACK_STATUSES = [
+  'active',
+  'inactive',
+  'in_transit',
+  'dispensed',
+  'destroyed',
+  'decommissioned',
+  'recalled',
+  'stolen',
+  'expired',
+  'sample',
+  'free_sample',
+  'locked',
+  'exported',
+  'checked_out',
+  'damaged',
+  'non_sellable',
+  'returned',
+  'transformed',
+] as const;
+
+export type PackStatus = (typeof PACK_STATUSES)[number];
+
+/** CBV 2.0 dispositions → pack status. Dispositions that say nothing about the pack's state are absent. */
+const BY_DISPOSITION: Readonly<Record<string, PackStatus>> = {
+  active: 'active',
+  available: 'active',
+  container_closed: 'active',
+  container_open: 'active',
+  encoded: 'inactive',
+  inactive: 'inactive',
+  in_progress: 'active',
+  reserved: 'active',
+  sellable_accessible: 'active',
+  sellable_not_accessible: 'active',
+  completeness_verified: 'active',
+  completeness_inferred: 'active',
+  conformant: 'active',
+  in_transit: 'in_transit',
+  dispensed: 'dispensed',
+  partially_dispensed: 'dispensed',
+  retail_sold: 'dispensed',
+  destroyed: 'destroyed',
+  disposed: 'destroyed',
+  recalled: 'recalled',
+  stolen: 'stolen',
+  expired: 'expired',
+  damaged: 'damaged',
+  returned: 'returned',
+  non_sellable_other: 'non_sellable',
+  non_conformant: 'non_sellable',
+  needs_replacement: 'non_sellable',
+  mismatch_instance: 'non_sellable',
+  mismatch_class: 'non_sellable',
+  mismatch_quantity: 'non_sellable',
+  no_pedigree_match: 'non_sellable',
+  unavailable: 'non_sellable',
+};
+
+/** Business steps that imply a state when the event carries no disposition. */
+const BY_BIZ_STEP: Readonly<Record<string, PackStatus>> = {
+  commissioning: 'active',
+  decommissioning: 'decommissioned',
+  destroying: 'destroyed',
+  dispensing: 'dispensed',
+  retail_selling: 'dispensed',
+  shipping: 'in_transit',
+  departing: 'in_transit',
+  receiving: 'active',
+  accepting: 'active',
+  arriving: 'active',
+  unpacking: 'active',
+  sampling: 'sample',
+};
+
+/** The status an event gives the objects it names: disposition first, then business step; undefined = unchanged. */
+export function statusFromEvent(disposition: string | undefined, bizStep: string | undefined): PackStatus | undefined {
+  if (disposition !== undefined && BY_DISPOSITION[disposition]) return BY_DISPOSITION[disposition];
+  if (disposition === undefined && bizStep !== undefined) return BY_BIZ_STEP[bizStep];
+  return undefined;
+}
+
+/** Terminal states: nothing in the supply chain may legitimately move or sell the pack any more. */
+export function isTerminal(status: PackStatus): boolean {
+  return ['dispensed', 'destroyed', 'decommissioned', 'stolen', 'exported', 'transformed'].includes(status);
+}

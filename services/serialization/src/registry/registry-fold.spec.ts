@@ -1,0 +1,198 @@
+import fc from 'fast-check';
+import type { EpcisEvent } from '@pedigree/epcis';
+import { eventFacts } from './event-facts';
+import { foldRegistry, type RegistryEvent } from './registry-fold';
+
+const MANUFACTURER = '0614141000005';
+const WHOLESALER = '4012345000009';
+const PHARMACY = '9521321000007';
+const pack = (n: number) => `urn:epc:id:sgtin:0614141.107346.${n}`;
+const packKey = (n: number) => `https://id.gs1.org/01/10614141073464/21/${n}`;
+const CASE = 'urn:epc:id:sscc:0614141.1234567890';
+const CASE_KEY = 'https://id.gs1.org/00/106141412345678908';
+
+let sequence = 0;
+function event(fields: Record<string, unknown>, capturedBy = MANUFACTURER, recordOffsetMs = 0): RegistryEvent {
+  const e = { eventTimeZoneOffset: '+00:00', ...fields } as unknown as EpcisEvent;
+  sequence += 1;
+  return {
+    hash: `h${String(sequence).padStart(4, '0')}`,
+    recordTime: new Date(Date.parse(String(fields.eventTime)) + 1000 + recordOffsetMs),
+    capturedBy,
+    facts: eventFacts(e),
+  };
+}
+
+function story(): RegistryEvent[] {
+  return [
+    event({
+      type: 'ObjectEvent',
+      action: 'ADD',
+      eventTime: '2026-01-01T08:00:00Z',
+      epcList: [pack(1), pack(2), pack(3)],
+      bizStep: 'commissioning',
+      disposition: 'active',
+      bizLocation: { id: 'urn:epc:id:sgln:0614141.00001.0' },
+      ilmd: { 'cbvmda:lotNumber': 'LOT7', 'cbvmda:itemExpirationDate': '2027-06-30' },
+    }),
+    event({
+      type: 'AggregationEvent',
+      action: 'ADD',
+      eventTime: '2026-01-01T09:00:00Z',
+      parentID: CASE,
+      childEPCs: [pack(1), pack(2), pack(3)],
+      bizStep: 'packing',
+      disposition: 'container_closed',
+    }),
+    event({
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      eventTime: '2026-01-02T10:00:00Z',
+      epcList: [CASE],
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+      destinationList: [{ type: 'owning_party', destination: `urn:epc:id:pgln:4012345.00000` }],
+    }),
+    event(
+      {
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime: '2026-01-03T10:00:00Z',
+        epcList: [CASE],
+        bizStep: 'receiving',
+        disposition: 'in_progress',
+        bizLocation: { id: 'urn:epc:id:sgln:4012345.00001.0' },
+        destinationList: [{ type: 'owning_party', destination: `urn:epc:id:pgln:4012345.00000` }],
+      },
+      WHOLESALER,
+    ),
+    event(
+      {
+        type: 'AggregationEvent',
+        action: 'DELETE',
+        eventTime: '2026-01-03T11:00:00Z',
+        parentID: CASE,
+        bizStep: 'unpacking',
+      },
+      WHOLESALER,
+    ),
+    event(
+      {
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime: '2026-01-05T15:00:00Z',
+        epcList: [pack(2)],
+        bizStep: 'dispensing',
+        disposition: 'dispensed',
+        bizLocation: { id: 'urn:epc:id:sgln:9521321.00001.0' },
+      },
+      PHARMACY,
+    ),
+  ];
+}
+
+describe('foldRegistry', () => {
+  it('follows a pack through commissioning, packing, shipping, receiving, unpacking and dispensing', () => {
+    const events = story();
+    const at = (n: number) => foldRegistry(events.slice(0, n)).states;
+
+    expect(at(1).get(packKey(1))).toMatchObject({
+      status: 'active',
+      commissioned: true,
+      gtin: '10614141073464',
+      serial: '1',
+      lot: 'LOT7',
+      expiry: '2027-06-30',
+      owner: MANUFACTURER,
+      location: 'urn:epc:id:sgln:0614141.00001.0',
+      parentKey: null,
+    });
+    expect(at(2).get(packKey(1))).toMatchObject({ parentKey: CASE_KEY, status: 'active' });
+    expect(at(2).get(CASE_KEY)).toMatchObject({ kind: 'container', commissioned: false });
+    expect(at(3).get(packKey(3))).toMatchObject({ status: 'in_transit', parentKey: CASE_KEY, owner: MANUFACTURER });
+    expect(at(4).get(packKey(3))).toMatchObject({
+      status: 'active',
+      owner: WHOLESALER,
+      location: 'urn:epc:id:sgln:4012345.00001.0',
+    });
+    expect(at(5).get(packKey(3))).toMatchObject({ parentKey: null, status: 'active' });
+    const final = at(6);
+    expect(final.get(packKey(2))).toMatchObject({ status: 'dispensed', location: 'urn:epc:id:sgln:9521321.00001.0' });
+    expect(final.get(packKey(1))?.status).toBe('active');
+  });
+
+  it('keeps the history of every change of every item', () => {
+    const { history } = foldRegistry(story());
+    expect(history.filter((h) => h.key === packKey(2)).map((h) => h.status)).toEqual([
+      'active',
+      'active',
+      'in_transit',
+      'active',
+      'active',
+      'dispensed',
+    ]);
+  });
+
+  it('gives the same registry whatever order the events arrive in', () => {
+    const events = story();
+    const inOrder = foldRegistry(events);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(events, { minLength: events.length }), (shuffled) => {
+        const replayed = foldRegistry(shuffled);
+        expect(replayed.states).toEqual(inOrder.states);
+        expect(replayed.history).toEqual(inOrder.history);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('ignores an event that carries an error declaration', () => {
+    const events = story();
+    const dispensing = events[5]!;
+    const retracted = { ...dispensing, facts: { ...dispensing.facts, errorDeclared: true } };
+    const states = foldRegistry([...events.slice(0, 5), retracted]).states;
+    expect(states.get(packKey(2))?.status).toBe('active');
+  });
+
+  it('unpacks only the listed children when an AggregationEvent DELETE names them', () => {
+    const events = story().slice(0, 2);
+    events.push(
+      event({ type: 'AggregationEvent', action: 'DELETE', eventTime: '2026-01-01T10:00:00Z', parentID: CASE, childEPCs: [pack(1)] }),
+    );
+    const { states } = foldRegistry(events);
+    expect(states.get(packKey(1))?.parentKey).toBeNull();
+    expect(states.get(packKey(2))?.parentKey).toBe(CASE_KEY);
+  });
+
+  it('decommissions with ObjectEvent DELETE and transforms inputs into commissioned outputs', () => {
+    const events = [
+      ...story().slice(0, 1),
+      event({ type: 'ObjectEvent', action: 'DELETE', eventTime: '2026-01-02T00:00:00Z', epcList: [pack(1)], bizStep: 'decommissioning' }),
+      event({
+        type: 'TransformationEvent',
+        eventTime: '2026-01-02T01:00:00Z',
+        inputEPCList: [pack(2)],
+        outputEPCList: [pack(9)],
+        ilmd: { 'cbvmda:lotNumber': 'RELABELLED' },
+      }),
+    ];
+    const { states } = foldRegistry(events);
+    expect(states.get(packKey(1))?.status).toBe('decommissioned');
+    expect(states.get(packKey(2))?.status).toBe('transformed');
+    expect(states.get(packKey(9))).toMatchObject({ status: 'active', commissioned: true, lot: 'RELABELLED' });
+  });
+
+  it('treats Digital Link and EPC URI spellings of the same pack as one item', () => {
+    const events = [
+      ...story().slice(0, 1),
+      event({
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime: '2026-01-02T00:00:00Z',
+        epcList: ['https://example.com/01/10614141073464/21/1'],
+        disposition: 'stolen',
+      }),
+    ];
+    expect(foldRegistry(events).states.get(packKey(1))?.status).toBe('stolen');
+  });
+});

@@ -1,0 +1,238 @@
+import { itemOfKey, type EventFacts, type NamedIdentifier } from './event-facts';
+import { statusFromEvent, type PackStatus } from './pack-status';
+
+/** An event as the registry sees it: its facts plus when and by whom it was captured. */
+export interface RegistryEvent {
+  hash: string;
+  recordTime: Date;
+  capturedBy: string;
+  facts: EventFacts;
+}
+
+/** One serialised item or container in the registry. */
+export interface SerialState {
+  key: string;
+  /** The identifier as first written in an event (EPC URI or Digital Link). */
+  epc: string;
+  kind: 'item' | 'container' | 'other';
+  gtin?: string;
+  serial?: string;
+  lot?: string;
+  expiry?: string;
+  commissioned: boolean;
+  status: PackStatus;
+  statusEventHash: string;
+  statusChangedAt: Date;
+  parentKey: string | null;
+  owner?: string;
+  location?: string;
+  lastEventHash: string;
+  lastEventTime: Date;
+}
+
+export interface HistoryEntry {
+  key: string;
+  eventHash: string;
+  eventTime: Date;
+  status: PackStatus;
+  parentKey: string | null;
+  owner?: string;
+  location?: string;
+}
+
+export interface RegistryFold {
+  states: Map<string, SerialState>;
+  history: HistoryEntry[];
+}
+
+/** The order in which events take effect: event time, then record time, then hash (a total, stable order). */
+export function compareRegistryEvents(a: RegistryEvent, b: RegistryEvent): number {
+  return (
+    a.facts.eventTime.getTime() - b.facts.eventTime.getTime() ||
+    a.recordTime.getTime() - b.recordTime.getTime() ||
+    (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0)
+  );
+}
+
+const OWNERSHIP_STEPS = new Set(['receiving', 'accepting']);
+
+/**
+ * Replays events in event-time order into the state of every serialised item and container they name. Because the
+ * result depends only on the set of events (never on their arrival order), replaying a family of related items after
+ * a late event gives exactly what in-order processing would have. Events carrying an error declaration are retracted
+ * and take no effect. Events on a container apply to everything packed in it at that moment.
+ */
+export function foldRegistry(events: readonly RegistryEvent[]): RegistryFold {
+  return new RegistryReplay().run([...events].sort(compareRegistryEvents));
+}
+
+class RegistryReplay {
+  private readonly states = new Map<string, SerialState>();
+  private readonly children = new Map<string, Set<string>>();
+  private readonly history: HistoryEntry[] = [];
+
+  run(events: RegistryEvent[]): RegistryFold {
+    for (const event of events) if (!event.facts.errorDeclared) this.apply(event);
+    return { states: this.states, history: this.history };
+  }
+
+  private apply(event: RegistryEvent): void {
+    const { facts } = event;
+    const touched = new Set<string>();
+    const byRole = (role: NamedIdentifier['role']) => facts.identifiers.filter((i) => i.role === role);
+    const status = statusFromEvent(facts.disposition, facts.bizStep);
+
+    switch (facts.type) {
+      case 'ObjectEvent':
+      case 'TransactionEvent': {
+        const targets = [...byRole('epc'), ...byRole('parent')];
+        for (const id of targets) {
+          const state = this.ensure(id, event);
+          if (facts.type === 'ObjectEvent' && facts.action === 'ADD') {
+            state.commissioned = true;
+            state.lot = facts.lot ?? state.lot;
+            state.expiry = facts.expiry ?? state.expiry;
+            state.owner ??= event.capturedBy;
+            this.setStatus(state, status ?? 'active', event);
+          } else if (facts.type === 'ObjectEvent' && facts.action === 'DELETE') {
+            this.setParent(state, null);
+            this.setStatus(state, status ?? 'decommissioned', event);
+          } else {
+            this.observe(state, status, event, touched);
+          }
+          this.locate(state, event);
+          touched.add(state.key);
+        }
+        break;
+      }
+      case 'AggregationEvent': {
+        const [parentId] = byRole('parent');
+        if (!parentId) break;
+        const parent = this.ensure(parentId, event, 'container');
+        const listed = byRole('child').map((id) => this.ensure(id, event));
+        // DELETE without children unpacks everything the parent holds.
+        const children =
+          facts.action === 'DELETE' && listed.length === 0
+            ? [...(this.children.get(parent.key) ?? [])].map((key) => this.states.get(key)!)
+            : listed;
+        if (facts.action === 'ADD') for (const child of children) this.setParent(child, parent.key);
+        if (facts.action === 'DELETE') for (const child of children) this.setParent(child, null);
+        for (const state of [parent, ...children]) {
+          this.observe(state, status, event, touched);
+          this.locate(state, event);
+          touched.add(state.key);
+        }
+        break;
+      }
+      case 'TransformationEvent': {
+        for (const id of byRole('input')) {
+          const state = this.ensure(id, event);
+          this.setStatus(state, status ?? 'transformed', event);
+          touched.add(state.key);
+        }
+        for (const id of byRole('output')) {
+          const state = this.ensure(id, event);
+          state.commissioned = true;
+          state.lot = facts.lot ?? state.lot;
+          state.expiry = facts.expiry ?? state.expiry;
+          state.owner ??= event.capturedBy;
+          this.setStatus(state, status ?? 'active', event);
+          this.locate(state, event);
+          touched.add(state.key);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    for (const key of touched) this.record(this.states.get(key)!, event);
+  }
+
+  /** Status, custody and location changes of an observation apply to the object and to everything packed in it. */
+  private observe(state: SerialState, status: PackStatus | undefined, event: RegistryEvent, touched: Set<string>): void {
+    const targets = [state, ...this.descendants(state.key)];
+    for (const target of targets) {
+      if (status !== undefined) this.setStatus(target, status, event);
+      if (target !== state) this.locate(target, event);
+      touched.add(target.key);
+    }
+  }
+
+  private locate(state: SerialState, event: RegistryEvent): void {
+    const { facts } = event;
+    if (facts.bizLocation !== undefined) state.location = facts.bizLocation;
+    if (facts.bizStep !== undefined && OWNERSHIP_STEPS.has(facts.bizStep)) {
+      state.owner = facts.destinationOwner ?? event.capturedBy;
+    }
+    state.lastEventHash = event.hash;
+    state.lastEventTime = facts.eventTime;
+  }
+
+  private descendants(key: string): SerialState[] {
+    const found: SerialState[] = [];
+    const pending = [...(this.children.get(key) ?? [])];
+    const seen = new Set<string>([key]);
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      found.push(this.states.get(next)!);
+      pending.push(...(this.children.get(next) ?? []));
+    }
+    return found;
+  }
+
+  private setStatus(state: SerialState, status: PackStatus, event: RegistryEvent): void {
+    if (state.status === status) return;
+    state.status = status;
+    state.statusEventHash = event.hash;
+    state.statusChangedAt = event.facts.eventTime;
+  }
+
+  private setParent(state: SerialState, parentKey: string | null): void {
+    if (state.parentKey === parentKey) return;
+    if (state.parentKey !== null) this.children.get(state.parentKey)?.delete(state.key);
+    state.parentKey = parentKey;
+    if (parentKey !== null) {
+      if (!this.children.has(parentKey)) this.children.set(parentKey, new Set());
+      this.children.get(parentKey)!.add(state.key);
+    }
+  }
+
+  private ensure(id: NamedIdentifier, event: RegistryEvent, kind?: SerialState['kind']): SerialState {
+    const existing = this.states.get(id.key);
+    if (existing) {
+      if (kind === 'container' && existing.kind === 'other') existing.kind = 'container';
+      return existing;
+    }
+    const item = itemOfKey(id.key);
+    const state: SerialState = {
+      key: id.key,
+      epc: id.value,
+      kind: item.gtin ? 'item' : item.sscc ? 'container' : (kind ?? 'other'),
+      gtin: item.gtin,
+      serial: item.serial,
+      commissioned: false,
+      status: 'inactive',
+      statusEventHash: event.hash,
+      statusChangedAt: event.facts.eventTime,
+      parentKey: null,
+      lastEventHash: event.hash,
+      lastEventTime: event.facts.eventTime,
+    };
+    this.states.set(id.key, state);
+    return state;
+  }
+
+  private record(state: SerialState, event: RegistryEvent): void {
+    this.history.push({
+      key: state.key,
+      eventHash: event.hash,
+      eventTime: event.facts.eventTime,
+      status: state.status,
+      parentKey: state.parentKey,
+      owner: state.owner,
+      location: state.location,
+    });
+  }
+}
