@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { createRemoteJWKSet, errors, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import type { AuthSettings } from './auth-config';
+import { InvalidClaimsError, parsePedigreeClaims, principalFromClaims, type Principal } from './principal';
+
+/** Signature algorithms accepted from an identity provider: asymmetric only (never `none` or a shared secret). */
+export const ACCEPTED_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+
+/** The token is missing, malformed, expired, not ours or carries claims we do not accept: answer 401. */
+export class InvalidTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export interface TokenVerifier {
+  /** The principal of a valid access token; throws InvalidTokenError for a token to reject. */
+  verify(token: string): Promise<Principal>;
+}
+
+type VerificationKey = KeyLike | JWTVerifyGetKey;
+
+/** A verifier against the configured key source: the identity provider's JWKS, or the dev issuer's public JWK file. */
+export async function createTokenVerifier(settings: AuthSettings): Promise<TokenVerifier> {
+  const { AUTH_JWKS_URL: jwksUrl, AUTH_DEV_PUBLIC_JWK_FILE: publicJwkFile } = settings;
+  if (jwksUrl !== undefined && publicJwkFile === undefined) return verifierFor(createRemoteJWKSet(new URL(jwksUrl)), settings);
+  if (publicJwkFile !== undefined && jwksUrl === undefined) return verifierFor(await importPublicJwkFile(publicJwkFile), settings);
+  throw new Error('exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE must be set');
+}
+
+export function verifierFor(
+  key: VerificationKey,
+  settings: Pick<AuthSettings, 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_CLOCK_TOLERANCE_SECONDS'>,
+): TokenVerifier {
+  const options = {
+    issuer: settings.AUTH_ISSUER,
+    audience: settings.AUTH_AUDIENCE,
+    clockTolerance: settings.AUTH_CLOCK_TOLERANCE_SECONDS,
+    algorithms: ACCEPTED_ALGORITHMS,
+    requiredClaims: ['exp', 'iat', 'sub'],
+  };
+  return {
+    async verify(token) {
+      try {
+        // Overloads of jwtVerify differ only in the key type; both branches run the same checks.
+        const { payload } =
+          typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+        return principalFromClaims(parsePedigreeClaims(payload));
+      } catch (error) {
+        throw asInvalidToken(error);
+      }
+    },
+  };
+}
+
+/** Reads the dev issuer's public JWK; refuses a file that holds a private key. */
+export async function importPublicJwkFile(file: string): Promise<KeyLike> {
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(
+      `AUTH_DEV_PUBLIC_JWK_FILE ${file} cannot be read (${reason}); run "pedigree token" once to create the local dev issuer`,
+    );
+  }
+  if (jwk.d !== undefined || jwk.kty === 'oct') {
+    throw new Error(`AUTH_DEV_PUBLIC_JWK_FILE ${file} holds a private or secret key; give the public JWK`);
+  }
+  return (await importJWK(jwk, jwk.alg ?? 'ES256')) as KeyLike;
+}
+
+/**
+ * Token faults become InvalidTokenError with a short reason; anything else (the JWKS endpoint unreachable or
+ * answering garbage) is our problem, not the caller's, and stays as it is.
+ */
+function asInvalidToken(error: unknown): unknown {
+  if (error instanceof InvalidClaimsError) return new InvalidTokenError(error.message);
+  if (error instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const what = error.reason === 'missing' ? 'is missing' : 'is not accepted';
+    return new InvalidTokenError(`the token's "${error.claim}" claim ${what}`);
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('the token signature does not verify');
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return new InvalidTokenError('no single key of the issuer matches the token');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return new InvalidTokenError('the token signature algorithm is not accepted');
+  }
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return new InvalidTokenError('the token is malformed');
+  return error;
+}
