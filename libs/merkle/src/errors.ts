@@ -3,7 +3,8 @@
  * range, a corrupt serialised frontier, a node the storage does not have). Proof verification never
  * throws: it answers with a {@link VerificationResult} instead.
  */
-export type MerkleErrorCode = 'INVALID_HASH' | 'INVALID_BYTES' | 'INVALID_SIZE' | 'INVALID_INDEX' | 'INVALID_FRONTIER' | 'NODE_NOT_FOUND';
+export type MerkleErrorCode =
+  'INVALID_HASH' | 'INVALID_BYTES' | 'INVALID_SIZE' | 'INVALID_INDEX' | 'INVALID_FRONTIER' | 'NODE_NOT_FOUND';
 
 export class MerkleError extends Error {
   constructor(

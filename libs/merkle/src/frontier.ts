@@ -39,7 +39,10 @@ export class Frontier {
       throw new MerkleError('INVALID_FRONTIER', 'frontier size must be a non-negative safe integer');
     }
     if (!Array.isArray(hashes) || hashes.length !== countOnes(size)) {
-      throw new MerkleError('INVALID_FRONTIER', `a frontier of size ${size} has exactly ${countOnes(size)} hashes`);
+      throw new MerkleError(
+        'INVALID_FRONTIER',
+        `a frontier of size ${size} has exactly ${countOnes(size)} hashes`,
+      );
     }
     const decoded = hashes.map((hash: unknown, i) => {
       if (typeof hash !== 'string' || !HASH_HEX.test(hash)) {

@@ -5,13 +5,20 @@ import { EMPTY_TREE_ROOT, hashChildren, hashLeaf, merkleTreeHash } from './hashi
 import { LEAVES, NODE_HASHES, ROOTS } from '../test/vectors';
 
 describe('hashLeaf', () => {
-  it.each(LEAVES.map((leaf, i) => [leaf, NODE_HASHES[0][i]]))('hashes leaf "%s" to the reference leaf hash', (leaf, expected) => {
-    expect(hashLeaf(leaf)).toBe(expected);
-  });
+  it.each(LEAVES.map((leaf, i) => [leaf, NODE_HASHES[0][i]]))(
+    'hashes leaf "%s" to the reference leaf hash',
+    (leaf, expected) => {
+      expect(hashLeaf(leaf)).toBe(expected);
+    },
+  );
 
   it('is SHA-256 of 0x00 followed by the entry', () => {
     const entry = Buffer.from('c0ffee', 'hex');
-    expect(hashLeaf(entry)).toBe(createHash('sha256').update(Buffer.from([0x00, 0xc0, 0xff, 0xee])).digest('hex'));
+    expect(hashLeaf(entry)).toBe(
+      createHash('sha256')
+        .update(Buffer.from([0x00, 0xc0, 0xff, 0xee]))
+        .digest('hex'),
+    );
   });
 
   it('gives the same hash for a Buffer, a plain Uint8Array and hex in either case', () => {
@@ -38,7 +45,9 @@ describe('hashChildren', () => {
   it('reproduces every interior node of the reference tree from its children', () => {
     for (let level = 1; level < NODE_HASHES.length; level++) {
       NODE_HASHES[level].forEach((expected, index) => {
-        expect(hashChildren(NODE_HASHES[level - 1][2 * index], NODE_HASHES[level - 1][2 * index + 1])).toBe(expected);
+        expect(hashChildren(NODE_HASHES[level - 1][2 * index], NODE_HASHES[level - 1][2 * index + 1])).toBe(
+          expected,
+        );
       });
     }
   });
@@ -60,16 +69,22 @@ describe('merkleTreeHash', () => {
     expect(EMPTY_TREE_ROOT).toBe(createHash('sha256').digest('hex'));
   });
 
-  it.each(ROOTS.map((root, n) => [n, root]))('gives the reference root for the first %d leaves', (n, root) => {
-    expect(merkleTreeHash(LEAVES.slice(0, n))).toBe(root);
-  });
+  it.each(ROOTS.map((root, n) => [n, root]))(
+    'gives the reference root for the first %d leaves',
+    (n, root) => {
+      expect(merkleTreeHash(LEAVES.slice(0, n))).toBe(root);
+    },
+  );
 
   it('splits at the largest power of two below the size', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 8 }), { minLength: 2, maxLength: 40 }), (leaves) => {
         let k = 1;
         while (k * 2 < leaves.length) k *= 2;
-        return merkleTreeHash(leaves) === hashChildren(merkleTreeHash(leaves.slice(0, k)), merkleTreeHash(leaves.slice(k)));
+        return (
+          merkleTreeHash(leaves) ===
+          hashChildren(merkleTreeHash(leaves.slice(0, k)), merkleTreeHash(leaves.slice(k)))
+        );
       }),
     );
   });

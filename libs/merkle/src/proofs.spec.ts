@@ -80,7 +80,10 @@ describe('planConsistencyProof', () => {
   });
 
   it('includes the old root when the old tree is not a left subtree of the new one', () => {
-    expect(planConsistencyProof(3, 7)).toEqual({ nodeIds: ids([0, 2], [0, 3], [1, 0], [1, 2], [0, 6]), elementSizes: [1, 1, 1, 2] });
+    expect(planConsistencyProof(3, 7)).toEqual({
+      nodeIds: ids([0, 2], [0, 3], [1, 0], [1, 2], [0, 6]),
+      elementSizes: [1, 1, 1, 2],
+    });
     expect(planConsistencyProof(4, 8)).toEqual({ nodeIds: ids([2, 1]), elementSizes: [1] });
   });
 
@@ -90,20 +93,30 @@ describe('planConsistencyProof', () => {
 });
 
 describe('proofs from a NodeSource', () => {
-  it.each(INCLUSION_VECTORS)('reproduce the reference inclusion proof of leaf $leafIndex in a tree of $treeSize', async (vector) => {
-    await expect(inclusionProof(referenceStore(), vector.leafIndex, vector.treeSize)).resolves.toEqual(vector);
-  });
+  it.each(INCLUSION_VECTORS)(
+    'reproduce the reference inclusion proof of leaf $leafIndex in a tree of $treeSize',
+    async (vector) => {
+      await expect(inclusionProof(referenceStore(), vector.leafIndex, vector.treeSize)).resolves.toEqual(
+        vector,
+      );
+    },
+  );
 
   it.each(CONSISTENCY_VECTORS)(
     'reproduce the reference consistency proof from $firstSize to $secondSize',
     async (vector) => {
-      await expect(consistencyProof(referenceStore(), vector.firstSize, vector.secondSize)).resolves.toEqual(vector);
+      await expect(consistencyProof(referenceStore(), vector.firstSize, vector.secondSize)).resolves.toEqual(
+        vector,
+      );
     },
   );
 
-  it.each(ROOTS.map((root, size) => [size, root]))('give the reference root of the first %d leaves', async (size, root) => {
-    await expect(treeRoot(referenceStore(), size)).resolves.toBe(root);
-  });
+  it.each(ROOTS.map((root, size) => [size, root]))(
+    'give the reference root of the first %d leaves',
+    async (size, root) => {
+      await expect(treeRoot(referenceStore(), size)).resolves.toBe(root);
+    },
+  );
 
   it('ask the source once per proof', async () => {
     const { counted, calls } = counting(referenceStore());
@@ -115,7 +128,9 @@ describe('proofs from a NodeSource', () => {
 
   it('accept hashes as hex strings from the source', async () => {
     const store = referenceStore();
-    const hexSource: NodeSource = { getNodeHashes: (nodeIds) => store.getNodeHashes(nodeIds).map((hash) => hash.toString('hex')) };
+    const hexSource: NodeSource = {
+      getNodeHashes: (nodeIds) => store.getNodeHashes(nodeIds).map((hash) => hash.toString('hex')),
+    };
     await expect(inclusionProof(hexSource, 0, 8)).resolves.toEqual(INCLUSION_VECTORS[1]);
   });
 
@@ -135,7 +150,8 @@ describe('proofs in a tree of more than 2^32 leaves', () => {
   // Every leaf is the same, so every node of a level has the same hash and any size can be served.
   const leafHash = hashLeaf('00');
   const levelHashes = [leafHash];
-  for (let level = 1; level <= 53; level++) levelHashes.push(hashChildren(levelHashes[level - 1], levelHashes[level - 1]));
+  for (let level = 1; level <= 53; level++)
+    levelHashes.push(hashChildren(levelHashes[level - 1], levelHashes[level - 1]));
   const uniform: NodeSource = { getNodeHashes: (nodeIds) => nodeIds.map(({ level }) => levelHashes[level]) };
 
   it.each([
@@ -146,7 +162,10 @@ describe('proofs in a tree of more than 2^32 leaves', () => {
     const proof = await inclusionProof(uniform, leafIndex, treeSize);
     const root = await treeRoot(uniform, treeSize);
     expect(verifyInclusion({ ...proof, leafHash, root })).toEqual({ ok: true });
-    expect(verifyInclusion({ ...proof, path: proof.path.slice(1), leafHash, root })).toMatchObject({ ok: false, reason: 'PATH_LENGTH' });
+    expect(verifyInclusion({ ...proof, path: proof.path.slice(1), leafHash, root })).toMatchObject({
+      ok: false,
+      reason: 'PATH_LENGTH',
+    });
   });
 
   it('have the right root for a perfect tree of 2^40 leaves', async () => {

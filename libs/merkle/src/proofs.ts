@@ -2,7 +2,13 @@ import { BytesLike, toHash, toHex } from './bytes';
 import { MerkleError } from './errors';
 import { emptyRootBytes, nodeHashBytes } from './hashing';
 import { NodeSource } from './node-source';
-import { NodeId, assertTreeSize, frontierNodeIds, largestPowerOfTwoBelow, perfectSubtrees } from './tree-math';
+import {
+  NodeId,
+  assertTreeSize,
+  frontierNodeIds,
+  largestPowerOfTwoBelow,
+  perfectSubtrees,
+} from './tree-math';
 
 /** PATH(m, D[n]) of RFC 9162 §2.1.3.1, hashes from the leaf's sibling up to the root's child. */
 export interface InclusionProof {
@@ -87,7 +93,10 @@ function planOf(ranges: ReadonlyArray<readonly [number, number]>): ProofPlan {
 export function planInclusionProof(leafIndex: number, treeSize: number): ProofPlan {
   assertTreeSize(treeSize);
   if (!Number.isSafeInteger(leafIndex) || leafIndex < 0 || leafIndex >= treeSize) {
-    throw new MerkleError('INVALID_INDEX', `leaf index ${String(leafIndex)} is not in a tree of size ${treeSize}`);
+    throw new MerkleError(
+      'INVALID_INDEX',
+      `leaf index ${String(leafIndex)} is not in a tree of size ${treeSize}`,
+    );
   }
   return planOf(inclusionRanges(leafIndex, treeSize));
 }
@@ -97,7 +106,10 @@ export function planConsistencyProof(firstSize: number, secondSize: number): Pro
   assertTreeSize(firstSize, 'first tree size');
   assertTreeSize(secondSize, 'second tree size');
   if (firstSize > secondSize) {
-    throw new MerkleError('INVALID_SIZE', `first tree size ${firstSize} is larger than second tree size ${secondSize}`);
+    throw new MerkleError(
+      'INVALID_SIZE',
+      `first tree size ${firstSize} is larger than second tree size ${secondSize}`,
+    );
   }
   if (firstSize === 0 || firstSize === secondSize) return { nodeIds: [], elementSizes: [] };
   return planOf(consistencyRanges(firstSize, secondSize));
@@ -112,9 +124,14 @@ export function planTreeRoot(treeSize: number): ProofPlan {
 /** Turns the fetched hashes of `plan.nodeIds` into the proof elements (lowercase hex). */
 export function assembleProof(plan: ProofPlan, hashes: readonly BytesLike[]): string[] {
   if (hashes.length !== plan.nodeIds.length) {
-    throw new MerkleError('NODE_NOT_FOUND', `asked storage for ${plan.nodeIds.length} nodes, got ${hashes.length}`);
+    throw new MerkleError(
+      'NODE_NOT_FOUND',
+      `asked storage for ${plan.nodeIds.length} nodes, got ${hashes.length}`,
+    );
   }
-  const nodes = hashes.map((hash, i) => toHash(hash, `node (${plan.nodeIds[i].level}, ${plan.nodeIds[i].index})`));
+  const nodes = hashes.map((hash, i) =>
+    toHash(hash, `node (${plan.nodeIds[i].level}, ${plan.nodeIds[i].index})`),
+  );
   const elements: string[] = [];
   let next = 0;
   for (const size of plan.elementSizes) {
@@ -133,14 +150,22 @@ export function foldRight(pieces: readonly Buffer[]): Buffer {
 }
 
 /** Inclusion proof of leaf `leafIndex` in the tree of the first `treeSize` leaves of the log in `source`. */
-export async function inclusionProof(source: NodeSource, leafIndex: number, treeSize: number): Promise<InclusionProof> {
+export async function inclusionProof(
+  source: NodeSource,
+  leafIndex: number,
+  treeSize: number,
+): Promise<InclusionProof> {
   const plan = planInclusionProof(leafIndex, treeSize);
   const path = assembleProof(plan, await source.getNodeHashes(plan.nodeIds));
   return { leafIndex, treeSize, path };
 }
 
 /** Consistency proof between the heads of sizes firstSize ≤ secondSize of the log in `source`. */
-export async function consistencyProof(source: NodeSource, firstSize: number, secondSize: number): Promise<ConsistencyProof> {
+export async function consistencyProof(
+  source: NodeSource,
+  firstSize: number,
+  secondSize: number,
+): Promise<ConsistencyProof> {
   const plan = planConsistencyProof(firstSize, secondSize);
   const path = assembleProof(plan, await source.getNodeHashes(plan.nodeIds));
   return { firstSize, secondSize, path };

@@ -41,9 +41,12 @@ describe('perfectSubtrees', () => {
 });
 
 describe('frontierNodeIds', () => {
-  it.each(FRONTIERS.map((nodes, size) => [size, nodes]))('of a tree of size %d is its reference right edge', (size, nodes) => {
-    expect(frontierNodeIds(size)).toEqual(nodes.map(([level, index]) => ({ level, index })));
-  });
+  it.each(FRONTIERS.map((nodes, size) => [size, nodes]))(
+    'of a tree of size %d is its reference right edge',
+    (size, nodes) => {
+      expect(frontierNodeIds(size)).toEqual(nodes.map(([level, index]) => ({ level, index })));
+    },
+  );
 
   it('has one node per set bit of the size', () => {
     for (const size of [0, 1, 6, 255, 256, 2 ** 33 - 1, Number.MAX_SAFE_INTEGER]) {

@@ -14,7 +14,9 @@ export type VerificationFailure =
   | 'SECOND_ROOT_MISMATCH';
 
 /** The answer of every verify function; they never throw. */
-export type VerificationResult = { readonly ok: true } | { readonly ok: false; readonly reason: VerificationFailure; readonly message: string };
+export type VerificationResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: VerificationFailure; readonly message: string };
 
 /**
  * A claim that leaf hash `leafHash` is entry `leafIndex` of the tree of `treeSize` leaves whose root
@@ -59,6 +61,8 @@ function half(n: number): number {
 
 /** RFC 9162 §2.1.3.2: recomputes the root from the leaf hash and the inclusion path. */
 export function verifyInclusion(claim: InclusionClaim): VerificationResult {
+  if (typeof claim !== 'object' || claim === null)
+    return fail('MALFORMED_INPUT', 'an inclusion claim must be an object');
   const { leafIndex, treeSize } = claim;
   if (!isTreeSize(leafIndex) || !isTreeSize(treeSize)) {
     return fail('MALFORMED_INPUT', 'leaf index and tree size must be non-negative safe integers');
@@ -103,7 +107,10 @@ export function verifyInclusion(claim: InclusionClaim): VerificationResult {
   }
   if (sn !== 0) return fail('PATH_LENGTH', 'inclusion path is shorter than the tree is high');
   if (!r.equals(root)) {
-    return fail('ROOT_MISMATCH', `leaf ${leafIndex} with this path does not lead to the root of the tree of size ${treeSize}`);
+    return fail(
+      'ROOT_MISMATCH',
+      `leaf ${leafIndex} with this path does not lead to the root of the tree of size ${treeSize}`,
+    );
   }
   return OK;
 }
@@ -114,6 +121,8 @@ export function verifyInclusion(claim: InclusionClaim): VerificationResult {
  * so firstSize 0 is consistent when the path is empty and firstRoot is the empty-tree root.
  */
 export function verifyConsistency(claim: ConsistencyClaim): VerificationResult {
+  if (typeof claim !== 'object' || claim === null)
+    return fail('MALFORMED_INPUT', 'a consistency claim must be an object');
   const { firstSize, secondSize } = claim;
   if (!isTreeSize(firstSize) || !isTreeSize(secondSize)) {
     return fail('MALFORMED_INPUT', 'tree sizes must be non-negative safe integers');
@@ -131,7 +140,8 @@ export function verifyConsistency(claim: ConsistencyClaim): VerificationResult {
   } catch (error) {
     return fail('MALFORMED_INPUT', (error as Error).message);
   }
-  const expectedLength = firstSize === 0 || firstSize === secondSize ? 0 : consistencyPathLength(firstSize, secondSize);
+  const expectedLength =
+    firstSize === 0 || firstSize === secondSize ? 0 : consistencyPathLength(firstSize, secondSize);
   if (path.length !== expectedLength) {
     return fail(
       'PATH_LENGTH',
@@ -139,10 +149,14 @@ export function verifyConsistency(claim: ConsistencyClaim): VerificationResult {
     );
   }
   if (firstSize === 0) {
-    return firstRoot.equals(emptyRootBytes()) ? OK : fail('FIRST_ROOT_MISMATCH', 'the root of the empty tree is SHA-256 of nothing');
+    return firstRoot.equals(emptyRootBytes())
+      ? OK
+      : fail('FIRST_ROOT_MISMATCH', 'the root of the empty tree is SHA-256 of nothing');
   }
   if (firstSize === secondSize) {
-    return firstRoot.equals(secondRoot) ? OK : fail('SECOND_ROOT_MISMATCH', `two different roots for tree size ${firstSize}`);
+    return firstRoot.equals(secondRoot)
+      ? OK
+      : fail('SECOND_ROOT_MISMATCH', `two different roots for tree size ${firstSize}`);
   }
 
   const nodes = isExactPowerOfTwo(firstSize) ? [firstRoot, ...path] : path;
@@ -174,7 +188,10 @@ export function verifyConsistency(claim: ConsistencyClaim): VerificationResult {
     return fail('FIRST_ROOT_MISMATCH', `the path does not lead to the root of the tree of size ${firstSize}`);
   }
   if (!sr.equals(secondRoot)) {
-    return fail('SECOND_ROOT_MISMATCH', `the path does not lead to the root of the tree of size ${secondSize}`);
+    return fail(
+      'SECOND_ROOT_MISMATCH',
+      `the path does not lead to the root of the tree of size ${secondSize}`,
+    );
   }
   return OK;
 }

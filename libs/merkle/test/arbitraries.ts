@@ -12,7 +12,7 @@ export const leafEntry: fc.Arbitrary<string> = fc
 export function flipBit(hex: string, bit: number): string {
   const bytes = Buffer.from(hex, 'hex');
   const at = bit % (bytes.length * 8);
-  bytes[Math.floor(at / 8)] ^= 1 << at % 8;
+  bytes[Math.floor(at / 8)] ^= 1 << (at % 8);
   return bytes.toString('hex');
 }
 
