@@ -12,10 +12,18 @@ describe('companyPrefixDigits', () => {
     ['an SGTIN EPC URI (indicator 8 dropped)', 'urn:epc:id:sgtin:0614141.812345.6789', '0614141123458'],
     ['a GTIN Digital Link', 'https://id.gs1.org/01/80614141123458/21/6789', '0614141123458'],
     ['an element string', '(01)80614141123458(21)6789', '0614141123458'],
-    ['an SSCC EPC URI (extension digit 1 dropped)', 'urn:epc:id:sscc:0614141.1234567890', '06141412345678908'],
+    [
+      'an SSCC EPC URI (extension digit 1 dropped)',
+      'urn:epc:id:sscc:0614141.1234567890',
+      '06141412345678908',
+    ],
     ['an SSCC Digital Link', 'https://example.com/00/106141412345678908', '06141412345678908'],
     ['an SGLN', 'urn:epc:id:sgln:0614141.00001.0', PARTY],
-    ['a GRAI (filler digit dropped)', 'urn:epc:id:grai:0614141.12345.400', `${withCheckDigit('061414112345')}400`],
+    [
+      'a GRAI (filler digit dropped)',
+      'urn:epc:id:grai:0614141.12345.400',
+      `${withCheckDigit('061414112345')}400`,
+    ],
     ['a GIAI', 'urn:epc:id:giai:0614141.12345ABC', '061414112345ABC'],
     ['an LGTIN class', 'urn:epc:class:lgtin:0614141.812345.LOT1', '0614141123458'],
   ])('reads %s', (_what, identifier, digits) => {
@@ -28,12 +36,14 @@ describe('companyPrefixDigits', () => {
     expect(companyPrefixDigits({ ai: '10', value: 'LOT1' })).toBeUndefined();
   });
 
-  it.each([['hello'], ['urn:epc:id:sgtin:0614141.812345'], ['https://id.gs1.org/01/80614141123459/21/1'], ['urn:epc:id:gid:95100000.12345.400']])(
-    'has none for %p',
-    (identifier) => {
-      expect(companyPrefixDigits(identifier)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['hello'],
+    ['urn:epc:id:sgtin:0614141.812345'],
+    ['https://id.gs1.org/01/80614141123459/21/1'],
+    ['urn:epc:id:gid:95100000.12345.400'],
+  ])('has none for %p', (identifier) => {
+    expect(companyPrefixDigits(identifier)).toBeUndefined();
+  });
 });
 
 describe('ownsCompanyPrefix', () => {
@@ -64,7 +74,9 @@ describe('ownsCompanyPrefix', () => {
     const gtin12 = withCheckDigit('61414100003');
     expect(ownsCompanyPrefix(owner('0614141'), { ai: '01', value: `00${gtin12}` })).toBe(true);
     expect(ownsCompanyPrefix(owner('0614141'), `(01)00${gtin12}(21)1`)).toBe(true);
-    expect(ownsCompanyPrefix(owner('4012345'), `https://id.gs1.org/01/0${withCheckDigit('401234500001')}/21/X`)).toBe(true);
+    expect(
+      ownsCompanyPrefix(owner('4012345'), `https://id.gs1.org/01/0${withCheckDigit('401234500001')}/21/X`),
+    ).toBe(true);
   });
 
   it('matches an SSCC after its extension digit', () => {
@@ -120,7 +132,9 @@ describe('canSeeEvent', () => {
   it.each([['regulator'], ['admin']] as const)('lets a %s see every event', (role) => {
     const principal: Principal = { subject: 'r', party: otherParty, roles: [role], gcps: [] };
     expect(canSeeEvent(principal, {})).toBe(true);
-    expect(canSeeEvent(principal, { capturedBy: PARTY, sourceParties: [PARTY], destinationParties: [PARTY] })).toBe(true);
+    expect(
+      canSeeEvent(principal, { capturedBy: PARTY, sourceParties: [PARTY], destinationParties: [PARTY] }),
+    ).toBe(true);
   });
 
   it('lets a party see the events it captured', () => {
@@ -128,11 +142,18 @@ describe('canSeeEvent', () => {
   });
 
   it('lets a party see events naming it as source or destination, by GLN, SGLN or PGLN', () => {
-    expect(canSeeEvent(distributor, { capturedBy: otherParty, sourceParties: ['urn:epc:id:pgln:0614141.00001'] })).toBe(true);
-    expect(canSeeEvent(distributor, { capturedBy: otherParty, destinationParties: ['urn:epc:id:sgln:0614141.00001.12'] })).toBe(
+    expect(
+      canSeeEvent(distributor, { capturedBy: otherParty, sourceParties: ['urn:epc:id:pgln:0614141.00001'] }),
+    ).toBe(true);
+    expect(
+      canSeeEvent(distributor, {
+        capturedBy: otherParty,
+        destinationParties: ['urn:epc:id:sgln:0614141.00001.12'],
+      }),
+    ).toBe(true);
+    expect(canSeeEvent(distributor, { destinationParties: ['https://id.gs1.org/417/0614141000012'] })).toBe(
       true,
     );
-    expect(canSeeEvent(distributor, { destinationParties: ['https://id.gs1.org/417/0614141000012'] })).toBe(true);
     expect(canSeeEvent(distributor, { sourceParties: ['bogus', PARTY] })).toBe(true);
   });
 

@@ -1,4 +1,11 @@
-import { Gs1Error, isValidGs1Key, lookupAi, parseAnyIdentifier, parseEpcUri, type Gs1Element } from '@pedigree/gs1';
+import {
+  Gs1Error,
+  isValidGs1Key,
+  lookupAi,
+  parseAnyIdentifier,
+  parseEpcUri,
+  type Gs1Element,
+} from '@pedigree/gs1';
 import type { Principal, Role } from './principal';
 
 /**
@@ -30,7 +37,10 @@ function keyDigits({ ai, value }: Gs1Element): string | undefined {
 }
 
 /** Does the GS1 key belong to one of the principal's company prefixes? False for anything that is not a GS1 key. */
-export function ownsCompanyPrefix(principal: Pick<Principal, 'gcps'>, identifier: string | Gs1Element): boolean {
+export function ownsCompanyPrefix(
+  principal: Pick<Principal, 'gcps'>,
+  identifier: string | Gs1Element,
+): boolean {
   const digits = companyPrefixDigits(identifier);
   return digits !== undefined && principal.gcps.some((gcp) => digits.startsWith(gcp));
 }
@@ -43,7 +53,9 @@ export function ownsCompanyPrefix(principal: Pick<Principal, 'gcps'>, identifier
 export function partyGln(identifier: string): string | undefined {
   if (/^[0-9]{13}$/.test(identifier)) return isValidGs1Key('GLN', identifier) ? identifier : undefined;
   try {
-    const elements = identifier.startsWith('urn:epc:') ? parseEpcUri(identifier).elements : parseAnyIdentifier(identifier).elements;
+    const elements = identifier.startsWith('urn:epc:')
+      ? parseEpcUri(identifier).elements
+      : parseAnyIdentifier(identifier).elements;
     return elements.find((element) => element.ai === '414' || element.ai === '417')?.value;
   } catch (error) {
     if (error instanceof Gs1Error) return undefined;

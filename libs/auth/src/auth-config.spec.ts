@@ -5,7 +5,10 @@ const issuerAndAudience = { AUTH_ISSUER: 'https://idp.example.com/', AUTH_AUDIEN
 
 describe('auth configuration', () => {
   it('takes a JWKS URL, with a default clock tolerance', () => {
-    const config = loadConfig(authConfigSchema, { ...issuerAndAudience, AUTH_JWKS_URL: 'https://idp.example.com/jwks.json' });
+    const config = loadConfig(authConfigSchema, {
+      ...issuerAndAudience,
+      AUTH_JWKS_URL: 'https://idp.example.com/jwks.json',
+    });
     expect(config).toEqual({
       ...issuerAndAudience,
       AUTH_JWKS_URL: 'https://idp.example.com/jwks.json',
@@ -28,7 +31,11 @@ describe('auth configuration', () => {
       /AUTH_JWKS_URL: exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE must be set \(neither is\)/,
     );
     expect(() =>
-      loadConfig(authConfigSchema, { ...issuerAndAudience, AUTH_JWKS_URL: 'https://a/jwks', AUTH_DEV_PUBLIC_JWK_FILE: '/k' }),
+      loadConfig(authConfigSchema, {
+        ...issuerAndAudience,
+        AUTH_JWKS_URL: 'https://a/jwks',
+        AUTH_DEV_PUBLIC_JWK_FILE: '/k',
+      }),
     ).toThrow(/\(both are\)/);
   });
 
@@ -43,6 +50,10 @@ describe('auth configuration', () => {
     const env = { DATABASE_URL: 'postgres://x', KAFKA_BROKERS: 'k:9092', ...issuerAndAudience };
     expect(() => loadConfig(schema, env)).toThrow(/exactly one of AUTH_JWKS_URL/);
     const config = loadConfig(schema, { ...env, AUTH_DEV_PUBLIC_JWK_FILE: '/k' });
-    expect(config).toMatchObject({ PORT: 3001, AUTH_ISSUER: 'https://idp.example.com/', AUTH_DEV_PUBLIC_JWK_FILE: '/k' });
+    expect(config).toMatchObject({
+      PORT: 3001,
+      AUTH_ISSUER: 'https://idp.example.com/',
+      AUTH_DEV_PUBLIC_JWK_FILE: '/k',
+    });
   });
 });

@@ -6,10 +6,16 @@ import { z } from 'zod';
  * `AUTH_DEV_PUBLIC_JWK_FILE` (the public key of the local dev issuer, see `pedigree token`).
  */
 export const authConfigFields = {
-  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JSON Web Key Set' }).optional(),
+  AUTH_JWKS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JSON Web Key Set' })
+    .optional(),
   AUTH_DEV_PUBLIC_JWK_FILE: z.string().min(1, 'must be the path of a public JWK file').optional(),
-  AUTH_ISSUER: z.string({ error: 'is required (the expected "iss" of access tokens)' }).min(1, 'must not be empty'),
-  AUTH_AUDIENCE: z.string({ error: 'is required (the expected "aud" of access tokens)' }).min(1, 'must not be empty'),
+  AUTH_ISSUER: z
+    .string({ error: 'is required (the expected "iss" of access tokens)' })
+    .min(1, 'must not be empty'),
+  AUTH_AUDIENCE: z
+    .string({ error: 'is required (the expected "aud" of access tokens)' })
+    .min(1, 'must not be empty'),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
 };
 

@@ -2,13 +2,22 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { DEV_AUDIENCE, DEV_ISSUER, devIssuerDirectory, ensureDevIssuerKeys, parseTtl, signAccessToken } from './dev-issuer';
+import {
+  DEV_AUDIENCE,
+  DEV_ISSUER,
+  devIssuerDirectory,
+  ensureDevIssuerKeys,
+  parseTtl,
+  signAccessToken,
+} from './dev-issuer';
 import { InvalidClaimsError } from './principal';
 import { createTokenVerifier } from './token-verifier';
 
 describe('devIssuerDirectory', () => {
   it('lives under $PEDIGREE_CACHE, by default under the home directory', () => {
-    expect(devIssuerDirectory({ PEDIGREE_CACHE: '/var/cache/pedigree' })).toBe('/var/cache/pedigree/dev-issuer');
+    expect(devIssuerDirectory({ PEDIGREE_CACHE: '/var/cache/pedigree' })).toBe(
+      '/var/cache/pedigree/dev-issuer',
+    );
     expect(devIssuerDirectory({})).toBe(path.join(homedir(), '.cache', 'pedigree', 'dev-issuer'));
   });
 });
@@ -63,7 +72,12 @@ describe('the dev issuer', () => {
   it('signs tokens that the services verify against the public JWK file', async () => {
     const keys = await ensureDevIssuerKeys(directory);
     const token = await signAccessToken(
-      { sub: 'dev', party: '0614141000012', roles: ['manufacturer', 'distributor'], gcp: ['0614141', '4012345'] },
+      {
+        sub: 'dev',
+        party: '0614141000012',
+        roles: ['manufacturer', 'distributor'],
+        gcp: ['0614141', '4012345'],
+      },
       keys.privateJwk,
       { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, ttlSeconds: 3600 },
     );
@@ -87,11 +101,15 @@ describe('the dev issuer', () => {
   it('refuses to sign claims the services would reject', async () => {
     const keys = await ensureDevIssuerKeys(directory);
     await expect(
-      signAccessToken({ sub: 'dev', party: '0614141000013', roles: ['manufacturer'], gcp: [] }, keys.privateJwk, {
-        issuer: DEV_ISSUER,
-        audience: DEV_AUDIENCE,
-        ttlSeconds: 60,
-      }),
+      signAccessToken(
+        { sub: 'dev', party: '0614141000013', roles: ['manufacturer'], gcp: [] },
+        keys.privateJwk,
+        {
+          issuer: DEV_ISSUER,
+          audience: DEV_AUDIENCE,
+          ttlSeconds: 60,
+        },
+      ),
     ).rejects.toBeInstanceOf(InvalidClaimsError);
   });
 });

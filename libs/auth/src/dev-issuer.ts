@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile, link } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type KeyLike,
+} from 'jose';
 import { parsePedigreeClaims, type PedigreeClaims } from './principal';
 
 /**
@@ -52,7 +60,9 @@ async function createPrivateJwk(file: string): Promise<void> {
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
   const temporary = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify({ ...jwk, kid, alg: ALGORITHM, use: 'sig' }, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(temporary, `${JSON.stringify({ ...jwk, kid, alg: ALGORITHM, use: 'sig' }, null, 2)}\n`, {
+    mode: 0o600,
+  });
   try {
     await link(temporary, file);
   } catch (error) {
@@ -95,12 +105,20 @@ export interface SignTokenOptions {
 }
 
 /** Signs an access token with Pedigree claims after checking them with the same rules the services apply. */
-export async function signAccessToken(claims: PedigreeClaims, privateJwk: JWK, options: SignTokenOptions): Promise<string> {
+export async function signAccessToken(
+  claims: PedigreeClaims,
+  privateJwk: JWK,
+  options: SignTokenOptions,
+): Promise<string> {
   const valid = parsePedigreeClaims(claims);
   const key = (await importJWK(privateJwk, privateJwk.alg ?? ALGORITHM)) as KeyLike;
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
   return new SignJWT({ party: valid.party, roles: valid.roles, gcp: valid.gcp })
-    .setProtectedHeader({ alg: privateJwk.alg ?? ALGORITHM, typ: 'JWT', ...(privateJwk.kid ? { kid: privateJwk.kid } : {}) })
+    .setProtectedHeader({
+      alg: privateJwk.alg ?? ALGORITHM,
+      typ: 'JWT',
+      ...(privateJwk.kid ? { kid: privateJwk.kid } : {}),
+    })
     .setSubject(valid.sub)
     .setIssuer(options.issuer)
     .setAudience(options.audience)

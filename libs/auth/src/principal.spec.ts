@@ -14,7 +14,9 @@ function problemsOf(payload: unknown): string[] {
 
 describe('parsePedigreeClaims', () => {
   it('accepts the Pedigree claims and maps them onto a principal', () => {
-    expect(principalFromClaims(parsePedigreeClaims({ ...valid, iss: 'x', aud: 'y', exp: 1, iat: 0 }))).toEqual({
+    expect(
+      principalFromClaims(parsePedigreeClaims({ ...valid, iss: 'x', aud: 'y', exp: 1, iat: 0 })),
+    ).toEqual({
       subject: 'alice',
       party: '0614141000012',
       roles: ['manufacturer'],
@@ -43,9 +45,12 @@ describe('parsePedigreeClaims', () => {
     ]);
   });
 
-  it.each([['061414100001'], ['06141410000120'], ['061414100001A'], [''], [614141000012]])('rejects the party %p', (party) => {
-    expect(problemsOf({ ...valid, party })).toEqual([expect.stringMatching(/^party: /)]);
-  });
+  it.each([['061414100001'], ['06141410000120'], ['061414100001A'], [''], [614141000012]])(
+    'rejects the party %p',
+    (party) => {
+      expect(problemsOf({ ...valid, party })).toEqual([expect.stringMatching(/^party: /)]);
+    },
+  );
 
   it('rejects an unknown role and names its position', () => {
     expect(problemsOf({ ...valid, roles: ['manufacturer', 'superuser'] })).toEqual([
@@ -58,14 +63,20 @@ describe('parsePedigreeClaims', () => {
     expect(problemsOf({ ...valid, roles: 'manufacturer' })).toEqual([expect.stringMatching(/^roles: /)]);
   });
 
-  it.each([['061'], ['0614141000012'], ['06141x1'], [' 0614141'], ['']])('rejects the malformed company prefix %p', (gcp) => {
-    expect(problemsOf({ ...valid, gcp: ['0614141', gcp] })).toEqual([
-      'gcp.1: must each be a GS1 Company Prefix of 4 to 12 digits',
-    ]);
-  });
+  it.each([['061'], ['0614141000012'], ['06141x1'], [' 0614141'], ['']])(
+    'rejects the malformed company prefix %p',
+    (gcp) => {
+      expect(problemsOf({ ...valid, gcp: ['0614141', gcp] })).toEqual([
+        'gcp.1: must each be a GS1 Company Prefix of 4 to 12 digits',
+      ]);
+    },
+  );
 
   it('accepts company prefixes of 4 and of 12 digits', () => {
-    expect(parsePedigreeClaims({ ...valid, gcp: ['0614', '061414100001'] }).gcp).toEqual(['0614', '061414100001']);
+    expect(parsePedigreeClaims({ ...valid, gcp: ['0614', '061414100001'] }).gcp).toEqual([
+      '0614',
+      '061414100001',
+    ]);
   });
 
   it('needs a subject and names every bad claim at once', () => {

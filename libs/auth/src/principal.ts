@@ -29,7 +29,9 @@ export const pedigreeClaimsSchema = z.object({
     .string({ error: 'is required (a GLN)' })
     .refine((party) => isValidGs1Key('GLN', party), 'must be a 13-digit GLN with a valid GS1 check digit'),
   roles: z
-    .array(z.enum(ROLES, { error: `must each be one of ${ROLES.join(', ')}` }), { error: 'is required (an array of roles)' })
+    .array(z.enum(ROLES, { error: `must each be one of ${ROLES.join(', ')}` }), {
+      error: 'is required (an array of roles)',
+    })
     .min(1, 'must name at least one role')
     .transform((roles) => [...new Set(roles)]),
   gcp: z
@@ -50,7 +52,9 @@ export class InvalidClaimsError extends Error {
 export function parsePedigreeClaims(payload: unknown): PedigreeClaims {
   const result = pedigreeClaimsSchema.safeParse(payload);
   if (!result.success) {
-    throw new InvalidClaimsError(result.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`));
+    throw new InvalidClaimsError(
+      result.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`),
+    );
   }
   return result.data;
 }

@@ -3,7 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import {
+  SignJWT,
+  UnsecuredJWT,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  type JWTPayload,
+  type KeyLike,
+} from 'jose';
 import type { AuthSettings } from './auth-config';
 import { InvalidTokenError, createTokenVerifier, verifierFor, type TokenVerifier } from './token-verifier';
 
@@ -28,7 +36,15 @@ beforeAll(async () => {
 
 async function sign(
   key: KeyLike,
-  options: { payload?: JWTPayload; iss?: string; aud?: string; exp?: number; iat?: number; kid?: string; sub?: string } = {},
+  options: {
+    payload?: JWTPayload;
+    iss?: string;
+    aud?: string;
+    exp?: number;
+    iat?: number;
+    kid?: string;
+    sub?: string;
+  } = {},
 ) {
   const jwt = new SignJWT({ ...claims, ...options.payload })
     .setProtectedHeader({ alg: 'ES256', ...(options.kid ? { kid: options.kid } : {}) })
@@ -65,9 +81,9 @@ describe('verifierFor (a known public key)', () => {
   });
 
   it('rejects an expired token', async () => {
-    expect(await rejection(verifier, await sign(signer.privateKey, { iat: now() - 3600, exp: now() - 60 }))).toBe(
-      'the token has expired',
-    );
+    expect(
+      await rejection(verifier, await sign(signer.privateKey, { iat: now() - 3600, exp: now() - 60 })),
+    ).toBe('the token has expired');
   });
 
   it('accepts a token expired by less than the clock tolerance', async () => {
@@ -82,30 +98,51 @@ describe('verifierFor (a known public key)', () => {
   });
 
   it('rejects a token of another issuer or for another audience', async () => {
-    expect(await rejection(verifier, await sign(signer.privateKey, { iss: 'https://evil.example.com/' }))).toBe(
-      'the token\'s "iss" claim is not accepted',
-    );
+    expect(
+      await rejection(verifier, await sign(signer.privateKey, { iss: 'https://evil.example.com/' })),
+    ).toBe('the token\'s "iss" claim is not accepted');
     expect(await rejection(verifier, await sign(signer.privateKey, { aud: 'another-api' }))).toBe(
       'the token\'s "aud" claim is not accepted',
     );
   });
 
   it('rejects a token without an expiry', async () => {
-    expect(await rejection(verifier, await sign(signer.privateKey, { exp: 0 }))).toBe('the token\'s "exp" claim is missing');
+    expect(await rejection(verifier, await sign(signer.privateKey, { exp: 0 }))).toBe(
+      'the token\'s "exp" claim is missing',
+    );
   });
 
   it('rejects a token signed with another key', async () => {
-    expect(await rejection(verifier, await sign(stranger.privateKey))).toBe('the token signature does not verify');
+    expect(await rejection(verifier, await sign(stranger.privateKey))).toBe(
+      'the token signature does not verify',
+    );
   });
 
   it('rejects a token whose signature was tampered with by changing the payload', async () => {
     const [header, , signature] = (await sign(signer.privateKey)).split('.');
-    const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'], iss: ISSUER, aud: AUDIENCE, sub: 'alice', exp: now() + 60, iat: now() })).toString('base64url');
-    expect(await rejection(verifier, `${header}.${forged}.${signature}`)).toBe('the token signature does not verify');
+    const forged = Buffer.from(
+      JSON.stringify({
+        ...claims,
+        roles: ['admin'],
+        iss: ISSUER,
+        aud: AUDIENCE,
+        sub: 'alice',
+        exp: now() + 60,
+        iat: now(),
+      }),
+    ).toString('base64url');
+    expect(await rejection(verifier, `${header}.${forged}.${signature}`)).toBe(
+      'the token signature does not verify',
+    );
   });
 
   it('rejects unsigned tokens and shared-secret algorithms', async () => {
-    const unsecured = new UnsecuredJWT({ ...claims, sub: 'alice' }).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').encode();
+    const unsecured = new UnsecuredJWT({ ...claims, sub: 'alice' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .encode();
     await rejection(verifier, unsecured);
     const hs256 = await new SignJWT({ ...claims, sub: 'alice' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -122,7 +159,9 @@ describe('verifierFor (a known public key)', () => {
   });
 
   it('rejects a well-signed token whose Pedigree claims are invalid', async () => {
-    const token = await sign(signer.privateKey, { payload: { party: '0614141000013', roles: ['owner'], gcp: ['12'] } });
+    const token = await sign(signer.privateKey, {
+      payload: { party: '0614141000013', roles: ['owner'], gcp: ['12'] },
+    });
     const message = await rejection(verifier, token);
     expect(message).toMatch(/^invalid claims: /);
     expect(message).toContain('party: must be a 13-digit GLN with a valid GS1 check digit');
@@ -181,7 +220,9 @@ describe('createTokenVerifier with a JWKS URL', () => {
     jwks = undefined;
     try {
       const verifier = await createTokenVerifier(jwksSettings());
-      const error = await verifier.verify(await sign(signer.privateKey, { kid: 'signer-1' })).catch((e: unknown) => e);
+      const error = await verifier
+        .verify(await sign(signer.privateKey, { kid: 'signer-1' }))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(InvalidTokenError);
     } finally {
@@ -204,13 +245,17 @@ describe('createTokenVerifier with the dev issuer public JWK file', () => {
     await writeFile(file, JSON.stringify({ ...(await exportJWK(signer.publicKey)), alg: 'ES256' }));
     const verifier = await createTokenVerifier({ ...settings, AUTH_DEV_PUBLIC_JWK_FILE: file });
     await expect(verifier.verify(await sign(signer.privateKey))).resolves.toMatchObject({ subject: 'alice' });
-    expect(await rejection(verifier, await sign(stranger.privateKey))).toBe('the token signature does not verify');
+    expect(await rejection(verifier, await sign(stranger.privateKey))).toBe(
+      'the token signature does not verify',
+    );
   });
 
   it('refuses a file holding the private key', async () => {
     const file = path.join(directory, 'private.jwk.json');
     await writeFile(file, JSON.stringify(await exportJWK(signer.privateKey)));
-    await expect(createTokenVerifier({ ...settings, AUTH_DEV_PUBLIC_JWK_FILE: file })).rejects.toThrow(/holds a private or secret key/);
+    await expect(createTokenVerifier({ ...settings, AUTH_DEV_PUBLIC_JWK_FILE: file })).rejects.toThrow(
+      /holds a private or secret key/,
+    );
   });
 
   it('says how to create the dev issuer when the file is missing', async () => {
@@ -221,6 +266,8 @@ describe('createTokenVerifier with the dev issuer public JWK file', () => {
   });
 
   it('needs exactly one key source', async () => {
-    await expect(createTokenVerifier(settings)).rejects.toThrow(/exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE/);
+    await expect(createTokenVerifier(settings)).rejects.toThrow(
+      /exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE/,
+    );
   });
 });

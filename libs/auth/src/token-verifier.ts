@@ -1,10 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import { createRemoteJWKSet, errors, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  importJWK,
+  jwtVerify,
+  type JWK,
+  type JWTVerifyGetKey,
+  type KeyLike,
+} from 'jose';
 import type { AuthSettings } from './auth-config';
 import { InvalidClaimsError, parsePedigreeClaims, principalFromClaims, type Principal } from './principal';
 
 /** Signature algorithms accepted from an identity provider: asymmetric only (never `none` or a shared secret). */
-export const ACCEPTED_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+export const ACCEPTED_ALGORITHMS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+];
 
 /** The token is missing, malformed, expired, not ours or carries claims we do not accept: answer 401. */
 export class InvalidTokenError extends Error {
@@ -24,8 +43,10 @@ type VerificationKey = KeyLike | JWTVerifyGetKey;
 /** A verifier against the configured key source: the identity provider's JWKS, or the dev issuer's public JWK file. */
 export async function createTokenVerifier(settings: AuthSettings): Promise<TokenVerifier> {
   const { AUTH_JWKS_URL: jwksUrl, AUTH_DEV_PUBLIC_JWK_FILE: publicJwkFile } = settings;
-  if (jwksUrl !== undefined && publicJwkFile === undefined) return verifierFor(createRemoteJWKSet(new URL(jwksUrl)), settings);
-  if (publicJwkFile !== undefined && jwksUrl === undefined) return verifierFor(await importPublicJwkFile(publicJwkFile), settings);
+  if (jwksUrl !== undefined && publicJwkFile === undefined)
+    return verifierFor(createRemoteJWKSet(new URL(jwksUrl)), settings);
+  if (publicJwkFile !== undefined && jwksUrl === undefined)
+    return verifierFor(await importPublicJwkFile(publicJwkFile), settings);
   throw new Error('exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE must be set');
 }
 
@@ -45,7 +66,9 @@ export function verifierFor(
       try {
         // Overloads of jwtVerify differ only in the key type; both branches run the same checks.
         const { payload } =
-          typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+          typeof key === 'function'
+            ? await jwtVerify(token, key, options)
+            : await jwtVerify(token, key, options);
         return principalFromClaims(parsePedigreeClaims(payload));
       } catch (error) {
         throw asInvalidToken(error);
@@ -82,13 +105,15 @@ function asInvalidToken(error: unknown): unknown {
     const what = error.reason === 'missing' ? 'is missing' : 'is not accepted';
     return new InvalidTokenError(`the token's "${error.claim}" claim ${what}`);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('the token signature does not verify');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new InvalidTokenError('the token signature does not verify');
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return new InvalidTokenError('no single key of the issuer matches the token');
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     return new InvalidTokenError('the token signature algorithm is not accepted');
   }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return new InvalidTokenError('the token is malformed');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return new InvalidTokenError('the token is malformed');
   return error;
 }
