@@ -3,6 +3,7 @@ import { EpcisException } from '@pedigree/epcis';
 import { registerEpcisCommands } from './commands/epcis';
 import { registerGs1Commands } from './commands/gs1';
 import { registerKafkaCommands } from './commands/kafka';
+import { registerTokenCommand } from './commands/token';
 import { ExitCode, UnreadableInput, type CliIo } from './io';
 
 export function createProgram(io: CliIo): Command {
@@ -14,6 +15,7 @@ export function createProgram(io: CliIo): Command {
   registerGs1Commands(program, io);
   registerEpcisCommands(program, io);
   registerKafkaCommands(program, io);
+  registerTokenCommand(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
