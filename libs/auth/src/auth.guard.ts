@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE, ProblemException } from '@pedigree/service-runtime';
 import { authProblem, type AuthProblemStyle } from './auth-problems';
 import { AUTH_PROBLEM_STYLE_METADATA, ROLES_METADATA, type AuthenticatedRequest } from './decorators';
-import type { Role } from './principal';
+import type { Principal, Role } from './principal';
 import { InvalidTokenError, type TokenVerifier } from './token-verifier';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
@@ -36,8 +36,9 @@ export class AuthGuard implements CanActivate {
       void reply.header('www-authenticate', 'Bearer realm="pedigree"');
       throw authProblem(401, 'a bearer token is required (Authorization: Bearer <token>)', style);
     }
+    let principal: Principal;
     try {
-      request.principal = await this.verifier.verify(token);
+      principal = await this.verifier.verify(token);
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw keysUnavailable(error);
       void reply.header(
@@ -46,12 +47,13 @@ export class AuthGuard implements CanActivate {
       );
       throw authProblem(401, error.message, style);
     }
+    request.principal = principal;
 
     const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_METADATA, targets);
-    if (roles !== undefined && !roles.some((role) => request.principal?.roles.includes(role))) {
+    if (roles !== undefined && !roles.some((role) => principal.roles.includes(role))) {
       throw authProblem(
         403,
-        `this needs the role ${roles.join(' or ')}; the token has ${request.principal.roles.join(', ')}`,
+        `this needs the role ${roles.join(' or ')}; the token has ${principal.roles.join(', ')}`,
         style,
       );
     }
