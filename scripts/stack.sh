@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The local stack: PostgreSQL and Apache Kafka (KRaft) as plain local processes owned by the project.
+# The local stack: PostgreSQL, Apache Kafka (KRaft) and a Hyperledger Fabric network as plain local processes owned
+# by the project.
 #   scripts/stack.sh start|stop|status|reset|env [--profile dev|test]
 # Profiles keep separate data and ports: `dev` for running the platform, `test` for the test suite.
 # Data lives in $PEDIGREE_STATE/<profile> and survives restarts; `reset` deletes it.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/fabric.sh"
 
 command="${1:-status}"; shift || true
 PROFILE="${PEDIGREE_PROFILE:-dev}"
@@ -15,8 +17,8 @@ while [ $# -gt 0 ]; do
 done
 
 case "$PROFILE" in
-  dev) PG_PORT=54320; KAFKA_PORT=19092; KAFKA_CONTROLLER_PORT=19093 ;;
-  test) PG_PORT=54330; KAFKA_PORT=19192; KAFKA_CONTROLLER_PORT=19193 ;;
+  dev) PG_PORT=54320; KAFKA_PORT=19092; KAFKA_CONTROLLER_PORT=19093; FABRIC_PORT_BASE=19050 ;;
+  test) PG_PORT=54330; KAFKA_PORT=19192; KAFKA_CONTROLLER_PORT=19193; FABRIC_PORT_BASE=19150 ;;
   *) fail "unknown profile '$PROFILE' (dev or test)" ;;
 esac
 
@@ -137,12 +139,14 @@ PGPORT=$PG_PORT
 PGUSER=pedigree
 KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 ENV
+  fabric_print_env
 }
 
 status() {
   local ok=0
   if port_open "$PG_PORT"; then info "postgres  up    127.0.0.1:$PG_PORT  ($PG_DIR)"; else info "postgres  down  127.0.0.1:$PG_PORT"; ok=1; fi
   if port_open "$KAFKA_PORT"; then info "kafka     up    127.0.0.1:$KAFKA_PORT  ($KAFKA_DIR)"; else info "kafka     down  127.0.0.1:$KAFKA_PORT"; ok=1; fi
+  fabric_status || ok=1
   return $ok
 }
 
@@ -150,15 +154,16 @@ case "$command" in
   start)
     postgres_start
     kafka_start
+    fabric_start
     mkdir -p "$STATE" && print_env >"$STATE/stack.env"
     step "Local stack '$PROFILE' is up"
     status || true
     ;;
-  stop) kafka_stop; postgres_stop ;;
+  stop) fabric_stop; kafka_stop; postgres_stop ;;
   status) step "Local stack '$PROFILE'"; status ;;
   env) print_env ;;
   reset)
-    kafka_stop; postgres_stop
+    fabric_stop; kafka_stop; postgres_stop
     step "Deleting all data of the '$PROFILE' stack ($STATE)"
     rm -rf "$STATE"
     ;;
