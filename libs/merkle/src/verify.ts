@@ -40,7 +40,7 @@ export interface ConsistencyClaim {
   readonly path: readonly BytesLike[];
 }
 
-const OK: VerificationResult = { ok: true };
+const OK: VerificationResult = Object.freeze({ ok: true });
 
 function fail(reason: VerificationFailure, message: string): VerificationResult {
   return { ok: false, reason, message };
