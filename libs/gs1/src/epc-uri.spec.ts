@@ -104,6 +104,24 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
     expect(isEpcUri(uri)).toBe(false);
   });
 
+  it.each([
+    ['urn:epc:idpat:cpi:0614141.5PQ7%2FZ43.*', '8010', '06141415PQ7/Z43', 'https://id.gs1.org/8010/06141415PQ7%2FZ43'],
+    ['urn:epc:idpat:cpi:0614141.123ABC.*', '8010', '0614141123ABC', 'https://id.gs1.org/8010/0614141123ABC'],
+    ['urn:epc:idpat:upui:1234567.089456.*', '01', '01234567894560', 'https://id.gs1.org/01/01234567894560'],
+    ['urn:epc:idpat:upui:4012345.012345.*', '01', '04012345123456', 'https://id.gs1.org/01/04012345123456'],
+  ])('reduces the pattern %s to its key (%s) %s', (epc, ai, value, digitalLink) => {
+    expect(parseEpcUri(epc).elements).toEqual([{ ai, value }]);
+    expect(epcUriToDigitalLink(epc)).toBe(digitalLink);
+  });
+
+  it('has no key for cpi and upui patterns that leave more than the serial open', () => {
+    for (const epc of ['urn:epc:idpat:cpi:0614141.*.*', 'urn:epc:idpat:upui:4012345.*.*', 'urn:epc:idpat:upui:*.*.*']) {
+      expect(parseEpcUri(epc).elements).toEqual([]);
+      expect(() => epcUriToDigitalLink(epc)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }) as Error);
+    }
+    expect(() => parseEpcUri('urn:epc:idpat:cpi:0614141.abc.*')).toThrow(expect.objectContaining({ code: 'CHARSET' }) as Error);
+  });
+
   it('parses patterns with open company prefix but has no Digital Link for them', () => {
     expect(parseEpcUri('urn:epc:idpat:sgtin:*.*.*')).toMatchObject({ kind: 'idpat', elements: [] });
     expect(parseEpcUri('urn:epc:idpat:sscc:0614141.*').elements).toEqual([]);

@@ -163,13 +163,20 @@ function elementsOf(scheme: EpcScheme, gcp: string, c: string[]): Gs1Element[] {
   }
 }
 
-/** For patterns whose only wildcard is the serial: the GS1 key without serial, where one exists. */
+/**
+ * For patterns whose only wildcard is the serial: the GS1 key without serial, where one exists (EPC TDS 2.x
+ * pattern URIs; CBV 2.0 event hash: sgtin and upui → GTIN, cpi → CPID, grai/gdti/sgcn → key without serial,
+ * itip → ITIP).
+ */
 function patternElements(scheme: EpcScheme, gcp: string, c: string[]): Gs1Element[] {
   const known = c.slice(0, -1);
   if (gcp === '*' || known.includes('*') || c[c.length - 1] !== '*') return [];
   switch (scheme) {
     case 'sgtin':
+    case 'upui':
       return [{ ai: '01', value: gtinFrom(gcp, c[0]) }];
+    case 'cpi':
+      return [{ ai: '8010', value: gcp + c[0] }];
     case 'grai':
       return [{ ai: '8003', value: withCheckDigit('0' + gcp + c[0]) }];
     case 'gdti':

@@ -126,6 +126,28 @@ describe('eventPreHashString', () => {
     );
   });
 
+  it('writes cpi and upui patterns as the key they leave open only the serial of: CPID and GTIN', () => {
+    const event = withChanges({
+      quantityList: [
+        { epcClass: 'urn:epc:idpat:cpi:0614141.5PQ7%2FZ43.*', quantity: 2 },
+        { epcClass: 'urn:epc:idpat:upui:4012345.011111.*', quantity: 3 },
+      ],
+    });
+    expect(eventPreHashString(event, namespaces)).toContain(
+      'quantityList' +
+        'quantityElementepcClass=https://id.gs1.org/01/04012345111118quantity=3' +
+        'quantityElementepcClass=https://id.gs1.org/8010/06141415PQ7%2FZ43quantity=2' +
+        'action=',
+    );
+    const sameClasses = withChanges({
+      quantityList: [
+        { epcClass: 'https://id.gs1.org/8010/06141415PQ7%2FZ43', quantity: 2 },
+        { epcClass: 'urn:epc:idpat:sgtin:4012345.011111.*', quantity: 3 },
+      ],
+    });
+    expect(eventHash(event, namespaces)).toBe(eventHash(sameClasses, namespaces));
+  });
+
   it('omits empty lists and empty values', () => {
     const event = withChanges({ childEPCs: [], inputQuantityList: [], disposition: '  ' });
     expect(eventPreHashString(event, namespaces)).toBe(
