@@ -27,6 +27,7 @@ export function isInCharset(value: string, charset: Gs1Charset): boolean {
 
 /** The first character of `value` that is outside `charset`, or undefined. */
 export function firstInvalidCharacter(value: string, charset: Gs1Charset): string | undefined {
+  if (isInCharset(value, charset)) return undefined;
   return [...value].find((ch) => !isInCharset(ch, charset));
 }
 

@@ -1,5 +1,7 @@
 import { Gs1Error } from './errors';
 
+const ZERO = '0'.charCodeAt(0);
+
 /**
  * GS1 mod-10 check digit (GS1 General Specifications §7.9.1) of a digit string given WITHOUT its check
  * digit: weights 3 and 1 alternate from the rightmost digit, the check digit brings the sum to a multiple of 10.
@@ -11,7 +13,7 @@ export function gs1CheckDigit(digitsWithoutCheckDigit: string): number {
   let sum = 0;
   const digits = digitsWithoutCheckDigit;
   for (let i = digits.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) {
-    sum += Number(digits[i]) * weight;
+    sum += (digits.charCodeAt(i) - ZERO) * weight;
   }
   return (10 - (sum % 10)) % 10;
 }

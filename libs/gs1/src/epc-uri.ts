@@ -94,17 +94,23 @@ function syntaxError(uri: string, detail: string): Gs1Error {
   return new Gs1Error('SYNTAX', `EPC URI "${uri}": ${detail}`);
 }
 
+const DIGITS = /^[0-9]*$/;
+
+function isDigitsOfLength(raw: string, length: number): boolean {
+  return raw.length === length && DIGITS.test(raw);
+}
+
 function decodeComponent(uri: string, spec: ComponentSpec, raw: string, gcpLength: number): string {
   switch (spec.kind) {
     case 'digits': {
       const length = spec.total - gcpLength;
-      if (!new RegExp(`^[0-9]{${length}}$`).test(raw)) {
+      if (!isDigitsOfLength(raw, length)) {
         throw new Gs1Error('LENGTH', `EPC URI "${uri}": ${spec.name} "${raw}" must be ${length} digits with a ${gcpLength}-digit company prefix`);
       }
       return raw;
     }
     case 'fixedDigits':
-      if (!new RegExp(`^[0-9]{${spec.length}}$`).test(raw)) {
+      if (!isDigitsOfLength(raw, spec.length)) {
         throw new Gs1Error('LENGTH', `EPC URI "${uri}": ${spec.name} "${raw}" must be ${spec.length} digits`);
       }
       return raw;

@@ -11,7 +11,12 @@ import { Gs1Error } from './errors';
  * GS1 Digital Link (§6.5): every character that is not URI-unreserved (A-Z a-z 0-9 - . _ ~) is percent-encoded.
  */
 const EPC_ESCAPED = new Set(['"', '%', '&', '/', '<', '>', '?', '#']);
+const HAS_EPC_ESCAPED = /["%&/<>?#]/;
 const DL_UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+const ALL_DL_UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+/** What an EPC URI component may hold literally besides %-escapes: GS3A3 (set 82) and CPI (set 39) components. */
+const GS3A3_LITERAL = /^[!'()*+,\-.0-9:;=A-Z_a-z%]*$/;
+const CPI_LITERAL = /^[-0-9A-Z%]*$/;
 
 function hexEscape(ch: string): string {
   return `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
@@ -19,6 +24,7 @@ function hexEscape(ch: string): string {
 
 /** Replaces %XX escapes; throws SYNTAX on a malformed escape. */
 export function percentDecode(text: string, context: string): string {
+  if (!text.includes('%')) return text;
   return text.replace(/%(..)?/g, (_match, hex: string | undefined) => {
     if (hex === undefined || !/^[0-9A-Fa-f]{2}$/.test(hex)) {
       throw new Gs1Error('SYNTAX', `${context}: malformed %-escape in "${text}"`);
@@ -28,6 +34,7 @@ export function percentDecode(text: string, context: string): string {
 }
 
 export function escapeEpcComponent(value: string): string {
+  if (!HAS_EPC_ESCAPED.test(value)) return value;
   return [...value].map((ch) => (EPC_ESCAPED.has(ch) ? hexEscape(ch) : ch)).join('');
 }
 
@@ -36,8 +43,7 @@ export function escapeEpcComponent(value: string): string {
  * (X for GS3A3 components, Y for CPI part references).
  */
 export function unescapeEpcComponent(component: string, charset: Gs1Charset, context: string): string {
-  const literal = charset === 'Y' ? /^[-0-9A-Z%]*$/ : /^[!'()*+,\-.0-9:;=A-Z_a-z%]*$/;
-  if (!literal.test(component)) {
+  if (!(charset === 'Y' ? CPI_LITERAL : GS3A3_LITERAL).test(component)) {
     throw new Gs1Error('CHARSET', `${context}: "${component}" contains characters that must be %-escaped or are not allowed`);
   }
   const decoded = percentDecode(component, context);
@@ -49,6 +55,7 @@ export function unescapeEpcComponent(component: string, charset: Gs1Charset, con
 }
 
 export function encodeDigitalLinkValue(value: string): string {
+  if (ALL_DL_UNRESERVED.test(value)) return value;
   return [...value].map((ch) => (DL_UNRESERVED.test(ch) ? ch : hexEscape(ch))).join('');
 }
 
