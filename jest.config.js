@@ -14,7 +14,9 @@ const swc = [
 
 const shared = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': swc },
+  // @noble/curves and @noble/hashes (under @hyperledger/fabric-gateway) ship only ES modules: compile them to CommonJS.
+  transform: { '^.+\\.ts$': swc, '/node_modules/@noble/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   moduleNameMapper: { '^@pedigree/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],

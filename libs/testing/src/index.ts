@@ -1,3 +1,4 @@
 export * from './infrastructure';
 export * from './resources';
 export * from './service-process';
+export * from './fabric-gateway';

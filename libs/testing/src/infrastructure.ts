@@ -1,10 +1,33 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
+/** How a client of one peer organisation reaches the Fabric network through its peer's Gateway service. */
+export interface FabricOrgConnection {
+  mspId: string;
+  /** host:port of the organisation's peer (Gateway service). */
+  peerEndpoint: string;
+  /** The peer's name in its TLS certificate (the certificate also names 127.0.0.1 and localhost). */
+  peerHostAlias: string;
+  tlsCaCertPath: string;
+  /** PEM certificate and private key of a client user of the organisation. */
+  userCertPath: string;
+  userKeyPath: string;
+}
+
+/** The local Fabric network: channel, chaincode and one connection per peer organisation. */
+export interface FabricNetwork {
+  channel: string;
+  chaincode: string;
+  orderer: { endpoint: string; tlsCaCertPath: string };
+  orgs: { manufacturer: FabricOrgConnection; regulator: FabricOrgConnection };
+}
+
 /** Where the real infrastructure of a test run listens. */
 export interface TestInfrastructure {
   postgres: { host: string; port: number; user: string; password: string };
   kafkaBrokers: string[];
+  /** Only the local stack runs Fabric; with testcontainers it is absent. */
+  fabric?: FabricNetwork;
 }
 
 export interface InfrastructureProvider {
@@ -33,8 +56,32 @@ export class LocalProcessProvider implements InfrastructureProvider {
     return {
       postgres: { host: env.PGHOST!, port: Number(env.PGPORT), user: env.PGUSER!, password: '' },
       kafkaBrokers: env.KAFKA_BROKERS!.split(','),
+      fabric: fabricNetworkFromEnv(env),
     };
   }
+}
+
+/** Reads the FABRIC_* lines of `stack.sh env`. */
+export function fabricNetworkFromEnv(env: Record<string, string | undefined>): FabricNetwork {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`stack.sh env did not print ${name}`);
+    return value;
+  };
+  const org = (prefix: string): FabricOrgConnection => ({
+    mspId: required(`${prefix}_MSP_ID`),
+    peerEndpoint: required(`${prefix}_PEER_ENDPOINT`),
+    peerHostAlias: required(`${prefix}_PEER_HOST_ALIAS`),
+    tlsCaCertPath: required(`${prefix}_TLS_CA_CERT`),
+    userCertPath: required(`${prefix}_USER_CERT`),
+    userKeyPath: required(`${prefix}_USER_KEY`),
+  });
+  return {
+    channel: required('FABRIC_CHANNEL'),
+    chaincode: required('FABRIC_CHAINCODE'),
+    orderer: { endpoint: required('FABRIC_ORDERER_ENDPOINT'), tlsCaCertPath: required('FABRIC_ORDERER_TLS_CA_CERT') },
+    orgs: { manufacturer: org('FABRIC_MANUFACTURER'), regulator: org('FABRIC_REGULATOR') },
+  };
 }
 
 /** PostgreSQL and Kafka in containers, for developers who have a Docker engine and ask for it. */
@@ -84,4 +131,11 @@ export function testInfrastructure(): TestInfrastructure {
   const raw = process.env.PEDIGREE_TEST_INFRASTRUCTURE;
   if (!raw) throw new Error('integration tests need the jest global set-up (run them with the integration project)');
   return JSON.parse(raw) as TestInfrastructure;
+}
+
+/** The Fabric network of the test run; fails clearly where the infrastructure has none (testcontainers). */
+export function testFabricNetwork(): FabricNetwork {
+  const { fabric } = testInfrastructure();
+  if (!fabric) throw new Error('this test needs Fabric, which only the local stack runs (PEDIGREE_TEST_INFRA=local)');
+  return fabric;
 }

@@ -1,6 +1,6 @@
 import { selectProvider } from './infrastructure';
 
-/** Starts (or finds running) the real PostgreSQL and Kafka before any integration test runs. */
+/** Starts (or finds running) the real PostgreSQL, Kafka and Fabric network before any integration test runs. */
 export default async function globalSetup(): Promise<void> {
   const provider = selectProvider();
   process.stderr.write(`\nintegration infrastructure: ${provider.name}\n`);
