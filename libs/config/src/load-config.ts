@@ -37,6 +37,11 @@ export function serviceConfigSchema(defaults: { port: number; serviceName: strin
       .string({ error: 'is required (comma-separated host:port list)' })
       .regex(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, 'must be a comma-separated host:port list')
       .transform((s) => s.split(',')),
+    /** Prefix of every topic and consumer group name, to share one cluster between deployments or test runs. */
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'may contain letters, digits, ".", "_" and "-" only')
+      .default(''),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   });

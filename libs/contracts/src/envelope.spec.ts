@@ -1,5 +1,5 @@
 import { createEnvelope, decodeEnvelope, EnvelopeValidationError } from './envelope';
-import { allTopicSpecs, TOPICS } from './topics';
+import { allTopicSpecs, TOPICS, topicsWithPrefix } from './topics';
 
 const recall = {
   noticeId: 'n-1',
@@ -65,5 +65,15 @@ describe('message envelopes', () => {
       'ledger.anchors.v1.dlq',
     ]);
     expect(allTopicSpecs().every((t) => t.partitions >= 1)).toBe(true);
+  });
+});
+
+describe('topic prefixes', () => {
+  it('renames every topic and its dead-letter twin, keeping partitions and schemas', () => {
+    const prefixed = topicsWithPrefix('run42.');
+    expect(prefixed.epcisEvents).toMatchObject({ name: 'run42.epcis.events.v1', partitions: TOPICS.epcisEvents.partitions });
+    expect(prefixed.epcisEvents.payload).toBe(TOPICS.epcisEvents.payload);
+    expect(allTopicSpecs('run42.').map((t) => t.name)).toContain('run42.ledger.anchors.v1.dlq');
+    expect(topicsWithPrefix('')).toBe(TOPICS);
   });
 });

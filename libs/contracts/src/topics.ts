@@ -28,6 +28,18 @@ export const TOPICS = {
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
+export type Topics = typeof TOPICS;
+
+/**
+ * The topics under a name prefix (e.g. `staging.` or a test run's own namespace), so that several deployments or test
+ * runs can share one Kafka cluster without seeing each other's messages. The empty prefix gives TOPICS itself.
+ */
+export function topicsWithPrefix(prefix: string): Topics {
+  if (prefix === '') return TOPICS;
+  return Object.fromEntries(
+    Object.entries(TOPICS).map(([key, contract]) => [key, { ...contract, name: prefix + contract.name }]),
+  ) as unknown as Topics;
+}
 export type PayloadOf<T extends TopicContract> = z.infer<T['payload']>;
 
 /** Every topic has a dead-letter twin that receives messages a consumer could not process. */
@@ -38,8 +50,8 @@ export function deadLetterTopicName(topicName: string): string {
 export const DEAD_LETTER_PARTITIONS = 1;
 
 /** All topics with their partition counts, dead-letter twins included, as the stack creates them. */
-export function allTopicSpecs(): Array<{ name: string; partitions: number }> {
-  return Object.values(TOPICS).flatMap((t) => [
+export function allTopicSpecs(prefix = ''): Array<{ name: string; partitions: number }> {
+  return Object.values(topicsWithPrefix(prefix)).flatMap((t) => [
     { name: t.name, partitions: t.partitions },
     { name: deadLetterTopicName(t.name), partitions: DEAD_LETTER_PARTITIONS },
   ]);

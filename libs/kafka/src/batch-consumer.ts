@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import {
   decodeEnvelope,
   deadLetterTopicName,
@@ -62,7 +62,11 @@ export class BatchConsumer<T extends TopicContract> {
 
   constructor(private readonly options: BatchConsumerOptions<T>) {
     this.consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
-    this.dlqProducer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.dlqProducer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBackoffMs = options.retryBackoffMs ?? 200;
     this.logger = options.logger.child({ component: 'consumer', topic: options.topic.name, groupId: options.groupId });

@@ -1,4 +1,4 @@
-import { type Kafka, type Producer, type IHeaders } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type IHeaders } from 'kafkajs';
 import { createEnvelope, type Envelope, type PayloadOf, type TopicContract } from '@pedigree/contracts';
 
 export interface OutgoingMessage<T extends TopicContract> {
@@ -20,7 +20,12 @@ export class EnvelopeProducer {
     kafka: Kafka,
     private readonly producerName: string,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async connect(): Promise<void> {

@@ -43,8 +43,9 @@ export async function createServiceApp(appModule: DynamicModule, config: Service
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
     }),
-    { bufferLogs: true },
+    { bufferLogs: true, bodyParser: false },
   );
+  acceptRawText(app);
   // The request id (the caller's X-Request-Id, or a new UUID) goes back in the response and into every log line.
   app
     .getHttpAdapter()
@@ -56,6 +57,18 @@ export async function createServiceApp(appModule: DynamicModule, config: Service
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Request bodies of these media types reach controllers as the raw text, so that each endpoint parses them itself
+ * and reports malformed input in its own vocabulary (e.g. an EPCIS ValidationException). Others are refused (415).
+ */
+export const RAW_TEXT_MEDIA_TYPES = ['application/json', 'application/ld+json', 'application/xml', 'text/xml'];
+
+function acceptRawText(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(RAW_TEXT_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }
 
 /** Creates the service, serves its OpenAPI document at /docs, and listens. */

@@ -5,12 +5,14 @@ import type { Kafka } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import type { ServiceConfig } from '@pedigree/config';
 import { applyMigrations, openDatabase, type DatabaseHandle } from '@pedigree/database';
+import { topicsWithPrefix } from '@pedigree/contracts';
 import { createKafkaClient } from '@pedigree/kafka';
 import { createLogger, type Logger } from '@pedigree/observability';
 import { HealthController } from './health/health.controller';
 import { DatabaseHealthIndicator, KafkaHealthIndicator } from './health/indicators';
 import { ReadinessChecks } from './health/readiness-checks';
-import { DATABASE, KAFKA, LOGGER, SERVICE_CONFIG } from './tokens';
+import { KafkaTopicsInitializer } from './kafka-topics.initializer';
+import { DATABASE, KAFKA, LOGGER, SERVICE_CONFIG, TOPICS } from './tokens';
 
 export interface ServiceRuntimeOptions {
   config: ServiceConfig;
@@ -65,12 +67,14 @@ export class ServiceRuntimeModule {
           provide: KAFKA,
           useFactory: (): Kafka => createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger }),
         },
+        { provide: TOPICS, useValue: topicsWithPrefix(config.KAFKA_TOPIC_PREFIX) },
+        KafkaTopicsInitializer,
         DatabaseHealthIndicator,
         KafkaHealthIndicator,
         ReadinessChecks,
         RuntimeShutdown,
       ],
-      exports: [SERVICE_CONFIG, LOGGER, DATABASE, KAFKA, ReadinessChecks],
+      exports: [SERVICE_CONFIG, LOGGER, DATABASE, KAFKA, TOPICS, ReadinessChecks],
     };
   }
 }

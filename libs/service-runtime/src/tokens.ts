@@ -3,3 +3,4 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const DATABASE = Symbol('DATABASE');
 export const KAFKA = Symbol('KAFKA');
 export const LOGGER = Symbol('LOGGER');
+export const TOPICS = Symbol('TOPICS');

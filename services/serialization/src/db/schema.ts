@@ -1,1 +1,138 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
 export { processedMessages } from '@pedigree/database';
+
+/** Every captured EPCIS event, once (keyed by its GS1 event hash), as EPCIS 2.0 JSON-LD plus indexed columns. */
+export const events = pgTable(
+  'events',
+  {
+    eventHash: text('event_hash').primaryKey(),
+    eventId: text('event_id'),
+    eventType: text('event_type').notNull(),
+    action: text('action'),
+    bizStep: text('biz_step'),
+    disposition: text('disposition'),
+    eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),
+    recordTime: timestamp('record_time', { withTimezone: true, mode: 'date' }).notNull(),
+    readPoint: text('read_point'),
+    bizLocation: text('biz_location'),
+    capturedBy: text('captured_by').notNull(),
+    captureId: text('capture_id').notNull(),
+    /** GLNs of the source and destination parties: who may see the event besides its capturer. */
+    parties: text('parties').array().notNull(),
+    /** bizTransaction type → ids, source type → ids, destination type → ids, for the EQ_bizTransaction_/EQ_source_/… filters. */
+    bizTransactions: jsonb('biz_transactions').$type<Record<string, string[]>>().notNull(),
+    sources: jsonb('sources').$type<Record<string, string[]>>().notNull(),
+    destinations: jsonb('destinations').$type<Record<string, string[]>>().notNull(),
+    errorDeclaredAt: timestamp('error_declared_at', { withTimezone: true, mode: 'date' }),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    namespaces: jsonb('namespaces').$type<Record<string, string>>().notNull(),
+  },
+  (t) => [
+    index('events_event_time').on(t.eventTime, t.eventHash),
+    index('events_record_time').on(t.recordTime),
+    index('events_event_id').on(t.eventId),
+    index('events_biz_step').on(t.bizStep),
+    index('events_biz_location').on(t.bizLocation),
+    index('events_parties').using('gin', t.parties),
+  ],
+);
+
+/** Which identifiers (canonical key) each event names, and in which role. */
+export const eventEpcs = pgTable(
+  'event_epcs',
+  {
+    key: text('key').notNull(),
+    eventHash: text('event_hash')
+      .notNull()
+      .references(() => events.eventHash),
+    role: text('role').notNull(),
+    eventType: text('event_type').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.key, t.eventHash, t.role] }),
+    index('event_epcs_event').on(t.eventHash),
+    // Class patterns (MATCH_epc=urn:epc:idpat:sgtin:…*) match instance keys by prefix.
+    index('event_epcs_key_prefix').on(t.key.op('text_pattern_ops')),
+  ],
+);
+
+/** The serial registry: the current state of every serialised item and container. */
+export const serials = pgTable(
+  'serials',
+  {
+    key: text('key').primaryKey(),
+    epc: text('epc').notNull(),
+    kind: text('kind').notNull(),
+    gtin: text('gtin'),
+    serial: text('serial'),
+    lot: text('lot'),
+    expiry: date('expiry', { mode: 'string' }),
+    commissioned: boolean('commissioned').notNull(),
+    status: text('status').notNull(),
+    statusEventHash: text('status_event_hash').notNull(),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    parentKey: text('parent_key'),
+    owner: text('owner'),
+    location: text('location'),
+    lastEventHash: text('last_event_hash').notNull(),
+    lastEventTime: timestamp('last_event_time', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The active recall covering this item, if any (from recall.notices.v1). */
+    recallId: text('recall_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  },
+  (t) => [
+    index('serials_gtin_serial').on(t.gtin, t.serial),
+    index('serials_gtin_lot').on(t.gtin, t.lot),
+    index('serials_parent').on(t.parentKey),
+  ],
+);
+
+/** Every state an item went through, event by event. */
+export const serialHistory = pgTable(
+  'serial_history',
+  {
+    key: text('key').notNull(),
+    seq: integer('seq').notNull(),
+    eventHash: text('event_hash').notNull(),
+    eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),
+    status: text('status').notNull(),
+    parentKey: text('parent_key'),
+    owner: text('owner'),
+    location: text('location'),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.seq] })],
+);
+
+/** Recall notices as received; the newest notice of a recall decides whether it is active. */
+export const recallNotices = pgTable(
+  'recall_notices',
+  {
+    noticeId: text('notice_id').primaryKey(),
+    recallId: text('recall_id').notNull(),
+    action: text('action').notNull(),
+    gtin: text('gtin').notNull(),
+    lots: text('lots').array().notNull(),
+    serials: text('serials').array().notNull(),
+    classification: text('classification').notNull(),
+    reason: text('reason').notNull(),
+    effectiveAt: timestamp('effective_at', { withTimezone: true, mode: 'date' }).notNull(),
+    issuedBy: text('issued_by').notNull(),
+    kafkaOffset: bigint('kafka_offset', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('recall_notices_recall').on(t.recallId, t.effectiveAt)],
+);
+
+/** EPCIS capture jobs (EPCIS 2.0 REST binding: GET /capture/{captureID}). */
+export const captureJobs = pgTable('capture_jobs', {
+  captureId: text('capture_id').primaryKey(),
+  capturedBy: text('captured_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  running: boolean('running').notNull(),
+  success: boolean('success').notNull(),
+  captureErrorBehaviour: text('capture_error_behaviour').notNull(),
+  eventCount: integer('event_count').notNull(),
+  errors: jsonb('errors').$type<Array<{ type: string; title: string; detail?: string }>>().notNull(),
+});

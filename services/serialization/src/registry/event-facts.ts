@@ -1,5 +1,5 @@
 import { canonicalIdentifier, toBareCbvWord, type EpcisEvent } from '@pedigree/epcis';
-import { isDigitalLink, isEpcUri, parseDigitalLink, parseEpcUri } from '@pedigree/gs1';
+import { partyGln } from '@pedigree/auth';
 
 export type IdentifierRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'quantity' | 'childQuantity';
 
@@ -44,23 +44,6 @@ function ilmdValue(ilmd: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** The GLN of a party/location identifier (SGLN, PGLN, Digital Link 414/417), or the value itself. */
-export function partyGln(value: string): string {
-  try {
-    if (isEpcUri(value)) {
-      const parsed = parseEpcUri(value);
-      const key = parsed.elements.find((e) => e.ai === '414' || e.ai === '417');
-      if (key) return key.value;
-    } else if (isDigitalLink(value)) {
-      const parsed = parseDigitalLink(value);
-      if (parsed.primaryKey.ai === '414' || parsed.primaryKey.ai === '417') return parsed.primaryKey.value;
-    }
-  } catch {
-    // Not a GS1 location or party key: the raw value identifies the party.
-  }
-  return value;
-}
-
 function list(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -81,7 +64,7 @@ function parties(list: unknown, field: 'source' | 'destination'): Array<{ type: 
   if (!Array.isArray(list)) return [];
   return list.flatMap((entry) =>
     entry && typeof entry === 'object' && typeof entry[field] === 'string'
-      ? [{ type: toBareCbvWord('sourceDestType', String(entry.type)), party: partyGln(entry[field] as string) }]
+      ? [{ type: toBareCbvWord('sourceDestType', String(entry.type)), party: partyGln(entry[field] as string) ?? (entry[field] as string) }]
       : [],
   );
 }

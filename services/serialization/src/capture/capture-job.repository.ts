@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { eq } from 'drizzle-orm';
+import type { DatabaseHandle } from '@pedigree/database';
+import { DATABASE } from '@pedigree/service-runtime';
+import * as schema from '../db/schema';
+
+export type CaptureJob = typeof schema.captureJobs.$inferSelect;
+type CaptureError = CaptureJob['errors'][number];
+
+@Injectable()
+export class CaptureJobRepository {
+  constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<typeof schema>) {}
+
+  async start(captureId: string, capturedBy: string, eventCount: number): Promise<CaptureJob> {
+    const [job] = await this.database.db
+      .insert(schema.captureJobs)
+      .values({
+        captureId,
+        capturedBy,
+        createdAt: new Date(),
+        running: true,
+        success: true,
+        captureErrorBehaviour: 'rollback',
+        eventCount,
+        errors: [],
+      })
+      .returning();
+    return job!;
+  }
+
+  async succeed(captureId: string): Promise<CaptureJob> {
+    return this.finish(captureId, true, []);
+  }
+
+  async fail(captureId: string, errors: CaptureError[]): Promise<CaptureJob> {
+    return this.finish(captureId, false, errors);
+  }
+
+  async find(captureId: string): Promise<CaptureJob | undefined> {
+    const [job] = await this.database.db.select().from(schema.captureJobs).where(eq(schema.captureJobs.captureId, captureId));
+    return job;
+  }
+
+  private async finish(captureId: string, success: boolean, errors: CaptureError[]): Promise<CaptureJob> {
+    const [job] = await this.database.db
+      .update(schema.captureJobs)
+      .set({ running: false, success, errors, finishedAt: new Date() })
+      .where(eq(schema.captureJobs.captureId, captureId))
+      .returning();
+    return job!;
+  }
+}

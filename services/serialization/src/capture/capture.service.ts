@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@pedigree/auth';
+import type { Topics } from '@pedigree/contracts';
+import {
+  documentEventHashes,
+  documentEvents,
+  EpcisException,
+  eventListPointer,
+  namespacesFromJsonLdContext,
+  parseEpcisJson,
+  parseEpcisXml,
+  validateEpcisDocument,
+  type AnyEpcisDocument,
+} from '@pedigree/epcis';
+import { EnvelopeProducer } from '@pedigree/kafka';
+import { LOGGER, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
+import type { SerializationConfig } from '../config';
+import { epcisProblem, fromEpcisException } from '../epcis-problems';
+import { CaptureJobRepository, type CaptureJob } from './capture-job.repository';
+import { commissioningViolations } from './capture-policy';
+
+export type CaptureFormat = 'json' | 'xml';
+
+export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+
+/**
+ * Capture: parse (JSON-LD or XML 2.0/1.2), validate, authorise, hash, and publish every event to Kafka. The job is
+ * reported successful only once Kafka acknowledged every event; a document that fails any check publishes nothing.
+ */
+@Injectable()
+export class CaptureService {
+  constructor(
+    private readonly jobs: CaptureJobRepository,
+    private readonly producer: EnvelopeProducer,
+    @Inject(SERVICE_CONFIG) private readonly config: SerializationConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(TOPICS) private readonly topics: Topics,
+  ) {}
+
+  parse(text: string, format: CaptureFormat): AnyEpcisDocument {
+    try {
+      return format === 'xml' ? parseEpcisXml(text) : parseEpcisJson(text);
+    } catch (error) {
+      if (error instanceof EpcisException) throw fromEpcisException(error);
+      throw error;
+    }
+  }
+
+  /** Wraps a single event (POST /events) in an EPCIS document so it takes the same path as a document. */
+  wrapEvent(event: Record<string, unknown>): AnyEpcisDocument {
+    const { '@context': context, ...rest } = event;
+    return {
+      '@context': context ?? EPCIS_CONTEXT,
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: new Date().toISOString(),
+      epcisBody: { eventList: [rest] },
+    } as unknown as AnyEpcisDocument;
+  }
+
+  async capture(document: AnyEpcisDocument, principal: Principal): Promise<{ job: CaptureJob; eventHashes: string[]; eventIds: string[] }> {
+    const events = documentEvents(document);
+    if (events.length > this.config.CAPTURE_MAX_EVENTS) {
+      throw epcisProblem(
+        'CaptureLimitExceededException',
+        413,
+        `the document has ${events.length} events; at most ${this.config.CAPTURE_MAX_EVENTS} are accepted per capture`,
+      );
+    }
+    const validation = validateEpcisDocument(document);
+    if (!validation.valid) {
+      throw epcisProblem('ValidationException', 400, `${validation.problems.length} problem(s) in the document`, validation.problems);
+    }
+    const violations = commissioningViolations(principal, document, eventListPointer(document));
+    if (violations.length > 0) {
+      throw epcisProblem('SecurityException', 403, `party ${principal.party} may not commission these identifiers`, violations);
+    }
+
+    const hashes = documentEventHashes(document as unknown as Record<string, unknown>);
+    const namespaces = namespacesFromJsonLdContext((document as unknown as Record<string, unknown>)['@context']);
+    const captureId = randomUUID();
+    const recordTime = new Date().toISOString();
+    await this.jobs.start(captureId, principal.party, events.length);
+    const eventIds: string[] = [];
+    try {
+      await this.producer.publish(
+        this.topics.epcisEvents,
+        events.map((event, i) => {
+          const record: Record<string, unknown> = { ...(event as unknown as Record<string, unknown>), recordTime };
+          record.eventID ??= hashes[i];
+          eventIds.push(String(record.eventID));
+          return {
+            key: captureId,
+            payload: { eventHash: hashes[i]!, captureId, capturedBy: principal.party, recordTime, namespaces, event: record },
+          };
+        }),
+      );
+    } catch (error) {
+      this.logger.error({ err: error, captureId }, 'capture could not be published to Kafka');
+      await this.jobs.fail(captureId, [
+        { type: 'epcisException:ImplementationException', title: 'events could not be stored', detail: (error as Error).message },
+      ]);
+      throw epcisProblem('ImplementationException', 503, `capture ${captureId} failed: the event log is unavailable; retry later`);
+    }
+    return { job: await this.jobs.succeed(captureId), eventHashes: hashes, eventIds };
+  }
+}

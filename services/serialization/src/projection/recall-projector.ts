@@ -1,0 +1,29 @@
+import type { Pool } from 'pg';
+import type { z } from 'zod';
+import type { recallNoticeSchema } from '@pedigree/contracts';
+import { RegistryRepository } from './registry-repository';
+
+export type RecallNotice = z.infer<typeof recallNoticeSchema>;
+
+/** Records recall notices and marks the registry items in (or released from) each recall's scope. */
+export class RecallProjector {
+  constructor(private readonly pool: Pool) {}
+
+  async project(notices: Array<{ notice: RecallNotice; offset: string }>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const repository = new RegistryRepository(client);
+      for (const { notice, offset } of notices) {
+        if (!(await repository.insertRecallNotice({ ...notice, offset }))) continue;
+        await repository.applyRecalls(await repository.keysOfRecall(notice.recallId));
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,232 @@
+import type { PoolClient } from 'pg';
+import { eventFacts } from '../registry/event-facts';
+import type { HistoryEntry, RegistryEvent, SerialState } from '../registry/registry-fold';
+import type { EpcisEvent } from '@pedigree/epcis';
+import type { EventRow } from './event-row';
+
+const INSTANCE_ROLES = ['epc', 'parent', 'child', 'input', 'output'];
+
+/** The SQL behind the projection; every method runs inside the caller's transaction. */
+export class RegistryRepository {
+  constructor(private readonly client: PoolClient) {}
+
+  /** Inserts events not stored yet; returns the hashes that were new. */
+  async insertEvents(rows: EventRow[]): Promise<Set<string>> {
+    const { rows: inserted } = await this.client.query<{ event_hash: string }>(
+      `INSERT INTO events (event_hash, event_id, event_type, action, biz_step, disposition, event_time, record_time,
+                           read_point, biz_location, captured_by, capture_id, parties, biz_transactions, sources,
+                           destinations, error_declared_at, document, namespaces)
+       SELECT event_hash, event_id, event_type, action, biz_step, disposition, event_time, record_time, read_point,
+              biz_location, captured_by, capture_id, parties, biz_transactions, sources, destinations,
+              error_declared_at, document, namespaces
+       FROM jsonb_to_recordset($1::jsonb) AS x(event_hash text, event_id text, event_type text, action text,
+            biz_step text, disposition text, event_time timestamptz, record_time timestamptz, read_point text,
+            biz_location text, captured_by text, capture_id text, parties text[], biz_transactions jsonb,
+            sources jsonb, destinations jsonb, error_declared_at timestamptz, document jsonb, namespaces jsonb)
+       ON CONFLICT (event_hash) DO NOTHING
+       RETURNING event_hash`,
+      [JSON.stringify(rows)],
+    );
+    return new Set(inserted.map((r) => r.event_hash));
+  }
+
+  /**
+   * An error declaration arrives as the same event (same hash) with `errorDeclaration` added: it retracts the stored
+   * event. Returns the hashes that were newly retracted.
+   */
+  async retractEvents(rows: EventRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const { rows: updated } = await this.client.query<{ event_hash: string }>(
+      `UPDATE events e SET error_declared_at = x.error_declared_at, document = x.document
+       FROM jsonb_to_recordset($1::jsonb) AS x(event_hash text, error_declared_at timestamptz, document jsonb)
+       WHERE e.event_hash = x.event_hash AND e.error_declared_at IS NULL
+       RETURNING e.event_hash`,
+      [JSON.stringify(rows.map((r) => ({ event_hash: r.event_hash, error_declared_at: r.error_declared_at, document: r.document })))],
+    );
+    return new Set(updated.map((r) => r.event_hash));
+  }
+
+  async indexIdentifiers(entries: Array<{ key: string; event_hash: string; role: string; event_type: string }>) {
+    if (entries.length === 0) return;
+    await this.client.query(
+      `INSERT INTO event_epcs (key, event_hash, role, event_type)
+       SELECT key, event_hash, role, event_type
+       FROM jsonb_to_recordset($1::jsonb) AS x(key text, event_hash text, role text, event_type text)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(entries)],
+    );
+  }
+
+  /** Every identifier linked to `keys` through aggregation (packed together at any time), `keys` included. */
+  async aggregationFamily(keys: string[]): Promise<string[]> {
+    const { rows } = await this.client.query<{ key: string }>(
+      `WITH RECURSIVE family(key) AS (
+         SELECT unnest($1::text[])
+         UNION
+         SELECT other.key
+         FROM family
+         JOIN event_epcs link ON link.key = family.key AND link.event_type = 'AggregationEvent'
+                                AND link.role IN ('parent', 'child')
+         JOIN event_epcs other ON other.event_hash = link.event_hash AND other.role IN ('parent', 'child')
+       )
+       SELECT key FROM family ORDER BY key`,
+      [keys],
+    );
+    return rows.map((r) => r.key);
+  }
+
+  /** Serialises projections of the same items across consumers (transaction-scoped advisory locks, in key order). */
+  async lockKeys(keys: string[]): Promise<void> {
+    await this.client.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) ordered`,
+      [keys],
+    );
+  }
+
+  async eventsNaming(keys: string[]): Promise<RegistryEvent[]> {
+    const { rows } = await this.client.query<{
+      event_hash: string;
+      record_time: Date;
+      captured_by: string;
+      document: Record<string, unknown>;
+      error_declared_at: Date | null;
+    }>(
+      `SELECT e.event_hash, e.record_time, e.captured_by, e.document, e.error_declared_at
+       FROM events e
+       WHERE e.event_hash IN (SELECT event_hash FROM event_epcs WHERE key = ANY($1::text[]) AND role = ANY($2::text[]))`,
+      [keys, INSTANCE_ROLES],
+    );
+    return rows.map((r) => ({
+      hash: r.event_hash,
+      recordTime: r.record_time,
+      capturedBy: r.captured_by,
+      facts: { ...eventFacts(r.document as unknown as EpcisEvent), errorDeclared: r.error_declared_at !== null },
+    }));
+  }
+
+  async replaceRegistry(keys: string[], states: SerialState[], history: HistoryEntry[]): Promise<void> {
+    await this.client.query(
+      `INSERT INTO serials (key, epc, kind, gtin, serial, lot, expiry, commissioned, status, status_event_hash,
+                            status_changed_at, parent_key, owner, location, last_event_hash, last_event_time, updated_at)
+       SELECT key, epc, kind, gtin, serial, lot, expiry, commissioned, status, status_event_hash, status_changed_at,
+              parent_key, owner, location, last_event_hash, last_event_time, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(key text, epc text, kind text, gtin text, serial text, lot text,
+            expiry date, commissioned boolean, status text, status_event_hash text, status_changed_at timestamptz,
+            parent_key text, owner text, location text, last_event_hash text, last_event_time timestamptz)
+       ON CONFLICT (key) DO UPDATE SET epc = EXCLUDED.epc, kind = EXCLUDED.kind, gtin = EXCLUDED.gtin,
+         serial = EXCLUDED.serial, lot = EXCLUDED.lot, expiry = EXCLUDED.expiry, commissioned = EXCLUDED.commissioned,
+         status = EXCLUDED.status, status_event_hash = EXCLUDED.status_event_hash,
+         status_changed_at = EXCLUDED.status_changed_at, parent_key = EXCLUDED.parent_key, owner = EXCLUDED.owner,
+         location = EXCLUDED.location, last_event_hash = EXCLUDED.last_event_hash,
+         last_event_time = EXCLUDED.last_event_time, updated_at = now()`,
+      [
+        JSON.stringify(
+          states.map((s) => ({
+            key: s.key,
+            epc: s.epc,
+            kind: s.kind,
+            gtin: s.gtin ?? null,
+            serial: s.serial ?? null,
+            lot: s.lot ?? null,
+            expiry: s.expiry ?? null,
+            commissioned: s.commissioned,
+            status: s.status,
+            status_event_hash: s.statusEventHash,
+            status_changed_at: s.statusChangedAt.toISOString(),
+            parent_key: s.parentKey,
+            owner: s.owner ?? null,
+            location: s.location ?? null,
+            last_event_hash: s.lastEventHash,
+            last_event_time: s.lastEventTime.toISOString(),
+          })),
+        ),
+      ],
+    );
+    await this.client.query('DELETE FROM serial_history WHERE key = ANY($1::text[])', [keys]);
+    const seq = new Map<string, number>();
+    await this.client.query(
+      `INSERT INTO serial_history (key, seq, event_hash, event_time, status, parent_key, owner, location)
+       SELECT key, seq, event_hash, event_time, status, parent_key, owner, location
+       FROM jsonb_to_recordset($1::jsonb) AS x(key text, seq integer, event_hash text, event_time timestamptz,
+            status text, parent_key text, owner text, location text)`,
+      [
+        JSON.stringify(
+          history.map((h) => {
+            const next = (seq.get(h.key) ?? 0) + 1;
+            seq.set(h.key, next);
+            return {
+              key: h.key,
+              seq: next,
+              event_hash: h.eventHash,
+              event_time: h.eventTime.toISOString(),
+              status: h.status,
+              parent_key: h.parentKey,
+              owner: h.owner ?? null,
+              location: h.location ?? null,
+            };
+          }),
+        ),
+      ],
+    );
+  }
+
+  /** Marks the items of `keys` with the active recall that covers them (or none). */
+  async applyRecalls(keys: string[]): Promise<void> {
+    await this.client.query(
+      `UPDATE serials s SET recall_id = (
+         SELECT r.recall_id FROM active_recalls r
+         WHERE r.gtin = s.gtin
+           AND (cardinality(r.lots) = 0 OR s.lot = ANY(r.lots))
+           AND (cardinality(r.serials) = 0 OR s.serial = ANY(r.serials))
+         ORDER BY r.effective_at DESC LIMIT 1)
+       WHERE s.key = ANY($1::text[])`,
+      [keys],
+    );
+  }
+
+  async insertRecallNotice(notice: {
+    noticeId: string;
+    recallId: string;
+    action: string;
+    gtin: string;
+    lots: string[];
+    serials: string[];
+    classification: string;
+    reason: string;
+    effectiveAt: string;
+    issuedBy: string;
+    offset: string;
+  }): Promise<boolean> {
+    const { rowCount } = await this.client.query(
+      `INSERT INTO recall_notices (notice_id, recall_id, action, gtin, lots, serials, classification, reason,
+                                   effective_at, issued_by, kafka_offset)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (notice_id) DO NOTHING`,
+      [
+        notice.noticeId,
+        notice.recallId,
+        notice.action,
+        notice.gtin,
+        notice.lots,
+        notice.serials,
+        notice.classification,
+        notice.reason,
+        notice.effectiveAt,
+        notice.issuedBy,
+        notice.offset,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  /** The registry keys a recall's scope covers (GTIN, lots, serials), whether it is active now or was before. */
+  async keysOfRecall(recallId: string): Promise<string[]> {
+    const { rows } = await this.client.query<{ key: string }>(
+      `SELECT s.key FROM serials s JOIN recall_notices n ON n.recall_id = $1 AND n.gtin = s.gtin
+         AND (cardinality(n.lots) = 0 OR s.lot = ANY(n.lots))
+         AND (cardinality(n.serials) = 0 OR s.serial = ANY(n.serials))
+       UNION SELECT key FROM serials WHERE recall_id = $1`,
+      [recallId],
+    );
+    return rows.map((r) => r.key);
+  }
+}

@@ -1,0 +1,125 @@
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthProblems, CurrentPrincipal, type Principal } from '@pedigree/auth';
+import { canonicalIdentifier, toEpcisXml, type AnyEpcisDocument } from '@pedigree/epcis';
+import { SERVICE_CONFIG } from '@pedigree/service-runtime';
+import { EPCIS_CONTEXT } from '../capture/capture.service';
+import type { SerializationConfig } from '../config';
+import { epcisProblem } from '../epcis-problems';
+import { encodePageToken, parseEventQuery, QueryParameterError, type EventQuery } from './event-query';
+import { EventQueryRepository, type StoredEvent } from './event-query.repository';
+
+const SIMPLE_QUERY_PARAMETERS = [
+  'eventType',
+  'GE_eventTime',
+  'LT_eventTime',
+  'GE_recordTime',
+  'LT_recordTime',
+  'EQ_action',
+  'EQ_bizStep',
+  'EQ_disposition',
+  'EQ_readPoint',
+  'EQ_bizLocation',
+  'EQ_eventID',
+  'MATCH_epc',
+  'MATCH_parentID',
+  'MATCH_inputEPC',
+  'MATCH_outputEPC',
+  'MATCH_anyEPC',
+  'MATCH_epcClass',
+  'perPage',
+  'nextPageToken',
+];
+
+function queryDocument(events: StoredEvent[]): AnyEpcisDocument {
+  const namespaces = Object.assign({}, ...events.map((e) => e.namespaces)) as Record<string, string>;
+  return {
+    '@context': Object.keys(namespaces).length > 0 ? [EPCIS_CONTEXT, namespaces] : EPCIS_CONTEXT,
+    type: 'EPCISQueryDocument',
+    schemaVersion: '2.0',
+    creationDate: new Date().toISOString(),
+    epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: events.map((e) => e.document) } } },
+  } as unknown as AnyEpcisDocument;
+}
+
+function wantsXml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return /application\/xml|text\/xml/.test(accept) && !/application\/(ld\+)?json/.test(accept);
+}
+
+@ApiTags('query')
+@AuthProblems('epcis')
+@Controller()
+export class QueryController {
+  constructor(
+    private readonly repository: EventQueryRepository,
+    @Inject(SERVICE_CONFIG) private readonly config: SerializationConfig,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({ summary: 'EPCIS SimpleEventQuery: the events you may see, as an EPCISQueryDocument (JSON-LD; XML on Accept)' })
+  @ApiQuery({ name: 'params', required: false, description: `Supported: ${SIMPLE_QUERY_PARAMETERS.join(', ')}, EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>` })
+  async events(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
+    const params = new URL(request.url, 'http://localhost').searchParams;
+    await this.answer(request, reply, principal, params, '/events');
+  }
+
+  @Get('events/:eventId')
+  @ApiOperation({ summary: 'One event by its eventID or GS1 event hash' })
+  async event(@Param('eventId') eventId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
+    const { events } = await this.repository.find(this.parse(new URLSearchParams({ EQ_eventID: eventId })), principal);
+    if (events.length === 0) throw epcisProblem('NoSuchResourceException', 404, `no event ${eventId} that you may see`);
+    const [event] = events;
+    if (wantsXml(request)) {
+      void reply.header('content-type', 'application/xml').send(toEpcisXml(queryDocument(events)));
+      return;
+    }
+    void reply.header('content-type', 'application/ld+json').send({ '@context': [EPCIS_CONTEXT, event!.namespaces], ...event!.document });
+  }
+
+  @Get('epcs/:epc/events')
+  @ApiOperation({ summary: 'Events naming an EPC (EPC URI or GS1 Digital Link) in any role; takes the same filters as /events' })
+  async epcEvents(@Param('epc') epc: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
+    const params = new URL(request.url, 'http://localhost').searchParams;
+    if (params.has('MATCH_anyEPC')) throw epcisProblem('QueryParameterException', 400, 'MATCH_anyEPC: the EPC is in the path');
+    const filtered = new URLSearchParams(params);
+    filtered.set('MATCH_anyEPC', canonicalIdentifier(epc));
+    await this.answer(request, reply, principal, filtered, `/epcs/${encodeURIComponent(epc)}/events`, params);
+  }
+
+  private parse(params: URLSearchParams): EventQuery {
+    try {
+      return parseEventQuery(params, { defaultPerPage: Math.min(100, this.config.QUERY_MAX_PAGE_SIZE), maxPerPage: this.config.QUERY_MAX_PAGE_SIZE });
+    } catch (error) {
+      if (error instanceof QueryParameterError) {
+        throw epcisProblem('QueryParameterException', 400, error.message, error.problems);
+      }
+      throw error;
+    }
+  }
+
+  private async answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: Principal,
+    params: URLSearchParams,
+    path: string,
+    shownParams: URLSearchParams = params,
+  ): Promise<void> {
+    const query = this.parse(params);
+    const { events, more } = await this.repository.find(query, principal);
+    if (more) {
+      const last = events[events.length - 1]!;
+      const next = new URLSearchParams(shownParams);
+      next.set('nextPageToken', encodePageToken({ eventTime: last.eventTime.toISOString(), eventHash: last.eventHash, fingerprint: query.fingerprint }));
+      void reply.header('link', `<${path}?${next.toString()}>; rel="next"`);
+    }
+    const document = queryDocument(events);
+    if (wantsXml(request)) {
+      void reply.header('content-type', 'application/xml').send(toEpcisXml(document));
+      return;
+    }
+    void reply.header('content-type', 'application/ld+json').send(document);
+  }
+}

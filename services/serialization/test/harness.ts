@@ -1,0 +1,203 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { DEV_AUDIENCE, DEV_ISSUER, ensureDevIssuerKeys, signAccessToken, type Role } from '@pedigree/auth';
+import { allTopicSpecs } from '@pedigree/contracts';
+import { createKafkaClient } from '@pedigree/kafka';
+import { createLogger } from '@pedigree/observability';
+import {
+  createTestDatabase,
+  kafkaBrokers,
+  startServiceProcess,
+  uniqueSuffix,
+  waitForStatus,
+  type RunningService,
+} from '@pedigree/testing';
+
+export const PARTIES = {
+  manufacturer: { party: '0614141000005', gcp: ['0614141'] },
+  otherManufacturer: { party: '9506000000008', gcp: ['9506000'] },
+  wholesaler: { party: '4012345000009', gcp: ['4012345'] },
+  pharmacy: { party: '9521321000001', gcp: [] as string[] },
+  regulator: { party: '4000001000005', gcp: [] as string[] },
+} as const;
+
+export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+
+/** A serialization service process on its own database and topic namespace, with a dev token issuer. */
+export class SerializationUnderTest {
+  service!: RunningService;
+  db!: Client;
+  readonly topicPrefix = `t${uniqueSuffix()}.`;
+  private databaseUrl!: string;
+  private keyDirectory = mkdtempSync(path.join(tmpdir(), 'pedigree-issuer-'));
+
+  async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    const keys = await ensureDevIssuerKeys(this.keyDirectory);
+    this.databaseUrl ??= await createTestDatabase('serialization');
+    this.service = await startServiceProcess('serialization', {
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      AUTH_DEV_PUBLIC_JWK_FILE: keys.publicJwkFile,
+      AUTH_ISSUER: DEV_ISSUER,
+      AUTH_AUDIENCE: DEV_AUDIENCE,
+      ...extraEnv,
+    });
+    await waitForStatus(this.service, '/health/ready');
+    if (!this.db) {
+      this.db = new Client({ connectionString: this.databaseUrl });
+      await this.db.connect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.service?.stop();
+    await this.db?.end();
+  }
+
+  async token(who: keyof typeof PARTIES, roles: Role[]): Promise<string> {
+    const keys = await ensureDevIssuerKeys(this.keyDirectory);
+    const { party, gcp } = PARTIES[who];
+    return signAccessToken({ sub: `test:${who}`, party, roles, gcp: [...gcp] }, keys.privateJwk, {
+      issuer: DEV_ISSUER,
+      audience: DEV_AUDIENCE,
+      ttlSeconds: 3600,
+    });
+  }
+
+  async capture(document: unknown, token: string, contentType = 'application/ld+json'): Promise<Response> {
+    return fetch(`${this.service.baseUrl}/capture`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      body: typeof document === 'string' ? document : JSON.stringify(document),
+    });
+  }
+
+  async get(urlPath: string, token: string, accept = 'application/ld+json'): Promise<Response> {
+    return fetch(`${this.service.baseUrl}${urlPath}`, { headers: { authorization: `Bearer ${token}`, accept } });
+  }
+
+  /** Sum of the high-water marks of the service's event topic: grows by one per published event. */
+  async publishedEventCount(): Promise<number> {
+    const kafka = createKafkaClient({ brokers: kafkaBrokers(), clientId: 'test-offsets', logger: createLogger('t', 'silent') });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topic = allTopicSpecs(this.topicPrefix)[0]!.name;
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async count(sql: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(sql, params);
+    return Number(rows[0]!.n);
+  }
+
+  async serial(gtin: string, serial: string) {
+    const { rows } = await this.db.query(
+      `SELECT key, kind, gtin, serial, lot, expiry::text, commissioned, status, parent_key, owner, location, recall_id
+       FROM serials WHERE gtin = $1 AND serial = $2`,
+      [gtin, serial],
+    );
+    return rows[0] as Record<string, unknown> | undefined;
+  }
+}
+
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+export function epcisDocument(events: object[], context: unknown = EPCIS_CONTEXT) {
+  return { '@context': context, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-01-01T00:00:00Z', epcisBody: { eventList: events } };
+}
+
+/** A pack of the manufacturer (company prefix 0614141, item reference 107346 → GTIN 10614141073464). */
+export const pack = (serial: string | number) => `urn:epc:id:sgtin:0614141.107346.${serial}`;
+export const GTIN = '10614141073464';
+export const caseOf = (n: number) => `urn:epc:id:sscc:0614141.${String(1000000000 + n)}`;
+
+/** The supply-chain story of a few packs: commission → pack → ship → receive → unpack → dispense. */
+export function story(serials: string[], caseNumber: number) {
+  const site = (gln: string) => `urn:epc:id:sgln:${gln.slice(0, 7)}.${gln.slice(7, 12)}.0`;
+  const party = (gln: string) => `urn:epc:id:pgln:${gln.slice(0, 7)}.${gln.slice(7, 12)}`;
+  const base = { eventTimeZoneOffset: '+01:00' };
+  return {
+    commission: {
+      ...base,
+      type: 'ObjectEvent',
+      action: 'ADD',
+      eventTime: '2026-03-01T08:00:00+01:00',
+      epcList: serials.map(pack),
+      bizStep: 'commissioning',
+      disposition: 'active',
+      readPoint: { id: site(PARTIES.manufacturer.party) },
+      bizLocation: { id: site(PARTIES.manufacturer.party) },
+      ilmd: { 'cbvmda:lotNumber': 'LOT-A1', 'cbvmda:itemExpirationDate': '2028-02-29' },
+    },
+    packing: {
+      ...base,
+      type: 'AggregationEvent',
+      action: 'ADD',
+      eventTime: '2026-03-01T09:00:00+01:00',
+      parentID: caseOf(caseNumber),
+      childEPCs: serials.map(pack),
+      bizStep: 'packing',
+      disposition: 'in_progress',
+      bizLocation: { id: site(PARTIES.manufacturer.party) },
+    },
+    shipping: {
+      ...base,
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      eventTime: '2026-03-02T10:00:00+01:00',
+      epcList: [caseOf(caseNumber)],
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+      sourceList: [{ type: 'owning_party', source: party(PARTIES.manufacturer.party) }],
+      destinationList: [{ type: 'owning_party', destination: party(PARTIES.wholesaler.party) }],
+    },
+    receiving: {
+      ...base,
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      eventTime: '2026-03-03T10:00:00+01:00',
+      epcList: [caseOf(caseNumber)],
+      bizStep: 'receiving',
+      disposition: 'in_progress',
+      bizLocation: { id: site(PARTIES.wholesaler.party) },
+      sourceList: [{ type: 'owning_party', source: party(PARTIES.manufacturer.party) }],
+      destinationList: [{ type: 'owning_party', destination: party(PARTIES.wholesaler.party) }],
+    },
+    unpacking: {
+      ...base,
+      type: 'AggregationEvent',
+      action: 'DELETE',
+      eventTime: '2026-03-03T11:00:00+01:00',
+      parentID: caseOf(caseNumber),
+      bizStep: 'unpacking',
+      bizLocation: { id: site(PARTIES.wholesaler.party) },
+    },
+    dispensing: {
+      ...base,
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      eventTime: '2026-03-10T15:00:00+01:00',
+      epcList: [pack(serials[0]!)],
+      bizStep: 'dispensing',
+      disposition: 'dispensed',
+      bizLocation: { id: site(PARTIES.pharmacy.party) },
+    },
+  };
+}
