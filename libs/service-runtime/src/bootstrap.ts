@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceConfig } from '@pedigree/config';
-import { ProblemDetailsFilter } from './problem-details.filter';
+import { ProblemDetailsFilter, type ProblemRefiner } from './problem-details.filter';
 
 export interface OpenApiInfo {
   title: string;
@@ -35,7 +35,16 @@ export function openApiDocument(app: INestApplication, info: OpenApiInfo): OpenA
   return SwaggerModule.createDocument(app, config);
 }
 
-export async function createServiceApp(appModule: DynamicModule, config: ServiceConfig): Promise<NestFastifyApplication> {
+export interface ServiceAppOptions {
+  /** Lets a service give errors raised before its controllers run (e.g. a body over the size limit) its own problem types. */
+  refineProblem?: ProblemRefiner;
+}
+
+export async function createServiceApp(
+  appModule: DynamicModule,
+  config: ServiceConfig,
+  options: ServiceAppOptions = {},
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     appModule,
     new FastifyAdapter({
@@ -54,26 +63,29 @@ export async function createServiceApp(appModule: DynamicModule, config: Service
       void reply.header('x-request-id', request.id);
     });
   app.useLogger(app.get(PinoLogger));
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(options.refineProblem));
   app.enableShutdownHooks();
   return app;
 }
 
 /**
- * Request bodies of these media types reach controllers as the raw text, so that each endpoint parses them itself
- * and reports malformed input in its own vocabulary (e.g. an EPCIS ValidationException). Others are refused (415).
+ * Request bodies of any media type reach controllers as the raw text, so that each endpoint parses what it accepts
+ * itself and reports malformed input or an unsupported media type in its own vocabulary (e.g. EPCIS exceptions).
  */
-export const RAW_TEXT_MEDIA_TYPES = ['application/json', 'application/ld+json', 'application/xml', 'text/xml'];
-
 function acceptRawText(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(RAW_TEXT_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }
 
 /** Creates the service, serves its OpenAPI document at /docs, and listens. */
-export async function runService(appModule: DynamicModule, config: ServiceConfig, info: OpenApiInfo) {
-  const app = await createServiceApp(appModule, config);
+export async function runService(
+  appModule: DynamicModule,
+  config: ServiceConfig,
+  info: OpenApiInfo,
+  options: ServiceAppOptions = {},
+) {
+  const app = await createServiceApp(appModule, config, options);
   SwaggerModule.setup('docs', app, openApiDocument(app, info), { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(config.PORT, config.HOST);
   app.get(PinoLogger).log(`${config.SERVICE_NAME} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);

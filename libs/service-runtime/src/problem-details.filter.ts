@@ -18,16 +18,20 @@ export class ProblemException extends HttpException {
   }
 }
 
+export type ProblemRefiner = (problem: ProblemDetails, request: FastifyRequest) => ProblemDetails;
+
 /** Every error leaves the service as `application/problem+json` (RFC 9457); internal details stay in the log. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
+  constructor(private readonly refine: ProblemRefiner = (problem) => problem) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = { ...toProblem(exception), instance: request.url };
+    const problem = { ...this.refine(toProblem(exception), request), instance: request.url };
     if (problem.status >= 500) this.logger.error(exception);
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }

@@ -2,10 +2,24 @@ import 'reflect-metadata';
 import { loadServiceConfigOrExit, runService } from '@pedigree/service-runtime';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
+import { epcisProblem } from './epcis-problems';
 
-const config = loadServiceConfigOrExit(configSchema);
-void runService(AppModule.register(config), config, {
-  title: 'Pedigree serialization service',
-  description: 'EPCIS 2.0 capture and query, the serial registry and pack verification.',
-  version: '0.1.0',
-});
+const loaded = loadServiceConfigOrExit(configSchema);
+// Capture documents may be larger than ordinary request bodies.
+const config = { ...loaded, HTTP_BODY_LIMIT_BYTES: Math.max(loaded.HTTP_BODY_LIMIT_BYTES, loaded.CAPTURE_MAX_BYTES) };
+void runService(
+  AppModule.register(config),
+  config,
+  {
+    title: 'Pedigree serialization service',
+    description: 'EPCIS 2.0 capture and query, the serial registry and pack verification.',
+    version: '0.1.0',
+  },
+  {
+    // A capture body over the byte limit is refused by the HTTP layer before the controller runs.
+    refineProblem: (problem, request) =>
+      problem.status === 413 && /^\/(capture|events)\b/.test(request.url)
+        ? epcisProblem('CaptureLimitExceededException', 413, `the body exceeds ${config.CAPTURE_MAX_BYTES} bytes`).problem
+        : problem,
+  },
+);

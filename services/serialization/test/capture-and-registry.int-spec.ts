@@ -54,7 +54,7 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     await captureAs(s.receiving, wholesaler);
     expect(await eventually(() => sut.serial(GTIN, serials[2]!), (r) => r?.owner === PARTIES.wholesaler.party, 'received')).toMatchObject({
       status: 'active',
-      location: 'https://id.gs1.org/414/4012345000009',
+      location: 'urn:epc:id:sgln:4012345.00000.0',
     });
 
     await captureAs(s.unpacking, wholesaler);
