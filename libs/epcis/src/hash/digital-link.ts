@@ -70,6 +70,7 @@ const KEPT_QUALIFIERS: Readonly<Record<string, readonly string[]>> = {
 
 /** Characters written literally in a canonical path segment; all others are percent-encoded. */
 const LITERAL_SEGMENT_CHARACTER = /^[A-Za-z0-9\-._';=]$/;
+const LITERAL_SEGMENT = /^[A-Za-z0-9\-._';=]*$/;
 
 const HTTP_URI = /^https?:\/\/[^/?#]*(\/[^?#]*)?(?:\?[^#]*)?(?:#.*)?$/i;
 
@@ -84,19 +85,33 @@ export function constrainedCanonicalDigitalLink(uri: string): string | undefined
   if (segments.at(-1) === '') segments.pop();
 
   for (let start = 0; start < segments.length; start += 1) {
-    const elements = keyPath(segments.slice(start));
-    if (elements) return `${CANONICAL_DL_DOMAIN}/${elements.map(encodeElement).join('/')}`;
+    const elements = pathElements(segments.slice(start));
+    const canonical = elements && constrainedCanonicalKey(elements);
+    if (canonical !== undefined) return canonical;
   }
   return undefined;
 }
 
-interface PathElement {
+/** An AI (numeric) and its value (not percent-encoded). */
+export interface PathElement {
   ai: string;
   value: string;
 }
 
-/** Reads `segments` as a primary key followed by its qualifiers, reduced to the kept elements. */
-function keyPath(segments: readonly string[]): PathElement[] | undefined {
+/**
+ * The constrained canonical Digital Link URI of a primary key followed by its key qualifiers (as AIs with
+ * decoded values), or undefined when they are not a GS1 primary key with qualifiers it accepts.
+ */
+export function constrainedCanonicalKey(elements: readonly PathElement[]): string | undefined {
+  const kept = keptElements(elements);
+  if (kept === undefined) return undefined;
+  let uri = CANONICAL_DL_DOMAIN;
+  for (const element of kept) uri += `/${element.ai}/${canonicalSegment(element.value)}`;
+  return uri;
+}
+
+/** Reads `segments` as pairs of an AI (or its short name) and a percent-encoded value. */
+function pathElements(segments: readonly string[]): PathElement[] | undefined {
   if (segments.length < 2 || segments.length % 2 !== 0) return undefined;
   const elements: PathElement[] = [];
   for (let i = 0; i < segments.length; i += 2) {
@@ -104,7 +119,12 @@ function keyPath(segments: readonly string[]): PathElement[] | undefined {
     if (value === undefined || value === '') return undefined;
     elements.push({ ai: SHORT_NAME_AI[segments[i]] ?? segments[i], value });
   }
+  return elements;
+}
 
+/** A primary key and its qualifiers reduced to the elements the hash keeps (key, then its finest qualifier). */
+function keptElements(elements: readonly PathElement[]): PathElement[] | undefined {
+  if (elements.length === 0) return undefined;
   const [primary, ...qualifiers] = elements;
   const syntax = PRIMARY_KEY_SYNTAX[primary.ai];
   if (!syntax || !syntax.test(primary.value)) return undefined;
@@ -118,11 +138,8 @@ function keyPath(segments: readonly string[]): PathElement[] | undefined {
   return kept ? [key, kept] : [key];
 }
 
-function encodeElement(element: PathElement): string {
-  return `${element.ai}/${canonicalSegment(element.value)}`;
-}
-
 function canonicalSegment(value: string): string {
+  if (LITERAL_SEGMENT.test(value)) return value;
   let encoded = '';
   for (const character of value) {
     encoded += LITERAL_SEGMENT_CHARACTER.test(character)
@@ -136,6 +153,7 @@ function canonicalSegment(value: string): string {
 }
 
 function percentDecode(segment: string): string | undefined {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -148,6 +148,12 @@ describe('eventPreHashString', () => {
     expect(eventHash(event, namespaces)).toBe(eventHash(sameClasses, namespaces));
   });
 
+  it('writes a field named like a JavaScript object member as any other field', () => {
+    const event = withChanges({ constructor: 'x', toString: ['b', 'a'] });
+    expect(eventPreHashString(event, namespaces)).toContain('constructor=x');
+    expect(eventPreHashString(event, namespaces)).toContain('toString=atoString=b');
+  });
+
   it('omits empty lists and empty values', () => {
     const event = withChanges({ childEPCs: [], inputQuantityList: [], disposition: '  ' });
     expect(eventPreHashString(event, namespaces)).toBe(

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { CanonicalValues } from './canonical-value';
 import { constrainedCanonicalDigitalLink } from './digital-link';
 import { expandCompactIri, namespacesFromJsonLdContext } from './namespaces';
 import { canonicalNumber, canonicalNumericString } from './number';
+import { compareCodePoints } from './pre-hash';
 import { canonicalTimestamp } from './timestamp';
 import { cbvUrnToWebUri } from './vocabulary';
 
@@ -180,5 +182,36 @@ describe('CanonicalValues.fieldName', () => {
     ['plainField', 'plainField'],
   ])('%s → %s', (key, expected) => {
     expect(values.fieldName(key)).toBe(expected);
+  });
+});
+
+describe('compareCodePoints (order of list entries)', () => {
+  const order = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
+  const utf8Order = (a: string, b: string) => order(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+
+  it.each([
+    ['epc=a', 'epc=b', -1],
+    ['B', 'a', -1],
+    ['epc=a', 'epc=a', 0],
+    ['epc=a', 'epc=ab', -1],
+    ['\uffff', '\u{1f600}', -1], // U+FFFF is below U+1F600, although its UTF-16 code unit is above D83D
+    ['\ue000x', '\u{10000}', -1],
+    ['x\u{1f600}', 'x\u{1f601}', -1],
+    ['x\ud800', 'x\ud800\udc00', -1], // a lone surrogate is written as U+FFFD
+    ['x\ud800', 'x\ufffd', 0],
+  ])('orders %j against %j as %d (UTF-8 byte order)', (a, b, expected) => {
+    expect(order(compareCodePoints(a, b))).toBe(expected);
+    expect(order(compareCodePoints(b, a))).toBe(order(-expected));
+    expect(utf8Order(a, b)).toBe(expected);
+  });
+
+  it('agrees with the order of the UTF-8 bytes for any strings', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\u00e9', '\ud83d', '\ude00', '\uffff', '\ue000', '\ud800') });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(order(compareCodePoints(a, b))).toBe(utf8Order(a, b));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,5 +1,6 @@
-import { EpcisException, jsonPointer } from '../errors';
+import { EpcisException } from '../errors';
 import { CanonicalValues, ValueRule } from './canonical-value';
+import { Location } from './location';
 import { EPCIS_CONTEXT_NAMESPACES, JsonLdNamespaces } from './namespaces';
 import { VOCABULARY_NAMESPACE as VOCAB } from './vocabulary';
 
@@ -20,7 +21,7 @@ import { VOCABULARY_NAMESPACE as VOCAB } from './vocabulary';
  */
 
 type JsonObject = Record<string, unknown>;
-type FieldWriter = (out: PreHashWriter, name: string, value: unknown, pointer: string) => string;
+type FieldWriter = (out: PreHashWriter, name: string, value: unknown, location: Location) => string;
 
 const XML_TEXT = '#text';
 const RDFS_COMMENT = '{http://www.w3.org/2000/01/rdf-schema#}comment';
@@ -69,12 +70,31 @@ const QUANTITY_ELEMENT_FIELDS: ReadonlyArray<readonly [string, ValueRule]> = [
   ['uom', {}],
 ];
 
+/** The standard fields of a structure, in order and with their value rules, and their names. */
+interface StructureFields {
+  fields: ReadonlyArray<readonly [string, ValueRule]>;
+  names: ReadonlySet<string>;
+}
+
+function structureFields(fields: ReadonlyArray<readonly [string, ValueRule]>): StructureFields {
+  return { fields, names: new Set(fields.map(([name]) => name)) };
+}
+
+const SENSOR_METADATA = structureFields(SENSOR_METADATA_FIELDS);
+const SENSOR_REPORT = structureFields(SENSOR_REPORT_FIELDS);
+const QUANTITY_ELEMENT = structureFields(QUANTITY_ELEMENT_FIELDS);
+const LOCATION = structureFields([['id', {}]]);
+const PERSISTENT_DISPOSITION_FIELDS: ReadonlySet<string> = new Set(['set', 'unset']);
+const SENSOR_ELEMENT_FIELDS: ReadonlySet<string> = new Set(['sensorMetadata', 'sensorReport']);
+const XML_TEXT_FIELD: ReadonlySet<string> = new Set([XML_TEXT]);
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
 const value =
   (rule: ValueRule = {}): FieldWriter =>
-  (out, name, raw, pointer) =>
-    out.values(name, raw, pointer, rule).join('');
-const epcs: FieldWriter = (out, name, list, pointer) => out.epcList(name, list, pointer);
-const quantities: FieldWriter = (out, name, list, pointer) => out.quantityList(name, list, pointer);
+  (out, name, raw, location) =>
+    out.values(name, raw, location, rule).join('');
+const epcs: FieldWriter = (out, name, list, location) => out.epcList(name, list, location);
+const quantities: FieldWriter = (out, name, list, location) => out.quantityList(name, list, location);
 
 /** The canonical property order and how each of those fields is written. */
 const ORDERED_EVENT_FIELDS: ReadonlyArray<readonly [string, FieldWriter]> = [
@@ -94,38 +114,62 @@ const ORDERED_EVENT_FIELDS: ReadonlyArray<readonly [string, FieldWriter]> = [
   ['transformationID', value()],
   ['bizStep', value({ vocabulary: VOCAB.bizStep })],
   ['disposition', value({ vocabulary: VOCAB.disposition })],
-  ['persistentDisposition', (out, name, raw, pointer) => out.persistentDisposition(name, raw, pointer)],
-  ['readPoint', (out, name, raw, pointer) => out.location(name, raw, pointer)],
-  ['bizLocation', (out, name, raw, pointer) => out.location(name, raw, pointer)],
-  ['sensorElementList', (out, name, raw, pointer) => out.sensorElementList(name, raw, pointer)],
+  ['persistentDisposition', (out, name, raw, location) => out.persistentDisposition(name, raw, location)],
+  ['readPoint', (out, name, raw, location) => out.location(name, raw, location)],
+  ['bizLocation', (out, name, raw, location) => out.location(name, raw, location)],
+  ['sensorElementList', (out, name, raw, location) => out.sensorElementList(name, raw, location)],
 ];
 const ORDERED_EVENT_FIELD_NAMES = new Set(ORDERED_EVENT_FIELDS.map(([name]) => name));
 
-/** Typed lists: element field name and the vocabulary of its `type`. */
-const TYPED_LISTS: Readonly<Record<string, { element: string; typeVocabulary: ValueRule['vocabulary'] }>> = {
-  bizTransactionList: { element: 'bizTransaction', typeVocabulary: VOCAB.bizTransactionType },
-  sourceList: { element: 'source', typeVocabulary: VOCAB.sourceDestinationType },
-  destinationList: { element: 'destination', typeVocabulary: VOCAB.sourceDestinationType },
-};
+/** A typed list: the field name of its elements, the rule of their `type` and their standard fields. */
+interface TypedList {
+  element: string;
+  typeRule: ValueRule;
+  fields: ReadonlySet<string>;
+}
+
+function typedList(element: string, typeVocabulary: ValueRule['vocabulary']): TypedList {
+  return { element, typeRule: { vocabulary: typeVocabulary }, fields: new Set(['type', element]) };
+}
+
+const TYPED_LISTS: ReadonlyMap<string, TypedList> = new Map([
+  ['bizTransactionList', typedList('bizTransaction', VOCAB.bizTransactionType)],
+  ['sourceList', typedList('source', VOCAB.sourceDestinationType)],
+  ['destinationList', typedList('destination', VOCAB.sourceDestinationType)],
+]);
 
 /** The pre-hash string of one EPCIS 2.0 JSON-LD event (see the module comment for the rules). */
 export function buildPreHashString(event: unknown, namespaces: JsonLdNamespaces = {}, pointer = ''): string {
   const writer = new PreHashWriter(new CanonicalValues({ ...EPCIS_CONTEXT_NAMESPACES, ...namespaces }));
-  return writer.event(event, pointer);
+  return writer.event(event, Location.of(pointer));
 }
+
+const FIRST_SURROGATE = 0xd800;
 
 /** UTF-8 byte order, i.e. case-sensitive order of Unicode code points. */
 export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Below the surrogates, UTF-16 code units order like code points (and like their UTF-8 bytes).
+    if (x < FIRST_SURROGATE && y < FIRST_SURROGATE) return x - y;
+    return compareUtf8Bytes(a, b);
+  }
+  const shorter = a.length < b.length ? a : b;
+  if (length > 0 && shorter.charCodeAt(length - 1) >= FIRST_SURROGATE) return compareUtf8Bytes(a, b);
+  return a.length - b.length;
+}
+
+function compareUtf8Bytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function sorted(parts: readonly string[]): string {
-  return [...parts].sort(compareCodePoints).join('');
-}
-
-/** The members of a JSON object; a member whose value is `undefined` (not JSON) counts as absent. */
-function definedEntries(fields: JsonObject): [string, unknown][] {
-  return Object.entries(fields).filter(([, raw]) => raw !== undefined);
+/** Sorts `parts` (a list built for this purpose, sorted in place) and concatenates them. */
+function sorted(parts: string[]): string {
+  if (parts.length > 1) parts.sort(compareCodePoints);
+  return parts.join('');
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -135,183 +179,172 @@ function isObject(value: unknown): value is JsonObject {
 class PreHashWriter {
   constructor(private readonly canonical: CanonicalValues) {}
 
-  event(event: unknown, pointer: string): string {
-    const fields = this.object(event, pointer, 'an EPCIS event');
+  event(event: unknown, at: Location): string {
+    const fields = this.object(event, at, 'an EPCIS event');
     const eventType = fields['type'];
     if (typeof eventType !== 'string' || eventType.trim() === '') {
       throw new EpcisException('ValidationException', [
-        { pointer: jsonPointer(pointer, 'type'), message: 'an EPCIS event needs its event type' },
+        { pointer: at.at('type').pointer(), message: 'an EPCIS event needs its event type' },
       ]);
     }
 
-    const ordered = ORDERED_EVENT_FIELDS.map(([name, write]) =>
-      fields[name] === undefined ? '' : write(this, name, fields[name], jsonPointer(pointer, name)),
-    );
-    const remaining = definedEntries(fields)
-      .filter(([key]) => !ORDERED_EVENT_FIELD_NAMES.has(key) && !this.isExcludedEventField(key))
-      .flatMap(([key, raw]) => this.remainingEventField(key, raw, jsonPointer(pointer, key)));
+    let ordered = '';
+    for (const [name, write] of ORDERED_EVENT_FIELDS) {
+      if (fields[name] !== undefined) ordered += write(this, name, fields[name], at.at(name));
+    }
+    const remaining: string[] = [];
+    for (const key of Object.keys(fields)) {
+      const raw = fields[key];
+      // A member whose value is `undefined` (not JSON) counts as absent.
+      if (raw === undefined || ORDERED_EVENT_FIELD_NAMES.has(key) || this.isExcludedEventField(key)) continue;
+      remaining.push(...this.remainingEventField(key, raw, at.at(key)));
+    }
 
-    return `eventType=${eventType.trim()}${ordered.join('')}${sorted(remaining)}`;
+    return `eventType=${eventType.trim()}${ordered}${sorted(remaining)}`;
   }
 
-  values(name: string, raw: unknown, pointer: string, rule: ValueRule = {}): string[] {
-    const items = Array.isArray(raw) ? raw : [raw];
-    const texts = items.flatMap((item, i) => {
-      const itemPointer = Array.isArray(raw) ? jsonPointer(pointer, i) : pointer;
-      if (item !== null && typeof item === 'object') {
-        throw new EpcisException('ValidationException', [
-          { pointer: itemPointer, message: `${name} must be a single value` },
-        ]);
-      }
-      const text = this.canonical.text(item, itemPointer, rule);
+  values(name: string, raw: unknown, at: Location, rule: ValueRule = {}): string[] {
+    if (!Array.isArray(raw)) {
+      const text = this.singleValue(name, raw, at, rule);
       return text === undefined ? [] : [`${name}=${text}`];
+    }
+    const texts: string[] = [];
+    raw.forEach((item: unknown, i) => {
+      const text = this.singleValue(name, item, at.at(i), rule);
+      if (text !== undefined) texts.push(`${name}=${text}`);
     });
-    return Array.isArray(raw) ? [sorted(texts)] : texts;
+    return [sorted(texts)];
   }
 
-  epcList(name: string, list: unknown, pointer: string): string {
-    const entries = this.array(list, pointer).flatMap((epc, i) =>
-      this.values('epc', epc, jsonPointer(pointer, i)),
-    );
+  private singleValue(name: string, raw: unknown, at: Location, rule: ValueRule): string | undefined {
+    if (raw !== null && typeof raw === 'object') {
+      throw new EpcisException('ValidationException', [
+        { pointer: at.pointer(), message: `${name} must be a single value` },
+      ]);
+    }
+    return this.canonical.text(raw, at, rule);
+  }
+
+  epcList(name: string, list: unknown, at: Location): string {
+    const entries: string[] = [];
+    this.array(list, at).forEach((epc, i) => entries.push(...this.values('epc', epc, at.at(i))));
     return entries.length === 0 ? '' : name + sorted(entries);
   }
 
-  quantityList(name: string, list: unknown, pointer: string): string {
-    const elements = this.array(list, pointer)
-      .map((element, i) =>
-        this.structure('quantityElement', element, jsonPointer(pointer, i), QUANTITY_ELEMENT_FIELDS),
-      )
-      .filter((element) => element !== '');
+  quantityList(name: string, list: unknown, at: Location): string {
+    const elements: string[] = [];
+    this.array(list, at).forEach((element, i) => {
+      const text = this.structure('quantityElement', element, at.at(i), QUANTITY_ELEMENT);
+      if (text !== '') elements.push(text);
+    });
     return elements.length === 0 ? '' : name + sorted(elements);
   }
 
-  persistentDisposition(name: string, raw: unknown, pointer: string): string {
-    const fields = this.object(raw, pointer, 'persistentDisposition');
+  persistentDisposition(name: string, raw: unknown, at: Location): string {
+    const fields = this.object(raw, at, 'persistentDisposition');
     const rule = { vocabulary: VOCAB.disposition };
-    const content = ['set', 'unset']
-      .map((key) =>
-        fields[key] === undefined
-          ? ''
-          : this.values(key, fields[key], jsonPointer(pointer, key), rule).join(''),
-      )
-      .join('');
-    const extensions = this.extensionFields(fields, ['set', 'unset'], pointer);
+    let content = '';
+    for (const key of PERSISTENT_DISPOSITION_FIELDS) {
+      if (fields[key] !== undefined) content += this.values(key, fields[key], at.at(key), rule).join('');
+    }
+    const extensions = this.extensionFields(fields, PERSISTENT_DISPOSITION_FIELDS, at);
     return content + extensions === '' ? '' : name + content + extensions;
   }
 
-  location(name: string, raw: unknown, pointer: string): string {
-    return this.structure(name, raw, pointer, [['id', {}]]);
+  location(name: string, raw: unknown, at: Location): string {
+    return this.structure(name, raw, at, LOCATION);
   }
 
-  sensorElementList(name: string, list: unknown, pointer: string): string {
-    const elements = this.array(list, pointer)
-      .map((element, i) => this.sensorElement(element, jsonPointer(pointer, i)))
-      .filter((element) => element !== '');
+  sensorElementList(name: string, list: unknown, at: Location): string {
+    const elements: string[] = [];
+    this.array(list, at).forEach((element, i) => {
+      const text = this.sensorElement(element, at.at(i));
+      if (text !== '') elements.push(text);
+    });
     return elements.length === 0 ? '' : name + sorted(elements);
   }
 
-  private sensorElement(raw: unknown, pointer: string): string {
-    const fields = this.object(raw, pointer, 'a sensorElement');
+  private sensorElement(raw: unknown, at: Location): string {
+    const fields = this.object(raw, at, 'a sensorElement');
     const metadata =
       fields['sensorMetadata'] !== undefined
-        ? this.structure(
-            'sensorMetadata',
-            fields['sensorMetadata'],
-            jsonPointer(pointer, 'sensorMetadata'),
-            SENSOR_METADATA_FIELDS,
-          )
+        ? this.structure('sensorMetadata', fields['sensorMetadata'], at.at('sensorMetadata'), SENSOR_METADATA)
         : '';
-    const reportsPointer = jsonPointer(pointer, 'sensorReport');
-    const reports =
-      fields['sensorReport'] !== undefined ? this.array(fields['sensorReport'], reportsPointer) : [];
+    const reportsAt = at.at('sensorReport');
+    const reports = fields['sensorReport'] !== undefined ? this.array(fields['sensorReport'], reportsAt) : [];
     const reportTexts = reports.map((report, i) =>
-      this.structure('sensorReport', report, jsonPointer(reportsPointer, i), SENSOR_REPORT_FIELDS),
+      this.structure('sensorReport', report, reportsAt.at(i), SENSOR_REPORT),
     );
-    const content =
-      metadata +
-      sorted(reportTexts) +
-      this.extensionFields(fields, ['sensorMetadata', 'sensorReport'], pointer);
+    const content = metadata + sorted(reportTexts) + this.extensionFields(fields, SENSOR_ELEMENT_FIELDS, at);
     return content === '' ? '' : `sensorElement${content}`;
   }
 
   /** A standard structure: its fields in the given order, then any further (extension) fields sorted. */
-  private structure(
-    name: string,
-    raw: unknown,
-    pointer: string,
-    order: ReadonlyArray<readonly [string, ValueRule]>,
-  ): string {
-    const fields = this.object(raw, pointer, name);
-    const content = order
-      .map(([key, rule]) =>
-        fields[key] === undefined
-          ? ''
-          : this.values(key, fields[key], jsonPointer(pointer, key), rule).join(''),
-      )
-      .join('');
-    const extensions = this.extensionFields(
-      fields,
-      order.map(([key]) => key),
-      pointer,
-    );
+  private structure(name: string, raw: unknown, at: Location, order: StructureFields): string {
+    const fields = this.object(raw, at, name);
+    let content = '';
+    for (const [key, rule] of order.fields) {
+      if (fields[key] !== undefined) content += this.values(key, fields[key], at.at(key), rule).join('');
+    }
+    const extensions = this.extensionFields(fields, order.names, at);
     return content + extensions === '' ? '' : name + content + extensions;
   }
 
-  private remainingEventField(key: string, raw: unknown, pointer: string): string[] {
-    const typedList = TYPED_LISTS[key];
-    if (typedList) return this.typedList(key, raw, pointer, typedList.element, typedList.typeVocabulary);
+  private remainingEventField(key: string, raw: unknown, at: Location): string[] {
+    const typed = TYPED_LISTS.get(key);
+    if (typed) return this.typedList(key, raw, at, typed);
     if (key === 'ilmd') {
-      const fields = this.object(raw, pointer, 'ilmd');
-      const content = this.extensionFields(fields, [], pointer);
+      const fields = this.object(raw, at, 'ilmd');
+      const content = this.extensionFields(fields, NO_FIELDS, at);
       return content === '' ? [] : [`ilmd${content}`];
     }
-    return this.generic(key, raw, pointer);
+    return this.generic(key, raw, at);
   }
 
-  private typedList(
-    name: string,
-    list: unknown,
-    pointer: string,
-    element: string,
-    typeVocabulary: ValueRule['vocabulary'],
-  ): string[] {
-    const entries = this.array(list, pointer).map((raw, i) => {
-      const entryPointer = jsonPointer(pointer, i);
-      const fields = this.object(raw, entryPointer, element);
-      return (
-        this.values('type', fields['type'], jsonPointer(entryPointer, 'type'), {
-          vocabulary: typeVocabulary,
-        }).join('') +
-        this.values(element, fields[element], jsonPointer(entryPointer, element)).join('') +
-        this.extensionFields(fields, ['type', element], entryPointer)
-      );
+  private typedList(name: string, list: unknown, at: Location, typed: TypedList): string[] {
+    const entries: string[] = [];
+    this.array(list, at).forEach((raw, i) => {
+      const entryAt = at.at(i);
+      const fields = this.object(raw, entryAt, typed.element);
+      const entry =
+        this.values('type', fields['type'], entryAt.at('type'), typed.typeRule).join('') +
+        this.values(typed.element, fields[typed.element], entryAt.at(typed.element)).join('') +
+        this.extensionFields(fields, typed.fields, entryAt);
+      if (entry !== '') entries.push(entry);
     });
-    const content = sorted(entries.filter((entry) => entry !== ''));
+    const content = sorted(entries);
     return content === '' ? [] : [name + content];
   }
 
   /** The fields of `fields` other than `known`, each written generically, in lexical order. */
-  private extensionFields(fields: JsonObject, known: readonly string[], pointer: string): string {
-    return sorted(
-      definedEntries(fields)
-        .filter(([key]) => !known.includes(key) && !this.isAnnotation(key))
-        .flatMap(([key, raw]) => this.generic(key, raw, jsonPointer(pointer, key))),
-    );
+  private extensionFields(fields: JsonObject, known: ReadonlySet<string>, at: Location): string {
+    const entries: string[] = [];
+    for (const key of Object.keys(fields)) {
+      const raw = fields[key];
+      if (raw === undefined || known.has(key) || this.isAnnotation(key)) continue;
+      entries.push(...this.generic(key, raw, at.at(key)));
+    }
+    return sorted(entries);
   }
 
   /**
    * A field outside the standard structure (user extension, ILMD): `{namespace}name=value` for a
    * value, `{namespace}name` followed by its sorted children for an object, one entry per array item.
    */
-  private generic(key: string, raw: unknown, pointer: string): string[] {
-    if (Array.isArray(raw)) return raw.flatMap((item, i) => this.generic(key, item, jsonPointer(pointer, i)));
+  private generic(key: string, raw: unknown, at: Location): string[] {
+    if (Array.isArray(raw)) {
+      const entries: string[] = [];
+      raw.forEach((item: unknown, i) => entries.push(...this.generic(key, item, at.at(i))));
+      return entries;
+    }
     const name = this.canonical.fieldName(key);
     // An XML element with attributes or children and text too carries its text under `#text`.
-    const [ownValue, children] = isObject(raw) ? [raw[XML_TEXT], raw] : [raw, {}];
-    const text = this.canonical.text(ownValue, isObject(raw) ? jsonPointer(pointer, XML_TEXT) : pointer);
-    return [
-      (text === undefined ? name : `${name}=${text}`) + this.extensionFields(children, [XML_TEXT], pointer),
-    ];
+    if (!isObject(raw)) {
+      const text = this.canonical.text(raw, at);
+      return [text === undefined ? name : `${name}=${text}`];
+    }
+    const text = this.canonical.text(raw[XML_TEXT], at.at(XML_TEXT));
+    return [(text === undefined ? name : `${name}=${text}`) + this.extensionFields(raw, XML_TEXT_FIELD, at)];
   }
 
   private isExcludedEventField(key: string): boolean {
@@ -323,13 +356,13 @@ class PreHashWriter {
     return key.startsWith('@') || key === 'comment' || this.canonical.fieldName(key) === RDFS_COMMENT;
   }
 
-  private object(raw: unknown, pointer: string, what: string): JsonObject {
+  private object(raw: unknown, at: Location, what: string): JsonObject {
     if (isObject(raw)) return raw;
-    throw new EpcisException('ValidationException', [{ pointer, message: `${what} must be a JSON object` }]);
+    throw new EpcisException('ValidationException', [{ pointer: at.pointer(), message: `${what} must be a JSON object` }]);
   }
 
-  private array(raw: unknown, pointer: string): unknown[] {
+  private array(raw: unknown, at: Location): unknown[] {
     if (Array.isArray(raw)) return raw;
-    throw new EpcisException('ValidationException', [{ pointer, message: 'must be a JSON array' }]);
+    throw new EpcisException('ValidationException', [{ pointer: at.pointer(), message: 'must be a JSON array' }]);
   }
 }
