@@ -1,7 +1,7 @@
 import { epcUriToDigitalLink, type Gs1Element, parseEpcUri } from '@pedigree/gs1';
 import { EpcisException } from '../errors';
 import { constrainedCanonicalDigitalLink, constrainedCanonicalKey } from './digital-link';
-import { Location } from './location';
+import { Location } from '../location';
 import { expandCompactIri, JsonLdNamespaces, splitCompactIri } from './namespaces';
 import { canonicalNumber, canonicalNumericString } from './number';
 import { canonicalTimestamp } from './timestamp';

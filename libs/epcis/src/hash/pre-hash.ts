@@ -1,6 +1,6 @@
 import { EpcisException } from '../errors';
 import { CanonicalValues, ValueRule } from './canonical-value';
-import { Location } from './location';
+import { Location } from '../location';
 import { EPCIS_CONTEXT_NAMESPACES, JsonLdNamespaces } from './namespaces';
 import { VOCABULARY_NAMESPACE as VOCAB } from './vocabulary';
 

@@ -1,11 +1,13 @@
 import type { EpcisProblem } from '../errors';
+import type { Location } from '../location';
 
-/** Collects problems for one document; `at` builds pointers below a base. */
+/** Collects problems for one document. */
 export class ProblemCollector {
   readonly problems: EpcisProblem[] = [];
 
-  add(pointer: string, message: string | undefined): void {
-    if (message !== undefined) this.problems.push({ pointer, message });
+  /** Records `message` (when there is one) at `location`. */
+  add(location: Location, message: string | undefined): void {
+    if (message !== undefined) this.problems.push({ pointer: location.pointer(), message });
   }
 }
 

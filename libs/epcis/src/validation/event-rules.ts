@@ -1,4 +1,4 @@
-import { jsonPointer } from '../errors';
+import { Location } from '../location';
 import { isObject, nonEmptyArray, ProblemCollector, UOM_PATTERN } from './collector';
 import { EPCIS_ACTIONS, EPCIS_EVENT_TYPES } from '../model/events';
 import type { CbvVocabularyKind } from '../model/vocabulary';
@@ -14,10 +14,10 @@ function checkVocabulary(
   holder: Json,
   field: string,
   kind: CbvVocabularyKind,
-  base: string,
+  base: Location,
 ): void {
   if (holder[field] !== undefined)
-    c.add(jsonPointer(base, field), vocabularyValueProblem(kind, field, holder[field]));
+    c.add(base.at(field), vocabularyValueProblem(kind, field, holder[field]));
 }
 
 function checkIdentifierList(
@@ -25,65 +25,66 @@ function checkIdentifierList(
   event: Json,
   field: string,
   role: IdentifierRole,
-  base: string,
+  base: Location,
 ): void {
   const list = event[field];
   if (!Array.isArray(list)) return;
-  list.forEach((item, index) => c.add(jsonPointer(base, field, index), identifierProblem(item, role)));
+  const listAt = base.at(field);
+  list.forEach((item, index) => c.add(listAt.at(index), identifierProblem(item, role)));
 }
 
-function checkQuantityList(c: ProblemCollector, event: Json, field: string, base: string): void {
+function checkQuantityList(c: ProblemCollector, event: Json, field: string, base: Location): void {
   const list = event[field];
   if (!Array.isArray(list)) return;
   list.forEach((element, index) => {
     if (!isObject(element)) return;
-    const at = jsonPointer(base, field, index);
-    c.add(jsonPointer(at, 'epcClass'), identifierProblem(element['epcClass'], 'class'));
+    const at = base.at(field).at(index);
+    c.add(at.at('epcClass'), identifierProblem(element['epcClass'], 'class'));
     const { quantity, uom } = element;
     if (uom !== undefined) {
       if (typeof uom !== 'string' || !UOM_PATTERN.test(uom)) {
         c.add(
-          jsonPointer(at, 'uom'),
+          at.at('uom'),
           `uom ${JSON.stringify(uom)} must be a UN/ECE Recommendation 20 code (2-3 upper-case letters or digits)`,
         );
       }
-      if (quantity === undefined) c.add(jsonPointer(at, 'uom'), 'uom is only allowed together with quantity');
+      if (quantity === undefined) c.add(at.at('uom'), 'uom is only allowed together with quantity');
     }
     if (typeof quantity === 'number') {
-      if (quantity < 0) c.add(jsonPointer(at, 'quantity'), 'quantity must not be negative');
+      if (quantity < 0) c.add(at.at('quantity'), 'quantity must not be negative');
       else if (uom === undefined && !Number.isInteger(quantity)) {
-        c.add(jsonPointer(at, 'quantity'), 'a quantity without uom is a count and must be an integer');
+        c.add(at.at('quantity'), 'a quantity without uom is a count and must be an integer');
       }
     }
   });
 }
 
-function checkTimes(c: ProblemCollector, event: Json, base: string): void {
-  c.add(jsonPointer(base, 'eventTime'), dateTimeStampProblem(event['eventTime'], 'eventTime'));
-  c.add(jsonPointer(base, 'eventTimeZoneOffset'), timeZoneOffsetProblem(event['eventTimeZoneOffset']));
+function checkTimes(c: ProblemCollector, event: Json, base: Location): void {
+  c.add(base.at('eventTime'), dateTimeStampProblem(event['eventTime'], 'eventTime'));
+  c.add(base.at('eventTimeZoneOffset'), timeZoneOffsetProblem(event['eventTimeZoneOffset']));
   if (event['recordTime'] !== undefined) {
-    c.add(jsonPointer(base, 'recordTime'), dateTimeStampProblem(event['recordTime'], 'recordTime'));
+    c.add(base.at('recordTime'), dateTimeStampProblem(event['recordTime'], 'recordTime'));
   }
   const declaration = event['errorDeclaration'];
   if (declaration === undefined) return;
-  const at = jsonPointer(base, 'errorDeclaration');
+  const at = base.at('errorDeclaration');
   if (!isObject(declaration)) {
     c.add(at, 'errorDeclaration must be an object');
     return;
   }
   if (declaration['declarationTime'] === undefined) {
-    c.add(jsonPointer(at, 'declarationTime'), 'an errorDeclaration requires declarationTime');
+    c.add(at.at('declarationTime'), 'an errorDeclaration requires declarationTime');
   } else {
     c.add(
-      jsonPointer(at, 'declarationTime'),
+      at.at('declarationTime'),
       dateTimeStampProblem(declaration['declarationTime'], 'declarationTime'),
     );
   }
   checkVocabulary(c, declaration, 'reason', 'errorReason', at);
 }
 
-function checkAction(c: ProblemCollector, event: Json, type: string, base: string): void {
-  const at = jsonPointer(base, 'action');
+function checkAction(c: ProblemCollector, event: Json, type: string, base: Location): void {
+  const at = base.at('action');
   if (type === 'TransformationEvent') {
     if (event['action'] !== undefined) c.add(at, 'a TransformationEvent has no action');
     return;
@@ -94,7 +95,7 @@ function checkAction(c: ProblemCollector, event: Json, type: string, base: strin
   }
 }
 
-function checkWhat(c: ProblemCollector, event: Json, type: string, base: string): void {
+function checkWhat(c: ProblemCollector, event: Json, type: string, base: Location): void {
   const action = event['action'];
   switch (type) {
     case 'ObjectEvent':
@@ -107,7 +108,7 @@ function checkWhat(c: ProblemCollector, event: Json, type: string, base: string)
       }
       if (event['ilmd'] !== undefined && action !== 'ADD') {
         c.add(
-          jsonPointer(base, 'ilmd'),
+          base.at('ilmd'),
           `ilmd is only allowed in an ObjectEvent with action ADD, not ${String(action)}`,
         );
       }
@@ -119,7 +120,7 @@ function checkWhat(c: ProblemCollector, event: Json, type: string, base: string)
         (type === 'AssociationEvent' || action === 'ADD' || action === 'DELETE')
       ) {
         c.add(
-          jsonPointer(base, 'parentID'),
+          base.at('parentID'),
           type === 'AssociationEvent'
             ? 'an AssociationEvent requires parentID'
             : `an AggregationEvent with action ${String(action)} requires parentID`,
@@ -131,7 +132,7 @@ function checkWhat(c: ProblemCollector, event: Json, type: string, base: string)
         !nonEmptyArray(event['childQuantityList'])
       ) {
         c.add(
-          jsonPointer(base, 'childEPCs'),
+          base.at('childEPCs'),
           `a ${type} with action ${String(action)} requires childEPCs or childQuantityList`,
         );
       }
@@ -139,13 +140,13 @@ function checkWhat(c: ProblemCollector, event: Json, type: string, base: string)
     case 'TransactionEvent':
       if (!nonEmptyArray(event['bizTransactionList'])) {
         c.add(
-          jsonPointer(base, 'bizTransactionList'),
+          base.at('bizTransactionList'),
           'a TransactionEvent requires at least one bizTransaction',
         );
       }
       if (action !== 'DELETE' && event['epcList'] === undefined && !nonEmptyArray(event['quantityList'])) {
         c.add(
-          jsonPointer(base, 'epcList'),
+          base.at('epcList'),
           `a TransactionEvent with action ${String(action)} requires epcList or quantityList`,
         );
       }
@@ -166,16 +167,16 @@ function checkWhat(c: ProblemCollector, event: Json, type: string, base: string)
   }
 }
 
-function checkPersistentDisposition(c: ProblemCollector, event: Json, base: string): void {
+function checkPersistentDisposition(c: ProblemCollector, event: Json, base: Location): void {
   const persistent = event['persistentDisposition'];
   if (!isObject(persistent)) return;
-  const at = jsonPointer(base, 'persistentDisposition');
+  const at = base.at('persistentDisposition');
   for (const list of ['set', 'unset']) {
     const values = persistent[list];
     if (Array.isArray(values)) {
       values.forEach((value, index) =>
         c.add(
-          jsonPointer(at, list, index),
+          at.at(list).at(index),
           vocabularyValueProblem('disposition', `persistentDisposition.${list}`, value),
         ),
       );
@@ -185,12 +186,12 @@ function checkPersistentDisposition(c: ProblemCollector, event: Json, base: stri
     const set = new Set(persistent['set']);
     persistent['unset'].forEach((value, index) => {
       if (set.has(value))
-        c.add(jsonPointer(at, 'unset', index), `${JSON.stringify(value)} is both set and unset`);
+        c.add(at.at('unset').at(index), `${JSON.stringify(value)} is both set and unset`);
     });
   }
 }
 
-function checkWhyLists(c: ProblemCollector, event: Json, base: string): void {
+function checkWhyLists(c: ProblemCollector, event: Json, base: Location): void {
   const lists: Array<[string, string, CbvVocabularyKind, IdentifierRole]> = [
     ['bizTransactionList', 'bizTransaction', 'bizTransactionType', 'any'],
     ['sourceList', 'source', 'sourceDestType', 'party'],
@@ -201,15 +202,15 @@ function checkWhyLists(c: ProblemCollector, event: Json, base: string): void {
     if (!Array.isArray(list)) continue;
     list.forEach((item, index) => {
       if (!isObject(item)) return;
-      const at = jsonPointer(base, listField, index);
+      const at = base.at(listField).at(index);
       checkVocabulary(c, item, 'type', kind, at);
-      c.add(jsonPointer(at, idField), identifierProblem(item[idField], role));
+      c.add(at.at(idField), identifierProblem(item[idField], role));
     });
   }
 }
 
 /** The rules of EPCIS 2.0 / CBV 2.0 for one event that the JSON schema cannot express. */
-export function checkEvent(c: ProblemCollector, event: unknown, base: string): void {
+export function checkEvent(c: ProblemCollector, event: unknown, base: Location): void {
   if (!isObject(event)) return;
   const type = event['type'];
   if (typeof type !== 'string' || !EPCIS_EVENT_TYPES.includes(type as never)) return;
@@ -224,7 +225,7 @@ export function checkEvent(c: ProblemCollector, event: unknown, base: string): v
     checkIdentifierList(c, event, field, 'instance', base);
   }
   if (event['parentID'] !== undefined) {
-    c.add(jsonPointer(base, 'parentID'), identifierProblem(event['parentID'], 'instance'));
+    c.add(base.at('parentID'), identifierProblem(event['parentID'], 'instance'));
   }
   for (const field of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
     checkQuantityList(c, event, field, base);
@@ -232,7 +233,7 @@ export function checkEvent(c: ProblemCollector, event: unknown, base: string): v
   for (const field of ['readPoint', 'bizLocation']) {
     const location = event[field];
     if (isObject(location))
-      c.add(jsonPointer(base, field, 'id'), identifierProblem(location['id'], 'location'));
+      c.add(base.at(field).at('id'), identifierProblem(location['id'], 'location'));
   }
   checkSensorElements(c, event, instant(event['eventTime']), base);
 }

@@ -104,9 +104,15 @@ function uncachedIdentifierProblem(value: string, role: IdentifierRole): string 
   }
 }
 
-/** Identifiers repeat across events (locations, parties, transactions): remember recent verdicts. */
-const MAX_CACHED_VERDICTS = 20_000;
-const verdicts = new Map<string, string | null>();
+/**
+ * Locations, parties and classes recur from event to event: their verdicts are remembered. Instance identifiers
+ * (serial numbers) are mostly seen once and are checked each time.
+ */
+const MAX_REMEMBERED_VERDICTS = 10_000;
+const RECURRING_ROLES: ReadonlySet<IdentifierRole> = new Set(['location', 'party', 'class']);
+const verdicts = new Map<IdentifierRole, Map<string, string | null>>(
+  [...RECURRING_ROLES].map((role) => [role, new Map<string, string | null>()]),
+);
 
 /**
  * Why an identifier is malformed for its role, or undefined. EPC URIs (`urn:epc:…`) and GS1 Digital Link URIs
@@ -115,11 +121,12 @@ const verdicts = new Map<string, string | null>();
 export function identifierProblem(value: unknown, role: IdentifierRole): string | undefined {
   if (typeof value !== 'string')
     return value === undefined ? undefined : 'an identifier must be a URI string';
-  const key = `${role} ${value}`;
-  const cached = verdicts.get(key);
-  if (cached !== undefined) return cached ?? undefined;
+  const remembered = verdicts.get(role);
+  if (remembered === undefined) return uncachedIdentifierProblem(value, role);
+  const verdict = remembered.get(value);
+  if (verdict !== undefined) return verdict ?? undefined;
   const problem = uncachedIdentifierProblem(value, role);
-  if (verdicts.size >= MAX_CACHED_VERDICTS) verdicts.clear();
-  verdicts.set(key, problem ?? null);
+  if (remembered.size >= MAX_REMEMBERED_VERDICTS) remembered.clear();
+  remembered.set(value, problem ?? null);
   return problem;
 }

@@ -1,4 +1,4 @@
-import { jsonPointer } from '../errors';
+import { Location } from '../location';
 import { isObject, type ProblemCollector, UOM_PATTERN } from './collector';
 import { dateTimeStampProblem, instant } from './time-rules';
 import { vocabularyValueProblem } from './vocabulary-rules';
@@ -14,11 +14,11 @@ function checkNotAfterEvent(
   holder: Json,
   field: string,
   eventTime: number | undefined,
-  base: string,
+  base: Location,
 ): void {
   const value = holder[field];
   if (value === undefined) return;
-  const at = jsonPointer(base, field);
+  const at = base.at(field);
   const problem = dateTimeStampProblem(value, field);
   if (problem) {
     c.add(at, problem);
@@ -30,11 +30,11 @@ function checkNotAfterEvent(
   }
 }
 
-function checkTimeRange(c: ProblemCollector, holder: Json, base: string): void {
+function checkTimeRange(c: ProblemCollector, holder: Json, base: Location): void {
   const start = instant(holder['startTime']);
   const end = instant(holder['endTime']);
   if (start !== undefined && end !== undefined && start > end) {
-    c.add(jsonPointer(base, 'startTime'), 'startTime must not be after endTime');
+    c.add(base.at('startTime'), 'startTime must not be after endTime');
   }
 }
 
@@ -43,56 +43,56 @@ function checkReport(
   report: Json,
   metadata: Json | undefined,
   eventTime: number | undefined,
-  at: string,
+  at: Location,
 ): void {
   if (report['type'] === undefined && report['exception'] === undefined) {
     c.add(
-      jsonPointer(at, 'type'),
+      at.at('type'),
       'a sensorReport requires a type (measurement type) or an exception (alert type)',
     );
   }
   if (report['type'] !== undefined)
-    c.add(jsonPointer(at, 'type'), vocabularyValueProblem('measurementType', 'type', report['type']));
+    c.add(at.at('type'), vocabularyValueProblem('measurementType', 'type', report['type']));
   if (report['exception'] !== undefined) {
     c.add(
-      jsonPointer(at, 'exception'),
+      at.at('exception'),
       vocabularyValueProblem('sensorAlertType', 'exception', report['exception']),
     );
   }
   if (report['component'] !== undefined) {
     c.add(
-      jsonPointer(at, 'component'),
+      at.at('component'),
       vocabularyValueProblem('component', 'component', report['component']),
     );
     if (report['value'] === undefined)
-      c.add(jsonPointer(at, 'component'), 'a sensorReport with a component requires a value');
+      c.add(at.at('component'), 'a sensorReport with a component requires a value');
   }
   const uom = report['uom'];
   if (uom !== undefined) {
     if (typeof uom !== 'string' || !UOM_PATTERN.test(uom)) {
       c.add(
-        jsonPointer(at, 'uom'),
+        at.at('uom'),
         `uom ${JSON.stringify(uom)} must be a UN/ECE Recommendation 20 code (2-3 upper-case letters or digits)`,
       );
     } else if (!NUMERIC_MEASUREMENTS.some((field) => report[field] !== undefined) && report['rawData'] === undefined) {
       // A unit needs something measured in it: a value field here, or the raw data the report points to
       // (GS1's SensorDataExample8 gives uom with rawData only).
       c.add(
-        jsonPointer(at, 'uom'),
+        at.at('uom'),
         `uom is only allowed with a numeric measurement (${NUMERIC_MEASUREMENTS.join(', ')}) or rawData`,
       );
     }
   }
   if (report['sDev'] !== undefined && report['meanValue'] === undefined) {
-    c.add(jsonPointer(at, 'sDev'), 'sDev is only allowed together with meanValue');
+    c.add(at.at('sDev'), 'sDev is only allowed together with meanValue');
   }
   if ((report['percRank'] === undefined) !== (report['percValue'] === undefined)) {
     const present = report['percRank'] === undefined ? 'percValue' : 'percRank';
-    c.add(jsonPointer(at, present), 'percRank and percValue must be given together');
+    c.add(at.at(present), 'percRank and percValue must be given together');
   }
   if (report['microorganism'] !== undefined && report['chemicalSubstance'] !== undefined) {
     c.add(
-      jsonPointer(at, 'chemicalSubstance'),
+      at.at('chemicalSubstance'),
       'a sensorReport names either a microorganism or a chemicalSubstance, not both',
     );
   }
@@ -104,32 +104,32 @@ function checkReport(
     const end = instant(metadata['endTime']);
     if ((start !== undefined && time < start) || (end !== undefined && time > end)) {
       c.add(
-        jsonPointer(at, 'time'),
+        at.at('time'),
         'time lies outside the startTime–endTime interval of its sensorMetadata',
       );
     }
   }
 }
 
-function checkValueOrder(c: ProblemCollector, report: Json, at: string): void {
+function checkValueOrder(c: ProblemCollector, report: Json, at: Location): void {
   const number = (field: string): number | undefined =>
     typeof report[field] === 'number' ? (report[field] as number) : undefined;
   const min = number('minValue');
   const max = number('maxValue');
   if (min !== undefined && max !== undefined && min > max) {
-    c.add(jsonPointer(at, 'minValue'), `minValue ${min} is greater than maxValue ${max}`);
+    c.add(at.at('minValue'), `minValue ${min} is greater than maxValue ${max}`);
   }
   for (const field of ['meanValue', 'value']) {
     const v = number(field);
     if (v === undefined) continue;
-    if (min !== undefined && v < min) c.add(jsonPointer(at, field), `${field} ${v} is below minValue ${min}`);
-    if (max !== undefined && v > max) c.add(jsonPointer(at, field), `${field} ${v} is above maxValue ${max}`);
+    if (min !== undefined && v < min) c.add(at.at(field), `${field} ${v} is below minValue ${min}`);
+    if (max !== undefined && v > max) c.add(at.at(field), `${field} ${v} is above maxValue ${max}`);
   }
   const sDev = number('sDev');
-  if (sDev !== undefined && sDev < 0) c.add(jsonPointer(at, 'sDev'), 'sDev must not be negative');
+  if (sDev !== undefined && sDev < 0) c.add(at.at('sDev'), 'sDev must not be negative');
   const percRank = number('percRank');
   if (percRank !== undefined && (percRank < 0 || percRank > 100)) {
-    c.add(jsonPointer(at, 'percRank'), 'percRank must be between 0 and 100');
+    c.add(at.at('percRank'), 'percRank must be between 0 and 100');
   }
 }
 
@@ -138,27 +138,27 @@ export function checkSensorElements(
   c: ProblemCollector,
   event: Json,
   eventTime: number | undefined,
-  base: string,
+  base: Location,
 ): void {
   const elements = event['sensorElementList'];
   if (!Array.isArray(elements)) return;
   elements.forEach((element, index) => {
     if (!isObject(element)) return;
-    const at = jsonPointer(base, 'sensorElementList', index);
+    const at = base.at('sensorElementList').at(index);
     const metadata = isObject(element['sensorMetadata']) ? element['sensorMetadata'] : undefined;
     if (metadata) {
-      const metadataAt = jsonPointer(at, 'sensorMetadata');
+      const metadataAt = at.at('sensorMetadata');
       for (const field of METADATA_TIMES) checkNotAfterEvent(c, metadata, field, eventTime, metadataAt);
       checkTimeRange(c, metadata, metadataAt);
     }
     const reports = element['sensorReport'];
     if (!Array.isArray(reports) || reports.length === 0) {
-      c.add(jsonPointer(at, 'sensorReport'), 'a sensorElement requires at least one sensorReport');
+      c.add(at.at('sensorReport'), 'a sensorElement requires at least one sensorReport');
       return;
     }
     reports.forEach((report, reportIndex) => {
       if (isObject(report))
-        checkReport(c, report, metadata, eventTime, jsonPointer(at, 'sensorReport', reportIndex));
+        checkReport(c, report, metadata, eventTime, at.at('sensorReport').at(reportIndex));
     });
   });
 }

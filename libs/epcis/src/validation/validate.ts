@@ -1,4 +1,5 @@
-import { EpcisException, type EpcisProblem, jsonPointer } from '../errors';
+import { EpcisException, type EpcisProblem } from '../errors';
+import { Location } from '../location';
 import { isObject, ProblemCollector } from './collector';
 import { checkEvent } from './event-rules';
 import { compileEpcisSchema, type SchemaCheck, type SchemaProblem } from './schema-validator';
@@ -33,12 +34,12 @@ export function checkBusinessRules(document: unknown): EpcisProblem[] {
   if (!isObject(document)) return collector.problems;
   if (document['type'] === 'EPCISDocument' || document['type'] === 'EPCISQueryDocument') {
     if (document['creationDate'] !== undefined) {
-      collector.add('/creationDate', dateTimeStampProblem(document['creationDate'], 'creationDate'));
+      collector.add(Location.of('/creationDate'), dateTimeStampProblem(document['creationDate'], 'creationDate'));
     }
     const list = eventListOf(document);
-    list?.events.forEach((event, index) => checkEvent(collector, event, jsonPointer(list.pointer, index)));
+    list?.events.forEach((event, index) => checkEvent(collector, event, Location.of(list.pointer).at(index)));
   } else {
-    checkEvent(collector, document, '');
+    checkEvent(collector, document, Location.of(''));
   }
   return collector.problems;
 }

@@ -1,4 +1,4 @@
-import { jsonPointer } from '../errors';
+import { jsonPointer } from './errors';
 
 /**
  * Where a value sits in a document. Hashing visits every value but reports a problem at most once, so
