@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { EpcisException, jsonPointer } from '../errors';
 import { JsonLdNamespaces, namespacesFromJsonLdContext } from './namespaces';
 import { buildPreHashString } from './pre-hash';
@@ -31,7 +31,7 @@ export function documentEventHashes(doc: Record<string, unknown>): string[] {
 }
 
 function hashIdOf(preHashString: string): string {
-  const digest = createHash('sha256').update(preHashString, 'utf8').digest('hex');
+  const digest = hash('sha256', preHashString, 'hex');
   return `ni:///sha-256;${digest}?ver=${EVENT_HASH_VERSION}`;
 }
 

@@ -8,6 +8,8 @@ const INTEGER_DIGITS = /^[+-]?\d+$/;
 /** The canonical text of a JSON number. */
 export function canonicalNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  // Safe integers print without exponent; larger ones are written out in full.
+  if (Number.isSafeInteger(value)) return String(value);
   if (Number.isInteger(value)) return BigInt(value).toString();
   if (Math.abs(value) < 1e-4) {
     // Very small magnitudes are written in scientific notation with a two-digit exponent (5e-05),

@@ -4,10 +4,15 @@
  * third digit, up when the fourth digit is 5–9 (e.g. `…03.1415Z` → `…03.142Z`).
  */
 const DATE_TIME_STAMP = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
+/** Already canonical: a four-digit year, a day that every month has, UTC, exactly milliseconds. */
+const CANONICAL_DATE_TIME_STAMP =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 /** The canonical form of an xsd:dateTimeStamp, or undefined when `value` is not one. */
 export function canonicalTimestamp(value: string): string | undefined {
-  const match = DATE_TIME_STAMP.exec(value.trim());
+  const trimmed = value.trim();
+  if (CANONICAL_DATE_TIME_STAMP.test(trimmed)) return trimmed;
+  const match = DATE_TIME_STAMP.exec(trimmed);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
   const [m, d, h, min, s] = [month, day, hour, minute, second].map(Number);

@@ -20,6 +20,7 @@ export const VOCABULARY_NAMESPACE = {
 
 export type VocabularyNamespace = (typeof VOCABULARY_NAMESPACE)[keyof typeof VOCABULARY_NAMESPACE];
 
+const CBV_URN = 'urn:epcglobal:cbv:';
 const CBV_URN_TO_WEB_URI: ReadonlyArray<readonly [string, string]> = [
   ['urn:epcglobal:cbv:bizstep:', VOCABULARY_NAMESPACE.bizStep],
   ['urn:epcglobal:cbv:disp:', VOCABULARY_NAMESPACE.disposition],
@@ -35,6 +36,7 @@ export function isBareWord(value: string): boolean {
 
 /** Replaces a CBV 1.x vocabulary URN by the CBV 2.0 Web URI; other values are returned unchanged. */
 export function cbvUrnToWebUri(value: string): string {
+  if (!value.startsWith(CBV_URN)) return value;
   for (const [urnPrefix, webUriPrefix] of CBV_URN_TO_WEB_URI) {
     if (value.startsWith(urnPrefix)) return webUriPrefix + value.slice(urnPrefix.length);
   }
