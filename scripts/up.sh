@@ -18,6 +18,11 @@ node tools/pedigree/bin/pedigree.js kafka ensure-topics --brokers "$KAFKA_BROKER
 log_dir="${PEDIGREE_LOG_DIR:-$PEDIGREE_CACHE/logs}"
 mkdir -p "$log_dir"
 
+step "Local token issuer (dev only)"
+node tools/pedigree/bin/pedigree.js token --role admin --party 0614141000005 >/dev/null
+export AUTH_DEV_PUBLIC_JWK_FILE="$PEDIGREE_CACHE/dev-issuer/public.jwk.json" AUTH_ISSUER="urn:pedigree:dev-issuer" AUTH_AUDIENCE="urn:pedigree:api"
+info "services trust $AUTH_DEV_PUBLIC_JWK_FILE; get a token with: npx pedigree token --role manufacturer --party <GLN> --gcp <prefix>"
+
 declare -A ports=([serialization]=3001 [cold-chain]=3002 [recall]=3003 [ledger-writer]=3004)
 services=(serialization cold-chain recall ledger-writer)
 pids=()

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import {
   createTestDatabase,
   freePort,
@@ -10,13 +11,22 @@ import {
 
 const SERVICES = ['serialization', 'cold-chain', 'recall', 'ledger-writer'] as const;
 
+let issuer: EphemeralIssuer;
+beforeAll(async () => {
+  issuer = await createEphemeralIssuer();
+});
+
 describe.each(SERVICES)('the %s service, started as a process against the real stack', (name) => {
   let databaseUrl: string;
   let service: RunningService;
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase(name.replace('-', '_'));
-    service = await startServiceProcess(name, { DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers().join(',') });
+    service = await startServiceProcess(name, {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      ...issuer.env,
+    });
   });
   afterAll(() => service.stop());
 
@@ -73,6 +83,7 @@ describe('a service whose Kafka is unreachable', () => {
     const service = await startServiceProcess('recall', {
       DATABASE_URL: await createTestDatabase('recall_nokafka'),
       KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
+      ...issuer.env,
     });
     try {
       await waitForStatus(service, '/health/live', 200);
@@ -86,9 +97,19 @@ describe('a service whose Kafka is unreachable', () => {
 
 describe('a service started with a bad configuration', () => {
   it('stops at once with a message that names each bad setting', async () => {
-    const service = await startServiceProcess('serialization', { DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: '' });
+    const service = await startServiceProcess('serialization', { DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: '', ...issuer.env });
     expect(await service.exited).toBe(78);
     expect(service.output()).toContain('DATABASE_URL: must be a postgres:// connection URL (got "mysql://nope")');
     expect(service.output()).toContain('KAFKA_BROKERS: must be a comma-separated host:port list (got "")');
+  });
+
+  it('refuses to start without a way to verify access tokens', async () => {
+    const base = { DATABASE_URL: 'postgres://x@127.0.0.1:1/x', KAFKA_BROKERS: 'a:1' };
+    const unnamed = await startServiceProcess('recall', base);
+    expect(await unnamed.exited).toBe(78);
+    expect(unnamed.output()).toContain('AUTH_ISSUER: is required');
+    const keyless = await startServiceProcess('recall', { ...base, AUTH_ISSUER: 'urn:x', AUTH_AUDIENCE: 'urn:y' });
+    expect(await keyless.exited).toBe(78);
+    expect(keyless.output()).toContain('exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE must be set (neither is)');
   });
 });

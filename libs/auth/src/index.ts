@@ -7,3 +7,4 @@ export * from './auth-problems';
 export * from './decorators';
 export * from './auth.guard';
 export * from './auth.module';
+export * from './ephemeral-issuer';

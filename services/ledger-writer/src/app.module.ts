@@ -1,16 +1,18 @@
 import path from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ServiceConfig } from '@pedigree/config';
+import { AuthModule } from '@pedigree/auth';
 import { ServiceRuntimeModule } from '@pedigree/service-runtime';
+import type { LedgerWriterConfig } from './config';
 import * as schema from './db/schema';
 
 @Module({})
 export class AppModule {
-  static register(config: ServiceConfig): DynamicModule {
+  static register(config: LedgerWriterConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ServiceRuntimeModule.forRoot({ config, schema, migrationsFolder: path.resolve(__dirname, '../drizzle') }),
+        AuthModule.forRoot(config),
       ],
     };
   }

@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
-import { DEV_AUDIENCE, DEV_ISSUER, ensureDevIssuerKeys, signAccessToken, type Role } from '@pedigree/auth';
+import { createEphemeralIssuer, type EphemeralIssuer, type Role } from '@pedigree/auth';
 import { allTopicSpecs } from '@pedigree/contracts';
 import { createKafkaClient } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
@@ -31,18 +28,16 @@ export class SerializationUnderTest {
   db!: Client;
   readonly topicPrefix = `t${uniqueSuffix()}.`;
   private databaseUrl!: string;
-  private keyDirectory = mkdtempSync(path.join(tmpdir(), 'pedigree-issuer-'));
+  private issuer!: EphemeralIssuer;
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
-    const keys = await ensureDevIssuerKeys(this.keyDirectory);
+    this.issuer ??= await createEphemeralIssuer();
     this.databaseUrl ??= await createTestDatabase('serialization');
     this.service = await startServiceProcess('serialization', {
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: kafkaBrokers().join(','),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
-      AUTH_DEV_PUBLIC_JWK_FILE: keys.publicJwkFile,
-      AUTH_ISSUER: DEV_ISSUER,
-      AUTH_AUDIENCE: DEV_AUDIENCE,
+      ...this.issuer.env,
       ...extraEnv,
     });
     await waitForStatus(this.service, '/health/ready');
@@ -58,13 +53,8 @@ export class SerializationUnderTest {
   }
 
   async token(who: keyof typeof PARTIES, roles: Role[]): Promise<string> {
-    const keys = await ensureDevIssuerKeys(this.keyDirectory);
     const { party, gcp } = PARTIES[who];
-    return signAccessToken({ sub: `test:${who}`, party, roles, gcp: [...gcp] }, keys.privateJwk, {
-      issuer: DEV_ISSUER,
-      audience: DEV_AUDIENCE,
-      ttlSeconds: 3600,
-    });
+    return this.issuer.token({ sub: `test:${who}`, party, roles, gcp: [...gcp] });
   }
 
   async capture(document: unknown, token: string, contentType = 'application/ld+json'): Promise<Response> {
