@@ -48,6 +48,8 @@ export class CanonicalValues {
       return timestamp;
     }
     if (rule.vocabulary && isBareWord(value)) return rule.vocabulary + value;
+    // Without a colon, a value is neither a compact IRI, nor a URI, nor a timestamp.
+    if (!value.includes(':')) return canonicalNumericString(value) ?? value;
 
     const uri = cbvUrnToWebUri(expandCompactIri(value, this.namespaces));
     return canonicalNumericString(uri) ?? canonicalTimestamp(uri) ?? canonicalIdentifier(uri);

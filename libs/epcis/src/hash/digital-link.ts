@@ -35,7 +35,7 @@ const SHORT_NAME_AI: Readonly<Record<string, string>> = {
 /** Primary keys: the syntax of the key value (after percent-decoding). */
 const PRIMARY_KEY_SYNTAX: Readonly<Record<string, RegExp>> = {
   '00': /^\d{18}$/,
-  '01': /^(?:\d{8}|\d{12}|\d{13}|\d{14})$/,
+  '01': /^\d{8}(?:\d{4}\d?\d?)?$/, // GTIN-8, -12, -13 or -14
   '253': /^\d{13}[\x21-\x7e]{0,17}$/,
   '255': /^\d{13}\d{0,12}$/,
   '401': /^\d{4}[\x21-\x7e]{0,26}$/,
@@ -125,17 +125,18 @@ function pathElements(segments: readonly string[]): PathElement[] | undefined {
 /** A primary key and its qualifiers reduced to the elements the hash keeps (key, then its finest qualifier). */
 function keptElements(elements: readonly PathElement[]): PathElement[] | undefined {
   if (elements.length === 0) return undefined;
-  const [primary, ...qualifiers] = elements;
+  const primary = elements[0];
   const syntax = PRIMARY_KEY_SYNTAX[primary.ai];
   if (!syntax || !syntax.test(primary.value)) return undefined;
   const allowed = QUALIFIERS[primary.ai] ?? [];
-  if (qualifiers.some((q) => !allowed.includes(q.ai))) return undefined;
+  for (let i = 1; i < elements.length; i += 1) if (!allowed.includes(elements[i].ai)) return undefined;
 
   const key = primary.ai === '01' ? { ai: '01', value: primary.value.padStart(14, '0') } : primary;
-  const kept = (KEPT_QUALIFIERS[primary.ai] ?? [])
-    .map((ai) => qualifiers.find((q) => q.ai === ai))
-    .find((q) => q !== undefined);
-  return kept ? [key, kept] : [key];
+  for (const ai of KEPT_QUALIFIERS[primary.ai] ?? []) {
+    const kept = elements.find((element, i) => i > 0 && element.ai === ai);
+    if (kept) return [key, kept];
+  }
+  return [key];
 }
 
 function canonicalSegment(value: string): string {

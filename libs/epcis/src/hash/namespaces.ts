@@ -52,11 +52,10 @@ export function splitCompactIri(
   namespaces: JsonLdNamespaces,
 ): { namespace: string; localName: string } | undefined {
   const colon = value.indexOf(':');
-  if (colon <= 0) return undefined;
+  if (colon <= 0 || value.startsWith('//', colon + 1)) return undefined;
   const prefix = value.slice(0, colon);
-  const localName = value.slice(colon + 1);
-  if (localName.startsWith('//') || !Object.hasOwn(namespaces, prefix)) return undefined;
-  return { namespace: namespaces[prefix], localName };
+  if (!Object.hasOwn(namespaces, prefix)) return undefined;
+  return { namespace: namespaces[prefix], localName: value.slice(colon + 1) };
 }
 
 /** Expands a compact IRI value (`cbv:BizStep-shipping`); anything else is returned unchanged. */

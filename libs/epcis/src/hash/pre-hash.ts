@@ -70,14 +70,14 @@ const QUANTITY_ELEMENT_FIELDS: ReadonlyArray<readonly [string, ValueRule]> = [
   ['uom', {}],
 ];
 
-/** The standard fields of a structure, in order and with their value rules, and their names. */
+/** The standard fields of a structure, in order and with their value rules, and the place of each name. */
 interface StructureFields {
   fields: ReadonlyArray<readonly [string, ValueRule]>;
-  names: ReadonlySet<string>;
+  places: ReadonlyMap<string, number>;
 }
 
 function structureFields(fields: ReadonlyArray<readonly [string, ValueRule]>): StructureFields {
-  return { fields, names: new Set(fields.map(([name]) => name)) };
+  return { fields, places: new Map(fields.map(([name], place) => [name, place])) };
 }
 
 const SENSOR_METADATA = structureFields(SENSOR_METADATA_FIELDS);
@@ -92,7 +92,7 @@ const NO_FIELDS: ReadonlySet<string> = new Set();
 const value =
   (rule: ValueRule = {}): FieldWriter =>
   (out, name, raw, location) =>
-    out.values(name, raw, location, rule).join('');
+    out.values(name, raw, location, rule);
 const epcs: FieldWriter = (out, name, list, location) => out.epcList(name, list, location);
 const quantities: FieldWriter = (out, name, list, location) => out.quantityList(name, list, location);
 
@@ -166,9 +166,15 @@ function compareUtf8Bytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Sorts `parts` (a list built for this purpose, sorted in place) and concatenates them. */
 function sorted(parts: string[]): string {
-  if (parts.length > 1) parts.sort(compareCodePoints);
+  if (parts.length > 1) {
+    // Without surrogates, the default (UTF-16 code unit) order is the code point order.
+    if (parts.some((part) => SURROGATE.test(part))) parts.sort(compareCodePoints);
+    else parts.sort();
+  }
   return parts.join('');
 }
 
@@ -203,17 +209,18 @@ class PreHashWriter {
     return `eventType=${eventType.trim()}${ordered}${sorted(remaining)}`;
   }
 
-  values(name: string, raw: unknown, at: Location, rule: ValueRule = {}): string[] {
+  /** `name=value` for a value, the sorted `name=value` entries of an array of values, '' for nothing to hash. */
+  values(name: string, raw: unknown, at: Location, rule: ValueRule = {}): string {
     if (!Array.isArray(raw)) {
       const text = this.singleValue(name, raw, at, rule);
-      return text === undefined ? [] : [`${name}=${text}`];
+      return text === undefined ? '' : `${name}=${text}`;
     }
     const texts: string[] = [];
     raw.forEach((item: unknown, i) => {
       const text = this.singleValue(name, item, at.at(i), rule);
       if (text !== undefined) texts.push(`${name}=${text}`);
     });
-    return [sorted(texts)];
+    return sorted(texts);
   }
 
   private singleValue(name: string, raw: unknown, at: Location, rule: ValueRule): string | undefined {
@@ -227,7 +234,11 @@ class PreHashWriter {
 
   epcList(name: string, list: unknown, at: Location): string {
     const entries: string[] = [];
-    this.array(list, at).forEach((epc, i) => entries.push(...this.values('epc', epc, at.at(i))));
+    this.array(list, at).forEach((epc, i) => {
+      // An array in the list is one entry, even when it has nothing to hash.
+      const entry = this.values('epc', epc, at.at(i));
+      if (entry !== '' || Array.isArray(epc)) entries.push(entry);
+    });
     return entries.length === 0 ? '' : name + sorted(entries);
   }
 
@@ -245,7 +256,7 @@ class PreHashWriter {
     const rule = { vocabulary: VOCAB.disposition };
     let content = '';
     for (const key of PERSISTENT_DISPOSITION_FIELDS) {
-      if (fields[key] !== undefined) content += this.values(key, fields[key], at.at(key), rule).join('');
+      if (fields[key] !== undefined) content += this.values(key, fields[key], at.at(key), rule);
     }
     const extensions = this.extensionFields(fields, PERSISTENT_DISPOSITION_FIELDS, at);
     return content + extensions === '' ? '' : name + content + extensions;
@@ -280,13 +291,24 @@ class PreHashWriter {
   }
 
   /** A standard structure: its fields in the given order, then any further (extension) fields sorted. */
-  private structure(name: string, raw: unknown, at: Location, order: StructureFields): string {
+  private structure(name: string, raw: unknown, at: Location, standard: StructureFields): string {
     const fields = this.object(raw, at, name);
-    let content = '';
-    for (const [key, rule] of order.fields) {
-      if (fields[key] !== undefined) content += this.values(key, fields[key], at.at(key), rule).join('');
+    // A structure holds few of its many possible fields: find those present, then write them in order.
+    const present: number[] = [];
+    let hasExtensions = false;
+    for (const key of Object.keys(fields)) {
+      if (fields[key] === undefined) continue;
+      const place = standard.places.get(key);
+      if (place !== undefined) present.push(place);
+      else hasExtensions = true;
     }
-    const extensions = this.extensionFields(fields, order.names, at);
+    if (present.length > 1) present.sort((a, b) => a - b);
+    let content = '';
+    for (const place of present) {
+      const [key, rule] = standard.fields[place];
+      content += this.values(key, fields[key], at.at(key), rule);
+    }
+    const extensions = hasExtensions ? this.extensionFields(fields, standard.places, at) : '';
     return content + extensions === '' ? '' : name + content + extensions;
   }
 
@@ -307,8 +329,8 @@ class PreHashWriter {
       const entryAt = at.at(i);
       const fields = this.object(raw, entryAt, typed.element);
       const entry =
-        this.values('type', fields['type'], entryAt.at('type'), typed.typeRule).join('') +
-        this.values(typed.element, fields[typed.element], entryAt.at(typed.element)).join('') +
+        this.values('type', fields['type'], entryAt.at('type'), typed.typeRule) +
+        this.values(typed.element, fields[typed.element], entryAt.at(typed.element)) +
         this.extensionFields(fields, typed.fields, entryAt);
       if (entry !== '') entries.push(entry);
     });
@@ -317,7 +339,7 @@ class PreHashWriter {
   }
 
   /** The fields of `fields` other than `known`, each written generically, in lexical order. */
-  private extensionFields(fields: JsonObject, known: ReadonlySet<string>, at: Location): string {
+  private extensionFields(fields: JsonObject, known: { has(key: string): boolean }, at: Location): string {
     const entries: string[] = [];
     for (const key of Object.keys(fields)) {
       const raw = fields[key];
