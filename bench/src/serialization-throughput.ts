@@ -1,0 +1,124 @@
+import { Client } from 'pg';
+import { createEphemeralIssuer } from '@pedigree/auth';
+import { createTestDatabase, kafkaBrokers, selectProvider, startServiceProcess, uniqueSuffix, waitForStatus } from '@pedigree/testing';
+import { machineSummary, percentile } from './report';
+
+// Capture → Kafka → projection, end to end, with everything co-located on this machine: the serialization service
+// as its own process, the local stack's PostgreSQL and Kafka. Then query latency on the registry that built up.
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const EVENTS_PER_DOCUMENT = Number(process.env.BENCH_DOCUMENT_EVENTS ?? 1_000);
+const PARALLEL_CAPTURES = Number(process.env.BENCH_PARALLEL ?? 4);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 2_000);
+const QUERY_CONCURRENCY = 8;
+const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+
+function commissioningDocument(run: string, first: number, count: number) {
+  const events = Array.from({ length: count }, (_, i) => {
+    const n = first + i;
+    return {
+      type: 'ObjectEvent',
+      action: 'ADD',
+      eventTime: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
+      eventTimeZoneOffset: '+00:00',
+      epcList: [`urn:epc:id:sgtin:0614141.107346.${run}${n}`],
+      bizStep: 'commissioning',
+      disposition: 'active',
+      readPoint: { id: 'urn:epc:id:sgln:0614141.00001.0' },
+      bizLocation: { id: 'urn:epc:id:sgln:0614141.00001.0' },
+      ilmd: { 'cbvmda:lotNumber': `L${Math.floor(n / 10_000)}`, 'cbvmda:itemExpirationDate': '2028-12-31' },
+    };
+  });
+  return JSON.stringify({ '@context': CONTEXT, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: new Date().toISOString(), epcisBody: { eventList: events } });
+}
+
+async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const infrastructure = await selectProvider().start();
+  process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
+  const issuer = await createEphemeralIssuer();
+  const databaseUrl = await createTestDatabase('bench_serialization');
+  const service = await startServiceProcess('serialization', {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
+    LOG_LEVEL: 'warn',
+    ...issuer.env,
+  });
+  await waitForStatus(service, '/health/ready');
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const token = await issuer.token({ sub: 'bench', party: '0614141000005', roles: ['manufacturer'], gcp: ['0614141'] });
+  const run = uniqueSuffix().slice(-5);
+
+  const documents = Array.from({ length: Math.ceil(EVENTS / EVENTS_PER_DOCUMENT) }, (_, d) => d * EVENTS_PER_DOCUMENT);
+  const started = Date.now();
+  let captured = 0;
+  await inParallel(documents, PARALLEL_CAPTURES, async (first) => {
+    const response = await fetch(`${service.baseUrl}/capture`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/ld+json' },
+      body: commissioningDocument(run, first, Math.min(EVENTS_PER_DOCUMENT, EVENTS - first)),
+    });
+    if (response.status !== 202) throw new Error(`capture answered ${response.status}: ${await response.text()}`);
+    captured += EVENTS_PER_DOCUMENT;
+    process.stderr.write(`\rcaptured ${Math.min(captured, EVENTS)}/${EVENTS}`);
+  });
+  const captureSeconds = (Date.now() - started) / 1000;
+  let projected = 0;
+  while (projected < EVENTS) {
+    await new Promise((r) => setTimeout(r, 500));
+    projected = Number((await db.query('SELECT count(*) AS n FROM serials')).rows[0].n);
+    process.stderr.write(`\rprojected ${projected}/${EVENTS}   `);
+  }
+  const endToEndSeconds = (Date.now() - started) / 1000;
+  process.stderr.write('\n');
+
+  const latencies: number[] = [];
+  const queries = Array.from({ length: QUERIES }, (_, i) => {
+    const n = Math.floor(Math.random() * EVENTS);
+    return i % 2 === 0
+      ? `/epcs/${encodeURIComponent(`urn:epc:id:sgtin:0614141.107346.${run}${n}`)}/events`
+      : `/events?EQ_bizStep=commissioning&GE_eventTime=${encodeURIComponent(new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString())}&perPage=100`;
+  });
+  await inParallel(queries, QUERY_CONCURRENCY, async (path) => {
+    const start = process.hrtime.bigint();
+    const response = await fetch(service.baseUrl + path, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`query answered ${response.status}`);
+    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+  });
+
+  console.log(
+    JSON.stringify({
+      benchmark: 'serialization capture → projection, then query',
+      events: EVENTS,
+      eventsPerDocument: EVENTS_PER_DOCUMENT,
+      parallelCaptures: PARALLEL_CAPTURES,
+      captureEventsPerSecond: Math.round(EVENTS / captureSeconds),
+      endToEndEventsPerSecond: Math.round(EVENTS / endToEndSeconds),
+      goalEventsPerSecond: 10000,
+      ratioToGoal: Number((EVENTS / endToEndSeconds / 10000).toFixed(2)),
+      registryRows: projected,
+      queries: QUERIES,
+      queryConcurrency: QUERY_CONCURRENCY,
+      queryP50Ms: Number(percentile(latencies, 50).toFixed(1)),
+      queryP99Ms: Number(percentile(latencies, 99).toFixed(1)),
+      machine: machineSummary(),
+    }),
+  );
+  await db.end();
+  await service.stop();
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
