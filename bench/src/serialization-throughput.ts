@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: kafkaBrokers().join(','),
     KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
     LOG_LEVEL: 'warn',
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
     ...issuer.env,
   });
   await waitForStatus(service, '/health/ready');

@@ -48,7 +48,8 @@ export class EventProjector {
       if (touched.length > 0) {
         const family = await repository.aggregationFamily(touched);
         await repository.lockKeys(family);
-        const fold = foldRegistry(await repository.eventsNaming(family));
+        const inHand = new Map(derived.map((d) => [d.row.event_hash, d.facts]));
+        const fold = foldRegistry(await repository.eventsNaming(family, inHand));
         const inFamily = new Set(family);
         const states = [...fold.states.values()].filter((s) => inFamily.has(s.key));
         await repository.replaceRegistry(
@@ -56,7 +57,6 @@ export class EventProjector {
           states,
           fold.history.filter((h) => inFamily.has(h.key)),
         );
-        await repository.applyRecalls(family);
         registryKeys = states.length;
       }
       await client.query('COMMIT');

@@ -11,6 +11,7 @@ import { RecallProjector } from './recall-projector';
 export const PROJECTOR_GROUP = 'serialization.projector';
 export const RECALL_GROUP = 'serialization.recalls';
 const RETRY_START_MS = 5000;
+const PROJECTOR_PARTITION_CONCURRENCY = 3;
 
 /**
  * The consumer groups inside the service: captured events → event store, EPC index and serial registry;
@@ -32,9 +33,15 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     const events = new EventProjector(this.database.pool);
     const recalls = new RecallProjector(this.database.pool);
-    this.consume(this.topics.epcisEvents, PROJECTOR_GROUP, async (messages) => {
-      await events.project(messages.map((m) => m.envelope.payload));
-    });
+    // Partitions are projected side by side; advisory locks on the touched items keep concurrent batches apart.
+    this.consume(
+      this.topics.epcisEvents,
+      PROJECTOR_GROUP,
+      async (messages) => {
+        await events.project(messages.map((m) => m.envelope.payload));
+      },
+      PROJECTOR_PARTITION_CONCURRENCY,
+    );
     this.consume(this.topics.recallNotices, RECALL_GROUP, async (messages) => {
       await recalls.project(messages.map((m) => ({ notice: m.envelope.payload, offset: m.offset })));
     });
@@ -46,7 +53,12 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Starts a consumer, retrying in the background while Kafka is unreachable (readiness reports it meanwhile). */
-  private consume<T extends TopicContract>(topic: T, groupId: string, handler: BatchHandler<PayloadOf<T>>): void {
+  private consume<T extends TopicContract>(
+    topic: T,
+    groupId: string,
+    handler: BatchHandler<PayloadOf<T>>,
+    partitionsConsumedConcurrently = 1,
+  ): void {
     const start = async (): Promise<void> => {
       if (this.stopped) return;
       const consumer = new BatchConsumer({
@@ -55,6 +67,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
         topic,
         handler,
         logger: this.logger,
+        partitionsConsumedConcurrently,
       });
       try {
         await consumer.start();

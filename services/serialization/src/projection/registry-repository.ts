@@ -1,10 +1,19 @@
 import type { PoolClient } from 'pg';
-import { eventFacts } from '../registry/event-facts';
+import { eventFacts, type EventFacts } from '../registry/event-facts';
 import type { HistoryEntry, RegistryEvent, SerialState } from '../registry/registry-fold';
 import type { EpcisEvent } from '@pedigree/epcis';
 import type { EventRow } from './event-row';
 
 const INSTANCE_ROLES = ['epc', 'parent', 'child', 'input', 'output'];
+
+/** SQL for the newest active recall whose scope (GTIN, lots, serials) covers the item row named `item`. */
+function recallOf(item: string): string {
+  return `SELECT r.recall_id FROM active_recalls r
+         WHERE r.gtin = ${item}.gtin
+           AND (cardinality(r.lots) = 0 OR ${item}.lot = ANY(r.lots))
+           AND (cardinality(r.serials) = 0 OR ${item}.serial = ANY(r.serials))
+         ORDER BY r.effective_at DESC LIMIT 1`;
+}
 
 /** The SQL behind the projection; every method runs inside the caller's transaction. */
 export class RegistryRepository {
@@ -83,7 +92,8 @@ export class RegistryRepository {
     );
   }
 
-  async eventsNaming(keys: string[]): Promise<RegistryEvent[]> {
+  /** Every event naming one of `keys`; facts already derived (`known`, by hash) are reused instead of re-derived. */
+  async eventsNaming(keys: string[], known: ReadonlyMap<string, EventFacts>): Promise<RegistryEvent[]> {
     const { rows } = await this.client.query<{
       event_hash: string;
       record_time: Date;
@@ -100,16 +110,21 @@ export class RegistryRepository {
       hash: r.event_hash,
       recordTime: r.record_time,
       capturedBy: r.captured_by,
-      facts: { ...eventFacts(r.document as unknown as EpcisEvent), errorDeclared: r.error_declared_at !== null },
+      facts: {
+        ...(known.get(r.event_hash) ?? eventFacts(r.document as unknown as EpcisEvent)),
+        errorDeclared: r.error_declared_at !== null,
+      },
     }));
   }
 
   async replaceRegistry(keys: string[], states: SerialState[], history: HistoryEntry[]): Promise<void> {
     await this.client.query(
       `INSERT INTO serials (key, epc, kind, gtin, serial, lot, expiry, commissioned, status, status_event_hash,
-                            status_changed_at, parent_key, owner, location, last_event_hash, last_event_time, updated_at)
-       SELECT key, epc, kind, gtin, serial, lot, expiry, commissioned, status, status_event_hash, status_changed_at,
-              parent_key, owner, location, last_event_hash, last_event_time, now()
+                            status_changed_at, parent_key, owner, location, last_event_hash, last_event_time, recall_id,
+                            updated_at)
+       SELECT x.key, x.epc, x.kind, x.gtin, x.serial, x.lot, x.expiry, x.commissioned, x.status, x.status_event_hash,
+              x.status_changed_at, x.parent_key, x.owner, x.location, x.last_event_hash, x.last_event_time,
+              (${recallOf('x')}), now()
        FROM jsonb_to_recordset($1::jsonb) AS x(key text, epc text, kind text, gtin text, serial text, lot text,
             expiry date, commissioned boolean, status text, status_event_hash text, status_changed_at timestamptz,
             parent_key text, owner text, location text, last_event_hash text, last_event_time timestamptz)
@@ -118,7 +133,7 @@ export class RegistryRepository {
          status = EXCLUDED.status, status_event_hash = EXCLUDED.status_event_hash,
          status_changed_at = EXCLUDED.status_changed_at, parent_key = EXCLUDED.parent_key, owner = EXCLUDED.owner,
          location = EXCLUDED.location, last_event_hash = EXCLUDED.last_event_hash,
-         last_event_time = EXCLUDED.last_event_time, updated_at = now()`,
+         last_event_time = EXCLUDED.last_event_time, recall_id = EXCLUDED.recall_id, updated_at = now()`,
       [
         JSON.stringify(
           states.map((s) => ({
@@ -170,16 +185,11 @@ export class RegistryRepository {
     );
   }
 
-  /** Marks the items of `keys` with the active recall that covers them (or none). */
+  /** Marks the items of `keys` with the active recall that covers them (or none), changing only rows that differ. */
   async applyRecalls(keys: string[]): Promise<void> {
     await this.client.query(
-      `UPDATE serials s SET recall_id = (
-         SELECT r.recall_id FROM active_recalls r
-         WHERE r.gtin = s.gtin
-           AND (cardinality(r.lots) = 0 OR s.lot = ANY(r.lots))
-           AND (cardinality(r.serials) = 0 OR s.serial = ANY(r.serials))
-         ORDER BY r.effective_at DESC LIMIT 1)
-       WHERE s.key = ANY($1::text[])`,
+      `UPDATE serials s SET recall_id = (${recallOf('s')})
+       WHERE s.key = ANY($1::text[]) AND s.recall_id IS DISTINCT FROM (${recallOf('s')})`,
       [keys],
     );
   }
