@@ -4,7 +4,13 @@
  * throws: it answers with a {@link VerificationResult} instead.
  */
 export type MerkleErrorCode =
-  'INVALID_HASH' | 'INVALID_BYTES' | 'INVALID_SIZE' | 'INVALID_INDEX' | 'INVALID_FRONTIER' | 'NODE_NOT_FOUND';
+  | 'INVALID_HASH'
+  | 'INVALID_BYTES'
+  | 'INVALID_SIZE'
+  | 'INVALID_INDEX'
+  | 'INVALID_FRONTIER'
+  | 'NODE_NOT_FOUND'
+  | 'INVALID_JSON';
 
 export class MerkleError extends Error {
   constructor(

@@ -17,3 +17,4 @@ export {
 export * from './verify';
 export * from './frontier';
 export * from './merkle-log';
+export { canonicalJson } from './canonical-json';
