@@ -72,8 +72,11 @@ const SCHEMES: Record<EpcScheme, ComponentSpec[]> = {
 
 const EPC_URI = /^urn:epc:(id|class|idpat):([a-z]+):(.*)$/;
 
+/** The components of each scheme, looked up by the scheme name as it appears in a URI. */
+const SCHEME_COMPONENTS: ReadonlyMap<string, ComponentSpec[]> = new Map(Object.entries(SCHEMES));
+
 export function isEpcScheme(scheme: string): scheme is EpcScheme {
-  return Object.hasOwn(SCHEMES, scheme);
+  return SCHEME_COMPONENTS.has(scheme);
 }
 
 /** Splits on the first `count − 1` dots: only the last component may contain dots. */
@@ -203,23 +206,25 @@ function patternElements(scheme: EpcScheme, gcp: string, c: string[]): Gs1Elemen
 export function parseEpcUri(uri: string): ParsedEpcUri {
   const match = EPC_URI.exec(uri);
   if (!match) throw syntaxError(uri, 'expected urn:epc:id:…, urn:epc:class:lgtin:… or urn:epc:idpat:…');
-  const [, kindText, scheme, body] = match;
-  const kind = kindText as EpcUriKind;
-  if (!isEpcScheme(scheme)) throw new Gs1Error('UNSUPPORTED', `EPC URI "${uri}": scheme "${scheme}" is not supported`);
+  const kind = match[1] as EpcUriKind;
+  const schemeText = match[2];
+  const specs = SCHEME_COMPONENTS.get(schemeText);
+  if (specs === undefined) throw new Gs1Error('UNSUPPORTED', `EPC URI "${uri}": scheme "${schemeText}" is not supported`);
+  const scheme = schemeText as EpcScheme; // a key of SCHEMES
   if ((kind === 'class') !== (scheme === 'lgtin')) {
     throw syntaxError(uri, kind === 'class' ? `urn:epc:class: supports lgtin only` : `lgtin is a class URI (urn:epc:class:lgtin:)`);
   }
-  const specs = SCHEMES[scheme];
-  const parts = splitComponents(body, specs.length + 1);
+  const parts = splitComponents(match[3], specs.length + 1);
   if (!parts) throw syntaxError(uri, `${scheme} has ${specs.length + 1} dot-separated components`);
-  const [companyPrefix, ...raw] = parts;
+  const companyPrefix = parts[0];
+  const raw = parts.slice(1);
 
   if (kind === 'idpat') return parsePattern(uri, scheme, companyPrefix, raw, specs);
 
   const gcpLength = checkCompanyPrefix(uri, companyPrefix);
   const components = specs.map((spec, i) => decodeComponent(uri, spec, raw[i], gcpLength));
   const elements = elementsOf(scheme, companyPrefix, components);
-  elements.forEach((element) => validateElement(element));
+  for (const element of elements) validateElement(element);
   return { uri, kind, scheme, companyPrefix, components, elements };
 }
 

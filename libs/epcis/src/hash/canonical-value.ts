@@ -1,7 +1,8 @@
-import { epcUriToDigitalLink, type Gs1Element, parseEpcUri } from '@pedigree/gs1';
+import { epcUriToDigitalLink, type Gs1Element } from '@pedigree/gs1';
 import { EpcisException } from '../errors';
 import { constrainedCanonicalDigitalLink, constrainedCanonicalKey } from './digital-link';
 import { Location } from '../location';
+import { parsedEpcUri } from '../parsed-epc-uris';
 import { expandCompactIri, JsonLdNamespaces, splitCompactIri } from './namespaces';
 import { canonicalNumber, canonicalNumericString } from './number';
 import { canonicalTimestamp } from './timestamp';
@@ -106,7 +107,7 @@ function uncachedCanonicalIdentifier(value: string): string {
 function epcUriElements(value: string): readonly Gs1Element[] | undefined {
   if (!value.startsWith('urn:epc:')) return undefined;
   try {
-    return parseEpcUri(value).elements;
+    return parsedEpcUri(value).elements;
   } catch {
     // A malformed EPC URI is hashed as written.
     return undefined;

@@ -2,10 +2,10 @@ import {
   Gs1Error,
   isDigitalLinkPrimaryKey,
   parseDigitalLink,
-  parseEpcUri,
   type ParsedDigitalLink,
   type ParsedEpcUri,
 } from '@pedigree/gs1';
+import { parsedEpcUri } from '../parsed-epc-uris';
 
 /**
  * What an identifier field must denote: an instance (epcList, childEPCs, parentID…), a class (epcClass),
@@ -21,24 +21,23 @@ function gs1Reason(error: unknown): string {
 }
 
 function epcRoleProblem(parsed: ParsedEpcUri, role: IdentifierRole): string | undefined {
-  const uri = JSON.stringify(parsed.uri);
   switch (role) {
     case 'instance':
       return parsed.kind === 'id'
         ? undefined
-        : `${uri} is a class or pattern, not the identifier of one object`;
+        : `${JSON.stringify(parsed.uri)} is a class or pattern, not the identifier of one object`;
     case 'class':
       return parsed.kind === 'id'
-        ? `${uri} identifies one object; epcClass needs a class (urn:epc:class:…) or pattern (urn:epc:idpat:…)`
+        ? `${JSON.stringify(parsed.uri)} identifies one object; epcClass needs a class (urn:epc:class:…) or pattern (urn:epc:idpat:…)`
         : undefined;
     case 'location':
       return parsed.kind === 'id' && parsed.scheme === 'sgln'
         ? undefined
-        : `${uri} is not a location identifier (sgln)`;
+        : `${JSON.stringify(parsed.uri)} is not a location identifier (sgln)`;
     case 'party':
       return parsed.kind === 'id' && (parsed.scheme === 'sgln' || parsed.scheme === 'pgln')
         ? undefined
-        : `${uri} is not a party or location identifier (pgln, sgln)`;
+        : `${JSON.stringify(parsed.uri)} is not a party or location identifier (pgln, sgln)`;
     default:
       return undefined;
   }
@@ -47,26 +46,25 @@ function epcRoleProblem(parsed: ParsedEpcUri, role: IdentifierRole): string | un
 const SERIALISED_KEYS: Record<string, string> = { '01': '21', '8006': '21' };
 
 function digitalLinkRoleProblem(parsed: ParsedDigitalLink, role: IdentifierRole): string | undefined {
-  const uri = JSON.stringify(parsed.uri);
   const key = parsed.primaryKey.ai;
-  const qualifierAis = parsed.qualifiers.map((q) => q.ai);
+  const hasQualifier = (ai: string) => parsed.qualifiers.some((q) => q.ai === ai);
   switch (role) {
     case 'instance': {
       const serialAi = SERIALISED_KEYS[key];
-      return serialAi && !qualifierAis.includes(serialAi)
-        ? `${uri} identifies a class (no serial, AI ${serialAi}), not one object; use a quantity list for classes`
+      return serialAi && !hasQualifier(serialAi)
+        ? `${JSON.stringify(parsed.uri)} identifies a class (no serial, AI ${serialAi}), not one object; use a quantity list for classes`
         : undefined;
     }
     case 'class':
-      return (key === '01' || key === '8006') && !qualifierAis.includes('21')
+      return (key === '01' || key === '8006') && !hasQualifier('21')
         ? undefined
-        : `${uri} is not a class identifier (GTIN with optional lot); epcClass must not be serialised`;
+        : `${JSON.stringify(parsed.uri)} is not a class identifier (GTIN with optional lot); epcClass must not be serialised`;
     case 'location':
-      return key === '414' ? undefined : `${uri} is not a location identifier (GLN, AI 414)`;
+      return key === '414' ? undefined : `${JSON.stringify(parsed.uri)} is not a location identifier (GLN, AI 414)`;
     case 'party':
       return key === '414' || key === '417'
         ? undefined
-        : `${uri} is not a party or location identifier (AI 417 or 414)`;
+        : `${JSON.stringify(parsed.uri)} is not a party or location identifier (AI 417 or 414)`;
     default:
       return undefined;
   }
@@ -86,7 +84,7 @@ function mayBeDigitalLink(uri: string): boolean {
 function uncachedIdentifierProblem(value: string, role: IdentifierRole): string | undefined {
   if (value.startsWith('urn:epc:')) {
     try {
-      return epcRoleProblem(parseEpcUri(value), role);
+      return epcRoleProblem(parsedEpcUri(value), role);
     } catch (error) {
       return `invalid EPC URI ${JSON.stringify(value)}: ${gs1Reason(error)}`;
     }

@@ -7,41 +7,49 @@ type Json = Record<string, unknown>;
 
 /** Fields of a sensorReport that carry a numeric measurement expressed in `uom`. */
 const NUMERIC_MEASUREMENTS = ['value', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percValue'];
-const METADATA_TIMES = ['time', 'startTime', 'endTime'];
 
+/** The startTime and endTime of a sensorMetadata, where they are valid timestamps. */
+interface Interval {
+  start: number | undefined;
+  end: number | undefined;
+}
+
+/** Checks a timestamp field that must not postdate the event; returns its instant when it is valid. */
 function checkNotAfterEvent(
   c: ProblemCollector,
   holder: Json,
   field: string,
   eventTime: number | undefined,
   base: Location,
-): void {
+): number | undefined {
   const value = holder[field];
-  if (value === undefined) return;
-  const at = base.at(field);
+  if (value === undefined) return undefined;
   const problem = dateTimeStampProblem(value, field);
   if (problem) {
-    c.add(at, problem);
-    return;
+    c.add(base.at(field), problem);
+    return undefined;
   }
   const time = instant(value);
   if (eventTime !== undefined && time !== undefined && time > eventTime) {
-    c.add(at, `${field} ${String(value)} is after the eventTime; sensor data must not postdate the event`);
+    c.add(base.at(field), `${field} ${String(value)} is after the eventTime; sensor data must not postdate the event`);
   }
+  return time;
 }
 
-function checkTimeRange(c: ProblemCollector, holder: Json, base: Location): void {
-  const start = instant(holder['startTime']);
-  const end = instant(holder['endTime']);
+function checkMetadata(c: ProblemCollector, metadata: Json, eventTime: number | undefined, at: Location): Interval {
+  checkNotAfterEvent(c, metadata, 'time', eventTime, at);
+  const start = checkNotAfterEvent(c, metadata, 'startTime', eventTime, at);
+  const end = checkNotAfterEvent(c, metadata, 'endTime', eventTime, at);
   if (start !== undefined && end !== undefined && start > end) {
-    c.add(base.at('startTime'), 'startTime must not be after endTime');
+    c.add(at.at('startTime'), 'startTime must not be after endTime');
   }
+  return { start, end };
 }
 
 function checkReport(
   c: ProblemCollector,
   report: Json,
-  metadata: Json | undefined,
+  interval: Interval | undefined,
   eventTime: number | undefined,
   at: Location,
 ): void {
@@ -97,11 +105,9 @@ function checkReport(
     );
   }
   checkValueOrder(c, report, at);
-  checkNotAfterEvent(c, report, 'time', eventTime, at);
-  const time = instant(report['time']);
-  if (time !== undefined && metadata) {
-    const start = instant(metadata['startTime']);
-    const end = instant(metadata['endTime']);
+  const time = checkNotAfterEvent(c, report, 'time', eventTime, at);
+  if (time !== undefined && interval) {
+    const { start, end } = interval;
     if ((start !== undefined && time < start) || (end !== undefined && time > end)) {
       c.add(
         at.at('time'),
@@ -145,12 +151,8 @@ export function checkSensorElements(
   elements.forEach((element, index) => {
     if (!isObject(element)) return;
     const at = base.at('sensorElementList').at(index);
-    const metadata = isObject(element['sensorMetadata']) ? element['sensorMetadata'] : undefined;
-    if (metadata) {
-      const metadataAt = at.at('sensorMetadata');
-      for (const field of METADATA_TIMES) checkNotAfterEvent(c, metadata, field, eventTime, metadataAt);
-      checkTimeRange(c, metadata, metadataAt);
-    }
+    const metadata = element['sensorMetadata'];
+    const interval = isObject(metadata) ? checkMetadata(c, metadata, eventTime, at.at('sensorMetadata')) : undefined;
     const reports = element['sensorReport'];
     if (!Array.isArray(reports) || reports.length === 0) {
       c.add(at.at('sensorReport'), 'a sensorElement requires at least one sensorReport');
@@ -158,7 +160,7 @@ export function checkSensorElements(
     }
     reports.forEach((report, reportIndex) => {
       if (isObject(report))
-        checkReport(c, report, metadata, eventTime, at.at('sensorReport').at(reportIndex));
+        checkReport(c, report, interval, eventTime, at.at('sensorReport').at(reportIndex));
     });
   });
 }
