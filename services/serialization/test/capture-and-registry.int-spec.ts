@@ -114,7 +114,7 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     await eventually(() => sut.serial(GTIN, serials[0]!), (r) => r?.status === 'active', 'back to active');
   });
 
-  it('captures every GS1 reference example and keeps each event under its GS1 event hash', async () => {
+  it('captures every GS1 reference example and queries each event back under its GS1 event hash', async () => {
     for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.jsonld') && !f.startsWith('EPCISQueryDocument'))) {
       const document = JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, unknown>;
       const response = await sut.capture(document, admin);
@@ -125,6 +125,10 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
         (n) => n === new Set(hashes).size,
         `the events of ${file}`,
       );
+      // Queried back through the EPCIS query interface, every event still has its original hash.
+      const answer = await sut.get(`/events?EQ_eventID=${encodeURIComponent([...new Set(hashes)].join('|'))}`, admin);
+      expect(answer.status).toBe(200);
+      expect(new Set(documentEventHashes((await answer.json()) as Record<string, unknown>))).toEqual(new Set(hashes));
     }
   });
 
