@@ -9,7 +9,12 @@ import { jsonPointer } from '../errors';
  * The GS1 EPCIS 2.0 JSON schema (draft-07), loaded from the shared reference data at runtime and compiled once.
  * The default location is `<repo root>/../shared/reference/gs1-epcis/EPCIS-JSON-Schema.json`.
  */
-export function defaultEpcisSchemaPath(): string {
+/**
+ * The GS1 EPCIS 2.0 JSON schema: `EPCIS_JSON_SCHEMA` when set (deployments, containers), otherwise the copy in the
+ * shared reference folder beside the repository.
+ */
+export function defaultEpcisSchemaPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EPCIS_JSON_SCHEMA) return env.EPCIS_JSON_SCHEMA;
   // src/validation (or dist/validation) → libs/epcis → libs → repo root → its parent.
   return path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis/EPCIS-JSON-Schema.json');
 }
