@@ -2,6 +2,8 @@
 # The local stack: PostgreSQL, Apache Kafka (KRaft) and a Hyperledger Fabric network as plain local processes owned
 # by the project.
 #   scripts/stack.sh start|stop|status|reset|env [--profile dev|test]
+#   scripts/stack.sh fabric-peer stop|start manufacturer|regulator [--profile …]   one peer only
+#   scripts/stack.sh fabric-chaincode NAME [--profile …]   another definition of the anchor chaincode (own state)
 # Profiles keep separate data and ports: `dev` for running the platform, `test` for the test suite.
 # Data lives in $PEDIGREE_STATE/<profile> and survives restarts; `reset` deletes it.
 source "$(dirname "$0")/lib/common.sh"
@@ -9,9 +11,11 @@ source "$(dirname "$0")/lib/fabric.sh"
 
 command="${1:-status}"; shift || true
 PROFILE="${PEDIGREE_PROFILE:-dev}"
+arguments=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) PROFILE="$2"; shift 2 ;;
+    [a-z]*) arguments+=("$1"); shift ;;
     *) fail "unknown option $1 (usage: stack.sh start|stop|status|reset|env [--profile dev|test])" ;;
   esac
 done
@@ -167,5 +171,11 @@ case "$command" in
     step "Deleting all data of the '$PROFILE' stack ($STATE)"
     rm -rf "$STATE"
     ;;
-  *) fail "unknown command '$command' (start|stop|status|reset|env)" ;;
+  fabric-peer) ensure_fabric; fabric_peer "${arguments[@]}" ;;
+  fabric-chaincode)
+    [ "${#arguments[@]}" -eq 1 ] || fail "usage: stack.sh fabric-chaincode NAME"
+    [[ "${arguments[0]}" =~ ^[a-z][a-z0-9_-]*$ ]] || fail "a chaincode name is lower-case letters, digits, - and _"
+    ensure_fabric; fabric_setup_vars; fabric_define_chaincode "${arguments[0]}"
+    ;;
+  *) fail "unknown command '$command' (start|stop|status|reset|env|fabric-peer|fabric-chaincode)" ;;
 esac

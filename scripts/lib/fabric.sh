@@ -201,23 +201,31 @@ fabric_create_network() {
         fail "chaincode install on $PEER_NAME failed"
     fi
   done
-  local definition=(--channelID "$FABRIC_CHANNEL" --name "$FABRIC_CHAINCODE" --version "$FABRIC_CHAINCODE_VERSION"
+  fabric_define_chaincode "$FABRIC_CHAINCODE"
+}
+
+# Approves (both organisations) and commits a chaincode definition `name` backed by the installed anchor package, unless
+# it is committed already. Definitions of other names run the same chaincode server but keep their own world state:
+# an empty Merkle-log ledger of their own (the ledger-writer tests use one each).
+fabric_define_chaincode() { # name
+  local name="$1" org package_id; package_id="$(cat "$CHAINCODE_DIR/package-id")"
+  local definition=(--channelID "$FABRIC_CHANNEL" --name "$name" --version "$FABRIC_CHAINCODE_VERSION"
     --sequence "$FABRIC_CHAINCODE_SEQUENCE" --signature-policy "$FABRIC_ENDORSEMENT_POLICY")
   local orderer=(-o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_NODE/tls/ca.crt")
-  if peer_admin manufacturer lifecycle chaincode querycommitted --channelID "$FABRIC_CHANNEL" --name "$FABRIC_CHAINCODE" \
+  if peer_admin manufacturer lifecycle chaincode querycommitted --channelID "$FABRIC_CHANNEL" --name "$name" \
     >/dev/null 2>&1; then
     return
   fi
   for org in "${FABRIC_PEER_ORGS[@]}"; do
     fabric_org "$org"
-    if ! peer_admin "$org" lifecycle chaincode queryapproved --channelID "$FABRIC_CHANNEL" --name "$FABRIC_CHAINCODE" \
+    if ! peer_admin "$org" lifecycle chaincode queryapproved --channelID "$FABRIC_CHANNEL" --name "$name" \
       --sequence "$FABRIC_CHAINCODE_SEQUENCE" >/dev/null 2>&1; then
-      step "Approving the $FABRIC_CHAINCODE chaincode for $PEER_MSP_ID"
+      step "Approving the $name chaincode for $PEER_MSP_ID"
       peer_admin "$org" lifecycle chaincode approveformyorg "${orderer[@]}" "${definition[@]}" --package-id "$package_id" \
         2>>"$FABRIC_DIR/lifecycle.log" || fail "approveformyorg for $PEER_MSP_ID failed, see $FABRIC_DIR/lifecycle.log"
     fi
   done
-  step "Committing the $FABRIC_CHAINCODE chaincode definition (endorsement: $FABRIC_ENDORSEMENT_POLICY)"
+  step "Committing the $name chaincode definition (endorsement: $FABRIC_ENDORSEMENT_POLICY)"
   local endorsers=()
   for org in "${FABRIC_PEER_ORGS[@]}"; do
     fabric_org "$org"
@@ -244,6 +252,16 @@ fabric_start() {
     fabric_create_network
     touch "$FABRIC_READY_MARKER"
   fi
+}
+
+# Stops or starts one organisation's peer (e.g. to test how clients live through a peer outage).
+fabric_peer() { # stop|start, org
+  fabric_setup_vars
+  case "$1" in
+    stop) fabric_org "$2"; fabric_stop_process "peer $PEER_NAME" "$PEER_DATA/peer.pid" ;;
+    start) fabric_start_peer "$2" ;;
+    *) fail "fabric-peer stop|start <org>" ;;
+  esac
 }
 
 fabric_stop_process() { # name, pid file

@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@pedigree/auth';
-import { ServiceRuntimeModule } from '@pedigree/service-runtime';
+import { DATABASE, ServiceRuntimeModule } from '@pedigree/service-runtime';
+import type { DatabaseHandle } from '@pedigree/database';
 import type { LedgerWriterConfig } from './config';
 import * as schema from './db/schema';
+import { LedgerWriterService } from './ledger-writer.service';
+import { LogRepository } from './log/log-repository';
+import { ProofsController } from './proofs/proofs.controller';
 
 @Module({})
 export class AppModule {
@@ -13,6 +17,16 @@ export class AppModule {
       imports: [
         ServiceRuntimeModule.forRoot({ config, schema, migrationsFolder: path.resolve(__dirname, '../drizzle') }),
         AuthModule.forRoot(config),
+      ],
+      controllers: [ProofsController],
+      providers: [
+        {
+          provide: LogRepository,
+          inject: [DATABASE],
+          useFactory: (database: DatabaseHandle<Record<string, unknown>>) =>
+            new LogRepository(database.pool, { channel: config.FABRIC_CHANNEL, chaincode: config.FABRIC_CHAINCODE }),
+        },
+        LedgerWriterService,
       ],
     };
   }

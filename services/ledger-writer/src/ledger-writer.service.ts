@@ -1,0 +1,119 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { Kafka } from 'kafkajs';
+import type { Topics } from '@pedigree/contracts';
+import { EnvelopeProducer } from '@pedigree/kafka';
+import { KAFKA, LOGGER, ReadinessChecks, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
+import type { LedgerWriterConfig } from './config';
+import { FabricAnchorLedger } from './fabric/fabric-anchor-ledger';
+import { Anchorer } from './log/anchorer';
+import { LedgerConsumer } from './log/ledger-consumer';
+import { LogRepository } from './log/log-repository';
+
+export const LEDGER_GROUP = 'ledger-writer.log';
+const RETRY_START_MS = 5000;
+const FABRIC_PING_MS = 2000;
+
+/** Starts the log consumer and the anchorer, and tells readiness how Fabric and anchoring are doing. */
+@Injectable()
+export class LedgerWriterService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly ledger: FabricAnchorLedger;
+  private readonly producer: EnvelopeProducer;
+  private readonly anchorer: Anchorer;
+  private readonly consumer: LedgerConsumer;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: LogRepository,
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(TOPICS) topics: Topics,
+    @Inject(SERVICE_CONFIG) private readonly config: LedgerWriterConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly readiness: ReadinessChecks,
+    private readonly health: HealthIndicatorService,
+  ) {
+    this.ledger = new FabricAnchorLedger({
+      peerEndpoint: config.FABRIC_PEER_ENDPOINT,
+      peerHostAlias: config.FABRIC_PEER_HOST_ALIAS,
+      tlsCaCertPath: config.FABRIC_TLS_CA_CERT,
+      mspId: config.FABRIC_MSP_ID,
+      userCertPath: config.FABRIC_USER_CERT,
+      userKeyPath: config.FABRIC_USER_KEY,
+      channel: config.FABRIC_CHANNEL,
+      chaincode: config.FABRIC_CHAINCODE,
+    });
+    this.producer = new EnvelopeProducer(kafka, config.SERVICE_NAME);
+    this.consumer = new LedgerConsumer(
+      kafka,
+      config.KAFKA_TOPIC_PREFIX + LEDGER_GROUP,
+      topics,
+      repository,
+      () => this.anchorer.wake(),
+      logger,
+    );
+    this.anchorer = new Anchorer(
+      repository,
+      this.ledger,
+      {
+        publish: async (head) => {
+          await this.producer.publish(topics.ledgerAnchors, [{ key: 'log', payload: head }]);
+        },
+      },
+      this.consumer,
+      { maxLeaves: config.ANCHOR_MAX_LEAVES, maxDelayMs: config.ANCHOR_MAX_DELAY_MS },
+      { initialMs: config.ANCHOR_RETRY_INITIAL_MS, maxMs: config.ANCHOR_RETRY_MAX_MS },
+      logger.child({ component: 'anchorer' }),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.repository.init();
+    this.readiness.register(() => this.fabricCheck());
+    this.readiness.register(() => this.anchoringCheck());
+    this.anchorer.start();
+    void this.startConsumer();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.consumer.stop().catch(() => undefined);
+    await this.anchorer.stop();
+    await this.producer.disconnect().catch(() => undefined);
+    this.ledger.close();
+  }
+
+  /** Starts the consumer, retrying in the background while Kafka is unreachable. */
+  private async startConsumer(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.consumer.start();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'ledger consumer could not start; retrying');
+      await this.consumer.stop().catch(() => undefined);
+      setTimeout(() => void this.startConsumer(), RETRY_START_MS).unref();
+    }
+  }
+
+  private async fabricCheck() {
+    const indicator = this.health.check('fabric');
+    try {
+      await this.ledger.ping(FABRIC_PING_MS);
+      return indicator.up({ channel: this.config.FABRIC_CHANNEL, chaincode: this.config.FABRIC_CHAINCODE });
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  private anchoringCheck() {
+    const indicator = this.health.check('anchoring');
+    const state = this.anchorer.anchoringState;
+    switch (state.status) {
+      case 'ok':
+        return indicator.up();
+      case 'fabric-down':
+        return indicator.down({ message: state.error, since: state.since.toISOString(), attempts: state.attempts });
+      case 'rejected':
+        return indicator.down({ message: `the ledger rejected head ${state.head.treeSize}: ${state.reason}` });
+    }
+  }
+}

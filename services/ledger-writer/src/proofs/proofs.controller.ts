@@ -1,0 +1,124 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { consistencyProof, inclusionProof } from '@pedigree/merkle';
+import { ProblemException } from '@pedigree/service-runtime';
+import { entryOfEventHash } from '../log/leaf';
+import { LogRepository } from '../log/log-repository';
+import type { AnchoredHead } from '../log/ports';
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 500;
+
+function problem(status: number, type: string, title: string, detail: string): ProblemException {
+  return new ProblemException({ type: `urn:pedigree:problem:${type}`, title, status, detail });
+}
+
+function anchorOf(head: AnchoredHead) {
+  return {
+    channel: head.channel,
+    chaincode: head.chaincode,
+    transactionId: head.transactionId,
+    blockNumber: head.blockNumber,
+    anchoredAt: head.anchoredAt,
+  };
+}
+
+function headView(head: AnchoredHead) {
+  return {
+    treeSize: head.treeSize,
+    rootHash: head.rootHash,
+    previousTreeSize: head.previousTreeSize,
+    previousRootHash: head.previousRootHash,
+    anchor: anchorOf(head),
+  };
+}
+
+function treeSizeParameter(name: string, value: string | undefined, { required }: { required: boolean }): number | undefined {
+  if (value === undefined || value === '') {
+    if (required) throw problem(400, 'invalid-parameter', 'Bad Request', `${name} is required`);
+    return undefined;
+  }
+  if (!/^\d{1,15}$/.test(value)) throw problem(400, 'invalid-parameter', 'Bad Request', `${name} must be a tree size (a whole number), got "${value}"`);
+  return Number(value);
+}
+
+/** Inclusion and consistency proofs over the anchored heads of the log, for regulators and auditors (any role). */
+@ApiTags('proofs')
+@Controller()
+export class ProofsController {
+  constructor(private readonly log: LogRepository) {}
+
+  @Get('proofs/:eventHash')
+  @ApiOperation({
+    summary:
+      'Inclusion proof of an event (GS1 event hash ID, ni:///sha-256;… or hex) in the newest anchored head, with its Fabric anchor',
+  })
+  async proof(@Param('eventHash') eventHash: string) {
+    const entry = entryOfEventHash(eventHash);
+    if (!entry) {
+      throw problem(400, 'invalid-event-hash', 'Bad Request', `"${eventHash}" is not an event hash (ni:///sha-256;<hex>[?ver=CBV2.0] or 64 hex digits)`);
+    }
+    const leaf = await this.log.leafByEntry(entry);
+    if (!leaf) throw problem(404, 'unknown-event-hash', 'Not Found', `the log has no leaf for event hash ${eventHash}`);
+    const head = await this.log.newestAnchoredHead();
+    if (!head || head.treeSize <= leaf.leafIndex) {
+      throw problem(
+        404,
+        'not-yet-anchored',
+        'Not Found',
+        `the event is leaf ${leaf.leafIndex} of the log, but no anchored head contains it yet` +
+          (head ? ` (the newest anchored head has ${head.treeSize} leaves)` : ' (nothing is anchored yet)'),
+      );
+    }
+    const proof = await inclusionProof(this.log, leaf.leafIndex, head.treeSize);
+    return {
+      eventHash: leaf.eventHash,
+      kind: leaf.kind,
+      entry: leaf.entry,
+      leafHash: leaf.leafHash,
+      leafIndex: leaf.leafIndex,
+      treeSize: head.treeSize,
+      rootHash: head.rootHash,
+      auditPath: proof.path,
+      anchor: anchorOf(head),
+    };
+  }
+
+  @Get('heads')
+  @ApiOperation({ summary: 'Anchored heads of the log, newest first (Link rel="next" for the next page)' })
+  @ApiQuery({ name: 'limit', required: false, description: `page size, at most ${MAX_PAGE} (default ${DEFAULT_PAGE})` })
+  @ApiQuery({ name: 'before', required: false, description: 'only heads smaller than this tree size' })
+  async heads(@Query('limit') limitText: string | undefined, @Query('before') beforeText: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const limit = treeSizeParameter('limit', limitText, { required: false }) ?? DEFAULT_PAGE;
+    if (limit < 1 || limit > MAX_PAGE) throw problem(400, 'invalid-parameter', 'Bad Request', `limit must be between 1 and ${MAX_PAGE}`);
+    const before = treeSizeParameter('before', beforeText, { required: false });
+    const rows = await this.log.anchoredHeads(limit + 1, before);
+    const page = rows.slice(0, limit);
+    const next = rows.length > limit ? `/heads?limit=${limit}&before=${page[page.length - 1]!.treeSize}` : undefined;
+    if (next) void reply.header('link', `<${next}>; rel="next"`);
+    return { heads: page.map(headView), ...(next ? { next } : {}) };
+  }
+
+  @Get('consistency')
+  @ApiOperation({ summary: 'Consistency proof between two anchored heads (from ≤ to): the larger log extends the smaller' })
+  async consistency(@Query('from') fromText: string | undefined, @Query('to') toText: string | undefined) {
+    const from = treeSizeParameter('from', fromText, { required: true })!;
+    const to = treeSizeParameter('to', toText, { required: true })!;
+    if (from > to) throw problem(400, 'invalid-parameter', 'Bad Request', `from (${from}) must not be larger than to (${to})`);
+    const [first, second] = await Promise.all([this.log.anchoredHead(from), this.log.anchoredHead(to)]);
+    for (const [size, head] of [[from, first], [to, second]] as const) {
+      if (!head) throw problem(404, 'unknown-head', 'Not Found', `no anchored head has tree size ${size}`);
+    }
+    const proof = await consistencyProof(this.log, from, to);
+    return {
+      firstSize: from,
+      secondSize: to,
+      firstRoot: first!.rootHash,
+      secondRoot: second!.rootHash,
+      path: proof.path,
+      first: headView(first!),
+      second: headView(second!),
+    };
+  }
+}
