@@ -12,6 +12,12 @@ import * as schema from './db/schema';
 import { ProjectionService } from './projection/projection.service';
 import { EventQueryRepository } from './query/event-query.repository';
 import { QueryController } from './query/query.controller';
+import { CaptureEventCapturer } from './verification/capture-event-capturer';
+import { PacksController } from './verification/packs.controller';
+import { PgVerificationStore } from './verification/pg-verification-store';
+import { VerificationService } from './verification/verification.service';
+import { VERIFICATION_STORE, type VerificationStore } from './verification/verification-store';
+import { VrsController } from './verification/vrs.controller';
 
 @Module({})
 export class AppModule {
@@ -22,7 +28,7 @@ export class AppModule {
         ServiceRuntimeModule.forRoot({ config, schema, migrationsFolder: path.resolve(__dirname, '../drizzle') }),
         AuthModule.forRoot(config),
       ],
-      controllers: [CaptureController, QueryController],
+      controllers: [CaptureController, QueryController, VrsController, PacksController],
       providers: [
         {
           provide: EnvelopeProducer,
@@ -33,6 +39,14 @@ export class AppModule {
         CaptureService,
         ProjectionService,
         EventQueryRepository,
+        PgVerificationStore,
+        { provide: VERIFICATION_STORE, useExisting: PgVerificationStore },
+        {
+          provide: VerificationService,
+          inject: [VERIFICATION_STORE, CaptureService],
+          useFactory: (store: VerificationStore, capture: CaptureService) =>
+            new VerificationService(store, new CaptureEventCapturer(capture), { responderGln: config.VRS_RESPONDER_GLN }),
+        },
       ],
     };
   }

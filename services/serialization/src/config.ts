@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { withAuthConfig } from '@pedigree/auth';
 import { serviceConfigSchema } from '@pedigree/config';
+import { isValidGs1Key } from '@pedigree/gs1';
 
 export const configSchema = withAuthConfig(
   serviceConfigSchema({ port: 3001, serviceName: 'serialization' }).extend({
@@ -10,6 +11,16 @@ export const configSchema = withAuthConfig(
     CAPTURE_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
     /** Largest page an EPCIS query returns. */
     QUERY_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
+    /** GLN this service answers DSCSA verification requests as (`responderGLN`); VRS answers 503 without it. */
+    VRS_RESPONDER_GLN: z
+      .string()
+      .refine((gln) => isValidGs1Key('GLN', gln), 'must be a 13-digit GLN with a valid check digit')
+      .optional(),
+    /** Verification request contexts accepted (comma-separated); others answer 400. */
+    VRS_CONTEXTS: z
+      .string()
+      .default('dscsaSaleableReturn')
+      .transform((list) => new Set(list.split(',').map((c) => c.trim()).filter((c) => c.length > 0))),
   }),
 );
 

@@ -136,3 +136,84 @@ export const captureJobs = pgTable('capture_jobs', {
   eventCount: integer('event_count').notNull(),
   errors: jsonb('errors').$type<Array<{ type: string; title: string; detail?: string }>>().notNull(),
 });
+
+/**
+ * EU FMD-style pack operations (supply, destroy, export, …) as performed: the state they set is answered at once,
+ * before the projector has folded the EPCIS event they were captured as. An undo marks the row and re-captures the
+ * event with an error declaration.
+ */
+export const packOperations = pgTable(
+  'pack_operations',
+  {
+    id: text('id').primaryKey(),
+    key: text('key').notNull(),
+    gtin: text('gtin').notNull(),
+    serial: text('serial').notNull(),
+    operation: text('operation').notNull(),
+    status: text('status').notNull(),
+    previousStatus: text('previous_status').notNull(),
+    party: text('party').notNull(),
+    location: text('location').notNull(),
+    subject: text('subject').notNull(),
+    performedAt: timestamp('performed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    eventHash: text('event_hash').notNull(),
+    /** The EPCIS event the operation was captured as (re-captured with an errorDeclaration on undo). */
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    undoneAt: timestamp('undone_at', { withTimezone: true, mode: 'date' }),
+    undoneBy: text('undone_by'),
+  },
+  (t) => [index('pack_operations_key').on(t.key, t.performedAt)],
+);
+
+/** Every verification and state change: who asked, where, when, and what was answered. */
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    /** vrs, vrs-connectivity, pack-verify, pack-operation, pack-undo, scan */
+    kind: text('kind').notNull(),
+    key: text('key'),
+    gtin: text('gtin'),
+    serial: text('serial'),
+    lot: text('lot'),
+    expiry: text('expiry'),
+    party: text('party').notNull(),
+    subject: text('subject').notNull(),
+    roles: text('roles').array().notNull(),
+    location: text('location'),
+    requesterGln: text('requester_gln'),
+    context: text('context'),
+    corrUuid: text('corr_uuid'),
+    /** `dispensing` when a dispenser verified before supplying (a clone signal when seen at two parties). */
+    purpose: text('purpose'),
+    verified: boolean('verified'),
+    returnCode: text('return_code'),
+    alert: boolean('alert').notNull().default(false),
+    answer: jsonb('answer').$type<Record<string, unknown>>().notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('verifications_key').on(t.key, t.at), index('verifications_at').on(t.at)],
+);
+
+/** Packs that verification found suspect (the same serial supplied or verified for dispensing at two parties). */
+export const suspectPacks = pgTable('suspect_packs', {
+  key: text('key').primaryKey(),
+  reason: text('reason').notNull(),
+  parties: text('parties').array().notNull(),
+  detectedAt: timestamp('detected_at', { withTimezone: true, mode: 'date' }).notNull(),
+  verificationId: text('verification_id').notNull(),
+});
+
+/** Expiry dates extended (e.g. by the FDA) for a lot: the original date still verifies, with `ExpirationExtended`. */
+export const expiryExtensions = pgTable(
+  'expiry_extensions',
+  {
+    gtin: text('gtin').notNull(),
+    lot: text('lot').notNull(),
+    originalExpiry: date('original_expiry', { mode: 'string' }).notNull(),
+    extendedExpiry: date('extended_expiry', { mode: 'string' }).notNull(),
+    announcedBy: text('announced_by').notNull(),
+    announcedAt: timestamp('announced_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.gtin, t.lot] })],
+);

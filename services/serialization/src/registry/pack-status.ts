@@ -61,6 +61,22 @@ const BY_DISPOSITION: Readonly<Record<string, PackStatus>> = {
   unavailable: 'non_sellable',
 };
 
+/**
+ * Pedigree's own dispositions for the EU FMD pack states CBV 2.0 has no word for (EPCIS allows any URI as a
+ * disposition). Pack operations (services/serialization/src/verification) capture them.
+ */
+export const PEDIGREE_DISPOSITIONS = {
+  exported: 'urn:pedigree:disposition:exported',
+  free_sample: 'urn:pedigree:disposition:free_sample',
+  locked: 'urn:pedigree:disposition:locked',
+  checked_out: 'urn:pedigree:disposition:checked_out',
+  sample: 'urn:pedigree:disposition:sample',
+} as const satisfies Partial<Record<PackStatus, string>>;
+
+const BY_PEDIGREE_DISPOSITION: Readonly<Record<string, PackStatus>> = Object.fromEntries(
+  Object.entries(PEDIGREE_DISPOSITIONS).map(([status, uri]) => [uri, status as PackStatus]),
+);
+
 /** Business steps that imply a state when the event carries no disposition. */
 const BY_BIZ_STEP: Readonly<Record<string, PackStatus>> = {
   commissioning: 'active',
@@ -80,6 +96,7 @@ const BY_BIZ_STEP: Readonly<Record<string, PackStatus>> = {
 /** The status an event gives the objects it names: disposition first, then business step; undefined = unchanged. */
 export function statusFromEvent(disposition: string | undefined, bizStep: string | undefined): PackStatus | undefined {
   if (disposition !== undefined && BY_DISPOSITION[disposition]) return BY_DISPOSITION[disposition];
+  if (disposition !== undefined && BY_PEDIGREE_DISPOSITION[disposition]) return BY_PEDIGREE_DISPOSITION[disposition];
   if (disposition === undefined && bizStep !== undefined) return BY_BIZ_STEP[bizStep];
   return undefined;
 }

@@ -1,0 +1,119 @@
+import { Controller, Get, Header, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
+import { ProblemException, SERVICE_CONFIG } from '@pedigree/service-runtime';
+import type { SerializationConfig } from '../config';
+import { VerificationService } from './verification.service';
+import { GS1US_VERSION, parseConnectivityRequest, parseVrsRequest, VrsRequestError, type RawVrsRequest, type VrsResponse } from './vrs-request';
+
+const VERSION_HEADER = 'gs1us-version';
+
+function vrsProblem(error: VrsRequestError): ProblemException {
+  return new ProblemException({
+    type: 'about:blank',
+    title: error.status === 403 ? 'Forbidden' : 'Bad Request',
+    status: error.status,
+    detail: error.message,
+    parameter: error.parameter,
+  });
+}
+
+function versionOf(request: FastifyRequest): string | undefined {
+  const value = request.headers[VERSION_HEADER];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/**
+ * The DSCSA Verification Router Service responder, as the GS1 Lightweight Messaging Standard for Verification and the
+ * GS1 US implementation guideline 1.3 define it (choices in docs/adr/0005-vrs-responder-choices.md).
+ */
+@ApiTags('verification (DSCSA VRS)')
+@Controller()
+export class VrsController {
+  constructor(
+    private readonly verification: VerificationService,
+    @Inject(SERVICE_CONFIG) private readonly config: SerializationConfig,
+  ) {}
+
+  private responderGln(): string {
+    if (this.config.VRS_RESPONDER_GLN === undefined) {
+      throw new ProblemException({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'VRS_RESPONDER_GLN is not configured' });
+    }
+    return this.config.VRS_RESPONDER_GLN;
+  }
+
+  /** The requester named in reqGLN must be the party of the token, unless the caller is a router (admin). */
+  private checkRequester(reqGLN: string, principal: Principal): void {
+    if (reqGLN !== principal.party && !principal.roles.includes('admin')) {
+      throw vrsProblem(new VrsRequestError(`reqGLN ${reqGLN} is not the party of the access token (${principal.party})`, 'reqGLN', 403));
+    }
+  }
+
+  @Get('verify/gtin/:gtin/lot/:lot/ser/:serial')
+  @Roles('manufacturer', 'distributor', 'dispenser', 'regulator', 'admin')
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Verify a product identifier (GS1 Lightweight Messaging Standard, GS1 US guideline 1.3)' })
+  @ApiHeader({ name: 'GS1US-Version', required: false, description: `guideline release of the requester, e.g. ${GS1US_VERSION}` })
+  @ApiParam({ name: 'gtin', description: 'GTIN-14' })
+  @ApiParam({ name: 'lot', description: 'lot/batch number (AI 10)' })
+  @ApiParam({ name: 'serial', description: 'serial number (AI 21)' })
+  @ApiQuery({ name: 'exp', description: 'expiration date YYMMDD (AI 17)' })
+  @ApiQuery({ name: 'linkType', description: 'verificationService' })
+  @ApiQuery({ name: 'context', description: 'e.g. dscsaSaleableReturn' })
+  @ApiQuery({ name: 'reqGLN', description: 'GLN of the requester' })
+  @ApiQuery({ name: 'corrUUID', description: 'correlation UUID, echoed in the response' })
+  @ApiQuery({ name: 'ctrlPossessAtt', required: false, description: 'requester attests control/possession of the product (1.3)' })
+  @ApiQuery({ name: 'email', required: false, description: 'requester contact e-mail (1.3)' })
+  @ApiQuery({ name: 'telephone', required: false, description: 'requester contact telephone (1.3)' })
+  @ApiResponse({ status: 200, description: '{verificationTimestamp, responderGLN, corrUUID, data: {verified, verificationFailureReason?, additionalInfo?}}' })
+  @ApiResponse({ status: 400, description: 'malformed request (check digit, date, unknown context or parameter)' })
+  @ApiResponse({ status: 401, description: 'no or bad access token' })
+  @ApiResponse({ status: 403, description: 'the requester may not verify, or reqGLN is not the token’s party' })
+  async verify(
+    @Param() params: { gtin: string; lot: string; serial: string },
+    @Query() query: RawVrsRequest['query'],
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<VrsResponse> {
+    void reply.header('GS1US-Version', GS1US_VERSION);
+    let parsed;
+    try {
+      parsed = parseVrsRequest({ ...params, query, version: versionOf(request) }, this.config.VRS_CONTEXTS);
+    } catch (error) {
+      if (error instanceof VrsRequestError) throw vrsProblem(error);
+      throw error;
+    }
+    this.checkRequester(parsed.reqGLN, principal);
+    return this.verification.verifyVrs(parsed, principal, this.responderGln());
+  }
+
+  @Get('checkConnectivity')
+  @Roles('manufacturer', 'distributor', 'dispenser', 'regulator', 'admin')
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Check connectivity with this verification responder (401 without a valid token, 403 if not permitted)' })
+  @ApiQuery({ name: 'gtin', required: false })
+  @ApiQuery({ name: 'reqGLN' })
+  @ApiQuery({ name: 'context', required: false })
+  @ApiResponse({ status: 200, description: '{responderGLN}' })
+  connectivity(
+    @Query() query: RawVrsRequest['query'],
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ): { responderGLN: string } {
+    void reply.header('GS1US-Version', GS1US_VERSION);
+    let parsed;
+    try {
+      parsed = parseConnectivityRequest(query, this.config.VRS_CONTEXTS, versionOf(request));
+    } catch (error) {
+      if (error instanceof VrsRequestError) throw vrsProblem(error);
+      throw error;
+    }
+    this.checkRequester(parsed.reqGLN, principal);
+    const responderGLN = this.responderGln();
+    this.verification.recordConnectivity(principal, parsed.reqGLN, parsed.context, parsed.gtin);
+    return { responderGLN };
+  }
+}
