@@ -26,11 +26,45 @@ export interface SchemaProblem extends EpcisProblem {
 
 export type SchemaCheck = (document: unknown) => SchemaProblem[];
 
+/**
+ * The usual forms of the schema's `uri` and `date-time` values, each accepting only values that the full check of
+ * ajv-formats (RFC 3986 URI, RFC 3339 date-time) accepts too: `scheme:path` URNs and `scheme://host/path` URLs,
+ * and date-times with an upper-case `T`, a time zone and a day that every month has. Anything else gets the full check.
+ */
+const PCHAR = "(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})";
+export const PLAIN_URI = new RegExp(
+  `^[a-z][a-z0-9+\\-.]*:(?://[a-z0-9\\-._~]*(?:/${PCHAR}*)*|${PCHAR}+(?:/${PCHAR}*)*)$`,
+  'i',
+);
+export const PLAIN_DATE_TIME =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+type StringCheck = (value: string) => boolean;
+
+/** Lets the values of format `name` that match `plain` skip the full check. */
+function addPlainForm(ajv: Ajv, name: string, plain: RegExp): void {
+  const format = ajv.formats[name];
+  const shortcut = (full: StringCheck) => (value: string) => plain.test(value) || full(value);
+  if (typeof format === 'function') {
+    ajv.addFormat(name, shortcut(format));
+  } else if (typeof format === 'object' && !(format instanceof RegExp) && isStringValidator(format.validate)) {
+    ajv.addFormat(name, { ...format, validate: shortcut(format.validate) } as typeof format);
+  } else {
+    throw new Error(`ajv-formats defines no validating function for format ${name}`);
+  }
+}
+
+function isStringValidator(validate: unknown): validate is StringCheck {
+  return typeof validate === 'function';
+}
+
 /** Loads and compiles the schema file. The GS1 schema declares draft-07, which Ajv's default class supports. */
 export function compileEpcisSchema(schemaPath: string = defaultEpcisSchemaPath()): SchemaCheck {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
+  addPlainForm(ajv, 'uri', PLAIN_URI);
+  addPlainForm(ajv, 'date-time', PLAIN_DATE_TIME);
   const validate: ValidateFunction = ajv.compile(schema);
   return (document) => (validate(document) ? [] : toProblems(validate.errors ?? []));
 }
