@@ -4,7 +4,7 @@ import { EPCIS_ACTIONS, EPCIS_EVENT_TYPES } from '../model/events';
 import type { CbvVocabularyKind } from '../model/vocabulary';
 import { type IdentifierRole, identifierProblem } from './identifier-rules';
 import { checkSensorElements } from './sensor-rules';
-import { dateTimeStampProblem, instant, timeZoneOffsetProblem } from './time-rules';
+import { checkDateTimeStamp, dateTimeStampProblem, timeZoneOffsetProblem } from './time-rules';
 import { vocabularyValueProblem } from './vocabulary-rules';
 
 type Json = Record<string, unknown>;
@@ -59,12 +59,19 @@ function checkQuantityList(c: ProblemCollector, event: Json, field: string, base
   });
 }
 
-function checkTimes(c: ProblemCollector, event: Json, base: Location): void {
-  c.add(base.at('eventTime'), dateTimeStampProblem(event['eventTime'], 'eventTime'));
+/** Checks the times of an event; returns the instant of its eventTime when that is valid. */
+function checkTimes(c: ProblemCollector, event: Json, base: Location): number | undefined {
+  const eventTime = checkDateTimeStamp(event['eventTime'], 'eventTime');
+  c.add(base.at('eventTime'), eventTime.problem);
   c.add(base.at('eventTimeZoneOffset'), timeZoneOffsetProblem(event['eventTimeZoneOffset']));
   if (event['recordTime'] !== undefined) {
     c.add(base.at('recordTime'), dateTimeStampProblem(event['recordTime'], 'recordTime'));
   }
+  checkErrorDeclaration(c, event, base);
+  return eventTime.time;
+}
+
+function checkErrorDeclaration(c: ProblemCollector, event: Json, base: Location): void {
   const declaration = event['errorDeclaration'];
   if (declaration === undefined) return;
   const at = base.at('errorDeclaration');
@@ -214,7 +221,7 @@ export function checkEvent(c: ProblemCollector, event: unknown, base: Location):
   if (!isObject(event)) return;
   const type = event['type'];
   if (typeof type !== 'string' || !EPCIS_EVENT_TYPES.includes(type as never)) return;
-  checkTimes(c, event, base);
+  const eventTime = checkTimes(c, event, base);
   checkAction(c, event, type, base);
   checkWhat(c, event, type, base);
   checkVocabulary(c, event, 'bizStep', 'bizStep', base);
@@ -235,5 +242,5 @@ export function checkEvent(c: ProblemCollector, event: unknown, base: Location):
     if (isObject(location))
       c.add(base.at(field).at('id'), identifierProblem(location['id'], 'location'));
   }
-  checkSensorElements(c, event, instant(event['eventTime']), base);
+  checkSensorElements(c, event, eventTime, base);
 }

@@ -38,13 +38,19 @@ describe('plain forms of uri and date-time', () => {
 
   it.each([
     'urn:epc:id:sgtin:0614141.107346.2017',
-    'urn:epc:id:sgtin:0614141.107346.%2F1',
     'https://id.gs1.org/01/09521234543213/21/abc',
     'http://transaction.acme.com/po/12345678',
     'urn:epcglobal:cbv:bt:0614141073467:1152',
   ])('recognises %s as a plain URI', (value) => {
     expect(PLAIN_URI.test(value)).toBe(true);
   });
+
+  it.each(['urn:epc:id:sgtin:0614141.107346.%2F1', 'https://example.com:8443/a', 'urn:', 'https:/x'])(
+    'leaves %s to the full check',
+    (value) => {
+      expect(PLAIN_URI.test(value)).toBe(false);
+    },
+  );
 
   it.each(['2005-04-03T20:33:31.116-06:00', '2019-10-21T11:00:00Z', '2024-02-28T23:59:59.999+14:00'])(
     'recognises %s as a plain date-time',

@@ -28,14 +28,12 @@ export type SchemaCheck = (document: unknown) => SchemaProblem[];
 
 /**
  * The usual forms of the schema's `uri` and `date-time` values, each accepting only values that the full check of
- * ajv-formats (RFC 3986 URI, RFC 3339 date-time) accepts too: `scheme:path` URNs and `scheme://host/path` URLs,
- * and date-times with an upper-case `T`, a time zone and a day that every month has. Anything else gets the full check.
+ * ajv-formats (RFC 3986 URI, RFC 3339 date-time) accepts too: `scheme:path` URNs and `scheme://host/path` URLs
+ * without %-escapes, and date-times with an upper-case `T`, a time zone and a day that every month has. Anything
+ * else gets the full check.
  */
-const PCHAR = "(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})";
-export const PLAIN_URI = new RegExp(
-  `^[a-z][a-z0-9+\\-.]*:(?://[a-z0-9\\-._~]*(?:/${PCHAR}*)*|${PCHAR}+(?:/${PCHAR}*)*)$`,
-  'i',
-);
+export const PLAIN_URI =
+  /^[a-z][a-z0-9+.-]*:(?:\/\/[a-z0-9._~-]*(?:\/[a-z0-9._~!$&'()*+,;=:@/-]*)?|[a-z0-9._~!$&'()*+,;=:@-][a-z0-9._~!$&'()*+,;=:@/-]*)$/i;
 export const PLAIN_DATE_TIME =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 

@@ -1,6 +1,6 @@
 import { Location } from '../location';
 import { isObject, type ProblemCollector, UOM_PATTERN } from './collector';
-import { dateTimeStampProblem, instant } from './time-rules';
+import { checkDateTimeStamp } from './time-rules';
 import { vocabularyValueProblem } from './vocabulary-rules';
 
 type Json = Record<string, unknown>;
@@ -24,13 +24,12 @@ function checkNotAfterEvent(
 ): number | undefined {
   const value = holder[field];
   if (value === undefined) return undefined;
-  const problem = dateTimeStampProblem(value, field);
-  if (problem) {
+  const { time, problem } = checkDateTimeStamp(value, field);
+  if (problem !== undefined) {
     c.add(base.at(field), problem);
     return undefined;
   }
-  const time = instant(value);
-  if (eventTime !== undefined && time !== undefined && time > eventTime) {
+  if (eventTime !== undefined && time > eventTime) {
     c.add(base.at(field), `${field} ${String(value)} is after the eventTime; sensor data must not postdate the event`);
   }
   return time;

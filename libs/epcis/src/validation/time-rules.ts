@@ -5,16 +5,25 @@ const TIME_ZONE_OFFSET = /^([+-])(\d\d):(\d\d)$/;
 
 /** Why a timestamp is not an xsd:dateTimeStamp, or undefined when it is one. */
 export function dateTimeStampProblem(value: unknown, field: string): string | undefined {
-  if (typeof value !== 'string') return `${field} must be a date-time string`;
+  return checkDateTimeStamp(value, field).problem;
+}
+
+/** The instant of an xsd:dateTimeStamp (milliseconds since the epoch), or why `value` is not one. */
+export function checkDateTimeStamp(
+  value: unknown,
+  field: string,
+): { time: number; problem?: undefined } | { time?: undefined; problem: string } {
+  if (typeof value !== 'string') return { problem: `${field} must be a date-time string` };
   if (DATE_TIME_STAMP.test(value)) {
-    return Number.isNaN(Date.parse(value))
-      ? `${field} ${JSON.stringify(value)} is not a valid date-time`
-      : undefined;
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? { problem: `${field} ${JSON.stringify(value)} is not a valid date-time` } : { time };
   }
   if (DATE_TIME_WITHOUT_OFFSET.test(value)) {
-    return `${field} ${JSON.stringify(value)} must carry a time zone offset (Z or ±hh:mm)`;
+    return { problem: `${field} ${JSON.stringify(value)} must carry a time zone offset (Z or ±hh:mm)` };
   }
-  return `${field} ${JSON.stringify(value)} must be an RFC 3339 date-time with offset, e.g. 2024-05-01T10:00:00.000+02:00`;
+  return {
+    problem: `${field} ${JSON.stringify(value)} must be an RFC 3339 date-time with offset, e.g. 2024-05-01T10:00:00.000+02:00`,
+  };
 }
 
 /** Why an eventTimeZoneOffset is invalid (EPCIS: `±hh:mm`, from -14:00 to +14:00), or undefined. */
@@ -29,11 +38,4 @@ export function timeZoneOffsetProblem(value: unknown): string | undefined {
     return `eventTimeZoneOffset ${JSON.stringify(value)} is out of range (-14:00 to +14:00)`;
   }
   return undefined;
-}
-
-/** Milliseconds since the epoch of a valid timestamp, or undefined. */
-export function instant(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !DATE_TIME_STAMP.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
 }
