@@ -97,7 +97,10 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
 
   const pi = (serial: string, lot = `L${run}`, exp = '280229') => ({ gtin: GTIN, lot, serial, exp });
 
-  async function post(path: string, body: unknown, token: string): Promise<{ status: number; body: Record<string, any> }> {
+  /** The JSON answer of a pack endpoint, loosely typed: the tests assert its shape. */
+  type Answer = Record<string, unknown> & { returnCode?: string; verificationId?: string; alert?: unknown; pack: Record<string, unknown> };
+
+  async function post(path: string, body: unknown, token: string): Promise<{ status: number; body: Answer }> {
     const response = await fetch(`${sut.service.baseUrl}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -229,7 +232,8 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
       const events = await fetch(`${sut.service.baseUrl}/epcs/${encodeURIComponent(`https://id.gs1.org/01/${GTIN}/21/${serial}`)}/events`, {
         headers: { authorization: `Bearer ${regulator}` },
       });
-      expect((await events.json()).epcisBody.queryResults.resultsBody.eventList).toHaveLength(2);
+      const document = (await events.json()) as { epcisBody: { queryResults: { resultsBody: { eventList: unknown[] } } } };
+      expect(document.epcisBody.queryResults.resultsBody.eventList).toHaveLength(2);
     });
 
     it('answers NMVS-style codes for unknown product, batch and serial, batch and expiry mismatch, and a pack no longer active', async () => {

@@ -1,0 +1,156 @@
+import type { Principal } from '@pedigree/auth';
+import type { CatalogueFacts } from './decisions';
+import type { PackRecord, RegistryPack } from './pack-view';
+import { packKey, VerificationService } from './verification.service';
+import type { EventCapturer, NewOperation, VerificationEntry, VerificationStore } from './verification-store';
+
+const GTIN = '10614141073464';
+const pharmacy: Principal = { subject: 'p', party: '9521321000001', roles: ['dispenser'], gcps: [] };
+const otherPharmacy: Principal = { subject: 'o', party: '4000001000005', roles: ['dispenser'], gcps: [] };
+
+/** The store as a few maps: what the service reads back is what it wrote. */
+class FakeStore implements VerificationStore {
+  readonly registry = new Map<string, RegistryPack>();
+  readonly operations: Array<NewOperation & { undone: boolean }> = [];
+  readonly entries: VerificationEntry[] = [];
+  readonly suspects = new Map<string, string[]>();
+
+  async findPack(key: string): Promise<PackRecord> {
+    const ops = this.operations.filter((o) => o.key === key);
+    const last = ops[ops.length - 1];
+    return {
+      registry: this.registry.get(key),
+      ...(last ? { lastOperation: { ...last } } : {}),
+      ...(this.suspects.has(key) ? { suspect: { reason: 'clone', parties: this.suspects.get(key)! } } : {}),
+    };
+  }
+  async catalogue(): Promise<CatalogueFacts> {
+    return { productKnown: true, batchKnown: true };
+  }
+  async dispensingParties(key: string): Promise<string[]> {
+    return [
+      ...this.operations.filter((o) => o.key === key && o.operation === 'supply' && !o.undone).map((o) => o.party),
+      ...this.entries.filter((e) => e.key === key && e.purpose === 'dispensing').map((e) => e.party),
+    ];
+  }
+  async record(entry: VerificationEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+  recordLater(entry: VerificationEntry): void {
+    this.entries.push(entry);
+  }
+  async saveOperation(operation: NewOperation): Promise<void> {
+    this.operations.push({ ...operation, undone: false });
+  }
+  async markUndone(operationId: string): Promise<void> {
+    this.operations.find((o) => o.id === operationId)!.undone = true;
+  }
+  async operationEvent(operationId: string): Promise<Record<string, unknown> | undefined> {
+    return this.operations.find((o) => o.id === operationId)?.event;
+  }
+  async markSuspect(key: string, _reason: string, parties: string[]): Promise<void> {
+    this.suspects.set(key, parties);
+  }
+  async saveExpiryExtension(): Promise<void> {}
+}
+
+class FakeCapturer implements EventCapturer {
+  readonly captured: Array<Record<string, unknown>> = [];
+  async capture(event: Record<string, unknown>): Promise<string> {
+    this.captured.push(event);
+    return `ni:///sha-256;event-${this.captured.length}`;
+  }
+}
+
+describe('VerificationService', () => {
+  let store: FakeStore;
+  let capturer: FakeCapturer;
+  let now: Date;
+  let service: VerificationService;
+  const key = packKey(GTIN, 'S1');
+  const input = { gtin: GTIN, serial: 'S1', lot: 'L1', expiry: '2028-02-29' };
+
+  beforeEach(() => {
+    store = new FakeStore();
+    capturer = new FakeCapturer();
+    now = new Date('2026-11-25T12:00:00Z');
+    service = new VerificationService(store, capturer, { responderGln: '0614141000005' }, () => now);
+    store.registry.set(key, {
+      key,
+      gtin: GTIN,
+      serial: 'S1',
+      lot: 'L1',
+      expiry: '2028-02-29',
+      commissioned: true,
+      status: 'active',
+      statusEventHash: 'commission',
+      statusChangedAt: new Date('2026-03-01T00:00:00Z'),
+    });
+  });
+
+  it('keys packs by their canonical Digital Link, as the registry does', () => {
+    expect(packKey(GTIN, 'A/B%')).toBe(`https://id.gs1.org/01/${GTIN}/21/A%2FB%25`);
+  });
+
+  it('captures a supply as an EPCIS dispensing event at the premises and answers the new state at once', async () => {
+    const answer = await service.operate('supply', input, pharmacy);
+    expect(answer).toMatchObject({ returnCode: 'OK', applied: true, pack: { state: 'dispensed' }, data: { verified: false } });
+    expect(capturer.captured).toEqual([
+      expect.objectContaining({
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: 'dispensing',
+        disposition: 'dispensed',
+        epcList: [`https://id.gs1.org/01/${GTIN}/21/S1`],
+        bizLocation: { id: 'https://id.gs1.org/414/9521321000001' },
+        eventTime: now.toISOString(),
+      }),
+    ]);
+    expect((await service.verifyPack(input, pharmacy)).pack.state).toBe('dispensed');
+    expect(store.entries.map((e) => [e.kind, e.returnCode])).toEqual([
+      ['pack-operation', 'OK'],
+      ['pack-verify', 'PACK_NOT_ACTIVE'],
+    ]);
+  });
+
+  it('undoes by re-capturing the same event with an error declaration', async () => {
+    await service.operate('lock', input, pharmacy);
+    now = new Date(now.getTime() + 60_000);
+    const answer = await service.undo(input, pharmacy, false);
+    expect(answer).toMatchObject({ returnCode: 'OK', applied: true, pack: { state: 'active' } });
+    expect(capturer.captured[1]).toEqual({ ...capturer.captured[0], errorDeclaration: expect.objectContaining({ reason: 'incorrect_data', declarationTime: now.toISOString() }) });
+    expect(store.operations[0]!.undone).toBe(true);
+  });
+
+  it('captures nothing when an operation is refused', async () => {
+    await service.operate('supply', input, pharmacy);
+    const again = await service.operate('supply', input, pharmacy);
+    expect(again).toMatchObject({ returnCode: 'ALREADY_IN_STATE', applied: false, alert: { code: 'ALREADY_IN_STATE' } });
+    expect(capturer.captured).toHaveLength(1);
+  });
+
+  it('marks a pack suspect when it is verified for dispensing at a second party, not when a wholesaler verifies it', async () => {
+    await service.verifyPack(input, pharmacy);
+    await service.verifyPack(input, { ...otherPharmacy, roles: ['distributor'] });
+    expect(store.suspects.size).toBe(0);
+    const second = await service.verifyPack(input, otherPharmacy);
+    expect(second).toMatchObject({ returnCode: 'SUSPECT_CLONE', pack: { suspect: true }, data: { verified: true, additionalInfo: 'Suspect' } });
+    expect(store.suspects.get(key)).toEqual(expect.arrayContaining([pharmacy.party, otherPharmacy.party]));
+  });
+
+  it('serialises concurrent operations on one pack: only one supply is applied', async () => {
+    const answers = await Promise.all([service.operate('supply', input, pharmacy), service.operate('supply', input, pharmacy)]);
+    expect(answers.map((a) => a.returnCode).sort()).toEqual(['ALREADY_IN_STATE', 'OK']);
+    expect(capturer.captured).toHaveLength(1);
+  });
+
+  it('answers the VRS message and records it with the requester', async () => {
+    const response = await service.verifyVrs(
+      { gtin: GTIN, lot: 'L1', serial: 'S1', exp: '280229', expiry: '2028-02-29', context: 'dscsaSaleableReturn', reqGLN: '4012345000009', corrUUID: 'c' },
+      pharmacy,
+      '0614141000005',
+    );
+    expect(response).toEqual({ verificationTimestamp: now.toISOString(), responderGLN: '0614141000005', corrUUID: 'c', data: { verified: true } });
+    expect(store.entries[0]).toMatchObject({ kind: 'vrs', requesterGln: '4012345000009', verified: true, context: 'dscsaSaleableReturn' });
+  });
+});
