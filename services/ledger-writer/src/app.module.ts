@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@pedigree/auth';
 import { DATABASE, ServiceRuntimeModule } from '@pedigree/service-runtime';
 import type { DatabaseHandle } from '@pedigree/database';
@@ -17,6 +18,7 @@ export class AppModule {
       imports: [
         ServiceRuntimeModule.forRoot({ config, schema, migrationsFolder: path.resolve(__dirname, '../drizzle') }),
         AuthModule.forRoot(config),
+        TerminusModule,
       ],
       controllers: [ProofsController],
       providers: [

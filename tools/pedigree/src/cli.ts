@@ -3,6 +3,7 @@ import { EpcisException } from '@pedigree/epcis';
 import { registerEpcisCommands } from './commands/epcis';
 import { registerGs1Commands } from './commands/gs1';
 import { registerKafkaCommands } from './commands/kafka';
+import { registerProofCommands } from './commands/proof';
 import { registerTokenCommand } from './commands/token';
 import { ExitCode, UnreadableInput, type CliIo } from './io';
 
@@ -16,6 +17,7 @@ export function createProgram(io: CliIo): Command {
   registerEpcisCommands(program, io);
   registerKafkaCommands(program, io);
   registerTokenCommand(program, io);
+  registerProofCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -1,0 +1,195 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Client } from 'pg';
+import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
+import { topicsWithPrefix, type PayloadOf, type Topics } from '@pedigree/contracts';
+import { eventHash } from '@pedigree/epcis';
+import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
+import { createLogger } from '@pedigree/observability';
+import {
+  connectFabricGateway,
+  createTestDatabase,
+  kafkaBrokers,
+  REPO_ROOT,
+  startServiceProcess,
+  testFabricNetwork,
+  uniqueSuffix,
+  waitForStatus,
+  type FabricOrgConnection,
+  type RunningService,
+} from '@pedigree/testing';
+
+export const GLN = '0614141000005';
+
+/** The FABRIC_* settings of one organisation's user, as the service and the CLI take them. */
+export function fabricEnv(org: FabricOrgConnection, chaincode: string): Record<string, string> {
+  return {
+    FABRIC_PEER_ENDPOINT: org.peerEndpoint,
+    FABRIC_PEER_HOST_ALIAS: org.peerHostAlias,
+    FABRIC_TLS_CA_CERT: org.tlsCaCertPath,
+    FABRIC_MSP_ID: org.mspId,
+    FABRIC_USER_CERT: org.userCertPath,
+    FABRIC_USER_KEY: org.userKeyPath,
+    FABRIC_CHANNEL: testFabricNetwork().channel,
+    FABRIC_CHAINCODE: chaincode,
+  };
+}
+
+/** A fresh definition of the anchor chaincode: an empty ledger log of its own (the channel's `anchor` is shared). */
+export function defineChaincode(name: string): void {
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-chaincode', name, '--profile', 'test'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+export function fabricPeer(action: 'stop' | 'start', org: 'manufacturer' | 'regulator'): void {
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-peer', action, org, '--profile', 'test'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** A distinct ObjectEvent (a commissioning of one pack) and its GS1 event hash. */
+export function commissioning(serial: string): { event: Record<string, unknown>; hash: string } {
+  const event = {
+    type: 'ObjectEvent',
+    eventTime: '2026-03-01T08:00:00.000+01:00',
+    eventTimeZoneOffset: '+01:00',
+    epcList: [`urn:epc:id:sgtin:0614141.107346.${serial}`],
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    readPoint: { id: 'urn:epc:id:sgln:0614141.00000.0' },
+  };
+  return { event, hash: eventHash(event) };
+}
+
+/** A ledger-writer process on its own database, topic prefix and anchor chaincode definition. */
+export class LedgerWriterUnderTest {
+  service!: RunningService;
+  db!: Client;
+  readonly topicPrefix = `t${uniqueSuffix()}.`;
+  readonly chaincode = `lw${uniqueSuffix().replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+  readonly topics: Topics = topicsWithPrefix(this.topicPrefix);
+  private databaseUrl!: string;
+  private issuer!: EphemeralIssuer;
+  private producer?: EnvelopeProducer;
+
+  constructor(private readonly settings: Record<string, string> = {}) {}
+
+  async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    if (!this.databaseUrl) {
+      defineChaincode(this.chaincode);
+      this.issuer = await createEphemeralIssuer();
+      this.databaseUrl = await createTestDatabase('ledger_writer');
+    }
+    this.service = await startServiceProcess('ledger-writer', {
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      ANCHOR_MAX_LEAVES: '50',
+      ANCHOR_MAX_DELAY_MS: '200',
+      ANCHOR_RETRY_INITIAL_MS: '200',
+      ANCHOR_RETRY_MAX_MS: '1000',
+      ...fabricEnv(testFabricNetwork().orgs.manufacturer, this.chaincode),
+      ...this.issuer.env,
+      ...this.settings,
+      ...extraEnv,
+    });
+    await waitForStatus(this.service, '/health/ready');
+    if (!this.db) {
+      this.db = new Client({ connectionString: this.databaseUrl });
+      await this.db.connect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.service?.stop();
+    await this.producer?.disconnect();
+    await this.db?.end();
+  }
+
+  async token(): Promise<string> {
+    return this.issuer.token({ sub: 'test:auditor', party: '4000001000005', roles: ['regulator'], gcp: [] });
+  }
+
+  async get(urlPath: string, token?: string): Promise<Response> {
+    return fetch(`${this.service.baseUrl}${urlPath}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  }
+
+  private async envelopes(): Promise<EnvelopeProducer> {
+    if (!this.producer) {
+      const kafka = createKafkaClient({ brokers: kafkaBrokers(), clientId: 'ledger-test', logger: createLogger('t', 'silent') });
+      this.producer = new EnvelopeProducer(kafka, 'serialization');
+    }
+    return this.producer;
+  }
+
+  /** Publishes captured events the way the serialization service does (one epcis.events.v1 message each). */
+  async publishEvents(events: Array<Record<string, unknown>>): Promise<string[]> {
+    const producer = await this.envelopes();
+    const hashes = events.map((event) => eventHash(event));
+    const captureId = randomUUID();
+    const recordTime = new Date().toISOString();
+    for (let i = 0; i < events.length; i += 500) {
+      await producer.publish(
+        this.topics.epcisEvents,
+        events.slice(i, i + 500).map((event, j) => ({
+          key: hashes[i + j]!,
+          payload: { eventHash: hashes[i + j]!, captureId, capturedBy: GLN, recordTime, namespaces: {}, event },
+        })),
+      );
+    }
+    return hashes;
+  }
+
+  async publishRecall(notice: PayloadOf<Topics['recallNotices']>): Promise<void> {
+    await (await this.envelopes()).publish(this.topics.recallNotices, [{ key: notice.recallId, payload: notice }]);
+  }
+
+  async count(sql: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(sql, params);
+    return Number(rows[0]!.n);
+  }
+
+  /** The ledger's current head of this test's chaincode, read with the regulator's own identity. */
+  async ledgerCurrentHead(): Promise<{ treeSize: number; rootHash: string } | null> {
+    const regulator = await connectFabricGateway(testFabricNetwork().orgs.regulator);
+    try {
+      const contract = regulator.gateway.getNetwork(testFabricNetwork().channel).getContract(this.chaincode);
+      return JSON.parse(new TextDecoder().decode(await contract.evaluateTransaction('currentHead'))) as {
+        treeSize: number;
+        rootHash: string;
+      } | null;
+    } finally {
+      regulator.close();
+    }
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `pedigree` CLI as a regulator would, with the regulator organisation's Fabric identity. */
+export function runPedigree(args: string[], chaincode: string): Promise<CliResult> {
+  const env = { PATH: process.env.PATH ?? '', ...fabricEnv(testFabricNetwork().orgs.regulator, chaincode) };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(REPO_ROOT, 'tools/pedigree/bin/pedigree.js'), ...args], { env }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await probe();
+  }
+  return last;
+}
