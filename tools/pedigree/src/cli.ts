@@ -5,6 +5,7 @@ import { registerGs1Commands } from './commands/gs1';
 import { registerKafkaCommands } from './commands/kafka';
 import { registerProofCommands } from './commands/proof';
 import { registerTokenCommand } from './commands/token';
+import { registerVerifyCommand } from './commands/verify';
 import { ExitCode, UnreadableInput, type CliIo } from './io';
 
 export function createProgram(io: CliIo): Command {
@@ -18,6 +19,7 @@ export function createProgram(io: CliIo): Command {
   registerKafkaCommands(program, io);
   registerTokenCommand(program, io);
   registerProofCommands(program, io);
+  registerVerifyCommand(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
