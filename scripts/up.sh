@@ -15,6 +15,12 @@ eval "$(bash scripts/stack.sh env --profile dev | sed 's/^/export /')"
 step "Kafka topics"
 node tools/pedigree/bin/pedigree.js kafka ensure-topics --brokers "$KAFKA_BROKERS" | sed 's/^/  /'
 
+# The ledger-writer anchors heads as the manufacturer organisation's user, through that organisation's peer Gateway
+# (FABRIC_CHANNEL and FABRIC_CHAINCODE come from stack.sh env).
+export FABRIC_PEER_ENDPOINT="$FABRIC_MANUFACTURER_PEER_ENDPOINT" FABRIC_PEER_HOST_ALIAS="$FABRIC_MANUFACTURER_PEER_HOST_ALIAS" \
+  FABRIC_TLS_CA_CERT="$FABRIC_MANUFACTURER_TLS_CA_CERT" FABRIC_MSP_ID="$FABRIC_MANUFACTURER_MSP_ID" \
+  FABRIC_USER_CERT="$FABRIC_MANUFACTURER_USER_CERT" FABRIC_USER_KEY="$FABRIC_MANUFACTURER_USER_KEY"
+
 log_dir="${PEDIGREE_LOG_DIR:-$PEDIGREE_CACHE/logs}"
 mkdir -p "$log_dir"
 
