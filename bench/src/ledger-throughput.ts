@@ -35,7 +35,13 @@ function proofVerification(): { meanUs: number; p99Us: number; pathLength: numbe
   const root = log.root();
   const claims = Array.from({ length: VERIFICATIONS }, () => {
     const leafIndex = Math.floor(Math.random() * VERIFY_LOG);
-    return { leafIndex, treeSize: VERIFY_LOG, path: log.inclusionProof(leafIndex).path, root, leafHash: leafHashes[leafIndex]! };
+    return {
+      leafIndex,
+      treeSize: VERIFY_LOG,
+      path: log.inclusionProof(leafIndex).path,
+      root,
+      leafHash: leafHashes[leafIndex]!,
+    };
   });
   const durations = claims.map((claim) => {
     const start = process.hrtime.bigint();
@@ -53,13 +59,19 @@ function proofVerification(): { meanUs: number; p99Us: number; pathLength: numbe
 
 async function main(): Promise<void> {
   const verification = proofVerification();
-  process.stderr.write(`proof verification: mean ${verification.meanUs.toFixed(1)} µs, p99 ${verification.p99Us.toFixed(1)} µs\n`);
+  process.stderr.write(
+    `proof verification: mean ${verification.meanUs.toFixed(1)} µs, p99 ${verification.p99Us.toFixed(1)} µs\n`,
+  );
 
   const infrastructure = await selectProvider().start();
   process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
   const fabric = testFabricNetwork();
   const chaincode = `bench${uniqueSuffix().toLowerCase()}`;
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-chaincode', chaincode, '--profile', 'test'], { stdio: 'ignore' });
+  execFileSync(
+    'bash',
+    [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-chaincode', chaincode, '--profile', 'test'],
+    { stdio: 'ignore' },
+  );
   const issuer = await createEphemeralIssuer();
   const databaseUrl = await createTestDatabase('bench_ledger_writer');
   const prefix = `bench${uniqueSuffix()}.`;
@@ -84,7 +96,14 @@ async function main(): Promise<void> {
   await waitForStatus(service, '/health/ready');
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const producer = new EnvelopeProducer(createKafkaClient({ brokers: kafkaBrokers(), clientId: 'bench', logger: createLogger('bench', 'silent') }), 'serialization');
+  const producer = new EnvelopeProducer(
+    createKafkaClient({
+      brokers: kafkaBrokers(),
+      clientId: 'bench',
+      logger: createLogger('bench', 'silent'),
+    }),
+    'serialization',
+  );
   const topic = topicsWithPrefix(prefix).epcisEvents;
   await producer.connect();
 
@@ -102,16 +121,29 @@ async function main(): Promise<void> {
       readPoint: { id: 'urn:epc:id:sgln:0614141.00001.0' },
     };
     const hash = eventHash(event);
-    return { key: hash, payload: { eventHash: hash, captureId: run, capturedBy: '0614141000005', recordTime: new Date().toISOString(), namespaces: {}, event } };
+    return {
+      key: hash,
+      payload: {
+        eventHash: hash,
+        captureId: run,
+        capturedBy: '0614141000005',
+        recordTime: new Date().toISOString(),
+        namespaces: {},
+        event,
+      },
+    };
   });
   const publishedAt = new Map<string, number>();
   const anchoredSeen: Array<{ size: number; at: number }> = [];
   let polling = true;
   const poller = (async () => {
     while (polling) {
-      const { rows } = await db.query<{ n: string | null }>(`SELECT max(tree_size) AS n FROM log_heads WHERE status = 'anchored'`);
+      const { rows } = await db.query<{ n: string | null }>(
+        `SELECT max(tree_size) AS n FROM log_heads WHERE status = 'anchored'`,
+      );
       const size = Number(rows[0]?.n ?? 0);
-      if (size > (anchoredSeen[anchoredSeen.length - 1]?.size ?? 0)) anchoredSeen.push({ size, at: Date.now() });
+      if (size > (anchoredSeen[anchoredSeen.length - 1]?.size ?? 0))
+        anchoredSeen.push({ size, at: Date.now() });
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -127,7 +159,8 @@ async function main(): Promise<void> {
     await producer.publish(topic, slice);
   }
   const publishSeconds = (Date.now() - started) / 1000;
-  while ((anchoredSeen[anchoredSeen.length - 1]?.size ?? 0) < EVENTS) await new Promise((r) => setTimeout(r, 100));
+  while ((anchoredSeen[anchoredSeen.length - 1]?.size ?? 0) < EVENTS)
+    await new Promise((r) => setTimeout(r, 100));
   const anchoredSeconds = (anchoredSeen[anchoredSeen.length - 1]!.at - started) / 1000;
   polling = false;
   await poller;
@@ -136,7 +169,9 @@ async function main(): Promise<void> {
     'SELECT leaf_index, event_hash, appended_at FROM log_leaves ORDER BY leaf_index',
   );
   const appendedSeconds = (Math.max(...leaves.map((l) => l.appended_at.getTime())) - started) / 1000;
-  const { rows: heads } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM log_heads WHERE status = 'anchored'`);
+  const { rows: heads } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM log_heads WHERE status = 'anchored'`,
+  );
   const latencies = leaves.map((leaf) => {
     const index = Number(leaf.leaf_index);
     const seen = anchoredSeen.find((a) => a.size > index)!;

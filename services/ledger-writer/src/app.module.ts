@@ -16,7 +16,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceRuntimeModule.forRoot({ config, schema, migrationsFolder: path.resolve(__dirname, '../drizzle') }),
+        ServiceRuntimeModule.forRoot({
+          config,
+          schema,
+          migrationsFolder: path.resolve(__dirname, '../drizzle'),
+        }),
         AuthModule.forRoot(config),
         TerminusModule,
       ],
@@ -26,7 +30,10 @@ export class AppModule {
           provide: LogRepository,
           inject: [DATABASE],
           useFactory: (database: DatabaseHandle<Record<string, unknown>>) =>
-            new LogRepository(database.pool, { channel: config.FABRIC_CHANNEL, chaincode: config.FABRIC_CHAINCODE }),
+            new LogRepository(database.pool, {
+              channel: config.FABRIC_CHANNEL,
+              chaincode: config.FABRIC_CHAINCODE,
+            }),
         },
         LedgerWriterService,
       ],

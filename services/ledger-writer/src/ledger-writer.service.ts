@@ -3,7 +3,14 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import type { Topics } from '@pedigree/contracts';
 import { EnvelopeProducer } from '@pedigree/kafka';
-import { KAFKA, LOGGER, ReadinessChecks, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
+import {
+  KAFKA,
+  LOGGER,
+  ReadinessChecks,
+  SERVICE_CONFIG,
+  TOPICS,
+  type Logger,
+} from '@pedigree/service-runtime';
 import type { LedgerWriterConfig } from './config';
 import { FabricAnchorLedger } from './fabric/fabric-anchor-ledger';
 import { Anchorer } from './log/anchorer';
@@ -111,9 +118,15 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
       case 'ok':
         return indicator.up();
       case 'fabric-down':
-        return indicator.down({ message: state.error, since: state.since.toISOString(), attempts: state.attempts });
+        return indicator.down({
+          message: state.error,
+          since: state.since.toISOString(),
+          attempts: state.attempts,
+        });
       case 'rejected':
-        return indicator.down({ message: `the ledger rejected head ${state.head.treeSize}: ${state.reason}` });
+        return indicator.down({
+          message: `the ledger rejected head ${state.head.treeSize}: ${state.reason}`,
+        });
     }
   }
 }

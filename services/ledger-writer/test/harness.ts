@@ -38,15 +38,23 @@ export function fabricEnv(org: FabricOrgConnection, chaincode: string): Record<s
 
 /** A fresh definition of the anchor chaincode: an empty ledger log of its own (the channel's `anchor` is shared). */
 export function defineChaincode(name: string): void {
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-chaincode', name, '--profile', 'test'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    'bash',
+    [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-chaincode', name, '--profile', 'test'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
 }
 
 export function fabricPeer(action: 'stop' | 'start', org: 'manufacturer' | 'regulator'): void {
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-peer', action, org, '--profile', 'test'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    'bash',
+    [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-peer', action, org, '--profile', 'test'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
 }
 
 /** A distinct ObjectEvent (a commissioning of one pack) and its GS1 event hash. */
@@ -69,7 +77,9 @@ export class LedgerWriterUnderTest {
   service!: RunningService;
   db!: Client;
   readonly topicPrefix = `t${uniqueSuffix()}.`;
-  readonly chaincode = `lw${uniqueSuffix().replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+  readonly chaincode = `lw${uniqueSuffix()
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()}`;
   readonly topics: Topics = topicsWithPrefix(this.topicPrefix);
   private databaseUrl!: string;
   private issuer!: EphemeralIssuer;
@@ -114,12 +124,18 @@ export class LedgerWriterUnderTest {
   }
 
   async get(urlPath: string, token?: string): Promise<Response> {
-    return fetch(`${this.service.baseUrl}${urlPath}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return fetch(`${this.service.baseUrl}${urlPath}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
   }
 
   private async envelopes(): Promise<EnvelopeProducer> {
     if (!this.producer) {
-      const kafka = createKafkaClient({ brokers: kafkaBrokers(), clientId: 'ledger-test', logger: createLogger('t', 'silent') });
+      const kafka = createKafkaClient({
+        brokers: kafkaBrokers(),
+        clientId: 'ledger-test',
+        logger: createLogger('t', 'silent'),
+      });
       this.producer = new EnvelopeProducer(kafka, 'serialization');
     }
     return this.producer;
@@ -136,7 +152,14 @@ export class LedgerWriterUnderTest {
         this.topics.epcisEvents,
         events.slice(i, i + 500).map((event, j) => ({
           key: hashes[i + j]!,
-          payload: { eventHash: hashes[i + j]!, captureId, capturedBy: GLN, recordTime, namespaces: {}, event },
+          payload: {
+            eventHash: hashes[i + j]!,
+            captureId,
+            capturedBy: GLN,
+            recordTime,
+            namespaces: {},
+            event,
+          },
         })),
       );
     }
@@ -144,7 +167,9 @@ export class LedgerWriterUnderTest {
   }
 
   async publishRecall(notice: PayloadOf<Topics['recallNotices']>): Promise<void> {
-    await (await this.envelopes()).publish(this.topics.recallNotices, [{ key: notice.recallId, payload: notice }]);
+    await (
+      await this.envelopes()
+    ).publish(this.topics.recallNotices, [{ key: notice.recallId, payload: notice }]);
   }
 
   async count(sql: string, params: unknown[] = []): Promise<number> {
@@ -177,17 +202,28 @@ export interface CliResult {
 export function runPedigree(args: string[], chaincode: string): Promise<CliResult> {
   const env = { PATH: process.env.PATH ?? '', ...fabricEnv(testFabricNetwork().orgs.regulator, chaincode) };
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(REPO_ROOT, 'tools/pedigree/bin/pedigree.js'), ...args], { env }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(REPO_ROOT, 'tools/pedigree/bin/pedigree.js'), ...args],
+      { env },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  what: string,
+  timeoutMs = 30000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 200));
     last = await probe();
   }

@@ -26,11 +26,14 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
 
   const api = () => ['--api', sut.service.baseUrl, '--token', token];
   const newestHeadSize = async () => {
-    const { heads } = (await (await sut.get('/heads?limit=1', token)).json()) as { heads: Array<{ treeSize: number }> };
+    const { heads } = (await (await sut.get('/heads?limit=1', token)).json()) as {
+      heads: Array<{ treeSize: number }>;
+    };
     return heads[0]?.treeSize ?? 0;
   };
   /** Events reach the log in partition order, not publication order: where did this one land? */
-  const leafIndexOf = (hash: string) => sut.count('SELECT leaf_index AS n FROM log_leaves WHERE event_hash = $1', [hash]);
+  const leafIndexOf = (hash: string) =>
+    sut.count('SELECT leaf_index AS n FROM log_leaves WHERE event_hash = $1', [hash]);
 
   it('answers a proof: leaf index, tree size, root, audit path and the Fabric anchor', async () => {
     const response = await sut.get(`/proofs/${encodeURIComponent(events[2]!.hash)}`, token);
@@ -63,17 +66,29 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
     writeFileSync(file, JSON.stringify(events[4]!.event));
     const result = await runPedigree(['proof', 'verify', file, ...api()], sut.chaincode);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(new RegExp(`^VERIFIED ${escape(events[4]!.hash)}\n  leaf ${await leafIndexOf(events[4]!.hash)} of the log's first \\d+ leaves`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^VERIFIED ${escape(events[4]!.hash)}\n  leaf ${await leafIndexOf(events[4]!.hash)} of the log's first \\d+ leaves`,
+      ),
+    );
     expect(result.stdout).toContain(`chaincode ${sut.chaincode}: transaction `);
     expect(result.stdout).toMatch(/, block \d+, at .* by ManufacturerMSP/);
   });
 
   it('verifies by event hash, and an exported bundle without asking the service again', async () => {
-    await expect(runPedigree(['proof', 'verify', events[0]!.hash, ...api()], sut.chaincode)).resolves.toMatchObject({ code: 0 });
+    await expect(
+      runPedigree(['proof', 'verify', events[0]!.hash, ...api()], sut.chaincode),
+    ).resolves.toMatchObject({ code: 0 });
     const bundle = path.join(dir, 'bundle.json');
-    const exported = await runPedigree(['proof', 'export', events[5]!.hash, '--out', bundle, ...api()], sut.chaincode);
+    const exported = await runPedigree(
+      ['proof', 'export', events[5]!.hash, '--out', bundle, ...api()],
+      sut.chaincode,
+    );
     expect(exported).toMatchObject({ code: 0, stderr: '' });
-    const offline = await runPedigree(['proof', 'verify', events[5]!.hash, '--bundle', bundle, '--api', 'http://127.0.0.1:9'], sut.chaincode);
+    const offline = await runPedigree(
+      ['proof', 'verify', events[5]!.hash, '--bundle', bundle, '--api', 'http://127.0.0.1:9'],
+      sut.chaincode,
+    );
     expect(offline).toMatchObject({ code: 0 });
     expect(offline.stdout).toMatch(/^VERIFIED /);
   });
@@ -90,14 +105,20 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
     await runPedigree(['proof', 'export', events[3]!.hash, '--out', bundle, ...api()], sut.chaincode);
     const againstBundle = await runPedigree(['proof', 'verify', file, '--bundle', bundle], sut.chaincode);
     expect(againstBundle.code).toBe(1);
-    expect(againstBundle.stdout).toContain(`the proof is for event hash ${events[3]!.hash}, not for ${eventHash(modified)}`);
+    expect(againstBundle.stdout).toContain(
+      `the proof is for event hash ${events[3]!.hash}, not for ${eventHash(modified)}`,
+    );
     expect(againstBundle.stdout).toContain('audit path (ROOT_MISMATCH)');
   });
 
   it('fails a bundle whose path was tampered with, naming the ledger root it does not reach', async () => {
     const bundle = path.join(dir, 'bundle-1.json');
     await runPedigree(['proof', 'export', events[1]!.hash, '--out', bundle, ...api()], sut.chaincode);
-    const saved = JSON.parse(readFileSync(bundle, 'utf8')) as { auditPath: string[]; leafIndex: number; treeSize: number };
+    const saved = JSON.parse(readFileSync(bundle, 'utf8')) as {
+      auditPath: string[];
+      leafIndex: number;
+      treeSize: number;
+    };
     saved.auditPath[0] = saved.auditPath[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
     writeFileSync(bundle, JSON.stringify(saved));
     const result = await runPedigree(['proof', 'verify', events[1]!.hash, '--bundle', bundle], sut.chaincode);
@@ -111,11 +132,17 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
     const more = Array.from({ length: 60 }, (_, i) => commissioning(`Q${run}-${i}`));
     await sut.publishEvents(more.map((e) => e.event));
     await eventually(newestHeadSize, (size) => size === 67, 'all 67 events anchored');
-    const first = (await (await sut.get('/heads?limit=1', token)).json()) as { heads: Array<{ treeSize: number }>; next?: string };
+    const first = (await (await sut.get('/heads?limit=1', token)).json()) as {
+      heads: Array<{ treeSize: number }>;
+      next?: string;
+    };
     expect(first.heads).toHaveLength(1);
     expect(first.heads[0]!.treeSize).toBe(67);
     expect(first.next).toBe('/heads?limit=1&before=67');
-    const all = (await (await sut.get('/heads?limit=500', token)).json()) as { heads: Array<{ treeSize: number; previousTreeSize: number }>; next?: string };
+    const all = (await (await sut.get('/heads?limit=500', token)).json()) as {
+      heads: Array<{ treeSize: number; previousTreeSize: number }>;
+      next?: string;
+    };
     const sizes = all.heads.map((h) => h.treeSize);
     expect(sizes[0]).toBe(67);
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
@@ -131,7 +158,10 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
 
     const missing = await sut.get('/consistency?from=8&to=67', token);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ type: 'urn:pedigree:problem:unknown-head', detail: 'no anchored head has tree size 8' });
+    expect(await missing.json()).toMatchObject({
+      type: 'urn:pedigree:problem:unknown-head',
+      detail: 'no anchored head has tree size 8',
+    });
   });
 
   it('logs recall notices as canonical JSON and proves them by their ni:///sha-256 name', async () => {
@@ -151,7 +181,11 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
     const { createHash } = await import('node:crypto');
     const { canonicalJson } = await import('@pedigree/merkle');
     const name = `ni:///sha-256;${createHash('sha256').update(canonicalJson(notice)).digest('hex')}`;
-    await eventually(() => sut.get(`/proofs/${encodeURIComponent(name)}`, token).then((r) => r.status), (s) => s === 200, 'recall anchored');
+    await eventually(
+      () => sut.get(`/proofs/${encodeURIComponent(name)}`, token).then((r) => r.status),
+      (s) => s === 200,
+      'recall anchored',
+    );
     const result = await runPedigree(['proof', 'verify', name, ...api()], sut.chaincode);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain(`VERIFIED ${name}\n`);
@@ -172,14 +206,17 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
     const forged = { ...events[2]!.event, epcList: ['urn:epc:id:sgtin:0614141.107346.FORGED'] };
     const forgedEntry = /;([0-9a-f]{64})\?/.exec(eventHash(forged))![1]!;
     const index = await leafIndexOf(events[2]!.hash);
-    const { treeSize } = (await (await sut.get(`/proofs/${encodeURIComponent(events[2]!.hash)}`, token)).json()) as { treeSize: number };
-    await sut.db.query(`UPDATE log_leaves SET entry = $1, leaf_hash = $2, event_hash = $3 WHERE leaf_index = $4`, [
-      forgedEntry,
-      hashLeaf(forgedEntry),
-      eventHash(forged),
+    const { treeSize } = (await (
+      await sut.get(`/proofs/${encodeURIComponent(events[2]!.hash)}`, token)
+    ).json()) as { treeSize: number };
+    await sut.db.query(
+      `UPDATE log_leaves SET entry = $1, leaf_hash = $2, event_hash = $3 WHERE leaf_index = $4`,
+      [forgedEntry, hashLeaf(forgedEntry), eventHash(forged), index],
+    );
+    await sut.db.query(`UPDATE log_nodes SET hash = $1 WHERE level = 0 AND node_index = $2`, [
+      Buffer.from(hashLeaf(forgedEntry), 'hex'),
       index,
     ]);
-    await sut.db.query(`UPDATE log_nodes SET hash = $1 WHERE level = 0 AND node_index = $2`, [Buffer.from(hashLeaf(forgedEntry), 'hex'), index]);
     const file = path.join(dir, 'forged.json');
     writeFileSync(file, JSON.stringify(forged));
     const result = await runPedigree(['proof', 'verify', file, ...api()], sut.chaincode);
@@ -188,7 +225,10 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
       `FAILED\n  audit path (ROOT_MISMATCH): leaf ${index} with this path does not lead to the root of the tree of size ${treeSize} as the ledger holds it`,
     );
     // The proof of the sibling leaf runs through the altered leaf node, and fails the same way.
-    const { rows } = await sut.db.query<{ event_hash: string }>('SELECT event_hash FROM log_leaves WHERE leaf_index = $1', [index ^ 1]);
+    const { rows } = await sut.db.query<{ event_hash: string }>(
+      'SELECT event_hash FROM log_leaves WHERE leaf_index = $1',
+      [index ^ 1],
+    );
     const neighbour = await runPedigree(['proof', 'verify', rows[0]!.event_hash, ...api()], sut.chaincode);
     expect(neighbour.code).toBe(1);
     expect(neighbour.stdout).toContain('audit path (ROOT_MISMATCH)');

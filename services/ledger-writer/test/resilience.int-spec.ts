@@ -11,11 +11,21 @@ const anchoredSize = (sut: LedgerWriterUnderTest) =>
 async function expectCompleteLog(sut: LedgerWriterUnderTest, hashes: string[]): Promise<void> {
   const total = hashes.length;
   await expect(sut.count('SELECT count(*) AS n FROM log_leaves')).resolves.toBe(total);
-  await expect(sut.count('SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM log_leaves')).resolves.toBe(total);
-  await expect(sut.count('SELECT count(DISTINCT event_hash) AS n FROM log_leaves WHERE event_hash = ANY($1)', [hashes])).resolves.toBe(total);
+  await expect(sut.count('SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM log_leaves')).resolves.toBe(
+    total,
+  );
+  await expect(
+    sut.count('SELECT count(DISTINCT event_hash) AS n FROM log_leaves WHERE event_hash = ANY($1)', [hashes]),
+  ).resolves.toBe(total);
   await expect(sut.count('SELECT size AS n FROM log_state')).resolves.toBe(total);
-  const { rows } = await sut.db.query<{ root_hash: string }>(`SELECT root_hash FROM log_heads WHERE tree_size = $1`, [total]);
-  await expect(sut.ledgerCurrentHead()).resolves.toMatchObject({ treeSize: total, rootHash: rows[0]!.root_hash });
+  const { rows } = await sut.db.query<{ root_hash: string }>(
+    `SELECT root_hash FROM log_heads WHERE tree_size = $1`,
+    [total],
+  );
+  await expect(sut.ledgerCurrentHead()).resolves.toMatchObject({
+    treeSize: total,
+    rootHash: rows[0]!.root_hash,
+  });
 }
 
 describe('ledger-writer killed mid-anchor', () => {
@@ -38,14 +48,23 @@ describe('ledger-writer killed mid-anchor', () => {
     expect(await leafCount(sut)).toBeLessThan(3000);
 
     await sut.start();
-    await eventually(() => anchoredSize(sut), (n) => n === 3000, 'everything anchored after the restart', 120000);
+    await eventually(
+      () => anchoredSize(sut),
+      (n) => n === 3000,
+      'everything anchored after the restart',
+      120000,
+    );
     await expectCompleteLog(sut, hashes);
     // Each anchored head extends the one before it.
     const { rows } = await sut.db.query<{ tree_size: string; previous_tree_size: string }>(
       `SELECT tree_size, previous_tree_size FROM log_heads ORDER BY tree_size`,
     );
-    rows.forEach((row, i) => expect(Number(row.previous_tree_size)).toBe(i === 0 ? 0 : Number(rows[i - 1]!.tree_size)));
-    await expect(sut.count(`SELECT count(*) AS n FROM log_heads WHERE status <> 'anchored'`)).resolves.toBe(0);
+    rows.forEach((row, i) =>
+      expect(Number(row.previous_tree_size)).toBe(i === 0 ? 0 : Number(rows[i - 1]!.tree_size)),
+    );
+    await expect(sut.count(`SELECT count(*) AS n FROM log_heads WHERE status <> 'anchored'`)).resolves.toBe(
+      0,
+    );
   });
 });
 
@@ -66,13 +85,25 @@ describe('ledger-writer through a Fabric peer outage', () => {
     const before = Array.from({ length: 20 }, (_, i) => commissioning(`A${run}-${i}`));
     const during = Array.from({ length: 30 }, (_, i) => commissioning(`B${run}-${i}`));
     const hashes = await sut.publishEvents(before.map((e) => e.event));
-    await eventually(() => anchoredSize(sut), (n) => n === 20, 'first events anchored');
+    await eventually(
+      () => anchoredSize(sut),
+      (n) => n === 20,
+      'first events anchored',
+    );
 
     fabricPeer('stop', 'manufacturer');
     try {
       hashes.push(...(await sut.publishEvents(during.map((e) => e.event))));
-      await eventually(() => leafCount(sut), (n) => n === 50, 'leaves appended while the peer is down');
-      await eventually(() => fetch(`${sut.service.baseUrl}/health/ready`).then((r) => r.status), (status) => status === 503, 'readiness to report the outage');
+      await eventually(
+        () => leafCount(sut),
+        (n) => n === 50,
+        'leaves appended while the peer is down',
+      );
+      await eventually(
+        () => fetch(`${sut.service.baseUrl}/health/ready`).then((r) => r.status),
+        (status) => status === 503,
+        'readiness to report the outage',
+      );
     } catch (error) {
       fabricPeer('start', 'manufacturer');
       throw error;
@@ -88,7 +119,12 @@ describe('ledger-writer through a Fabric peer outage', () => {
     await expect(anchoredSize(sut)).resolves.toBe(20);
 
     fabricPeer('start', 'manufacturer');
-    await eventually(() => anchoredSize(sut), (n) => n === 50, 'anchoring caught up', 90000);
+    await eventually(
+      () => anchoredSize(sut),
+      (n) => n === 50,
+      'anchoring caught up',
+      90000,
+    );
     await waitForStatus(sut.service, '/health/ready');
     expect((await sut.get(`/proofs/${encodeURIComponent(during[0]!.hash)}`, token)).status).toBe(200);
     await expectCompleteLog(sut, hashes);
@@ -105,22 +141,34 @@ describe('ledger-writer facing a ledger that holds a different head', () => {
     const manufacturer = await connectFabricGateway(testFabricNetwork().orgs.manufacturer);
     const foreignRoot = randomBytes(32).toString('hex');
     try {
-      const contract = manufacturer.gateway.getNetwork(testFabricNetwork().channel).getContract(sut.chaincode);
+      const contract = manufacturer.gateway
+        .getNetwork(testFabricNetwork().channel)
+        .getContract(sut.chaincode);
       await contract.submitTransaction('anchor', '1', foreignRoot, '0', '');
     } finally {
       manufacturer.close();
     }
     await sut.publishEvents([commissioning(`C${Date.now().toString(36)}`).event]);
     const rejected = await eventually(
-      async () => (await sut.db.query<{ status: string; rejection: string | null }>(`SELECT status, rejection FROM log_heads`)).rows,
+      async () =>
+        (
+          await sut.db.query<{ status: string; rejection: string | null }>(
+            `SELECT status, rejection FROM log_heads`,
+          )
+        ).rows,
       (rows) => rows.length === 1 && rows[0]!.status === 'rejected',
       'the head rejected',
     );
-    expect(rejected[0]!.rejection).toContain(`conflicting root for tree size 1: the ledger holds ${foreignRoot}`);
+    expect(rejected[0]!.rejection).toContain(
+      `conflicting root for tree size 1: the ledger holds ${foreignRoot}`,
+    );
     const readiness = await fetch(`${sut.service.baseUrl}/health/ready`);
     expect(readiness.status).toBe(503);
     const body = (await readiness.json()) as { checks: Record<string, { status: string; message?: string }> };
-    expect(body.checks.anchoring).toMatchObject({ status: 'down', message: expect.stringContaining('the ledger rejected head 1') });
+    expect(body.checks.anchoring).toMatchObject({
+      status: 'down',
+      message: expect.stringContaining('the ledger rejected head 1'),
+    });
     expect(body.checks.fabric?.status).toBe('up');
     await expect(sut.ledgerCurrentHead()).resolves.toMatchObject({ treeSize: 1, rootHash: foreignRoot });
     // No further attempts: the head stays rejected, nothing else is recorded.

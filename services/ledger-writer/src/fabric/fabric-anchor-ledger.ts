@@ -2,7 +2,15 @@ import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import { common } from '@hyperledger/fabric-protos';
-import { connect, EndorseError, hash, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import {
+  connect,
+  EndorseError,
+  hash,
+  signers,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
 import { HeadRejectedError, type AnchorLedger, type AnchorReceipt, type Head } from '../log/ports';
 
 /** How to reach a peer's Gateway service and whom to act as. */
@@ -26,7 +34,11 @@ interface LedgerHeadRecord {
 }
 
 /** Chaincode messages that mean the head itself is refused: resubmitting the same head cannot succeed. */
-const REFUSALS = ['does not extend the current head', 'conflicting root for tree size', 'is already anchored extending'];
+const REFUSALS = [
+  'does not extend the current head',
+  'conflicting root for tree size',
+  'is already anchored extending',
+];
 const decoder = new TextDecoder();
 
 /**
@@ -46,7 +58,12 @@ export class FabricAnchorLedger implements AnchorLedger {
     let submitted;
     try {
       submitted = await contract.submitAsync('anchor', {
-        arguments: [String(head.treeSize), head.rootHash, String(head.previousTreeSize), head.previousRootHash ?? ''],
+        arguments: [
+          String(head.treeSize),
+          head.rootHash,
+          String(head.previousTreeSize),
+          head.previousRootHash ?? '',
+        ],
       });
     } catch (error) {
       const refusal = refusalOf(error);
@@ -55,12 +72,16 @@ export class FabricAnchorLedger implements AnchorLedger {
     }
     const status = await submitted.getStatus();
     if (!status.successful) {
-      throw new Error(`anchor transaction ${status.transactionId} was not committed (validation code ${status.code})`);
+      throw new Error(
+        `anchor transaction ${status.transactionId} was not committed (validation code ${status.code})`,
+      );
     }
     const record = JSON.parse(decoder.decode(submitted.getResult())) as LedgerHeadRecord;
     // An identical resubmission commits a transaction that only returns the earlier record: find that one's block.
     const blockNumber =
-      record.txId === status.transactionId ? Number(status.blockNumber) : await this.blockOf(network, record.txId);
+      record.txId === status.transactionId
+        ? Number(status.blockNumber)
+        : await this.blockOf(network, record.txId);
     return {
       channel: this.settings.channel,
       chaincode: this.settings.chaincode,

@@ -17,7 +17,14 @@ import {
 /** The log and its heads in memory, as LogRepository keeps them in PostgreSQL. */
 class MemoryHeadStore implements HeadStore {
   readonly log = new MerkleLog();
-  readonly heads: Array<Head & { status: 'pending' | 'anchored' | 'rejected'; receipt?: AnchorReceipt; rejection?: string; published: boolean }> = [];
+  readonly heads: Array<
+    Head & {
+      status: 'pending' | 'anchored' | 'rejected';
+      receipt?: AnchorReceipt;
+      rejection?: string;
+      published: boolean;
+    }
+  > = [];
   readonly appendedAt: Date[] = [];
 
   append(count: number, at: Date): void {
@@ -58,13 +65,21 @@ class MemoryHeadStore implements HeadStore {
     return head;
   }
   async markAnchored(head: Head, receipt: AnchorReceipt) {
-    Object.assign(this.heads.find((h) => h.treeSize === head.treeSize)!, { status: 'anchored', receipt });
+    Object.assign(
+      this.heads.find((h) => h.treeSize === head.treeSize)!,
+      { status: 'anchored', receipt },
+    );
   }
   async markRejected(head: Head, reason: string) {
-    Object.assign(this.heads.find((h) => h.treeSize === head.treeSize)!, { status: 'rejected', rejection: reason });
+    Object.assign(
+      this.heads.find((h) => h.treeSize === head.treeSize)!,
+      { status: 'rejected', rejection: reason },
+    );
   }
   async unpublishedHeads(): Promise<AnchoredHead[]> {
-    return this.heads.filter((h) => h.status === 'anchored' && !h.published).map((h) => ({ ...h, ...h.receipt! }));
+    return this.heads
+      .filter((h) => h.status === 'anchored' && !h.published)
+      .map((h) => ({ ...h, ...h.receipt! }));
   }
   async markPublished(treeSize: number) {
     this.heads.find((h) => h.treeSize === treeSize)!.published = true;
@@ -86,10 +101,14 @@ class FakeLedger implements AnchorLedger {
     }
     const existing = this.records.get(head.treeSize);
     if (existing) {
-      if (existing.rootHash !== head.rootHash) throw new HeadRejectedError(`conflicting root for tree size ${head.treeSize}`);
+      if (existing.rootHash !== head.rootHash)
+        throw new HeadRejectedError(`conflicting root for tree size ${head.treeSize}`);
       return this.receipt(existing.txId);
     }
-    if ((this.current?.treeSize ?? 0) !== head.previousTreeSize || (this.current?.rootHash ?? null) !== head.previousRootHash) {
+    if (
+      (this.current?.treeSize ?? 0) !== head.previousTreeSize ||
+      (this.current?.rootHash ?? null) !== head.previousRootHash
+    ) {
       throw new HeadRejectedError(`head ${head.treeSize} does not extend the current head`);
     }
     const txId = `tx${this.records.size + 1}`;
@@ -99,7 +118,13 @@ class FakeLedger implements AnchorLedger {
   }
 
   private receipt(transactionId: string): AnchorReceipt {
-    return { channel: 'pedigree', chaincode: 'anchor', transactionId, blockNumber: 7, anchoredAt: '2026-05-01T12:00:00.000Z' };
+    return {
+      channel: 'pedigree',
+      chaincode: 'anchor',
+      transactionId,
+      blockNumber: 7,
+      anchoredAt: '2026-05-01T12:00:00.000Z',
+    };
   }
 }
 
@@ -107,7 +132,8 @@ class RecordingCommitter implements OffsetCommitter {
   readonly tracker = new OffsetTracker();
   readonly committed: string[] = [];
   async commitThrough(anchoredSize: number) {
-    for (const o of this.tracker.release(anchoredSize)) this.committed.push(`${o.topic}/${o.partition}@${o.offset}`);
+    for (const o of this.tracker.release(anchoredSize))
+      this.committed.push(`${o.topic}/${o.partition}@${o.offset}`);
   }
 }
 
@@ -149,7 +175,15 @@ describe('Anchorer', () => {
     store.append(10, now);
     offsets.tracker.record('events', 0, '10', 10);
     await expect(anchorer.step()).resolves.toEqual({ wait: 0 });
-    expect(store.heads).toMatchObject([{ treeSize: 10, rootHash: store.log.root(10), previousTreeSize: 0, previousRootHash: null, status: 'anchored' }]);
+    expect(store.heads).toMatchObject([
+      {
+        treeSize: 10,
+        rootHash: store.log.root(10),
+        previousTreeSize: 0,
+        previousRootHash: null,
+        status: 'anchored',
+      },
+    ]);
     expect(ledger.current).toMatchObject({ treeSize: 10, rootHash: store.log.root(10) });
     expect(published).toMatchObject([{ treeSize: 10, transactionId: 'tx1', channel: 'pedigree' }]);
     expect(offsets.committed).toEqual(['events/0@10']);
@@ -210,7 +244,11 @@ describe('Anchorer', () => {
     const waits: NextStep[] = [];
     for (let i = 0; i < 5; i++) waits.push(await anchorer.step());
     expect(waits).toEqual([{ wait: 100 }, { wait: 200 }, { wait: 400 }, { wait: 800 }, { wait: 1000 }]);
-    expect(anchorer.anchoringState).toMatchObject({ status: 'fabric-down', attempts: 5, error: expect.stringContaining('UNAVAILABLE') });
+    expect(anchorer.anchoringState).toMatchObject({
+      status: 'fabric-down',
+      attempts: 5,
+      error: expect.stringContaining('UNAVAILABLE'),
+    });
     expect(store.heads.map((h) => h.status)).toEqual(['pending']);
     expect(offsets.committed).toEqual([]);
     expect(published).toEqual([]);
@@ -228,8 +266,14 @@ describe('Anchorer', () => {
     store.append(10, now);
     offsets.tracker.record('events', 0, '10', 10);
     await expect(anchorer.step()).resolves.toEqual({ stop: true });
-    expect(anchorer.anchoringState).toMatchObject({ status: 'rejected', head: { treeSize: 10 }, reason: 'head 10 does not extend the current head' });
-    expect(store.heads.map((h) => [h.treeSize, h.status, h.rejection])).toEqual([[10, 'rejected', 'head 10 does not extend the current head']]);
+    expect(anchorer.anchoringState).toMatchObject({
+      status: 'rejected',
+      head: { treeSize: 10 },
+      reason: 'head 10 does not extend the current head',
+    });
+    expect(store.heads.map((h) => [h.treeSize, h.status, h.rejection])).toEqual([
+      [10, 'rejected', 'head 10 does not extend the current head'],
+    ]);
     expect(offsets.committed).toEqual([]);
 
     const submissions = ledger.submissions;
@@ -266,7 +310,8 @@ describe('Anchorer', () => {
     store.append(10, now);
     anchorer.wake();
     const deadline = Date.now() + 2000;
-    while (store.heads[0]?.status !== 'anchored' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (store.heads[0]?.status !== 'anchored' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     await anchorer.stop();
     expect(store.heads.map((h) => [h.treeSize, h.status])).toEqual([[10, 'anchored']]);
   });

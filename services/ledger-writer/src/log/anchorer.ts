@@ -141,7 +141,10 @@ export class Anchorer {
         error: message,
       };
       const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (this.failures - 1));
-      this.logger.warn({ treeSize: head.treeSize, attempt: this.failures, retryInMs: delay, err: message }, 'anchoring failed; retrying');
+      this.logger.warn(
+        { treeSize: head.treeSize, attempt: this.failures, retryInMs: delay, err: message },
+        'anchoring failed; retrying',
+      );
       return { wait: delay };
     }
   }

@@ -20,7 +20,10 @@ describe('decideCut', () => {
   });
 
   it('otherwise says when the oldest leaf will be due', () => {
-    expect(decideCut({ count: 99, oldestAppendedAt: ago(300) }, now, policy)).toEqual({ cut: false, recheckInMs: 700 });
+    expect(decideCut({ count: 99, oldestAppendedAt: ago(300) }, now, policy)).toEqual({
+      cut: false,
+      recheckInMs: 700,
+    });
   });
 
   it('cuts when leaves wait but their age is unknown', () => {

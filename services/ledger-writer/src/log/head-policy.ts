@@ -16,7 +16,9 @@ export type CutDecision = { cut: true } | { cut: false; recheckInMs?: number };
 export function decideCut(unheaded: Unheaded, now: Date, policy: HeadPolicy): CutDecision {
   if (unheaded.count === 0) return { cut: false };
   if (unheaded.count >= policy.maxLeaves) return { cut: true };
-  const waited = unheaded.oldestAppendedAt ? now.getTime() - unheaded.oldestAppendedAt.getTime() : policy.maxDelayMs;
+  const waited = unheaded.oldestAppendedAt
+    ? now.getTime() - unheaded.oldestAppendedAt.getTime()
+    : policy.maxDelayMs;
   if (waited >= policy.maxDelayMs) return { cut: true };
   return { cut: false, recheckInMs: policy.maxDelayMs - waited };
 }

@@ -13,7 +13,11 @@ describe('leaves', () => {
       leafHash: hashLeaf(DIGEST),
       eventHash: `ni:///sha-256;${DIGEST}?ver=CBV2.0`,
     });
-    expect(leaf.leafHash).toBe(createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(DIGEST, 'hex')])).digest('hex'));
+    expect(leaf.leafHash).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), Buffer.from(DIGEST, 'hex')]))
+        .digest('hex'),
+    );
   });
 
   it('refuses anything but a CBV 2.0 event hash ID for an EPCIS event', () => {
@@ -24,10 +28,19 @@ describe('leaves', () => {
   it('logs other messages as the SHA-256 of their canonical JSON, whatever the member order', () => {
     const a = jsonLeaf('recall-notice', { recallId: 'r1', lots: ['L1', 'L2'], nested: { b: 1, a: 2 } });
     const b = jsonLeaf('recall-notice', { nested: { a: 2, b: 1 }, lots: ['L1', 'L2'], recallId: 'r1' });
-    const expected = createHash('sha256').update('{"lots":["L1","L2"],"nested":{"a":2,"b":1},"recallId":"r1"}').digest('hex');
-    expect(a).toEqual({ kind: 'recall-notice', entry: expected, leafHash: hashLeaf(expected), eventHash: `ni:///sha-256;${expected}` });
+    const expected = createHash('sha256')
+      .update('{"lots":["L1","L2"],"nested":{"a":2,"b":1},"recallId":"r1"}')
+      .digest('hex');
+    expect(a).toEqual({
+      kind: 'recall-notice',
+      entry: expected,
+      leafHash: hashLeaf(expected),
+      eventHash: `ni:///sha-256;${expected}`,
+    });
     expect(b).toEqual(a);
-    expect(jsonLeaf('recall-notice', { recallId: 'r1', lots: ['L2', 'L1'], nested: { a: 2, b: 1 } }).entry).not.toBe(expected);
+    expect(
+      jsonLeaf('recall-notice', { recallId: 'r1', lots: ['L2', 'L1'], nested: { a: 2, b: 1 } }).entry,
+    ).not.toBe(expected);
   });
 
   it('finds the entry named by a GS1 hash ID, an ni URI or bare hex', () => {

@@ -9,9 +9,14 @@ import type { OffsetCommitter } from './ports';
 const APPEND_RETRY_MS = 1000;
 
 /** The topics the log records and how a message on each becomes a leaf. */
-export function loggedTopics(topics: Topics): Array<{ contract: TopicContract; leafOf: (payload: unknown) => LeafEntry }> {
+export function loggedTopics(
+  topics: Topics,
+): Array<{ contract: TopicContract; leafOf: (payload: unknown) => LeafEntry }> {
   return [
-    { contract: topics.epcisEvents, leafOf: (payload) => epcisLeaf((payload as { eventHash: string }).eventHash) },
+    {
+      contract: topics.epcisEvents,
+      leafOf: (payload) => epcisLeaf((payload as { eventHash: string }).eventHash),
+    },
     { contract: topics.coldchainExcursions, leafOf: (payload) => jsonLeaf('coldchain-excursion', payload) },
     { contract: topics.recallNotices, leafOf: (payload) => jsonLeaf('recall-notice', payload) },
   ];
@@ -68,7 +73,13 @@ export class LedgerConsumer implements OffsetCommitter {
     if (offsets.length > 0) await this.consumer.commitOffsets(offsets);
   }
 
-  private async appendBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async appendBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const topic = this.byTopic.get(batch.topic);
     if (!topic || batch.messages.length === 0) return;
     const leaves: SourcedLeaf[] = [];
@@ -96,16 +107,27 @@ export class LedgerConsumer implements OffsetCommitter {
         await heartbeat();
         return;
       } catch (error) {
-        this.logger.warn({ err: error, topic: batch.topic, partition: batch.partition }, 'could not append a batch; retrying');
+        this.logger.warn(
+          { err: error, topic: batch.topic, partition: batch.partition },
+          'could not append a batch; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, APPEND_RETRY_MS));
         await heartbeat().catch(() => undefined);
       }
     }
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown): Promise<void> {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+  ): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
-    this.logger.error({ topic, partition, offset: message.offset, reason }, 'message cannot be logged; sent to the dead-letter topic');
+    this.logger.error(
+      { topic, partition, offset: message.offset, reason },
+      'message cannot be logged; sent to the dead-letter topic',
+    );
     await this.deadLetters.send({
       topic: deadLetterTopicName(topic),
       acks: -1,
@@ -113,7 +135,11 @@ export class LedgerConsumer implements OffsetCommitter {
         {
           key: message.key,
           value: message.value,
-          headers: { ...(message.headers ?? {}), 'x-dlq-error': reason.slice(0, 4000), 'x-dlq-source-offset': message.offset },
+          headers: {
+            ...(message.headers ?? {}),
+            'x-dlq-error': reason.slice(0, 4000),
+            'x-dlq-source-offset': message.offset,
+          },
         },
       ],
     });

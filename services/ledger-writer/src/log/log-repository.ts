@@ -56,13 +56,23 @@ export class LogRepository implements HeadStore, NodeSource {
   async append(leaves: readonly SourcedLeaf[]): Promise<{ appended: number; size: number }> {
     return this.transaction(async (client) => {
       const state = await lockState(client);
-      const seen = await client.query<{ source_topic: string; source_partition: number; source_offset: string }>(
+      const seen = await client.query<{
+        source_topic: string;
+        source_partition: number;
+        source_offset: string;
+      }>(
         `SELECT l.source_topic, l.source_partition, l.source_offset
            FROM unnest($1::text[], $2::int[], $3::bigint[]) AS s(topic, part, off)
            JOIN log_leaves l ON l.source_topic = s.topic AND l.source_partition = s.part AND l.source_offset = s.off`,
-        [leaves.map((l) => l.sourceTopic), leaves.map((l) => l.sourcePartition), leaves.map((l) => l.sourceOffset)],
+        [
+          leaves.map((l) => l.sourceTopic),
+          leaves.map((l) => l.sourcePartition),
+          leaves.map((l) => l.sourceOffset),
+        ],
       );
-      const done = new Set(seen.rows.map((r) => sourceKey(r.source_topic, r.source_partition, r.source_offset)));
+      const done = new Set(
+        seen.rows.map((r) => sourceKey(r.source_topic, r.source_partition, r.source_offset)),
+      );
       const fresh: SourcedLeaf[] = [];
       for (const leaf of leaves) {
         const key = sourceKey(leaf.sourceTopic, leaf.sourcePartition, leaf.sourceOffset);
@@ -112,7 +122,8 @@ export class LogRepository implements HeadStore, NodeSource {
       [ids.map((id) => id.level), ids.map((id) => id.index)],
     );
     return rows.map((row) => {
-      if (row.hash === null) throw new MerkleError('NODE_NOT_FOUND', `no node at level ${row.level}, index ${row.node_index}`);
+      if (row.hash === null)
+        throw new MerkleError('NODE_NOT_FOUND', `no node at level ${row.level}, index ${row.node_index}`);
       return row.hash;
     });
   }
@@ -158,7 +169,9 @@ export class LogRepository implements HeadStore, NodeSource {
   async cutHead(): Promise<Head | undefined> {
     return this.transaction(async (client) => {
       const state = await lockState(client);
-      const { rows } = await client.query<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM log_heads ORDER BY tree_size DESC LIMIT 1`);
+      const { rows } = await client.query<HeadRow>(
+        `SELECT ${HEAD_COLUMNS} FROM log_heads ORDER BY tree_size DESC LIMIT 1`,
+      );
       const previous = rows[0] ? toHead(rows[0]) : undefined;
       if (state.frontier.size <= (previous?.treeSize ?? 0)) return undefined;
       const head: Head = {
@@ -204,13 +217,25 @@ export class LogRepository implements HeadStore, NodeSource {
 
   /** The first leaf logging this entry (the same event may be logged more than once). */
   async leafByEntry(entry: string): Promise<StoredLeaf | undefined> {
-    const { rows } = await this.pool.query<{ leaf_index: string; entry: string; leaf_hash: string; event_hash: string; kind: string }>(
+    const { rows } = await this.pool.query<{
+      leaf_index: string;
+      entry: string;
+      leaf_hash: string;
+      event_hash: string;
+      kind: string;
+    }>(
       `SELECT leaf_index, entry, leaf_hash, event_hash, kind FROM log_leaves WHERE entry = $1 ORDER BY leaf_index LIMIT 1`,
       [entry],
     );
     const row = rows[0];
     return row
-      ? { leafIndex: Number(row.leaf_index), entry: row.entry, leafHash: row.leaf_hash, eventHash: row.event_hash, kind: row.kind }
+      ? {
+          leafIndex: Number(row.leaf_index),
+          entry: row.entry,
+          leafHash: row.leaf_hash,
+          eventHash: row.event_hash,
+          kind: row.kind,
+        }
       : undefined;
   }
 
@@ -276,7 +301,8 @@ async function lockState(client: PoolClient): Promise<{ size: number; frontier: 
   );
   if (!rows[0]) throw new Error('log_state is missing: LogRepository.init() was not run');
   const frontier = Frontier.fromJSON(rows[0].frontier);
-  if (frontier.size !== Number(rows[0].size)) throw new Error('log_state is inconsistent: size and frontier differ');
+  if (frontier.size !== Number(rows[0].size))
+    throw new Error('log_state is inconsistent: size and frontier differ');
   return { size: frontier.size, frontier };
 }
 

@@ -34,12 +34,22 @@ function headView(head: AnchoredHead) {
   };
 }
 
-function treeSizeParameter(name: string, value: string | undefined, { required }: { required: boolean }): number | undefined {
+function treeSizeParameter(
+  name: string,
+  value: string | undefined,
+  { required }: { required: boolean },
+): number | undefined {
   if (value === undefined || value === '') {
     if (required) throw problem(400, 'invalid-parameter', 'Bad Request', `${name} is required`);
     return undefined;
   }
-  if (!/^\d{1,15}$/.test(value)) throw problem(400, 'invalid-parameter', 'Bad Request', `${name} must be a tree size (a whole number), got "${value}"`);
+  if (!/^\d{1,15}$/.test(value))
+    throw problem(
+      400,
+      'invalid-parameter',
+      'Bad Request',
+      `${name} must be a tree size (a whole number), got "${value}"`,
+    );
   return Number(value);
 }
 
@@ -57,10 +67,21 @@ export class ProofsController {
   async proof(@Param('eventHash') eventHash: string) {
     const entry = entryOfEventHash(eventHash);
     if (!entry) {
-      throw problem(400, 'invalid-event-hash', 'Bad Request', `"${eventHash}" is not an event hash (ni:///sha-256;<hex>[?ver=CBV2.0] or 64 hex digits)`);
+      throw problem(
+        400,
+        'invalid-event-hash',
+        'Bad Request',
+        `"${eventHash}" is not an event hash (ni:///sha-256;<hex>[?ver=CBV2.0] or 64 hex digits)`,
+      );
     }
     const leaf = await this.log.leafByEntry(entry);
-    if (!leaf) throw problem(404, 'unknown-event-hash', 'Not Found', `the log has no leaf for event hash ${eventHash}`);
+    if (!leaf)
+      throw problem(
+        404,
+        'unknown-event-hash',
+        'Not Found',
+        `the log has no leaf for event hash ${eventHash}`,
+      );
     const head = await this.log.newestAnchoredHead();
     if (!head || head.treeSize <= leaf.leafIndex) {
       throw problem(
@@ -87,27 +108,48 @@ export class ProofsController {
 
   @Get('heads')
   @ApiOperation({ summary: 'Anchored heads of the log, newest first (Link rel="next" for the next page)' })
-  @ApiQuery({ name: 'limit', required: false, description: `page size, at most ${MAX_PAGE} (default ${DEFAULT_PAGE})` })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: `page size, at most ${MAX_PAGE} (default ${DEFAULT_PAGE})`,
+  })
   @ApiQuery({ name: 'before', required: false, description: 'only heads smaller than this tree size' })
-  async heads(@Query('limit') limitText: string | undefined, @Query('before') beforeText: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async heads(
+    @Query('limit') limitText: string | undefined,
+    @Query('before') beforeText: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const limit = treeSizeParameter('limit', limitText, { required: false }) ?? DEFAULT_PAGE;
-    if (limit < 1 || limit > MAX_PAGE) throw problem(400, 'invalid-parameter', 'Bad Request', `limit must be between 1 and ${MAX_PAGE}`);
+    if (limit < 1 || limit > MAX_PAGE)
+      throw problem(400, 'invalid-parameter', 'Bad Request', `limit must be between 1 and ${MAX_PAGE}`);
     const before = treeSizeParameter('before', beforeText, { required: false });
     const rows = await this.log.anchoredHeads(limit + 1, before);
     const page = rows.slice(0, limit);
-    const next = rows.length > limit ? `/heads?limit=${limit}&before=${page[page.length - 1]!.treeSize}` : undefined;
+    const next =
+      rows.length > limit ? `/heads?limit=${limit}&before=${page[page.length - 1]!.treeSize}` : undefined;
     if (next) void reply.header('link', `<${next}>; rel="next"`);
     return { heads: page.map(headView), ...(next ? { next } : {}) };
   }
 
   @Get('consistency')
-  @ApiOperation({ summary: 'Consistency proof between two anchored heads (from ≤ to): the larger log extends the smaller' })
+  @ApiOperation({
+    summary: 'Consistency proof between two anchored heads (from ≤ to): the larger log extends the smaller',
+  })
   async consistency(@Query('from') fromText: string | undefined, @Query('to') toText: string | undefined) {
     const from = treeSizeParameter('from', fromText, { required: true })!;
     const to = treeSizeParameter('to', toText, { required: true })!;
-    if (from > to) throw problem(400, 'invalid-parameter', 'Bad Request', `from (${from}) must not be larger than to (${to})`);
+    if (from > to)
+      throw problem(
+        400,
+        'invalid-parameter',
+        'Bad Request',
+        `from (${from}) must not be larger than to (${to})`,
+      );
     const [first, second] = await Promise.all([this.log.anchoredHead(from), this.log.anchoredHead(to)]);
-    for (const [size, head] of [[from, first], [to, second]] as const) {
+    for (const [size, head] of [
+      [from, first],
+      [to, second],
+    ] as const) {
       if (!head) throw problem(404, 'unknown-head', 'Not Found', `no anchored head has tree size ${size}`);
     }
     const proof = await consistencyProof(this.log, from, to);

@@ -59,7 +59,9 @@ export class FabricLedgerReader implements LedgerReader {
 
   async headBySize(treeSize: number): Promise<LedgerHead | undefined> {
     try {
-      const bytes = await this.network.getContract(this.settings.chaincode).evaluateTransaction('headBySize', String(treeSize));
+      const bytes = await this.network
+        .getContract(this.settings.chaincode)
+        .evaluateTransaction('headBySize', String(treeSize));
       return JSON.parse(decoder.decode(bytes)) as LedgerHead;
     } catch (error) {
       if (describe(error).includes(`no head with tree size ${treeSize} is anchored`)) return undefined;
@@ -69,7 +71,9 @@ export class FabricLedgerReader implements LedgerReader {
 
   async blockOfTransaction(transactionId: string): Promise<number | undefined> {
     try {
-      const bytes = await this.network.getContract('qscc').evaluateTransaction('GetBlockByTxID', this.settings.channel, transactionId);
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByTxID', this.settings.channel, transactionId);
       return common.Block.deserializeBinary(bytes).getHeader()?.getNumber();
     } catch {
       return undefined;

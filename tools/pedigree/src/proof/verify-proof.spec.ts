@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { MerkleLog } from '@pedigree/merkle';
-import { verifyConsistencyProof, verifyInclusionProof, type InclusionProofBundle, type LedgerHead, type LedgerReader } from './verify-proof';
+import {
+  verifyConsistencyProof,
+  verifyInclusionProof,
+  type InclusionProofBundle,
+  type LedgerHead,
+  type LedgerReader,
+} from './verify-proof';
 
 const digest = (label: string) => createHash('sha256').update(label).digest('hex');
 const hashId = (hex: string) => `ni:///sha-256;${hex}?ver=CBV2.0`;
@@ -42,7 +48,13 @@ describe('verifyInclusionProof / verifyConsistencyProof', () => {
     treeSize: size,
     rootHash: log.root(size),
     auditPath: [...log.inclusionProof(index, size).path],
-    anchor: { channel: 'pedigree', chaincode: 'anchor', transactionId: `tx${size}`, blockNumber: 40 + size, anchoredAt: '' },
+    anchor: {
+      channel: 'pedigree',
+      chaincode: 'anchor',
+      transactionId: `tx${size}`,
+      blockNumber: 40 + size,
+      anchoredAt: '',
+    },
   });
 
   beforeEach(() => {
@@ -68,7 +80,9 @@ describe('verifyInclusionProof / verifyConsistencyProof', () => {
   });
 
   it('accepts the event hash as bare hex too', async () => {
-    await expect(verifyInclusionProof(entries[2]!, bundle(2, 5), ledger)).resolves.toMatchObject({ ok: true });
+    await expect(verifyInclusionProof(entries[2]!, bundle(2, 5), ledger)).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('fails a proof for another event, recomputing the leaf from the event asked about', async () => {
@@ -100,7 +114,10 @@ describe('verifyInclusionProof / verifyConsistencyProof', () => {
       ok: false,
       failures: [expect.stringMatching(/^audit path \(PATH_LENGTH\)/)],
     });
-    const otherAnchor = { ...bundle(4), anchor: { ...bundle(4).anchor, transactionId: 'tx-forged', blockNumber: 3 } };
+    const otherAnchor = {
+      ...bundle(4),
+      anchor: { ...bundle(4).anchor, transactionId: 'tx-forged', blockNumber: 3 },
+    };
     expect(await verifyInclusionProof(hashId(entries[4]!), otherAnchor, ledger)).toMatchObject({
       ok: false,
       failures: [
@@ -112,7 +129,13 @@ describe('verifyInclusionProof / verifyConsistencyProof', () => {
 
   it('verifies consistency with both roots from the ledger, and fails a rewritten history', async () => {
     const proof = log.consistencyProof(5, 11);
-    const answer = { firstSize: 5, secondSize: 11, firstRoot: log.root(5), secondRoot: log.root(11), path: [...proof.path] };
+    const answer = {
+      firstSize: 5,
+      secondSize: 11,
+      firstRoot: log.root(5),
+      secondRoot: log.root(11),
+      path: [...proof.path],
+    };
     expect(await verifyConsistencyProof(answer, ledger)).toMatchObject({
       ok: true,
       lines: [
@@ -124,9 +147,15 @@ describe('verifyInclusionProof / verifyConsistencyProof', () => {
     ledger.heads.set(5, { ...head(5, 'tx5'), rootHash: digest('rewritten') });
     expect(await verifyConsistencyProof(answer, ledger)).toMatchObject({
       ok: false,
-      failures: [expect.stringMatching(/^consistency path \(FIRST_ROOT_MISMATCH\)/), "the service's root for size 5 differs from the ledger's"],
+      failures: [
+        expect.stringMatching(/^consistency path \(FIRST_ROOT_MISMATCH\)/),
+        "the service's root for size 5 differs from the ledger's",
+      ],
     });
     ledger.heads.delete(11);
-    expect(await verifyConsistencyProof(answer, ledger)).toEqual({ ok: false, failures: ['the ledger has no head of tree size 11'] });
+    expect(await verifyConsistencyProof(answer, ledger)).toEqual({
+      ok: false,
+      failures: ['the ledger has no head of tree size 11'],
+    });
   });
 });

@@ -94,17 +94,25 @@ export async function verifyInclusionProof(
     root: head.rootHash,
   });
   if (!inclusion.ok) {
-    failures.push(`audit path (${inclusion.reason}): ${inclusion.message} as the ledger holds it (${head.rootHash})`);
+    failures.push(
+      `audit path (${inclusion.reason}): ${inclusion.message} as the ledger holds it (${head.rootHash})`,
+    );
   }
   if (proof.rootHash !== head.rootHash) {
-    failures.push(`the proof claims root ${proof.rootHash} for tree size ${proof.treeSize}; the ledger holds ${head.rootHash}`);
+    failures.push(
+      `the proof claims root ${proof.rootHash} for tree size ${proof.treeSize}; the ledger holds ${head.rootHash}`,
+    );
   }
   if (proof.anchor.transactionId !== head.txId) {
-    failures.push(`the proof names transaction ${proof.anchor.transactionId}; the ledger's head was anchored by ${head.txId}`);
+    failures.push(
+      `the proof names transaction ${proof.anchor.transactionId}; the ledger's head was anchored by ${head.txId}`,
+    );
   }
   const block = await ledger.blockOfTransaction(head.txId);
   if (block !== undefined && block !== proof.anchor.blockNumber) {
-    failures.push(`the proof names block ${proof.anchor.blockNumber}; transaction ${head.txId} is in block ${block}`);
+    failures.push(
+      `the proof names block ${proof.anchor.blockNumber}; transaction ${head.txId} is in block ${block}`,
+    );
   }
   if (failures.length > 0) return { ok: false, failures };
   return {
@@ -119,8 +127,14 @@ export async function verifyInclusionProof(
 }
 
 /** Checks that the larger anchored head extends the smaller, with both roots read from the ledger. */
-export async function verifyConsistencyProof(answer: ConsistencyProofAnswer, ledger: LedgerReader): Promise<Verdict> {
-  const [first, second] = await Promise.all([ledger.headBySize(answer.firstSize), ledger.headBySize(answer.secondSize)]);
+export async function verifyConsistencyProof(
+  answer: ConsistencyProofAnswer,
+  ledger: LedgerReader,
+): Promise<Verdict> {
+  const [first, second] = await Promise.all([
+    ledger.headBySize(answer.firstSize),
+    ledger.headBySize(answer.secondSize),
+  ]);
   const failures: string[] = [];
   if (!first) failures.push(`the ledger has no head of tree size ${answer.firstSize}`);
   if (!second) failures.push(`the ledger has no head of tree size ${answer.secondSize}`);
@@ -132,9 +146,12 @@ export async function verifyConsistencyProof(answer: ConsistencyProofAnswer, led
     secondRoot: second.rootHash,
     path: answer.path,
   });
-  if (!result.ok) failures.push(`consistency path (${result.reason}): ${result.message} as the ledger holds them`);
-  if (answer.firstRoot !== first.rootHash) failures.push(`the service's root for size ${answer.firstSize} differs from the ledger's`);
-  if (answer.secondRoot !== second.rootHash) failures.push(`the service's root for size ${answer.secondSize} differs from the ledger's`);
+  if (!result.ok)
+    failures.push(`consistency path (${result.reason}): ${result.message} as the ledger holds them`);
+  if (answer.firstRoot !== first.rootHash)
+    failures.push(`the service's root for size ${answer.firstSize} differs from the ledger's`);
+  if (answer.secondRoot !== second.rootHash)
+    failures.push(`the service's root for size ${answer.secondSize} differs from the ledger's`);
   if (failures.length > 0) return { ok: false, failures };
   return {
     ok: true,
