@@ -80,6 +80,19 @@ describe('verifierFor (a known public key)', () => {
     });
   });
 
+  it('remembers a verified token only until it expires', async () => {
+    const token = await sign(signer.privateKey, { exp: now() + 5 });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'alice' });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'alice' });
+    const later = Date.now() + 5_000 + (settings.AUTH_CLOCK_TOLERANCE_SECONDS + 5) * 1000;
+    jest.useFakeTimers({ now: later, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval'] });
+    try {
+      expect(await rejection(verifier, token)).toBe('the token has expired');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('rejects an expired token', async () => {
     expect(
       await rejection(verifier, await sign(signer.privateKey, { iat: now() - 3600, exp: now() - 60 })),

@@ -61,21 +61,33 @@ export function verifierFor(
     algorithms: ACCEPTED_ALGORITHMS,
     requiredClaims: ['exp', 'iat', 'sub'],
   };
+  // A client sends the same token with every request: its verdict is remembered until the token expires (at most
+  // VERIFIED_TOKEN_TTL_MS), so the signature is checked once per token rather than once per request.
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return {
     async verify(token) {
+      const remembered = verified.get(token);
+      if (remembered && Date.now() < remembered.until) return remembered.principal;
+      verified.delete(token);
       try {
         // Overloads of jwtVerify differ only in the key type; both branches run the same checks.
         const { payload } =
           typeof key === 'function'
             ? await jwtVerify(token, key, options)
             : await jwtVerify(token, key, options);
-        return principalFromClaims(parsePedigreeClaims(payload));
+        const principal = principalFromClaims(parsePedigreeClaims(payload));
+        if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+        verified.set(token, { principal, until: Math.min((payload.exp ?? 0) * 1000, Date.now() + VERIFIED_TOKEN_TTL_MS) });
+        return principal;
       } catch (error) {
         throw asInvalidToken(error);
       }
     },
   };
 }
+
+const VERIFIED_TOKENS_MAX = 10_000;
+const VERIFIED_TOKEN_TTL_MS = 5 * 60 * 1000;
 
 /** Reads the dev issuer's public JWK; refuses a file that holds a private key. */
 export async function importPublicJwkFile(file: string): Promise<KeyLike> {
