@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
     LOG_LEVEL: 'warn',
     VRS_RESPONDER_GLN: '0614141000005',
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
     ...issuer.env,
   });
   await waitForStatus(service, '/health/ready');
