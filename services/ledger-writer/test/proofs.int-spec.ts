@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventHash } from '@pedigree/epcis';
-import { hashLeaf } from '@pedigree/merkle';
+import { canonicalJson, hashLeaf } from '@pedigree/merkle';
 import { commissioning, eventually, LedgerWriterUnderTest, runPedigree } from './harness';
 
 // Events captured (published on epcis.events.v1 as the serialization service does) → leaves of the Merkle log →
@@ -178,8 +179,6 @@ describe('ledger-writer proofs, verified by the CLI against the Fabric ledger', 
       issuedBy: '0614141000005',
     };
     await sut.publishRecall(notice);
-    const { createHash } = await import('node:crypto');
-    const { canonicalJson } = await import('@pedigree/merkle');
     const name = `ni:///sha-256;${createHash('sha256').update(canonicalJson(notice)).digest('hex')}`;
     await eventually(
       () => sut.get(`/proofs/${encodeURIComponent(name)}`, token).then((r) => r.status),
