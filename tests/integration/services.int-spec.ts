@@ -5,11 +5,29 @@ import {
   freePort,
   kafkaBrokers,
   startServiceProcess,
+  testFabricNetwork,
   waitForStatus,
   type RunningService,
 } from '@pedigree/testing';
 
 const SERVICES = ['serialization', 'cold-chain', 'recall', 'ledger-writer'] as const;
+
+/** The ledger-writer also needs a Fabric peer and identity (the manufacturer's, on the channel's anchor chaincode). */
+function serviceSpecificEnv(name: (typeof SERVICES)[number]): Record<string, string> {
+  if (name !== 'ledger-writer') return {};
+  const fabric = testFabricNetwork();
+  const org = fabric.orgs.manufacturer;
+  return {
+    FABRIC_PEER_ENDPOINT: org.peerEndpoint,
+    FABRIC_PEER_HOST_ALIAS: org.peerHostAlias,
+    FABRIC_TLS_CA_CERT: org.tlsCaCertPath,
+    FABRIC_MSP_ID: org.mspId,
+    FABRIC_USER_CERT: org.userCertPath,
+    FABRIC_USER_KEY: org.userKeyPath,
+    FABRIC_CHANNEL: fabric.channel,
+    FABRIC_CHAINCODE: fabric.chaincode,
+  };
+}
 
 let issuer: EphemeralIssuer;
 beforeAll(async () => {
@@ -25,6 +43,7 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
     service = await startServiceProcess(name, {
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: kafkaBrokers().join(','),
+      ...serviceSpecificEnv(name),
       ...issuer.env,
     });
   });
