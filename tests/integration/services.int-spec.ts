@@ -107,7 +107,10 @@ describe('a service whose Kafka is unreachable', () => {
     try {
       await waitForStatus(service, '/health/live', 200);
       const notReady = await waitForStatus(service, '/health/ready', 503);
-      expect(notReady).toMatchObject({ detail: 'not ready: kafka is down', checks: { postgres: { status: 'up' }, kafka: { status: 'down' } } });
+      expect(notReady).toMatchObject({
+        detail: 'not ready: kafka, kafka-topics are down',
+        checks: { postgres: { status: 'up' }, kafka: { status: 'down' }, 'kafka-topics': { status: 'down' } },
+      });
     } finally {
       await service.stop();
     }
