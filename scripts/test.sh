@@ -11,8 +11,9 @@ ensure_node
 ensure_npm_dependencies
 build_workspace
 
-step "Lint (ESLint with Nx module boundaries) and type-check (tests included)"
+step "Lint (ESLint with Nx module boundaries), formatting (Prettier) and type-check (tests included)"
 NX_DAEMON=false npm run --silent lint
+npm run --silent format:check >/dev/null || { npm run --silent format:check; fail "code is not formatted: run npm run format"; }
 npx tsc -p tsconfig.json --noEmit
 
 step "Infrastructure for the integration tests"

@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { documentEvents, eventHash, namespacesFromJsonLdContext, validateEpcisDocument, type AnyEpcisDocument } from '@pedigree/epcis';
+import {
+  documentEvents,
+  eventHash,
+  namespacesFromJsonLdContext,
+  validateEpcisDocument,
+  type AnyEpcisDocument,
+} from '@pedigree/epcis';
 import { machineSummary, median, timeRuns } from './report';
 
 // Validate + hash throughput on the GS1 reference examples scaled up: every event of every example, repeated with
@@ -9,7 +15,10 @@ const EXAMPLES = path.resolve(__dirname, '../../../shared/reference/gs1-epcis/ex
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 
 function withFreshSerials(doc: AnyEpcisDocument, round: number): AnyEpcisDocument {
-  const text = JSON.stringify(doc).replace(/(urn:epc:id:sgtin:[\d.]+\.|\/21\/)([^"/?]+)/g, (_m, head: string, serial: string) => `${head}${serial}r${round}`);
+  const text = JSON.stringify(doc).replace(
+    /(urn:epc:id:sgtin:[\d.]+\.|\/21\/)([^"/?]+)/g,
+    (_m, head: string, serial: string) => `${head}${serial}r${round}`,
+  );
   return JSON.parse(text) as AnyEpcisDocument;
 }
 

@@ -1,6 +1,13 @@
 import { Client } from 'pg';
 import { createEphemeralIssuer } from '@pedigree/auth';
-import { createTestDatabase, kafkaBrokers, selectProvider, startServiceProcess, uniqueSuffix, waitForStatus } from '@pedigree/testing';
+import {
+  createTestDatabase,
+  kafkaBrokers,
+  selectProvider,
+  startServiceProcess,
+  uniqueSuffix,
+  waitForStatus,
+} from '@pedigree/testing';
 import { machineSummary, percentile } from './report';
 
 // Capture → Kafka → projection, end to end, with everything co-located on this machine: the serialization service
@@ -28,7 +35,13 @@ function commissioningDocument(run: string, first: number, count: number) {
       ilmd: { 'cbvmda:lotNumber': `L${Math.floor(n / 10_000)}`, 'cbvmda:itemExpirationDate': '2028-12-31' },
     };
   });
-  return JSON.stringify({ '@context': CONTEXT, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: new Date().toISOString(), epcisBody: { eventList: events } });
+  return JSON.stringify({
+    '@context': CONTEXT,
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: new Date().toISOString(),
+    epcisBody: { eventList: events },
+  });
 }
 
 async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -50,16 +63,26 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: kafkaBrokers().join(','),
     KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
     LOG_LEVEL: 'warn',
-    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+      : {}),
     ...issuer.env,
   });
   await waitForStatus(service, '/health/ready');
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const token = await issuer.token({ sub: 'bench', party: '0614141000005', roles: ['manufacturer'], gcp: ['0614141'] });
+  const token = await issuer.token({
+    sub: 'bench',
+    party: '0614141000005',
+    roles: ['manufacturer'],
+    gcp: ['0614141'],
+  });
   const run = uniqueSuffix().slice(-5);
 
-  const documents = Array.from({ length: Math.ceil(EVENTS / EVENTS_PER_DOCUMENT) }, (_, d) => d * EVENTS_PER_DOCUMENT);
+  const documents = Array.from(
+    { length: Math.ceil(EVENTS / EVENTS_PER_DOCUMENT) },
+    (_, d) => d * EVENTS_PER_DOCUMENT,
+  );
   const started = Date.now();
   let captured = 0;
   await inParallel(documents, PARALLEL_CAPTURES, async (first) => {
@@ -68,7 +91,8 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/ld+json' },
       body: commissioningDocument(run, first, Math.min(EVENTS_PER_DOCUMENT, EVENTS - first)),
     });
-    if (response.status !== 202) throw new Error(`capture answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`capture answered ${response.status}: ${await response.text()}`);
     captured += EVENTS_PER_DOCUMENT;
     process.stderr.write(`\rcaptured ${Math.min(captured, EVENTS)}/${EVENTS}`);
   });

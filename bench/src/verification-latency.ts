@@ -2,7 +2,14 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createEphemeralIssuer } from '@pedigree/auth';
-import { createTestDatabase, kafkaBrokers, selectProvider, startServiceProcess, uniqueSuffix, waitForStatus } from '@pedigree/testing';
+import {
+  createTestDatabase,
+  kafkaBrokers,
+  selectProvider,
+  startServiceProcess,
+  uniqueSuffix,
+  waitForStatus,
+} from '@pedigree/testing';
 import { machineSummary, percentile } from './report';
 
 // DSCSA VRS verification latency under an open-loop load: requests are sent at a fixed rate whatever the answers'
@@ -26,7 +33,13 @@ function commissioningDocument(run: string, first: number, count: number): strin
     disposition: 'active',
     ilmd: { 'cbvmda:lotNumber': 'LOT1', 'cbvmda:itemExpirationDate': '2028-12-31' },
   }));
-  return JSON.stringify({ '@context': CONTEXT, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: new Date().toISOString(), epcisBody: { eventList: events } });
+  return JSON.stringify({
+    '@context': CONTEXT,
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: new Date().toISOString(),
+    epcisBody: { eventList: events },
+  });
 }
 
 /** One GET on a keep-alive connection; resolves to the status once the whole body is read. */
@@ -41,7 +54,11 @@ function get(agent: http.Agent, url: URL, path: string, headers: Record<string, 
 }
 
 /** Sends `rate` requests per second for `seconds`, each on its own schedule; returns latencies (ms) and failures. */
-async function openLoop(rate: number, seconds: number, send: () => Promise<number>): Promise<{ latencies: number[]; failures: number; sent: number; elapsed: number }> {
+async function openLoop(
+  rate: number,
+  seconds: number,
+  send: () => Promise<number>,
+): Promise<{ latencies: number[]; failures: number; sent: number; elapsed: number }> {
   const latencies: number[] = [];
   let failures = 0;
   let sent = 0;
@@ -82,14 +99,26 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
     LOG_LEVEL: 'warn',
     VRS_RESPONDER_GLN: '0614141000005',
-    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+      : {}),
     ...issuer.env,
   });
   await waitForStatus(service, '/health/ready');
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const manufacturer = await issuer.token({ sub: 'bench', party: '0614141000005', roles: ['manufacturer'], gcp: ['0614141'] });
-  const wholesaler = await issuer.token({ sub: 'bench-vrs', party: REQUESTER, roles: ['distributor'], gcp: [] });
+  const manufacturer = await issuer.token({
+    sub: 'bench',
+    party: '0614141000005',
+    roles: ['manufacturer'],
+    gcp: ['0614141'],
+  });
+  const wholesaler = await issuer.token({
+    sub: 'bench-vrs',
+    party: REQUESTER,
+    roles: ['distributor'],
+    gcp: [],
+  });
   const run = uniqueSuffix().slice(-5);
 
   for (let first = 0; first < PACKS; first += 1000) {
@@ -98,7 +127,8 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${manufacturer}`, 'content-type': 'application/ld+json' },
       body: commissioningDocument(run, first, Math.min(1000, PACKS - first)),
     });
-    if (response.status !== 202) throw new Error(`capture answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`capture answered ${response.status}: ${await response.text()}`);
   }
   let projected = 0;
   while (projected < PACKS) {
@@ -110,7 +140,11 @@ async function main(): Promise<void> {
 
   const url = new URL(service.baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const headers = { authorization: `Bearer ${wholesaler}`, 'gs1us-version': '1.3.0', accept: 'application/json' };
+  const headers = {
+    authorization: `Bearer ${wholesaler}`,
+    'gs1us-version': '1.3.0',
+    accept: 'application/json',
+  };
   const verify = () => {
     const n = Math.floor(Math.random() * PACKS);
     // One request in ten names a serial the registry does not have.
@@ -120,7 +154,9 @@ async function main(): Promise<void> {
   };
   await openLoop(Math.min(RATE, 500), WARMUP_SECONDS, verify);
   const result = await openLoop(RATE, SECONDS, verify);
-  const recorded = Number((await db.query(`SELECT count(*) AS n FROM verifications WHERE kind = 'vrs'`)).rows[0].n);
+  const recorded = Number(
+    (await db.query(`SELECT count(*) AS n FROM verifications WHERE kind = 'vrs'`)).rows[0].n,
+  );
 
   console.log(
     JSON.stringify({

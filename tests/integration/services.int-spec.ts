@@ -63,14 +63,20 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
   });
 
   it('is live, echoes the caller’s request id and answers unknown routes with problem+json', async () => {
-    const live = await fetch(`${service.baseUrl}/health/live`, { headers: { 'x-request-id': 'trace-me-42' } });
+    const live = await fetch(`${service.baseUrl}/health/live`, {
+      headers: { 'x-request-id': 'trace-me-42' },
+    });
     expect(live.status).toBe(200);
     expect(live.headers.get('x-request-id')).toBe('trace-me-42');
 
     const missing = await fetch(`${service.baseUrl}/no-such-route`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await missing.json()).toMatchObject({ status: 404, title: 'Not Found', instance: '/no-such-route' });
+    expect(await missing.json()).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+      instance: '/no-such-route',
+    });
   });
 
   it('serves its OpenAPI document', async () => {
@@ -86,9 +92,15 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
     await admin.connect();
     try {
       await admin.query(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS false`);
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [dbName]);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [
+        dbName,
+      ]);
       const notReady = await waitForStatus(service, '/health/ready', 503);
-      expect(notReady).toMatchObject({ status: 503, detail: 'not ready: postgres is down', checks: { postgres: { status: 'down' } } });
+      expect(notReady).toMatchObject({
+        status: 503,
+        detail: 'not ready: postgres is down',
+        checks: { postgres: { status: 'down' } },
+      });
     } finally {
       await admin.query(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
       await admin.end();
@@ -119,9 +131,15 @@ describe('a service whose Kafka is unreachable', () => {
 
 describe('a service started with a bad configuration', () => {
   it('stops at once with a message that names each bad setting', async () => {
-    const service = await startServiceProcess('serialization', { DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: '', ...issuer.env });
+    const service = await startServiceProcess('serialization', {
+      DATABASE_URL: 'mysql://nope',
+      KAFKA_BROKERS: '',
+      ...issuer.env,
+    });
     expect(await service.exited).toBe(78);
-    expect(service.output()).toContain('DATABASE_URL: must be a postgres:// connection URL (got "mysql://nope")');
+    expect(service.output()).toContain(
+      'DATABASE_URL: must be a postgres:// connection URL (got "mysql://nope")',
+    );
     expect(service.output()).toContain('KAFKA_BROKERS: must be a comma-separated host:port list (got "")');
   });
 
@@ -130,8 +148,14 @@ describe('a service started with a bad configuration', () => {
     const unnamed = await startServiceProcess('recall', base);
     expect(await unnamed.exited).toBe(78);
     expect(unnamed.output()).toContain('AUTH_ISSUER: is required');
-    const keyless = await startServiceProcess('recall', { ...base, AUTH_ISSUER: 'urn:x', AUTH_AUDIENCE: 'urn:y' });
+    const keyless = await startServiceProcess('recall', {
+      ...base,
+      AUTH_ISSUER: 'urn:x',
+      AUTH_AUDIENCE: 'urn:y',
+    });
     expect(await keyless.exited).toBe(78);
-    expect(keyless.output()).toContain('exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE must be set (neither is)');
+    expect(keyless.output()).toContain(
+      'exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE must be set (neither is)',
+    );
   });
 });

@@ -10,7 +10,13 @@ describe('AnchorContract', () => {
   let ledger: FakeLedger;
   const contract = new AnchorContract();
 
-  const anchor = (treeSize: number, rootHash: string, previousTreeSize: number, previousRootHash: string, at?: Date) =>
+  const anchor = (
+    treeSize: number,
+    rootHash: string,
+    previousTreeSize: number,
+    previousRootHash: string,
+    at?: Date,
+  ) =>
     ledger.submit(
       MANUFACTURER,
       async (ctx) =>
@@ -19,9 +25,12 @@ describe('AnchorContract', () => {
         ) as HeadRecord,
       at,
     );
-  const current = () => ledger.evaluate(async (ctx) => JSON.parse(await contract.currentHead(ctx)) as HeadRecord | null);
-  const bySize = (size: string) => ledger.evaluate(async (ctx) => JSON.parse(await contract.headBySize(ctx, size)) as HeadRecord);
-  const history = () => ledger.evaluate(async (ctx) => JSON.parse(await contract.history(ctx)) as HeadRecord[]);
+  const current = () =>
+    ledger.evaluate(async (ctx) => JSON.parse(await contract.currentHead(ctx)) as HeadRecord | null);
+  const bySize = (size: string) =>
+    ledger.evaluate(async (ctx) => JSON.parse(await contract.headBySize(ctx, size)) as HeadRecord);
+  const history = () =>
+    ledger.evaluate(async (ctx) => JSON.parse(await contract.history(ctx)) as HeadRecord[]);
 
   beforeEach(() => {
     ledger = new FakeLedger();
@@ -69,12 +78,18 @@ describe('AnchorContract', () => {
     expect(heads.map((head) => head.treeSize)).toEqual(sizes);
     expect(heads.map((head) => head.previousTreeSize)).toEqual([0, ...sizes.slice(0, -1)]);
     await expect(current()).resolves.toMatchObject({ treeSize: 12345, rootHash: root('r12345') });
-    await expect(bySize('99')).resolves.toMatchObject({ treeSize: 99, rootHash: root('r99'), previousTreeSize: 10 });
+    await expect(bySize('99')).resolves.toMatchObject({
+      treeSize: 99,
+      rootHash: root('r99'),
+      previousTreeSize: 10,
+    });
   });
 
   it('keys each head by its zero-padded size under the head object type, and keeps the current head apart', async () => {
     await anchor(7, root('a'), 0, '');
-    expect([...ledger.state.keys()].sort()).toEqual(['\u0000head\u00000000000000000007\u0000', CURRENT_HEAD_KEY].sort());
+    expect([...ledger.state.keys()].sort()).toEqual(
+      ['\u0000head\u00000000000000000007\u0000', CURRENT_HEAD_KEY].sort(),
+    );
   });
 
   it('returns the existing record for an identical resubmission, without a new event or write', async () => {
@@ -135,20 +150,42 @@ describe('AnchorContract', () => {
   });
 
   it.each([
-    ['a tree size that does not grow', ['3', root('a'), '3', root('b')], 'treeSize 3 must be larger than previousTreeSize 3'],
+    [
+      'a tree size that does not grow',
+      ['3', root('a'), '3', root('b')],
+      'treeSize 3 must be larger than previousTreeSize 3',
+    ],
     ['a tree size of zero', ['0', root('a'), '0', ''], 'treeSize 0 must be larger than previousTreeSize 0'],
-    ['a negative size', ['-1', root('a'), '0', ''], 'treeSize must be a non-negative decimal integer, got "-1"'],
-    ['a size with a leading zero', ['07', root('a'), '0', ''], 'treeSize must be a non-negative decimal integer'],
+    [
+      'a negative size',
+      ['-1', root('a'), '0', ''],
+      'treeSize must be a non-negative decimal integer, got "-1"',
+    ],
+    [
+      'a size with a leading zero',
+      ['07', root('a'), '0', ''],
+      'treeSize must be a non-negative decimal integer',
+    ],
     ['a fractional size', ['2.5', root('a'), '0', ''], 'treeSize must be a non-negative decimal integer'],
     ['an unsafe integer size', ['9007199254740993', root('a'), '0', ''], 'larger than 9007199254740991'],
-    ['a short root', ['1', 'abcd', '0', ''], 'rootHash must be a SHA-256 hash in hex (64 digits), got "abcd"'],
+    [
+      'a short root',
+      ['1', 'abcd', '0', ''],
+      'rootHash must be a SHA-256 hash in hex (64 digits), got "abcd"',
+    ],
     ['a non-hex root', ['1', 'g'.repeat(64), '0', ''], 'rootHash must be a SHA-256 hash in hex'],
-    ['a first head with a previous root', ['1', root('a'), '0', root('b')], 'must have an empty previousRootHash'],
+    [
+      'a first head with a previous root',
+      ['1', root('a'), '0', root('b')],
+      'must have an empty previousRootHash',
+    ],
     ['a missing previous root', ['2', root('a'), '1', ''], 'previousRootHash must be a SHA-256 hash in hex'],
   ])('rejects %s', async (_label, args, message) => {
     const [treeSize, rootHash, previousTreeSize, previousRootHash] = args as [string, string, string, string];
     await expect(
-      ledger.submit(MANUFACTURER, (ctx) => contract.anchor(ctx, treeSize, rootHash, previousTreeSize, previousRootHash)),
+      ledger.submit(MANUFACTURER, (ctx) =>
+        contract.anchor(ctx, treeSize, rootHash, previousTreeSize, previousRootHash),
+      ),
     ).rejects.toThrow(message);
     expect(ledger.state.size).toBe(0);
   });

@@ -1,5 +1,12 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { decide, HeadRecord, HeadRejectedError, paddedTreeSize, parseSubmission, parseTreeSize } from './head';
+import {
+  decide,
+  HeadRecord,
+  HeadRejectedError,
+  paddedTreeSize,
+  parseSubmission,
+  parseTreeSize,
+} from './head';
 
 /** Composite-key object type of the head records: one key per tree size, zero-padded so key order is size order. */
 export const HEAD_OBJECT_TYPE = 'head';

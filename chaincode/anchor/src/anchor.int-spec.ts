@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ChaincodeEvent, Contract, EndorseError, Network } from '@hyperledger/fabric-gateway';
-import { connectFabricGateway, FabricGatewayConnection, FabricNetwork, testFabricNetwork } from '@pedigree/testing';
+import {
+  connectFabricGateway,
+  FabricGatewayConnection,
+  FabricNetwork,
+  testFabricNetwork,
+} from '@pedigree/testing';
 import type { HeadRecord } from './head';
 
 // The anchor chaincode on the real local network: submitted through the manufacturer's peer Gateway (endorsed by both
@@ -42,11 +47,20 @@ describe('anchor chaincode on the Fabric network', () => {
       const previousSize = current?.treeSize ?? 0;
       try {
         const submitted = await manufacturerContract.submitAsync('anchor', {
-          arguments: [String(previousSize + growBy), randomRoot(), String(previousSize), current?.rootHash ?? ''],
+          arguments: [
+            String(previousSize + growBy),
+            randomRoot(),
+            String(previousSize),
+            current?.rootHash ?? '',
+          ],
         });
         const status = await submitted.getStatus();
-        if (!status.successful) throw new Error(`anchor transaction ${status.transactionId} failed: code ${status.code}`);
-        return { record: JSON.parse(decoder.decode(submitted.getResult())) as HeadRecord, blockNumber: status.blockNumber };
+        if (!status.successful)
+          throw new Error(`anchor transaction ${status.transactionId} failed: code ${status.code}`);
+        return {
+          record: JSON.parse(decoder.decode(submitted.getResult())) as HeadRecord,
+          blockNumber: status.blockNumber,
+        };
       } catch (error) {
         if (attempt < 3 && endorsementMessages(error).includes('does not extend the current head')) continue;
         throw error;
@@ -73,7 +87,9 @@ describe('anchor chaincode on the Fabric network', () => {
 
   it('emits a HeadAnchored chaincode event with the record for each new head', async () => {
     const { record, blockNumber } = await anchorNext(3);
-    const events = await manufacturerNetwork.getChaincodeEvents(fabric.chaincode, { startBlock: blockNumber });
+    const events = await manufacturerNetwork.getChaincodeEvents(fabric.chaincode, {
+      startBlock: blockNumber,
+    });
     let received: ChaincodeEvent | undefined;
     try {
       for await (const event of events) {
@@ -107,8 +123,17 @@ describe('anchor chaincode on the Fabric network', () => {
     const { record } = await anchorNext(1);
     const forgedPrevious = randomRoot();
     const error = await manufacturerContract
-      .submitTransaction('anchor', String(record.treeSize + 10), randomRoot(), String(record.treeSize), forgedPrevious)
-      .then(() => undefined, (thrown: unknown) => thrown);
+      .submitTransaction(
+        'anchor',
+        String(record.treeSize + 10),
+        randomRoot(),
+        String(record.treeSize),
+        forgedPrevious,
+      )
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
     expect(error).toBeInstanceOf(EndorseError);
     expect(endorsementMessages(error)).toContain(
       `claims to follow size ${record.treeSize} with root ${forgedPrevious}, the current head is size`,
@@ -122,8 +147,17 @@ describe('anchor chaincode on the Fabric network', () => {
     const { record } = await anchorNext(4);
     const otherRoot = randomRoot();
     const error = await manufacturerContract
-      .submitTransaction('anchor', String(record.treeSize), otherRoot, String(record.previousTreeSize), record.previousRootHash)
-      .then(() => undefined, (thrown: unknown) => thrown);
+      .submitTransaction(
+        'anchor',
+        String(record.treeSize),
+        otherRoot,
+        String(record.previousTreeSize),
+        record.previousRootHash,
+      )
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
     expect(error).toBeInstanceOf(EndorseError);
     expect(endorsementMessages(error)).toContain(
       `conflicting root for tree size ${record.treeSize}: the ledger holds ${record.rootHash}, the submission has ${otherRoot}`,

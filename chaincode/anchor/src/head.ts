@@ -35,15 +35,18 @@ const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 export const TREE_SIZE_DIGITS = 16;
 
 export function parseTreeSize(value: string, field: string): number {
-  if (!DECIMAL.test(value)) throw new HeadRejectedError(`${field} must be a non-negative decimal integer, got "${value}"`);
+  if (!DECIMAL.test(value))
+    throw new HeadRejectedError(`${field} must be a non-negative decimal integer, got "${value}"`);
   const size = Number(value);
-  if (!Number.isSafeInteger(size)) throw new HeadRejectedError(`${field} ${value} is larger than ${Number.MAX_SAFE_INTEGER}`);
+  if (!Number.isSafeInteger(size))
+    throw new HeadRejectedError(`${field} ${value} is larger than ${Number.MAX_SAFE_INTEGER}`);
   return size;
 }
 
 /** A SHA-256 root in lowercase hex; upper-case hex is accepted and normalised. */
 export function parseRootHash(value: string, field: string): string {
-  if (!SHA256_HEX.test(value)) throw new HeadRejectedError(`${field} must be a SHA-256 hash in hex (64 digits), got "${value}"`);
+  if (!SHA256_HEX.test(value))
+    throw new HeadRejectedError(`${field} must be a SHA-256 hash in hex (64 digits), got "${value}"`);
   return value.toLowerCase();
 }
 

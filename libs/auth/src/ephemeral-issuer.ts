@@ -16,7 +16,16 @@ export interface EphemeralIssuer {
 export async function createEphemeralIssuer(): Promise<EphemeralIssuer> {
   const keys = await ensureDevIssuerKeys(mkdtempSync(path.join(tmpdir(), 'pedigree-issuer-')));
   return {
-    env: { AUTH_DEV_PUBLIC_JWK_FILE: keys.publicJwkFile, AUTH_ISSUER: DEV_ISSUER, AUTH_AUDIENCE: DEV_AUDIENCE },
-    token: (claims) => signAccessToken(claims, keys.privateJwk, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, ttlSeconds: 3600 }),
+    env: {
+      AUTH_DEV_PUBLIC_JWK_FILE: keys.publicJwkFile,
+      AUTH_ISSUER: DEV_ISSUER,
+      AUTH_AUDIENCE: DEV_AUDIENCE,
+    },
+    token: (claims) =>
+      signAccessToken(claims, keys.privateJwk, {
+        issuer: DEV_ISSUER,
+        audience: DEV_AUDIENCE,
+        ttlSeconds: 3600,
+      }),
   };
 }

@@ -85,7 +85,10 @@ describe('verifierFor (a known public key)', () => {
     await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'alice' });
     await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'alice' });
     const later = Date.now() + 5_000 + (settings.AUTH_CLOCK_TOLERANCE_SECONDS + 5) * 1000;
-    jest.useFakeTimers({ now: later, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval'] });
+    jest.useFakeTimers({
+      now: later,
+      doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval'],
+    });
     try {
       expect(await rejection(verifier, token)).toBe('the token has expired');
     } finally {

@@ -77,7 +77,10 @@ export function verifierFor(
             : await jwtVerify(token, key, options);
         const principal = principalFromClaims(parsePedigreeClaims(payload));
         if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
-        verified.set(token, { principal, until: Math.min((payload.exp ?? 0) * 1000, Date.now() + VERIFIED_TOKEN_TTL_MS) });
+        verified.set(token, {
+          principal,
+          until: Math.min((payload.exp ?? 0) * 1000, Date.now() + VERIFIED_TOKEN_TTL_MS),
+        });
         return principal;
       } catch (error) {
         throw asInvalidToken(error);

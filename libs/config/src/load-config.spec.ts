@@ -2,12 +2,20 @@ import { z } from 'zod';
 import { ConfigError, loadConfig, serviceConfigSchema } from './load-config';
 
 const schema = serviceConfigSchema({ port: 3001, serviceName: 'serialization' });
-const valid = { DATABASE_URL: 'postgres://pedigree@127.0.0.1:54320/pedigree_serialization', KAFKA_BROKERS: 'a:9092,b:9093' };
+const valid = {
+  DATABASE_URL: 'postgres://pedigree@127.0.0.1:54320/pedigree_serialization',
+  KAFKA_BROKERS: 'a:9092,b:9093',
+};
 
 describe('loadConfig', () => {
   it('applies defaults and parses values', () => {
     const config = loadConfig(schema, valid);
-    expect(config).toMatchObject({ PORT: 3001, HOST: '0.0.0.0', LOG_LEVEL: 'info', SERVICE_NAME: 'serialization' });
+    expect(config).toMatchObject({
+      PORT: 3001,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      SERVICE_NAME: 'serialization',
+    });
     expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
   });
 
@@ -16,7 +24,9 @@ describe('loadConfig', () => {
   });
 
   it('names a missing setting', () => {
-    expect(() => loadConfig(schema, { KAFKA_BROKERS: 'a:1' })).toThrow(/DATABASE_URL: .*required.*\(missing\)/);
+    expect(() => loadConfig(schema, { KAFKA_BROKERS: 'a:1' })).toThrow(
+      /DATABASE_URL: .*required.*\(missing\)/,
+    );
   });
 
   it('names every wrong setting with the value it got', () => {
@@ -34,7 +44,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects a database URL of another kind', () => {
-    expect(() => loadConfig(schema, { ...valid, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig(schema, { ...valid, DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: must be a postgres/,
+    );
   });
 
   it('works with a service’s own extended schema', () => {

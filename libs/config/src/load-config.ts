@@ -9,7 +9,10 @@ export class ConfigError extends Error {
 }
 
 /** Validates environment variables against a zod object schema; throws ConfigError naming each bad or missing setting. */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -43,7 +46,11 @@ export function serviceConfigSchema(defaults: { port: number; serviceName: strin
       .regex(/^[A-Za-z0-9._-]*$/, 'may contain letters, digits, ".", "_" and "-" only')
       .default(''),
     LOG_LEVEL: z.enum(logLevels).default('info'),
-    HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    HTTP_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
   });
 }
 

@@ -41,7 +41,10 @@ describe('message envelopes', () => {
     ],
     [
       'a payload that breaks the schema',
-      JSON.stringify({ ...createEnvelope(TOPICS.recallNotices, 'r', recall), payload: { ...recall, action: 'maybe' } }),
+      JSON.stringify({
+        ...createEnvelope(TOPICS.recallNotices, 'r', recall),
+        payload: { ...recall, action: 'maybe' },
+      }),
       /payload\.action/,
     ],
   ])('rejects %s when decoding', (_name, value, message) => {
@@ -71,7 +74,10 @@ describe('message envelopes', () => {
 describe('topic prefixes', () => {
   it('renames every topic and its dead-letter twin, keeping partitions and schemas', () => {
     const prefixed = topicsWithPrefix('run42.');
-    expect(prefixed.epcisEvents).toMatchObject({ name: 'run42.epcis.events.v1', partitions: TOPICS.epcisEvents.partitions });
+    expect(prefixed.epcisEvents).toMatchObject({
+      name: 'run42.epcis.events.v1',
+      partitions: TOPICS.epcisEvents.partitions,
+    });
     expect(prefixed.epcisEvents.payload).toBe(TOPICS.epcisEvents.payload);
     expect(allTopicSpecs('run42.').map((t) => t.name)).toContain('run42.ledger.anchors.v1.dlq');
     expect(topicsWithPrefix('')).toBe(TOPICS);

@@ -34,7 +34,9 @@ export class EnvelopeValidationError extends Error {
 }
 
 function describeIssues(error: z.ZodError, prefix: string): string[] {
-  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`);
+  return error.issues.map(
+    (i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`,
+  );
 }
 
 export function createEnvelope<T extends TopicContract>(
@@ -56,7 +58,10 @@ export function createEnvelope<T extends TopicContract>(
 }
 
 /** Decodes and validates a raw message value read from `topic`; throws EnvelopeValidationError when it does not conform. */
-export function decodeEnvelope<T extends TopicContract>(topic: T, value: Buffer | string | null): Envelope<PayloadOf<T>> {
+export function decodeEnvelope<T extends TopicContract>(
+  topic: T,
+  value: Buffer | string | null,
+): Envelope<PayloadOf<T>> {
   if (value === null) throw new EnvelopeValidationError(topic.name, ['message has no value (tombstone)']);
   let json: unknown;
   try {
@@ -67,9 +72,12 @@ export function decodeEnvelope<T extends TopicContract>(topic: T, value: Buffer 
   const envelope = envelopeShape.safeParse(json);
   if (!envelope.success) throw new EnvelopeValidationError(topic.name, describeIssues(envelope.error, ''));
   if (envelope.data.type !== topic.messageType) {
-    throw new EnvelopeValidationError(topic.name, [`type: expected "${topic.messageType}", got "${envelope.data.type}"`]);
+    throw new EnvelopeValidationError(topic.name, [
+      `type: expected "${topic.messageType}", got "${envelope.data.type}"`,
+    ]);
   }
   const payload = topic.payload.safeParse(envelope.data.payload);
-  if (!payload.success) throw new EnvelopeValidationError(topic.name, describeIssues(payload.error, 'payload'));
+  if (!payload.success)
+    throw new EnvelopeValidationError(topic.name, describeIssues(payload.error, 'payload'));
   return { ...envelope.data, envelopeVersion: ENVELOPE_VERSION, payload: payload.data as PayloadOf<T> };
 }

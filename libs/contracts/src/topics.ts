@@ -14,7 +14,12 @@ export interface TopicContract<S extends z.ZodType = z.ZodType> {
   readonly payload: S;
 }
 
-function topic<S extends z.ZodType>(name: string, partitions: number, messageType: string, payload: S): TopicContract<S> {
+function topic<S extends z.ZodType>(
+  name: string,
+  partitions: number,
+  messageType: string,
+  payload: S,
+): TopicContract<S> {
   return { name, partitions, messageType, payload };
 }
 

@@ -2,7 +2,8 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Pool } from 'pg';
 
-export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = NodePgDatabase<TSchema>;
+export type Database<TSchema extends Record<string, unknown> = Record<string, never>> =
+  NodePgDatabase<TSchema>;
 
 export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   pool: Pool;

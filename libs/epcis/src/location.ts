@@ -22,6 +22,8 @@ export class Location {
 
   /** The RFC 6901 JSON pointer of this location. */
   pointer(): string {
-    return this.parent === undefined ? String(this.segment) : jsonPointer(this.parent.pointer(), this.segment);
+    return this.parent === undefined
+      ? String(this.segment)
+      : jsonPointer(this.parent.pointer(), this.segment);
   }
 }

@@ -2,10 +2,58 @@ import { aiAtStartOf, allAiDefinitions, impliedDecimals, lookupAi } from './ai-t
 
 describe('AI table', () => {
   const required = [
-    '00', '01', '02', '10', '11', '12', '13', '15', '16', '17', '20', '21', '22', '235', '240', '241', '250', '251',
-    '253', '254', '255', '30', '37', '400', '401', '402', '403', '410', '411', '412', '413', '414', '415', '416', '417',
-    '422', '7003', '710', '711', '712', '713', '714', '715', '716', '8003', '8004', '8006', '8010', '8011', '8017',
-    '8018', '8020',
+    '00',
+    '01',
+    '02',
+    '10',
+    '11',
+    '12',
+    '13',
+    '15',
+    '16',
+    '17',
+    '20',
+    '21',
+    '22',
+    '235',
+    '240',
+    '241',
+    '250',
+    '251',
+    '253',
+    '254',
+    '255',
+    '30',
+    '37',
+    '400',
+    '401',
+    '402',
+    '403',
+    '410',
+    '411',
+    '412',
+    '413',
+    '414',
+    '415',
+    '416',
+    '417',
+    '422',
+    '7003',
+    '710',
+    '711',
+    '712',
+    '713',
+    '714',
+    '715',
+    '716',
+    '8003',
+    '8004',
+    '8006',
+    '8010',
+    '8011',
+    '8017',
+    '8018',
+    '8020',
   ];
 
   it.each(required)('defines AI (%s)', (ai) => {
@@ -14,7 +62,13 @@ describe('AI table', () => {
 
   it('describes fixed-length, check-digit keys of predefined length', () => {
     expect(lookupAi('414')).toMatchObject({ fixedLength: 13, fnc1Required: false, hasCheckDigit: true });
-    expect(lookupAi('01')).toMatchObject({ title: 'GTIN', fixedLength: 14, fnc1Required: false, hasCheckDigit: true, isDate: false });
+    expect(lookupAi('01')).toMatchObject({
+      title: 'GTIN',
+      fixedLength: 14,
+      fnc1Required: false,
+      hasCheckDigit: true,
+      isDate: false,
+    });
     expect(lookupAi('00')).toMatchObject({ fixedLength: 18, fnc1Required: false, hasCheckDigit: true });
     expect(lookupAi('17')).toMatchObject({ fixedLength: 6, fnc1Required: false, isDate: true });
   });

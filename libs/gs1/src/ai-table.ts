@@ -47,8 +47,28 @@ export interface AiDefinition {
  * these never need an FNC1 separator after them.
  */
 const PREDEFINED_LENGTH_PREFIXES = new Set([
-  '00', '01', '02', '03', '04', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '31', '32', '33', '34',
-  '35', '36', '41',
+  '00',
+  '01',
+  '02',
+  '03',
+  '04',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '16',
+  '17',
+  '18',
+  '19',
+  '20',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '41',
 ]);
 
 const RULES: Record<string, ComponentRule> = {
@@ -195,19 +215,59 @@ const FIXED_DEFINITIONS: AiDefinition[] = [
 
 /** Titles of the measure AIs 310n-369n (n = 0-5 implied decimal places) by their first three digits. */
 const MEASURE_TITLES: Record<string, string> = {
-  '310': 'NET WEIGHT (kg)', '311': 'LENGTH (m)', '312': 'WIDTH (m)', '313': 'HEIGHT (m)', '314': 'AREA (m2)',
-  '315': 'NET VOLUME (l)', '316': 'NET VOLUME (m3)', '320': 'NET WEIGHT (lb)', '321': 'LENGTH (in)',
-  '322': 'LENGTH (ft)', '323': 'LENGTH (yd)', '324': 'WIDTH (in)', '325': 'WIDTH (ft)', '326': 'WIDTH (yd)',
-  '327': 'HEIGHT (in)', '328': 'HEIGHT (ft)', '329': 'HEIGHT (yd)', '330': 'GROSS WEIGHT (kg)',
-  '331': 'LENGTH (m), log', '332': 'WIDTH (m), log', '333': 'HEIGHT (m), log', '334': 'AREA (m2), log',
-  '335': 'VOLUME (l), log', '336': 'VOLUME (m3), log', '337': 'KG PER m2', '340': 'GROSS WEIGHT (lb)',
-  '341': 'LENGTH (in), log', '342': 'LENGTH (ft), log', '343': 'LENGTH (yd), log', '344': 'WIDTH (in), log',
-  '345': 'WIDTH (ft), log', '346': 'WIDTH (yd), log', '347': 'HEIGHT (in), log', '348': 'HEIGHT (ft), log',
-  '349': 'HEIGHT (yd), log', '350': 'AREA (in2)', '351': 'AREA (ft2)', '352': 'AREA (yd2)',
-  '353': 'AREA (in2), log', '354': 'AREA (ft2), log', '355': 'AREA (yd2), log', '356': 'NET WEIGHT (troy oz)',
-  '357': 'NET VOLUME (oz)', '360': 'NET VOLUME (qt)', '361': 'NET VOLUME (gal.)', '362': 'VOLUME (qt), log',
-  '363': 'VOLUME (gal.), log', '364': 'VOLUME (in3)', '365': 'VOLUME (ft3)', '366': 'VOLUME (yd3)',
-  '367': 'VOLUME (in3), log', '368': 'VOLUME (ft3), log', '369': 'VOLUME (yd3), log',
+  '310': 'NET WEIGHT (kg)',
+  '311': 'LENGTH (m)',
+  '312': 'WIDTH (m)',
+  '313': 'HEIGHT (m)',
+  '314': 'AREA (m2)',
+  '315': 'NET VOLUME (l)',
+  '316': 'NET VOLUME (m3)',
+  '320': 'NET WEIGHT (lb)',
+  '321': 'LENGTH (in)',
+  '322': 'LENGTH (ft)',
+  '323': 'LENGTH (yd)',
+  '324': 'WIDTH (in)',
+  '325': 'WIDTH (ft)',
+  '326': 'WIDTH (yd)',
+  '327': 'HEIGHT (in)',
+  '328': 'HEIGHT (ft)',
+  '329': 'HEIGHT (yd)',
+  '330': 'GROSS WEIGHT (kg)',
+  '331': 'LENGTH (m), log',
+  '332': 'WIDTH (m), log',
+  '333': 'HEIGHT (m), log',
+  '334': 'AREA (m2), log',
+  '335': 'VOLUME (l), log',
+  '336': 'VOLUME (m3), log',
+  '337': 'KG PER m2',
+  '340': 'GROSS WEIGHT (lb)',
+  '341': 'LENGTH (in), log',
+  '342': 'LENGTH (ft), log',
+  '343': 'LENGTH (yd), log',
+  '344': 'WIDTH (in), log',
+  '345': 'WIDTH (ft), log',
+  '346': 'WIDTH (yd), log',
+  '347': 'HEIGHT (in), log',
+  '348': 'HEIGHT (ft), log',
+  '349': 'HEIGHT (yd), log',
+  '350': 'AREA (in2)',
+  '351': 'AREA (ft2)',
+  '352': 'AREA (yd2)',
+  '353': 'AREA (in2), log',
+  '354': 'AREA (ft2), log',
+  '355': 'AREA (yd2), log',
+  '356': 'NET WEIGHT (troy oz)',
+  '357': 'NET VOLUME (oz)',
+  '360': 'NET VOLUME (qt)',
+  '361': 'NET VOLUME (gal.)',
+  '362': 'VOLUME (qt), log',
+  '363': 'VOLUME (gal.), log',
+  '364': 'VOLUME (in3)',
+  '365': 'VOLUME (ft3)',
+  '366': 'VOLUME (yd3)',
+  '367': 'VOLUME (in3), log',
+  '368': 'VOLUME (ft3), log',
+  '369': 'VOLUME (yd3), log',
 };
 
 /** Amount and price AIs 390n-395n: title, format, highest n (implied decimal places). */
@@ -224,14 +284,16 @@ function buildTable(): Map<string, AiDefinition> {
   const table = new Map<string, AiDefinition>();
   for (const definition of FIXED_DEFINITIONS) table.set(definition.ai, definition);
   for (const [prefix, title] of Object.entries(MEASURE_TITLES)) {
-    for (let decimals = 0; decimals <= 5; decimals++) table.set(`${prefix}${decimals}`, define(`${prefix}${decimals}`, title, 'N6'));
+    for (let decimals = 0; decimals <= 5; decimals++)
+      table.set(`${prefix}${decimals}`, define(`${prefix}${decimals}`, title, 'N6'));
   }
   for (const [prefix, [title, spec, maxDecimals]] of Object.entries(AMOUNT_SPECS)) {
     for (let decimals = 0; decimals <= maxDecimals; decimals++) {
       table.set(`${prefix}${decimals}`, define(`${prefix}${decimals}`, title, spec));
     }
   }
-  for (let company = 91; company <= 99; company++) table.set(String(company), define(String(company), 'INTERNAL', 'X..90'));
+  for (let company = 91; company <= 99; company++)
+    table.set(String(company), define(String(company), 'INTERNAL', 'X..90'));
   return table;
 }
 

@@ -8,7 +8,10 @@ const ZERO = '0'.charCodeAt(0);
  */
 export function gs1CheckDigit(digitsWithoutCheckDigit: string): number {
   if (!/^[0-9]+$/.test(digitsWithoutCheckDigit)) {
-    throw new Gs1Error('CHARSET', `A GS1 check digit is computed over digits only, got "${digitsWithoutCheckDigit}"`);
+    throw new Gs1Error(
+      'CHARSET',
+      `A GS1 check digit is computed over digits only, got "${digitsWithoutCheckDigit}"`,
+    );
   }
   let sum = 0;
   const digits = digitsWithoutCheckDigit;

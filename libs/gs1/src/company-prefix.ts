@@ -37,7 +37,11 @@ export function lookupCompanyPrefixLength(
  * The GS1 Company Prefix length of the key `value` of AI `ai` (e.g. 01, 00, 414), from `options.gcpLength`
  * or the longest matching prefix in `options.prefixLengths`. Throws UNKNOWN_GCP_LENGTH otherwise.
  */
-export function resolveCompanyPrefixLength(ai: string, value: string, options: CompanyPrefixOptions = {}): number {
+export function resolveCompanyPrefixLength(
+  ai: string,
+  value: string,
+  options: CompanyPrefixOptions = {},
+): number {
   const definition = lookupAi(ai);
   const offset = definition?.gcpOffset ?? 0;
   const title = definition?.title ?? ai;

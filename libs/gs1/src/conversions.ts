@@ -11,7 +11,10 @@ import { elementsToEpcClassUri, elementsToEpcPatternUri, elementsToEpcUri, parse
 export function epcUriToDigitalLink(uri: string, options: { domain?: string } = {}): string {
   const parsed = parseEpcUri(uri);
   if (parsed.elements.length === 0) {
-    throw new Gs1Error('UNSUPPORTED', `EPC URI "${uri}" has no GS1 Digital Link equivalent (the pattern leaves part of the key open)`);
+    throw new Gs1Error(
+      'UNSUPPORTED',
+      `EPC URI "${uri}" has no GS1 Digital Link equivalent (the pattern leaves part of the key open)`,
+    );
   }
   return formatDigitalLink(parsed.elements, options.domain === undefined ? {} : { domain: options.domain });
 }

@@ -42,7 +42,10 @@ describe('parseYymmdd', () => {
   });
 
   it('reads day 00 as the last day of the month, leap years included', () => {
-    expect(parseYymmdd('240200', true, '17', { now: in2025 })).toMatchObject({ iso: '2024-02-29', dayWasZero: true });
+    expect(parseYymmdd('240200', true, '17', { now: in2025 })).toMatchObject({
+      iso: '2024-02-29',
+      dayWasZero: true,
+    });
     expect(parseYymmdd('250200', true, '17', { now: in2025 }).iso).toBe('2025-02-28');
     expect(parseYymmdd('250400', true, '17', { now: in2025 }).iso).toBe('2025-04-30');
     expect(parseYymmdd('251200', true, '17', { now: in2025 }).iso).toBe('2025-12-31');
@@ -73,17 +76,22 @@ describe('parseYymmdd', () => {
 
   it('agrees with the calendar for every valid date', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (yy, mm, dd) => {
-        const year = resolveCentury(yy, in2025);
-        const value = [yy, mm, dd].map((n) => String(n).padStart(2, '0')).join('');
-        if (dd > daysInMonth(year, mm)) {
-          expect(() => parseYymmdd(value, true, '17', { now: in2025 })).toThrow(Gs1Error);
-        } else {
-          expect(parseYymmdd(value, true, '17', { now: in2025 }).iso).toBe(
-            `${year}-${value.slice(2, 4)}-${value.slice(4, 6)}`,
-          );
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        (yy, mm, dd) => {
+          const year = resolveCentury(yy, in2025);
+          const value = [yy, mm, dd].map((n) => String(n).padStart(2, '0')).join('');
+          if (dd > daysInMonth(year, mm)) {
+            expect(() => parseYymmdd(value, true, '17', { now: in2025 })).toThrow(Gs1Error);
+          } else {
+            expect(parseYymmdd(value, true, '17', { now: in2025 }).iso).toBe(
+              `${year}-${value.slice(2, 4)}-${value.slice(4, 6)}`,
+            );
+          }
+        },
+      ),
     );
   });
 });

@@ -42,7 +42,12 @@ export interface Gs1Date {
  * Parses a GS1 YYMMDD date. `allowZeroDay` permits DD=00, which stands for the last day of the month
  * (AIs 11, 12, 13, 15, 16, 17); the resolved day is then the month's last day.
  */
-export function parseYymmdd(value: string, allowZeroDay: boolean, ai?: string, options: DateOptions = {}): Gs1Date {
+export function parseYymmdd(
+  value: string,
+  allowZeroDay: boolean,
+  ai?: string,
+  options: DateOptions = {},
+): Gs1Date {
   if (!/^[0-9]{6}$/.test(value)) {
     throw new Gs1Error('DATE', `${label(ai)}date "${value}" is not YYMMDD`, ai);
   }
@@ -71,7 +76,13 @@ export function parseYymmdd(value: string, allowZeroDay: boolean, ai?: string, o
 export function parseTimeOfDay(value: string, ai?: string): string {
   const parts = value.match(/.{2}/g) ?? [];
   const [hours, minutes = '00', seconds = '00'] = parts;
-  if (hours === undefined || value.length % 2 !== 0 || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59) {
+  if (
+    hours === undefined ||
+    value.length % 2 !== 0 ||
+    Number(hours) > 23 ||
+    Number(minutes) > 59 ||
+    Number(seconds) > 59
+  ) {
     throw new Gs1Error('DATE', `${label(ai)}time "${value}" is not a valid HH[MM[SS]]`, ai);
   }
   return `${hours}:${minutes}:${seconds}`;

@@ -35,7 +35,10 @@ describe('parseDigitalLink', () => {
   });
 
   it('reads data attributes and keeps other query parameters', () => {
-    const parsed = parseDigitalLink('https://id.gs1.org/01/09506000134352/10/ABC?17=261231&3103=000189&linkType=gs1:pip', { now });
+    const parsed = parseDigitalLink(
+      'https://id.gs1.org/01/09506000134352/10/ABC?17=261231&3103=000189&linkType=gs1:pip',
+      { now },
+    );
     expect(parsed.attributes).toEqual([
       { ai: '17', value: '261231' },
       { ai: '3103', value: '000189' },
@@ -75,10 +78,16 @@ describe('parseDigitalLink', () => {
       { ai: '414', value: '4012345000115' },
       { ai: '254', value: '987' },
     ]);
-    expect(parseDigitalLink('https://id.gs1.org/8010/4012345A-1/8011/99').qualifiers).toEqual([{ ai: '8011', value: '99' }]);
+    expect(parseDigitalLink('https://id.gs1.org/8010/4012345A-1/8011/99').qualifiers).toEqual([
+      { ai: '8011', value: '99' },
+    ]);
     expect(parseDigitalLink('https://id.gs1.org/8018/952520840000000010/8019/12').qualifiers).toHaveLength(1);
-    expect(parseDigitalLink('https://id.gs1.org/8006/095060001343520102/22/V1/10/L1/21/S1').qualifiers).toHaveLength(3);
-    expect(parseDigitalLink('https://id.gs1.org/01/09506000134352/235/TPX1').qualifiers).toEqual([{ ai: '235', value: 'TPX1' }]);
+    expect(
+      parseDigitalLink('https://id.gs1.org/8006/095060001343520102/22/V1/10/L1/21/S1').qualifiers,
+    ).toHaveLength(3);
+    expect(parseDigitalLink('https://id.gs1.org/01/09506000134352/235/TPX1').qualifiers).toEqual([
+      { ai: '235', value: 'TPX1' },
+    ]);
     expect(parseDigitalLink('https://id.gs1.org/00/106141412345678908').primaryKey.ai).toBe('00');
   });
 });
@@ -92,45 +101,56 @@ describe('formatDigitalLink', () => {
       { ai: '01', value: '09506000134352' },
       { ai: '22', value: 'V' },
     ];
-    expect(formatDigitalLink(elements)).toBe('https://id.gs1.org/01/09506000134352/22/V/10/ABC/21/XYZ?17=261231');
+    expect(formatDigitalLink(elements)).toBe(
+      'https://id.gs1.org/01/09506000134352/22/V/10/ABC/21/XYZ?17=261231',
+    );
     expect(formatDigitalLink(elements, { includeAttributes: false })).toBe(
       'https://id.gs1.org/01/09506000134352/22/V/10/ABC/21/XYZ',
     );
   });
 
   it('uses a custom domain and path prefix', () => {
-    expect(formatDigitalLink([{ ai: '00', value: '106141412345678908' }], { domain: 'https://example.com/prefix/' })).toBe(
-      'https://example.com/prefix/00/106141412345678908',
-    );
+    expect(
+      formatDigitalLink([{ ai: '00', value: '106141412345678908' }], {
+        domain: 'https://example.com/prefix/',
+      }),
+    ).toBe('https://example.com/prefix/00/106141412345678908');
   });
 
   it('percent-encodes every character that is not URI-unreserved', () => {
-    expect(encodeDigitalLinkValue("A-Z._!\"%&'()*+,/:;<=>?")).toBe(
+    expect(encodeDigitalLinkValue('A-Z._!"%&\'()*+,/:;<=>?')).toBe(
       'A-Z._%21%22%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F',
     );
   });
 
   it('refuses elements without a primary key', () => {
-    expect(() => formatDigitalLink([{ ai: '10', value: 'ABC' }])).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }) as Error);
+    expect(() => formatDigitalLink([{ ai: '10', value: 'ABC' }])).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED' }) as Error,
+    );
   });
 
   it('gives the canonical form', () => {
-    expect(canonicalDigitalLink('https://example.com/x/01/4006381333931/21/1?17=261231&linkType=all', { now })).toBe(
-      'https://id.gs1.org/01/04006381333931/21/1?17=261231',
-    );
+    expect(
+      canonicalDigitalLink('https://example.com/x/01/4006381333931/21/1?17=261231&linkType=all', { now }),
+    ).toBe('https://id.gs1.org/01/04006381333931/21/1?17=261231');
   });
 
   it('round-trips any value of set 82 and any identifier', () => {
     const anyIdentifier = fc.oneof(...Object.values(arbitraryIdentifiers));
     fc.assert(
-      fc.property(anyIdentifier, text82(1, 30), fc.constantFrom('https://id.gs1.org', 'https://example.com/a/b'), ({ elements }, order, domain) => {
-        const withAttribute = [...elements, { ai: '400', value: order }];
-        const uri = formatDigitalLink(withAttribute, { domain });
-        expect(uri.slice(domain.length)).toMatch(/^[A-Za-z0-9\-._~%/?=&]*$/);
-        const parsed = parseDigitalLink(uri);
-        expect(new Set(parsed.elements)).toEqual(new Set(withAttribute));
-        expect(parsed.attributes).toEqual([{ ai: '400', value: order }]);
-      }),
+      fc.property(
+        anyIdentifier,
+        text82(1, 30),
+        fc.constantFrom('https://id.gs1.org', 'https://example.com/a/b'),
+        ({ elements }, order, domain) => {
+          const withAttribute = [...elements, { ai: '400', value: order }];
+          const uri = formatDigitalLink(withAttribute, { domain });
+          expect(uri.slice(domain.length)).toMatch(/^[A-Za-z0-9\-._~%/?=&]*$/);
+          const parsed = parseDigitalLink(uri);
+          expect(new Set(parsed.elements)).toEqual(new Set(withAttribute));
+          expect(parsed.attributes).toEqual([{ ai: '400', value: order }]);
+        },
+      ),
     );
   });
 });

@@ -76,7 +76,8 @@ function findPrimaryKeyIndex(segments: string[]): number {
 }
 
 function decodeValue(ai: string, raw: string, uri: string): string {
-  if (raw.length === 0) throw new Gs1Error('SYNTAX', `Digital Link "${uri}": AI (${ai}) has an empty value`, ai);
+  if (raw.length === 0)
+    throw new Gs1Error('SYNTAX', `Digital Link "${uri}": AI (${ai}) has an empty value`, ai);
   const value = decodeDigitalLinkValue(raw, `Digital Link "${uri}" AI (${ai})`);
   // GTIN-8, -12 and -13 are accepted in the path and normalised to GTIN-14 (GS1 Digital Link §4.6).
   return ai === '01' && /^([0-9]{8}|[0-9]{12}|[0-9]{13})$/.test(value) ? value.padStart(14, '0') : value;
@@ -118,7 +119,11 @@ export function parseDigitalLink(uri: string, options: DateOptions = {}): Parsed
   };
 }
 
-function parseQuery(query: string, uri: string, pathElements: Gs1Element[]): Pick<ParsedDigitalLink, 'attributes' | 'otherQueryParameters'> {
+function parseQuery(
+  query: string,
+  uri: string,
+  pathElements: Gs1Element[],
+): Pick<ParsedDigitalLink, 'attributes' | 'otherQueryParameters'> {
   const attributes: Gs1Element[] = [];
   const otherQueryParameters: [string, string][] = [];
   for (const pair of query.split('&')) {
@@ -127,7 +132,10 @@ function parseQuery(query: string, uri: string, pathElements: Gs1Element[]): Pic
     const key = equals < 0 ? pair : pair.slice(0, equals);
     const rawValue = equals < 0 ? '' : pair.slice(equals + 1);
     if (!/^[0-9]+$/.test(key)) {
-      otherQueryParameters.push([key, decodeDigitalLinkValue(rawValue, `Digital Link "${uri}" parameter ${key}`)]);
+      otherQueryParameters.push([
+        key,
+        decodeDigitalLinkValue(rawValue, `Digital Link "${uri}" parameter ${key}`),
+      ]);
       continue;
     }
     if ([...pathElements, ...attributes].some((element) => element.ai === key)) {
@@ -159,7 +167,8 @@ export interface FormatDigitalLinkOptions {
 function bestQualifierSequence(keyAi: string, present: Set<string>): readonly string[] {
   let best: readonly string[] = [];
   for (const sequence of KEY_QUALIFIERS[keyAi]) {
-    if (sequence.filter((ai) => present.has(ai)).length > best.filter((ai) => present.has(ai)).length) best = sequence;
+    if (sequence.filter((ai) => present.has(ai)).length > best.filter((ai) => present.has(ai)).length)
+      best = sequence;
   }
   return best;
 }
@@ -168,7 +177,10 @@ function bestQualifierSequence(keyAi: string, present: Set<string>): readonly st
  * Formats GS1 elements as a Digital Link URI: the first primary key in `elements`, its qualifiers in the
  * standard order in the path, every other AI as a query-string data attribute (in input order).
  */
-export function formatDigitalLink(elements: readonly Gs1Element[], options: FormatDigitalLinkOptions = {}): string {
+export function formatDigitalLink(
+  elements: readonly Gs1Element[],
+  options: FormatDigitalLinkOptions = {},
+): string {
   elements.forEach((element) => validateElement(element));
   const key = elements.find((element) => isDigitalLinkPrimaryKey(element.ai));
   if (!key) {
@@ -179,12 +191,17 @@ export function formatDigitalLink(elements: readonly Gs1Element[], options: Form
   }
   const present = new Set(elements.map((element) => element.ai));
   const qualifierAis = bestQualifierSequence(key.ai, present).filter((ai) => present.has(ai));
-  const pathElements = [key, ...qualifierAis.map((ai) => elements.find((element) => element.ai === ai) as Gs1Element)];
+  const pathElements = [
+    key,
+    ...qualifierAis.map((ai) => elements.find((element) => element.ai === ai) as Gs1Element),
+  ];
   const domain = (options.domain ?? CANONICAL_DIGITAL_LINK_DOMAIN).replace(/\/+$/, '');
   const path = pathElements.map((e) => `/${e.ai}/${encodeDigitalLinkValue(e.value)}`).join('');
   const attributes = elements.filter((element) => element !== key && !qualifierAis.includes(element.ai));
   const query = attributes.map((e) => `${e.ai}=${encodeDigitalLinkValue(e.value)}`).join('&');
-  return options.includeAttributes === false || query === '' ? `${domain}${path}` : `${domain}${path}?${query}`;
+  return options.includeAttributes === false || query === ''
+    ? `${domain}${path}`
+    : `${domain}${path}?${query}`;
 }
 
 /** The canonical form: `https://id.gs1.org`, GTIN-14, qualifiers in order, AI data attributes kept. */

@@ -33,11 +33,15 @@ describe('bracketed element strings', () => {
 
   it('rejects text that is not (AI)value', () => {
     expect(() => elementsOf('01)0950600013435')).toThrow(Gs1Error);
-    expect(() => elementsOf('(1)0950600013435')).toThrow(expect.objectContaining({ code: 'SYNTAX' }) as Error);
+    expect(() => elementsOf('(1)0950600013435')).toThrow(
+      expect.objectContaining({ code: 'SYNTAX' }) as Error,
+    );
   });
 
   it('rejects unknown AIs', () => {
-    expect(() => elementsOf('(01)09506000134352(05)123')).toThrow(expect.objectContaining({ code: 'UNKNOWN_AI', ai: '05' }) as Error);
+    expect(() => elementsOf('(01)09506000134352(05)123')).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_AI', ai: '05' }) as Error,
+    );
   });
 });
 
@@ -50,12 +54,15 @@ describe('raw element strings', () => {
     expect(parsed.elements[2].value).toBe('ABC');
   });
 
-  it.each([']C1', ']e0', ']Q3', ']J1', ''])('accepts symbology identifier "%s" and a leading FNC1', (symbology) => {
-    expect(elementsOf(`${symbology}${GS}0109506000134352${'10'}LOT1`)).toEqual([
-      { ai: '01', value: '09506000134352' },
-      { ai: '10', value: 'LOT1' },
-    ]);
-  });
+  it.each([']C1', ']e0', ']Q3', ']J1', ''])(
+    'accepts symbology identifier "%s" and a leading FNC1',
+    (symbology) => {
+      expect(elementsOf(`${symbology}${GS}0109506000134352${'10'}LOT1`)).toEqual([
+        { ai: '01', value: '09506000134352' },
+        { ai: '10', value: 'LOT1' },
+      ]);
+    },
+  );
 
   it('rejects symbology identifiers that do not announce GS1 data', () => {
     expect(() => elementsOf(']d10109506000134352')).toThrow(/does not announce GS1 data/);
@@ -66,7 +73,9 @@ describe('raw element strings', () => {
   });
 
   it('needs no separator after fixed-length AIs of predefined length', () => {
-    expect(elementsOf('00106141412345678908' + '0209506000134352' + '3103000189' + '17260100' + '37' + '12')).toEqual([
+    expect(
+      elementsOf('00106141412345678908' + '0209506000134352' + '3103000189' + '17260100' + '37' + '12'),
+    ).toEqual([
       { ai: '00', value: '106141412345678908' },
       { ai: '02', value: '09506000134352' },
       { ai: '3103', value: '000189' },
@@ -89,7 +98,9 @@ describe('raw element strings', () => {
   });
 
   it('reports a fixed-length AI cut short', () => {
-    expect(() => elementsOf('01095060001343')).toThrow(expect.objectContaining({ code: 'LENGTH', ai: '01' }) as Error);
+    expect(() => elementsOf('01095060001343')).toThrow(
+      expect.objectContaining({ code: 'LENGTH', ai: '01' }) as Error,
+    );
   });
 });
 
@@ -121,7 +132,7 @@ describe('element validation', () => {
   });
 
   it('accepts day 00 in AI (17) and every character of set 82', () => {
-    const all82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    const all82 = '!"%&\'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
     const elements = [
       { ai: '01', value: '09506000134352' },
       { ai: '17', value: '260200' },
@@ -132,7 +143,9 @@ describe('element validation', () => {
 
   it('enforces AI associations and exclusions', () => {
     expect(() => elementsOf('(21)XYZ')).toThrow('AI (21) requires (01) or (03) or (8006)');
-    expect(() => elementsOf('(254)1')).toThrow(expect.objectContaining({ code: 'SYNTAX', ai: '254' }) as Error);
+    expect(() => elementsOf('(254)1')).toThrow(
+      expect.objectContaining({ code: 'SYNTAX', ai: '254' }) as Error,
+    );
     expect(() => elementsOf('(01)09506000134352(02)09506000134352')).toThrow(/must not appear together/);
     expect(() => elementsOf('(01)09506000134352(21)A(21)B')).toThrow(/appears twice/);
     expect(elementsOf('(414)0614141000012(254)A1')).toHaveLength(2);

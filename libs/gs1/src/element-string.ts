@@ -69,7 +69,10 @@ function parseRaw(input: string): ParsedElementString {
   if (data.startsWith(']')) {
     symbologyIdentifier = data.slice(0, 3);
     if (!Object.hasOwn(GS1_SYMBOLOGY_IDENTIFIERS, symbologyIdentifier)) {
-      throw new Gs1Error('SYNTAX', `Symbology identifier "${symbologyIdentifier}" does not announce GS1 data`);
+      throw new Gs1Error(
+        'SYNTAX',
+        `Symbology identifier "${symbologyIdentifier}" does not announce GS1 data`,
+      );
     }
     data = data.slice(3);
   }
@@ -78,7 +81,11 @@ function parseRaw(input: string): ParsedElementString {
   while (data.length > 0) {
     const definition = aiAtStartOf(data);
     if (!definition) {
-      throw new Gs1Error('UNKNOWN_AI', `No known GS1 Application Identifier at the start of "${data.slice(0, 4)}…"`, data.slice(0, 4));
+      throw new Gs1Error(
+        'UNKNOWN_AI',
+        `No known GS1 Application Identifier at the start of "${data.slice(0, 4)}…"`,
+        data.slice(0, 4),
+      );
     }
     const { ai, title } = definition;
     data = data.slice(ai.length);
@@ -136,17 +143,26 @@ function checkCombinations(elements: readonly Gs1Element[]): void {
   for (const { ai, value } of elements) {
     const previous = seen.get(ai);
     if (previous !== undefined && previous !== value) {
-      throw new Gs1Error('SYNTAX', `AI (${ai}) appears twice with different values "${previous}" and "${value}"`, ai);
+      throw new Gs1Error(
+        'SYNTAX',
+        `AI (${ai}) appears twice with different values "${previous}" and "${value}"`,
+        ai,
+      );
     }
     seen.set(ai, value);
   }
   for (const [ai, partners] of Object.entries(REQUIRES_ONE_OF)) {
     if (seen.has(ai) && !partners.some((partner) => seen.has(partner))) {
-      throw new Gs1Error('SYNTAX', `AI (${ai}) requires ${partners.map((p) => `(${p})`).join(' or ')} in the same element string`, ai);
+      throw new Gs1Error(
+        'SYNTAX',
+        `AI (${ai}) requires ${partners.map((p) => `(${p})`).join(' or ')} in the same element string`,
+        ai,
+      );
     }
   }
   for (const [a, b] of INVALID_PAIRS) {
-    if (seen.has(a) && seen.has(b)) throw new Gs1Error('SYNTAX', `AIs (${a}) and (${b}) must not appear together`, b);
+    if (seen.has(a) && seen.has(b))
+      throw new Gs1Error('SYNTAX', `AIs (${a}) and (${b}) must not appear together`, b);
   }
 }
 
@@ -160,14 +176,18 @@ export interface FormatElementStringOptions {
  * Formats elements as the bracketed form (default; `(` inside a value is written `\(`) or the raw form
  * (GS after every element that is not of predefined length, except the last). Elements are validated first.
  */
-export function formatElementString(elements: readonly Gs1Element[], options: FormatElementStringOptions = {}): string {
+export function formatElementString(
+  elements: readonly Gs1Element[],
+  options: FormatElementStringOptions = {},
+): string {
   elements.forEach((element) => validateElement(element));
   if (options.form !== 'raw') {
     return elements.map(({ ai, value }) => `(${ai})${value.replaceAll('(', '\\(')}`).join('');
   }
   const body = elements
     .map(({ ai, value }, index) => {
-      const separator = aiDefinitionOrThrow(ai).fnc1Required && index < elements.length - 1 ? GROUP_SEPARATOR : '';
+      const separator =
+        aiDefinitionOrThrow(ai).fnc1Required && index < elements.length - 1 ? GROUP_SEPARATOR : '';
       return `${ai}${value}${separator}`;
     })
     .join('');

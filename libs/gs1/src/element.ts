@@ -12,7 +12,8 @@ export interface Gs1Element {
 
 export function aiDefinitionOrThrow(ai: string): AiDefinition {
   const definition = lookupAi(ai);
-  if (!definition) throw new Gs1Error('UNKNOWN_AI', `AI (${ai}) is not a known GS1 Application Identifier`, ai);
+  if (!definition)
+    throw new Gs1Error('UNKNOWN_AI', `AI (${ai}) is not a known GS1 Application Identifier`, ai);
   return definition;
 }
 
@@ -29,7 +30,12 @@ function splitComponents(definition: AiDefinition, value: string): string[] {
   return parts;
 }
 
-function checkComponent(definition: AiDefinition, component: AiComponent, part: string, options: DateOptions): void {
+function checkComponent(
+  definition: AiDefinition,
+  component: AiComponent,
+  part: string,
+  options: DateOptions,
+): void {
   const { ai, title } = definition;
   if (part.length === 0 && component.optional) return;
   const bad = firstInvalidCharacter(part, component.charset);
@@ -45,7 +51,11 @@ function checkComponent(definition: AiDefinition, component: AiComponent, part: 
       component.minLength === component.maxLength
         ? `${component.maxLength}`
         : `${component.minLength}-${component.maxLength}`;
-    throw new Gs1Error('LENGTH', `AI (${ai}) ${title} component "${part}" has length ${part.length}, expected ${expected}`, ai);
+    throw new Gs1Error(
+      'LENGTH',
+      `AI (${ai}) ${title} component "${part}" has length ${part.length}, expected ${expected}`,
+      ai,
+    );
   }
   switch (component.rule) {
     case 'checkDigit':
@@ -77,7 +87,11 @@ function checkComponent(definition: AiDefinition, component: AiComponent, part: 
       const piece = Number(part.slice(0, 2));
       const total = Number(part.slice(2, 4));
       if (piece < 1 || total < 1 || piece > total) {
-        throw new Gs1Error('SYNTAX', `AI (${ai}) ${title} piece ${part.slice(0, 2)} of total ${part.slice(2, 4)} is not valid`, ai);
+        throw new Gs1Error(
+          'SYNTAX',
+          `AI (${ai}) ${title} piece ${part.slice(0, 2)} of total ${part.slice(2, 4)} is not valid`,
+          ai,
+        );
       }
       break;
     }
@@ -105,7 +119,9 @@ export function validateElement(element: Gs1Element, options: DateOptions = {}):
     throw new Gs1Error('SYNTAX', `AI (8003) GRAI must start with the filler digit 0, got "${value[0]}"`, ai);
   }
   const parts = splitComponents(definition, value);
-  definition.components.forEach((component, index) => checkComponent(definition, component, parts[index], options));
+  definition.components.forEach((component, index) =>
+    checkComponent(definition, component, parts[index], options),
+  );
   return definition;
 }
 

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { digitalLinkToEpcUri, epcUriToDigitalLink } from './conversions';
 import { parseDigitalLink } from './digital-link';
-import { elementsToEpcClassUri, elementsToEpcPatternUri, elementsToEpcUri, isEpcUri, parseEpcUri } from './epc-uri';
+import {
+  elementsToEpcClassUri,
+  elementsToEpcPatternUri,
+  elementsToEpcUri,
+  isEpcUri,
+  parseEpcUri,
+} from './epc-uri';
 import { Gs1Error } from './errors';
 import { arbitraryIdentifiers } from '../test/arbitraries';
 
@@ -23,7 +29,10 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
     ['urn:epc:id:ginc:0614141.xyz47%2F11', 'https://id.gs1.org/401/0614141xyz47%2F11'],
     ['urn:epc:id:gsin:0614141.123456789', 'https://id.gs1.org/402/06141411234567890'],
     ['urn:epc:id:itip:4012345.012345.01.02.987', 'https://id.gs1.org/8006/040123451234560102/21/987'],
-    ['urn:epc:id:upui:1234567.089456.51qIgY)%3C%26Jp3*j7\'SDB', 'https://id.gs1.org/01/01234567894560/235/51qIgY%29%3C%26Jp3%2Aj7%27SDB'],
+    [
+      "urn:epc:id:upui:1234567.089456.51qIgY)%3C%26Jp3*j7'SDB",
+      'https://id.gs1.org/01/01234567894560/235/51qIgY%29%3C%26Jp3%2Aj7%27SDB',
+    ],
     ['urn:epc:id:pgln:1234567.89012', 'https://id.gs1.org/417/1234567890128'],
     ['urn:epc:class:lgtin:4012345.012345.998877', 'https://id.gs1.org/01/04012345123456/10/998877'],
     ['urn:epc:idpat:sgtin:4012345.066666.*', 'https://id.gs1.org/01/04012345666663'],
@@ -31,7 +40,8 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
   ])('%s ⇄ %s', (epc, digitalLink) => {
     expect(epcUriToDigitalLink(epc)).toBe(digitalLink);
     const gcpLength = parseEpcUri(epc).companyPrefix.length;
-    if (!epc.startsWith('urn:epc:idpat:grai')) expect(digitalLinkToEpcUri(digitalLink, { gcpLength })).toBe(epc);
+    if (!epc.startsWith('urn:epc:idpat:grai'))
+      expect(digitalLinkToEpcUri(digitalLink, { gcpLength })).toBe(epc);
   });
 
   it('moves the indicator digit to the front of the item reference', () => {
@@ -54,9 +64,9 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
   });
 
   it('uses a custom Digital Link domain', () => {
-    expect(epcUriToDigitalLink('urn:epc:id:sscc:0614141.1234567890', { domain: 'https://example.com/p' })).toBe(
-      'https://example.com/p/00/106141412345678908',
-    );
+    expect(
+      epcUriToDigitalLink('urn:epc:id:sscc:0614141.1234567890', { domain: 'https://example.com/p' }),
+    ).toBe('https://example.com/p/00/106141412345678908');
   });
 
   it('%-escapes serial characters per TDS and decodes them back', () => {
@@ -74,7 +84,9 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
       { ai: '01', value: '04012345123456' },
       { ai: '10', value: '998877' },
     ];
-    expect(elementsToEpcClassUri(elements, { gcpLength: 7 })).toBe('urn:epc:class:lgtin:4012345.012345.998877');
+    expect(elementsToEpcClassUri(elements, { gcpLength: 7 })).toBe(
+      'urn:epc:class:lgtin:4012345.012345.998877',
+    );
     expect(elementsToEpcPatternUri(elements, { gcpLength: 7 })).toBe('urn:epc:idpat:sgtin:4012345.012345.*');
     expect(digitalLinkToEpcUri('https://id.gs1.org/01/04012345123456/10/998877', { gcpLength: 7 })).toBe(
       'urn:epc:class:lgtin:4012345.012345.998877',
@@ -105,7 +117,12 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
   });
 
   it.each([
-    ['urn:epc:idpat:cpi:0614141.5PQ7%2FZ43.*', '8010', '06141415PQ7/Z43', 'https://id.gs1.org/8010/06141415PQ7%2FZ43'],
+    [
+      'urn:epc:idpat:cpi:0614141.5PQ7%2FZ43.*',
+      '8010',
+      '06141415PQ7/Z43',
+      'https://id.gs1.org/8010/06141415PQ7%2FZ43',
+    ],
     ['urn:epc:idpat:cpi:0614141.123ABC.*', '8010', '0614141123ABC', 'https://id.gs1.org/8010/0614141123ABC'],
     ['urn:epc:idpat:upui:1234567.089456.*', '01', '01234567894560', 'https://id.gs1.org/01/01234567894560'],
     ['urn:epc:idpat:upui:4012345.012345.*', '01', '04012345123456', 'https://id.gs1.org/01/04012345123456'],
@@ -115,11 +132,19 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
   });
 
   it('has no key for cpi and upui patterns that leave more than the serial open', () => {
-    for (const epc of ['urn:epc:idpat:cpi:0614141.*.*', 'urn:epc:idpat:upui:4012345.*.*', 'urn:epc:idpat:upui:*.*.*']) {
+    for (const epc of [
+      'urn:epc:idpat:cpi:0614141.*.*',
+      'urn:epc:idpat:upui:4012345.*.*',
+      'urn:epc:idpat:upui:*.*.*',
+    ]) {
       expect(parseEpcUri(epc).elements).toEqual([]);
-      expect(() => epcUriToDigitalLink(epc)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }) as Error);
+      expect(() => epcUriToDigitalLink(epc)).toThrow(
+        expect.objectContaining({ code: 'UNSUPPORTED' }) as Error,
+      );
     }
-    expect(() => parseEpcUri('urn:epc:idpat:cpi:0614141.abc.*')).toThrow(expect.objectContaining({ code: 'CHARSET' }) as Error);
+    expect(() => parseEpcUri('urn:epc:idpat:cpi:0614141.abc.*')).toThrow(
+      expect.objectContaining({ code: 'CHARSET' }) as Error,
+    );
   });
 
   it('parses patterns with open company prefix but has no Digital Link for them', () => {
@@ -135,8 +160,12 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
     expect(() => digitalLinkToEpcUri(uri, {})).toThrow(
       expect.objectContaining({ code: 'UNKNOWN_GCP_LENGTH', ai: '01' }) as Error,
     );
-    expect(() => digitalLinkToEpcUri(uri, {})).toThrow(/Company Prefix length is unknown for AI \(01\) GTIN 09506000134352/);
-    expect(() => digitalLinkToEpcUri(uri, { prefixLengths: [{ prefix: '951', length: 7 }] })).toThrow(Gs1Error);
+    expect(() => digitalLinkToEpcUri(uri, {})).toThrow(
+      /Company Prefix length is unknown for AI \(01\) GTIN 09506000134352/,
+    );
+    expect(() => digitalLinkToEpcUri(uri, { prefixLengths: [{ prefix: '951', length: 7 }] })).toThrow(
+      Gs1Error,
+    );
   });
 
   it('takes the longest matching prefix of the length table', () => {
@@ -157,7 +186,10 @@ describe('EPC URI ⇄ GS1 elements and Digital Link', () => {
     for (const [scheme, arbitrary] of Object.entries(arbitraryIdentifiers)) {
       fc.assert(
         fc.property(arbitrary, ({ elements, gcpLength }) => {
-          const epc = scheme === 'lgtin' ? elementsToEpcClassUri(elements, { gcpLength }) : elementsToEpcUri(elements, { gcpLength });
+          const epc =
+            scheme === 'lgtin'
+              ? elementsToEpcClassUri(elements, { gcpLength })
+              : elementsToEpcUri(elements, { gcpLength });
           expect(epc).toMatch(new RegExp(`^urn:epc:(id|class):${scheme}:[0-9]{${gcpLength}}\\.`));
           const parsed = parseEpcUri(epc as string);
           expect(parsed.elements).toEqual(elements);

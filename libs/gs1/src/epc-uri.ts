@@ -1,5 +1,10 @@
 import { withCheckDigit } from './check-digit';
-import { CompanyPrefixOptions, MAX_GCP_LENGTH, MIN_GCP_LENGTH, resolveCompanyPrefixLength } from './company-prefix';
+import {
+  CompanyPrefixOptions,
+  MAX_GCP_LENGTH,
+  MIN_GCP_LENGTH,
+  resolveCompanyPrefixLength,
+} from './company-prefix';
 import { Gs1Element, validateElement } from './element';
 import { Gs1Error } from './errors';
 import { escapeEpcComponent, unescapeEpcComponent } from './uri-escaping';
@@ -47,17 +52,38 @@ type ComponentSpec =
   | { kind: 'number'; name: string };
 
 const SCHEMES: Record<EpcScheme, ComponentSpec[]> = {
-  sgtin: [{ kind: 'digits', total: 13, name: 'indicator and item reference' }, { kind: 'text', charset: 'X', name: 'serial' }],
-  lgtin: [{ kind: 'digits', total: 13, name: 'indicator and item reference' }, { kind: 'text', charset: 'X', name: 'lot' }],
+  sgtin: [
+    { kind: 'digits', total: 13, name: 'indicator and item reference' },
+    { kind: 'text', charset: 'X', name: 'serial' },
+  ],
+  lgtin: [
+    { kind: 'digits', total: 13, name: 'indicator and item reference' },
+    { kind: 'text', charset: 'X', name: 'lot' },
+  ],
   sscc: [{ kind: 'digits', total: 17, name: 'serial reference' }],
-  sgln: [{ kind: 'digits', total: 12, name: 'location reference' }, { kind: 'text', charset: 'X', name: 'extension' }],
-  grai: [{ kind: 'digits', total: 12, name: 'asset type' }, { kind: 'text', charset: 'X', name: 'serial' }],
+  sgln: [
+    { kind: 'digits', total: 12, name: 'location reference' },
+    { kind: 'text', charset: 'X', name: 'extension' },
+  ],
+  grai: [
+    { kind: 'digits', total: 12, name: 'asset type' },
+    { kind: 'text', charset: 'X', name: 'serial' },
+  ],
   giai: [{ kind: 'text', charset: 'X', name: 'individual asset reference' }],
   gsrn: [{ kind: 'digits', total: 17, name: 'service reference' }],
   gsrnp: [{ kind: 'digits', total: 17, name: 'service reference' }],
-  gdti: [{ kind: 'digits', total: 12, name: 'document type' }, { kind: 'text', charset: 'X', name: 'serial' }],
-  cpi: [{ kind: 'text', charset: 'Y', name: 'component/part reference' }, { kind: 'number', name: 'serial' }],
-  sgcn: [{ kind: 'digits', total: 12, name: 'coupon reference' }, { kind: 'number', name: 'serial' }],
+  gdti: [
+    { kind: 'digits', total: 12, name: 'document type' },
+    { kind: 'text', charset: 'X', name: 'serial' },
+  ],
+  cpi: [
+    { kind: 'text', charset: 'Y', name: 'component/part reference' },
+    { kind: 'number', name: 'serial' },
+  ],
+  sgcn: [
+    { kind: 'digits', total: 12, name: 'coupon reference' },
+    { kind: 'number', name: 'serial' },
+  ],
   ginc: [{ kind: 'text', charset: 'X', name: 'consignment reference' }],
   gsin: [{ kind: 'digits', total: 16, name: 'shipper reference' }],
   itip: [
@@ -66,7 +92,10 @@ const SCHEMES: Record<EpcScheme, ComponentSpec[]> = {
     { kind: 'fixedDigits', length: 2, name: 'total count' },
     { kind: 'text', charset: 'X', name: 'serial' },
   ],
-  upui: [{ kind: 'digits', total: 13, name: 'indicator and item reference' }, { kind: 'text', charset: 'X', name: 'TPX' }],
+  upui: [
+    { kind: 'digits', total: 13, name: 'indicator and item reference' },
+    { kind: 'text', charset: 'X', name: 'TPX' },
+  ],
   pgln: [{ kind: 'digits', total: 12, name: 'party reference' }],
 };
 
@@ -108,7 +137,10 @@ function decodeComponent(uri: string, spec: ComponentSpec, raw: string, gcpLengt
     case 'digits': {
       const length = spec.total - gcpLength;
       if (!isDigitsOfLength(raw, length)) {
-        throw new Gs1Error('LENGTH', `EPC URI "${uri}": ${spec.name} "${raw}" must be ${length} digits with a ${gcpLength}-digit company prefix`);
+        throw new Gs1Error(
+          'LENGTH',
+          `EPC URI "${uri}": ${spec.name} "${raw}" must be ${length} digits with a ${gcpLength}-digit company prefix`,
+        );
       }
       return raw;
     }
@@ -118,7 +150,8 @@ function decodeComponent(uri: string, spec: ComponentSpec, raw: string, gcpLengt
       }
       return raw;
     case 'number':
-      if (!/^[0-9]+$/.test(raw)) throw new Gs1Error('CHARSET', `EPC URI "${uri}": ${spec.name} "${raw}" must be digits`);
+      if (!/^[0-9]+$/.test(raw))
+        throw new Gs1Error('CHARSET', `EPC URI "${uri}": ${spec.name} "${raw}" must be digits`);
       return raw;
     case 'text': {
       if (raw.length === 0) throw syntaxError(uri, `${spec.name} is empty`);
@@ -136,9 +169,15 @@ function gtinFrom(companyPrefix: string, indicatorAndItem: string): string {
 function elementsOf(scheme: EpcScheme, gcp: string, c: string[]): Gs1Element[] {
   switch (scheme) {
     case 'sgtin':
-      return [{ ai: '01', value: gtinFrom(gcp, c[0]) }, { ai: '21', value: c[1] }];
+      return [
+        { ai: '01', value: gtinFrom(gcp, c[0]) },
+        { ai: '21', value: c[1] },
+      ];
     case 'lgtin':
-      return [{ ai: '01', value: gtinFrom(gcp, c[0]) }, { ai: '10', value: c[1] }];
+      return [
+        { ai: '01', value: gtinFrom(gcp, c[0]) },
+        { ai: '10', value: c[1] },
+      ];
     case 'sscc':
       return [{ ai: '00', value: withCheckDigit(c[0][0] + gcp + c[0].slice(1)) }];
     case 'sgln': {
@@ -156,7 +195,10 @@ function elementsOf(scheme: EpcScheme, gcp: string, c: string[]): Gs1Element[] {
     case 'gdti':
       return [{ ai: '253', value: withCheckDigit(gcp + c[0]) + c[1] }];
     case 'cpi':
-      return [{ ai: '8010', value: gcp + c[0] }, { ai: '8011', value: c[1] }];
+      return [
+        { ai: '8010', value: gcp + c[0] },
+        { ai: '8011', value: c[1] },
+      ];
     case 'sgcn':
       return [{ ai: '255', value: withCheckDigit(gcp + c[0]) + c[1] }];
     case 'ginc':
@@ -164,9 +206,15 @@ function elementsOf(scheme: EpcScheme, gcp: string, c: string[]): Gs1Element[] {
     case 'gsin':
       return [{ ai: '402', value: withCheckDigit(gcp + c[0]) }];
     case 'itip':
-      return [{ ai: '8006', value: gtinFrom(gcp, c[0]) + c[1] + c[2] }, { ai: '21', value: c[3] }];
+      return [
+        { ai: '8006', value: gtinFrom(gcp, c[0]) + c[1] + c[2] },
+        { ai: '21', value: c[3] },
+      ];
     case 'upui':
-      return [{ ai: '01', value: gtinFrom(gcp, c[0]) }, { ai: '235', value: c[1] }];
+      return [
+        { ai: '01', value: gtinFrom(gcp, c[0]) },
+        { ai: '235', value: c[1] },
+      ];
     case 'pgln':
       return [{ ai: '417', value: withCheckDigit(gcp + c[0]) }];
   }
@@ -209,10 +257,14 @@ export function parseEpcUri(uri: string): ParsedEpcUri {
   const kind = match[1] as EpcUriKind;
   const schemeText = match[2];
   const specs = SCHEME_COMPONENTS.get(schemeText);
-  if (specs === undefined) throw new Gs1Error('UNSUPPORTED', `EPC URI "${uri}": scheme "${schemeText}" is not supported`);
+  if (specs === undefined)
+    throw new Gs1Error('UNSUPPORTED', `EPC URI "${uri}": scheme "${schemeText}" is not supported`);
   const scheme = schemeText as EpcScheme; // a key of SCHEMES
   if ((kind === 'class') !== (scheme === 'lgtin')) {
-    throw syntaxError(uri, kind === 'class' ? `urn:epc:class: supports lgtin only` : `lgtin is a class URI (urn:epc:class:lgtin:)`);
+    throw syntaxError(
+      uri,
+      kind === 'class' ? `urn:epc:class: supports lgtin only` : `lgtin is a class URI (urn:epc:class:lgtin:)`,
+    );
   }
   const parts = splitComponents(match[3], specs.length + 1);
   if (!parts) throw syntaxError(uri, `${scheme} has ${specs.length + 1} dot-separated components`);
@@ -229,7 +281,11 @@ export function parseEpcUri(uri: string): ParsedEpcUri {
 }
 
 function checkCompanyPrefix(uri: string, companyPrefix: string): number {
-  if (!/^[0-9]+$/.test(companyPrefix) || companyPrefix.length < MIN_GCP_LENGTH || companyPrefix.length > MAX_GCP_LENGTH) {
+  if (
+    !/^[0-9]+$/.test(companyPrefix) ||
+    companyPrefix.length < MIN_GCP_LENGTH ||
+    companyPrefix.length > MAX_GCP_LENGTH
+  ) {
     throw new Gs1Error(
       'LENGTH',
       `EPC URI "${uri}": company prefix "${companyPrefix}" must be ${MIN_GCP_LENGTH}-${MAX_GCP_LENGTH} digits`,
@@ -239,7 +295,13 @@ function checkCompanyPrefix(uri: string, companyPrefix: string): number {
 }
 
 /** Patterns: once a component is `*`, every later one must be `*` too (EPC TDS §6.5 / §8). */
-function parsePattern(uri: string, scheme: EpcScheme, companyPrefix: string, raw: string[], specs: ComponentSpec[]): ParsedEpcUri {
+function parsePattern(
+  uri: string,
+  scheme: EpcScheme,
+  companyPrefix: string,
+  raw: string[],
+  specs: ComponentSpec[],
+): ParsedEpcUri {
   const all = [companyPrefix, ...raw];
   const firstWildcard = all.indexOf('*');
   if (firstWildcard >= 0 && all.slice(firstWildcard).some((part) => part !== '*')) {
@@ -250,7 +312,9 @@ function parsePattern(uri: string, scheme: EpcScheme, companyPrefix: string, raw
     components = raw;
   } else {
     const gcpLength = checkCompanyPrefix(uri, companyPrefix);
-    components = specs.map((spec, i) => (raw[i] === '*' ? '*' : decodeComponent(uri, spec, raw[i], gcpLength)));
+    components = specs.map((spec, i) =>
+      raw[i] === '*' ? '*' : decodeComponent(uri, spec, raw[i], gcpLength),
+    );
   }
   const elements = patternElements(scheme, companyPrefix, components);
   elements.forEach((element) => validateElement(element));
@@ -268,8 +332,15 @@ export function isEpcUri(s: string): boolean {
 }
 
 /** Builds an EPC URI from its parts, %-escaping the free-text components (TDS GS3A3 / CPI rules). */
-export function buildEpcUri(kind: EpcUriKind, scheme: EpcScheme, companyPrefix: string, components: string[]): string {
-  const escaped = components.map((component) => (component === '*' && kind === 'idpat' ? '*' : escapeEpcComponent(component)));
+export function buildEpcUri(
+  kind: EpcUriKind,
+  scheme: EpcScheme,
+  companyPrefix: string,
+  components: string[],
+): string {
+  const escaped = components.map((component) =>
+    component === '*' && kind === 'idpat' ? '*' : escapeEpcComponent(component),
+  );
   return `urn:epc:${kind}:${scheme}:${[companyPrefix, ...escaped].join('.')}`;
 }
 
@@ -287,7 +358,10 @@ function splitGtin(gtin: string, gcpLength: number): [string, string] {
  * 414(+254), 417, 8003 with serial, 8004, 8017, 8018, 253 with serial, 255 with serial, 401, 402, 8006+21,
  * 8010+8011. The first such key in `elements` wins. Needs the GS1 Company Prefix length (`options`).
  */
-export function elementsToEpcUri(elements: readonly Gs1Element[], options: CompanyPrefixOptions = {}): string {
+export function elementsToEpcUri(
+  elements: readonly Gs1Element[],
+  options: CompanyPrefixOptions = {},
+): string {
   for (const { ai, value } of elements) {
     const built = epcIdForKey(ai, value, elements, options);
     if (built !== undefined) return built;
@@ -299,7 +373,12 @@ export function elementsToEpcUri(elements: readonly Gs1Element[], options: Compa
   );
 }
 
-function epcIdForKey(ai: string, value: string, elements: readonly Gs1Element[], options: CompanyPrefixOptions): string | undefined {
+function epcIdForKey(
+  ai: string,
+  value: string,
+  elements: readonly Gs1Element[],
+  options: CompanyPrefixOptions,
+): string | undefined {
   const gcpLength = (): number => resolveCompanyPrefixLength(ai, value, options);
   const withPrefix = (scheme: EpcIdScheme, ...rest: string[]): string =>
     buildEpcUri('id', scheme, value.slice(0, gcpLength()), rest);
@@ -313,7 +392,9 @@ function epcIdForKey(ai: string, value: string, elements: readonly Gs1Element[],
       const tpx = valueOf(elements, '235');
       if (serial === undefined && tpx === undefined) return undefined;
       const [gcp, item] = splitGtin(value, gcpLength());
-      return serial !== undefined ? buildEpcUri('id', 'sgtin', gcp, [item, serial]) : buildEpcUri('id', 'upui', gcp, [item, tpx ?? '']);
+      return serial !== undefined
+        ? buildEpcUri('id', 'sgtin', gcp, [item, serial])
+        : buildEpcUri('id', 'upui', gcp, [item, tpx ?? '']);
     }
     case '8006': {
       const serial = valueOf(elements, '21');
@@ -337,9 +418,13 @@ function epcIdForKey(ai: string, value: string, elements: readonly Gs1Element[],
     case '8018':
       return withPrefix('gsrn', value.slice(gcpLength(), 17));
     case '253':
-      return value.length === 13 ? undefined : withPrefix('gdti', value.slice(gcpLength(), 12), value.slice(13));
+      return value.length === 13
+        ? undefined
+        : withPrefix('gdti', value.slice(gcpLength(), 12), value.slice(13));
     case '255':
-      return value.length === 13 ? undefined : withPrefix('sgcn', value.slice(gcpLength(), 12), value.slice(13));
+      return value.length === 13
+        ? undefined
+        : withPrefix('sgcn', value.slice(gcpLength(), 12), value.slice(13));
     case '401':
       return withPrefix('ginc', value.slice(gcpLength()));
     case '402':
@@ -354,7 +439,10 @@ function epcIdForKey(ai: string, value: string, elements: readonly Gs1Element[],
 }
 
 /** `urn:epc:class:lgtin:…` for elements holding (01) GTIN and (10) lot, or undefined when either is missing. */
-export function elementsToEpcClassUri(elements: readonly Gs1Element[], options: CompanyPrefixOptions = {}): string | undefined {
+export function elementsToEpcClassUri(
+  elements: readonly Gs1Element[],
+  options: CompanyPrefixOptions = {},
+): string | undefined {
   const gtin = valueOf(elements, '01');
   const lot = valueOf(elements, '10');
   if (gtin === undefined || lot === undefined) return undefined;
@@ -363,7 +451,10 @@ export function elementsToEpcClassUri(elements: readonly Gs1Element[], options: 
 }
 
 /** `urn:epc:idpat:sgtin:{gcp}.{item}.*` (all instances of a GTIN), or undefined without (01). */
-export function elementsToEpcPatternUri(elements: readonly Gs1Element[], options: CompanyPrefixOptions = {}): string | undefined {
+export function elementsToEpcPatternUri(
+  elements: readonly Gs1Element[],
+  options: CompanyPrefixOptions = {},
+): string | undefined {
   const gtin = valueOf(elements, '01');
   if (gtin === undefined) return undefined;
   const [gcp, item] = splitGtin(gtin, resolveCompanyPrefixLength('01', gtin, options));

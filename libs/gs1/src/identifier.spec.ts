@@ -63,7 +63,9 @@ describe('parseAnyIdentifier', () => {
   });
 
   it('treats a bare GTIN as AI (01) and a bare 18-digit number as an SSCC', () => {
-    expect(parseAnyIdentifier('4006381333931').elements).toEqual([{ ai: '01', title: 'GTIN', value: '04006381333931' }]);
+    expect(parseAnyIdentifier('4006381333931').elements).toEqual([
+      { ai: '01', title: 'GTIN', value: '04006381333931' },
+    ]);
     expect(parseAnyIdentifier('106141412345678908').detectedForm).toBe('sscc');
   });
 
@@ -76,7 +78,8 @@ describe('parseAnyIdentifier', () => {
 
   it('gives the Digital Link on a custom domain when asked', () => {
     expect(
-      parseAnyIdentifier('urn:epc:id:sgtin:0614141.112345.400', { digitalLinkDomain: 'https://example.com' }).digitalLink,
+      parseAnyIdentifier('urn:epc:id:sgtin:0614141.112345.400', { digitalLinkDomain: 'https://example.com' })
+        .digitalLink,
     ).toBe('https://example.com/01/10614141123459/21/400');
   });
 
@@ -86,7 +89,11 @@ describe('parseAnyIdentifier', () => {
   });
 
   it('throws a Gs1Error for invalid input', () => {
-    expect(() => parseAnyIdentifier('(01)09506000134353')).toThrow('AI (01) GTIN check digit is 3, expected 2');
-    expect(() => parseAnyIdentifier('urn:epc:idpat:sgtin:*.*.*')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }) as Error);
+    expect(() => parseAnyIdentifier('(01)09506000134353')).toThrow(
+      'AI (01) GTIN check digit is 3, expected 2',
+    );
+    expect(() => parseAnyIdentifier('urn:epc:idpat:sgtin:*.*.*')).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED' }) as Error,
+    );
   });
 });

@@ -12,12 +12,7 @@ import { Gs1Error } from './errors';
  * or raw element string, or a bare GTIN / SSCC, and returns every representation as plain JSON.
  */
 export type IdentifierForm =
-  | 'epc-uri'
-  | 'digital-link'
-  | 'element-string-bracketed'
-  | 'element-string-raw'
-  | 'gtin'
-  | 'sscc';
+  'epc-uri' | 'digital-link' | 'element-string-bracketed' | 'element-string-raw' | 'gtin' | 'sscc';
 
 export interface ParseAnyIdentifierOptions extends CompanyPrefixOptions, DateOptions {
   /** Domain (and path prefix) for the Digital Link output; default `https://id.gs1.org`. */
@@ -117,12 +112,17 @@ function resolveDates(elements: Gs1Element[], options: DateOptions): Record<stri
   return dates;
 }
 
-export function parseAnyIdentifier(rawInput: string, options: ParseAnyIdentifierOptions = {}): IdentifierDescription {
+export function parseAnyIdentifier(
+  rawInput: string,
+  options: ParseAnyIdentifierOptions = {},
+): IdentifierDescription {
   const input = rawInput.trim();
   const { elements, companyPrefix, form: detectedForm } = elementsOf(detect(input), input, options);
   const withTitles = elements.map(({ ai, value }) => ({ ai, title: aiTitle(ai), value }));
   const gcpOptions: CompanyPrefixOptions =
-    companyPrefix !== undefined ? { gcpLength: companyPrefix.length } : { gcpLength: options.gcpLength, prefixLengths: options.prefixLengths };
+    companyPrefix !== undefined
+      ? { gcpLength: companyPrefix.length }
+      : { gcpLength: options.gcpLength, prefixLengths: options.prefixLengths };
   const description: IdentifierDescription = {
     input,
     detectedForm,

@@ -62,7 +62,11 @@ export function validateGs1Key(type: Gs1KeyType, value: string): void {
   const gtinLengths = GTIN_LENGTHS[type];
   if (gtinLengths !== undefined) {
     if (!gtinLengths.includes(value.length)) {
-      throw new Gs1Error('LENGTH', `${type} has length ${value.length}, expected ${gtinLengths.join(', ')}`, '01');
+      throw new Gs1Error(
+        'LENGTH',
+        `${type} has length ${value.length}, expected ${gtinLengths.join(', ')}`,
+        '01',
+      );
     }
     validateElement({ ai: '01', value: value.padStart(14, '0') });
     return;

@@ -29,7 +29,8 @@ for (const folder of folders) {
 }
 const epcUris = [...allStrings].filter((s) => /^urn:epc:(id|class|idpat):/.test(s)).sort();
 // GS1 keys start with a digit, which tells e.g. http://www.w3.org/2000/01/rdf-schema# apart.
-const digitalLinkPrimaryKeyInPath = /^https?:\/\/[^/]+(\/[^?#]*)?\/(00|01|253|255|401|402|414|415|417|8003|8004|8006|8010|8013|8017|8018)\/[0-9][^/?#]*/;
+const digitalLinkPrimaryKeyInPath =
+  /^https?:\/\/[^/]+(\/[^?#]*)?\/(00|01|253|255|401|402|414|415|417|8003|8004|8006|8010|8013|8017|8018)\/[0-9][^/?#]*/;
 const digitalLinks = [...allStrings].filter((s) => digitalLinkPrimaryKeyInPath.test(s)).sort();
 
 describe('GS1 EPCIS reference examples', () => {

@@ -44,7 +44,10 @@ export function escapeEpcComponent(value: string): string {
  */
 export function unescapeEpcComponent(component: string, charset: Gs1Charset, context: string): string {
   if (!(charset === 'Y' ? CPI_LITERAL : GS3A3_LITERAL).test(component)) {
-    throw new Gs1Error('CHARSET', `${context}: "${component}" contains characters that must be %-escaped or are not allowed`);
+    throw new Gs1Error(
+      'CHARSET',
+      `${context}: "${component}" contains characters that must be %-escaped or are not allowed`,
+    );
   }
   const decoded = percentDecode(component, context);
   const bad = firstInvalidCharacter(decoded, charset);

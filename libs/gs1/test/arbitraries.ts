@@ -3,7 +3,9 @@ import { withCheckDigit } from '../src/check-digit';
 import { Gs1Element } from '../src/element';
 
 /** fast-check arbitraries for valid GS1 identifiers; used by the property tests only. */
-export const CHARSET_82_CHARS = [..."!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"];
+export const CHARSET_82_CHARS = [
+  ...'!"%&\'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz',
+];
 export const CHARSET_39_CHARS = [...'#-/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 
 export function digits(minLength: number, maxLength = minLength): fc.Arbitrary<string> {
@@ -22,7 +24,10 @@ export interface GeneratedIdentifier {
 
 const gcpLength = fc.integer({ min: 6, max: 12 });
 
-function keyed(scheme: string, build: (l: number) => fc.Arbitrary<Gs1Element[]>): fc.Arbitrary<GeneratedIdentifier> {
+function keyed(
+  scheme: string,
+  build: (l: number) => fc.Arbitrary<Gs1Element[]>,
+): fc.Arbitrary<GeneratedIdentifier> {
   return gcpLength.chain((l) => build(l).map((elements) => ({ scheme, gcpLength: l, elements })));
 }
 
@@ -30,17 +35,31 @@ const gtin = digits(13).map(withCheckDigit);
 
 export const arbitraryIdentifiers: Record<string, fc.Arbitrary<GeneratedIdentifier>> = {
   sgtin: keyed('sgtin', () =>
-    fc.tuple(gtin, text82(1, 20)).map(([g, s]) => [{ ai: '01', value: g }, { ai: '21', value: s }]),
+    fc.tuple(gtin, text82(1, 20)).map(([g, s]) => [
+      { ai: '01', value: g },
+      { ai: '21', value: s },
+    ]),
   ),
   lgtin: keyed('lgtin', () =>
-    fc.tuple(gtin, text82(1, 20)).map(([g, lot]) => [{ ai: '01', value: g }, { ai: '10', value: lot }]),
+    fc.tuple(gtin, text82(1, 20)).map(([g, lot]) => [
+      { ai: '01', value: g },
+      { ai: '10', value: lot },
+    ]),
   ),
   sscc: keyed('sscc', () => digits(17).map((d) => [{ ai: '00', value: withCheckDigit(d) }])),
   sgln: keyed('sgln', () =>
-    fc.tuple(digits(12), fc.option(text82(1, 20).filter((e) => e !== '0'), { nil: undefined })).map(([d, ext]) => [
-      { ai: '414', value: withCheckDigit(d) },
-      ...(ext === undefined ? [] : [{ ai: '254', value: ext }]),
-    ]),
+    fc
+      .tuple(
+        digits(12),
+        fc.option(
+          text82(1, 20).filter((e) => e !== '0'),
+          { nil: undefined },
+        ),
+      )
+      .map(([d, ext]) => [
+        { ai: '414', value: withCheckDigit(d) },
+        ...(ext === undefined ? [] : [{ ai: '254', value: ext }]),
+      ]),
   ),
   pgln: keyed('pgln', () => digits(12).map((d) => [{ ai: '417', value: withCheckDigit(d) }])),
   grai: keyed('grai', () =>
@@ -86,6 +105,9 @@ export const arbitraryIdentifiers: Record<string, fc.Arbitrary<GeneratedIdentifi
       }),
   ),
   upui: keyed('upui', () =>
-    fc.tuple(gtin, text82(1, 28)).map(([g, tpx]) => [{ ai: '01', value: g }, { ai: '235', value: tpx }]),
+    fc.tuple(gtin, text82(1, 28)).map(([g, tpx]) => [
+      { ai: '01', value: g },
+      { ai: '235', value: tpx },
+    ]),
   ),
 };

@@ -1,4 +1,12 @@
-import { Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
 import {
   decodeEnvelope,
   deadLetterTopicName,
@@ -69,7 +77,11 @@ export class BatchConsumer<T extends TopicContract> {
     });
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBackoffMs = options.retryBackoffMs ?? 200;
-    this.logger = options.logger.child({ component: 'consumer', topic: options.topic.name, groupId: options.groupId });
+    this.logger = options.logger.child({
+      component: 'consumer',
+      topic: options.topic.name,
+      groupId: options.groupId,
+    });
   }
 
   async start(): Promise<void> {
@@ -131,7 +143,9 @@ export class BatchConsumer<T extends TopicContract> {
     resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     // The batch's own commit works while the consumer is stopping, so a graceful stop commits the batch in hand.
-    await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+    });
   }
 
   /** Applies the batch; when it keeps failing, applies its messages one by one. Returns the messages that failed. */
@@ -143,7 +157,10 @@ export class BatchConsumer<T extends TopicContract> {
     const batchError = await this.attempt(() => this.options.handler(messages), heartbeat, stillMine);
     if (batchError === undefined) return [];
     if (messages.length === 1) return [{ message: messages[0]!, error: batchError }];
-    this.logger.warn({ err: batchError, size: messages.length }, 'batch keeps failing; retrying message by message');
+    this.logger.warn(
+      { err: batchError, size: messages.length },
+      'batch keeps failing; retrying message by message',
+    );
     const failed: Array<{ message: ConsumedMessage<PayloadOf<T>>; error: unknown }> = [];
     for (const message of messages) {
       const error = await this.attempt(() => this.options.handler([message]), heartbeat, stillMine);
@@ -153,7 +170,11 @@ export class BatchConsumer<T extends TopicContract> {
   }
 
   /** Runs `effect` up to maxAttempts times; resolves to the last error, or undefined on success. */
-  private async attempt(effect: () => Promise<void>, heartbeat: () => Promise<void>, stillMine: () => boolean) {
+  private async attempt(
+    effect: () => Promise<void>,
+    heartbeat: () => Promise<void>,
+    stillMine: () => boolean,
+  ) {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (!stillMine()) throw new ConsumerStopping('consumer is stopping; the batch stays uncommitted');
@@ -179,7 +200,10 @@ export class BatchConsumer<T extends TopicContract> {
     attempts: number,
   ): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
-    this.logger.error({ offset: message.offset, partition, reason, attempts }, 'message sent to the dead-letter topic');
+    this.logger.error(
+      { offset: message.offset, partition, reason, attempts },
+      'message sent to the dead-letter topic',
+    );
     await this.dlqProducer.send({
       topic: deadLetterTopicName(this.options.topic.name),
       acks: -1,

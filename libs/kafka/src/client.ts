@@ -32,7 +32,10 @@ export function createKafkaClient({ brokers, clientId, logger }: KafkaClientOpti
 }
 
 /** Creates the topics that do not exist yet, with their partition counts; existing topics are left as they are. */
-export async function ensureTopics(kafka: Kafka, topics: Array<{ name: string; partitions: number }>): Promise<string[]> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: Array<{ name: string; partitions: number }>,
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

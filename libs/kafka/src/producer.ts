@@ -33,13 +33,20 @@ export class EnvelopeProducer {
     await this.connected;
   }
 
-  async publish<T extends TopicContract>(topic: T, messages: Array<OutgoingMessage<T>>): Promise<Array<Envelope<PayloadOf<T>>>> {
+  async publish<T extends TopicContract>(
+    topic: T,
+    messages: Array<OutgoingMessage<T>>,
+  ): Promise<Array<Envelope<PayloadOf<T>>>> {
     const envelopes = messages.map((m) => createEnvelope(topic, this.producerName, m.payload, m.occurredAt));
     await this.connect();
     await this.producer.send({
       topic: topic.name,
       acks: -1,
-      messages: messages.map((m, i) => ({ key: m.key, value: JSON.stringify(envelopes[i]), headers: m.headers })),
+      messages: messages.map((m, i) => ({
+        key: m.key,
+        value: JSON.stringify(envelopes[i]),
+        headers: m.headers,
+      })),
     });
     return envelopes;
   }

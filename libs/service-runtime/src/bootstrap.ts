@@ -88,6 +88,8 @@ export async function runService(
   const app = await createServiceApp(appModule, config, options);
   SwaggerModule.setup('docs', app, openApiDocument(app, info), { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(config.PORT, config.HOST);
-  app.get(PinoLogger).log(`${config.SERVICE_NAME} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);
+  app
+    .get(PinoLogger)
+    .log(`${config.SERVICE_NAME} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);
   return app;
 }

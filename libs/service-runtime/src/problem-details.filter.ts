@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** An RFC 9457 problem details body. */
@@ -42,9 +49,13 @@ function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
-    if (typeof body.type === 'string' && typeof body.title === 'string') return { ...body, status } as ProblemDetails;
-    const message = Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? exception.message);
+    const body =
+      typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    if (typeof body.type === 'string' && typeof body.title === 'string')
+      return { ...body, status } as ProblemDetails;
+    const message = Array.isArray(body.message)
+      ? body.message.join('; ')
+      : (body.message ?? exception.message);
     return {
       type: 'about:blank',
       title: typeof body.error === 'string' ? body.error : (HttpStatus[status] ?? 'Error').replace(/_/g, ' '),
@@ -53,9 +64,19 @@ function toProblem(exception: unknown): ProblemDetails {
     };
   }
   if (isFastifyError(exception)) {
-    return { type: 'about:blank', title: exception.code, status: exception.statusCode, detail: exception.message };
+    return {
+      type: 'about:blank',
+      title: exception.code,
+      status: exception.statusCode,
+      detail: exception.message,
+    };
   }
-  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'an unexpected error occurred' };
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'an unexpected error occurred',
+  };
 }
 
 function isFastifyError(e: unknown): e is { statusCode: number; code: string; message: string } {

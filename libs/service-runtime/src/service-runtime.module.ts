@@ -56,7 +56,8 @@ export class ServiceRuntimeModule {
           useFactory: async () => {
             const database = openDatabase(config.DATABASE_URL, schema, {
               applicationName: config.SERVICE_NAME,
-              onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects on next use'),
+              onConnectionError: (err) =>
+                logger.warn({ err }, 'database connection lost; the pool reconnects on next use'),
             });
             await applyMigrations(database.db, migrationsFolder);
             logger.info({ migrationsFolder }, 'database migrated');
@@ -65,7 +66,8 @@ export class ServiceRuntimeModule {
         },
         {
           provide: KAFKA,
-          useFactory: (): Kafka => createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger }),
+          useFactory: (): Kafka =>
+            createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger }),
         },
         { provide: TOPICS, useValue: topicsWithPrefix(config.KAFKA_TOPIC_PREFIX) },
         KafkaTopicsInitializer,

@@ -79,7 +79,10 @@ export function fabricNetworkFromEnv(env: Record<string, string | undefined>): F
   return {
     channel: required('FABRIC_CHANNEL'),
     chaincode: required('FABRIC_CHAINCODE'),
-    orderer: { endpoint: required('FABRIC_ORDERER_ENDPOINT'), tlsCaCertPath: required('FABRIC_ORDERER_TLS_CA_CERT') },
+    orderer: {
+      endpoint: required('FABRIC_ORDERER_ENDPOINT'),
+      tlsCaCertPath: required('FABRIC_ORDERER_TLS_CA_CERT'),
+    },
     orgs: { manufacturer: org('FABRIC_MANUFACTURER'), regulator: org('FABRIC_REGULATOR') },
   };
 }
@@ -96,7 +99,12 @@ export class TestcontainersProvider implements InfrastructureProvider {
       new KafkaContainer('apache/kafka:4.1.1').withKraft().start(),
     ]);
     return {
-      postgres: { host: postgres.getHost(), port: postgres.getPort(), user: 'pedigree', password: 'pedigree' },
+      postgres: {
+        host: postgres.getHost(),
+        port: postgres.getPort(),
+        user: 'pedigree',
+        password: 'pedigree',
+      },
       kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
     };
   }
@@ -117,7 +125,8 @@ export function selectProvider(choice = process.env.PEDIGREE_TEST_INFRA ?? 'loca
     case 'local':
       return new LocalProcessProvider();
     case 'testcontainers':
-      if (!dockerIsReachable()) throw new Error('PEDIGREE_TEST_INFRA=testcontainers but no Docker engine answers');
+      if (!dockerIsReachable())
+        throw new Error('PEDIGREE_TEST_INFRA=testcontainers but no Docker engine answers');
       return new TestcontainersProvider();
     case 'auto':
       return dockerIsReachable() ? new TestcontainersProvider() : new LocalProcessProvider();
@@ -129,13 +138,15 @@ export function selectProvider(choice = process.env.PEDIGREE_TEST_INFRA ?? 'loca
 /** The infrastructure the global set-up started, as published to test workers through the environment. */
 export function testInfrastructure(): TestInfrastructure {
   const raw = process.env.PEDIGREE_TEST_INFRASTRUCTURE;
-  if (!raw) throw new Error('integration tests need the jest global set-up (run them with the integration project)');
+  if (!raw)
+    throw new Error('integration tests need the jest global set-up (run them with the integration project)');
   return JSON.parse(raw) as TestInfrastructure;
 }
 
 /** The Fabric network of the test run; fails clearly where the infrastructure has none (testcontainers). */
 export function testFabricNetwork(): FabricNetwork {
   const { fabric } = testInfrastructure();
-  if (!fabric) throw new Error('this test needs Fabric, which only the local stack runs (PEDIGREE_TEST_INFRA=local)');
+  if (!fabric)
+    throw new Error('this test needs Fabric, which only the local stack runs (PEDIGREE_TEST_INFRA=local)');
   return fabric;
 }

@@ -26,7 +26,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a built service (`services/<name>/dist/main.js`) as its own process, the way it runs in production. */
-export async function startServiceProcess(name: string, env: Record<string, string>): Promise<RunningService> {
+export async function startServiceProcess(
+  name: string,
+  env: Record<string, string>,
+): Promise<RunningService> {
   const main = path.join(REPO_ROOT, 'services', name, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build the workspace first (npm run build)`);
   const port = env.PORT ?? String(await freePort());
@@ -52,12 +55,19 @@ export async function startServiceProcess(name: string, env: Record<string, stri
 }
 
 /** Polls `url` until it answers `status` (default 200); fails with the service's output when it does not. */
-export async function waitForStatus(service: RunningService, urlPath: string, status = 200, timeoutMs = 60000) {
+export async function waitForStatus(
+  service: RunningService,
+  urlPath: string,
+  status = 200,
+  timeoutMs = 60000,
+) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (service.process.exitCode !== null) {
-      throw new Error(`service exited with ${service.process.exitCode} before ${urlPath} answered:\n${service.output()}`);
+      throw new Error(
+        `service exited with ${service.process.exitCode} before ${urlPath} answered:\n${service.output()}`,
+      );
     }
     try {
       const response = await fetch(service.baseUrl + urlPath);
@@ -68,5 +78,7 @@ export async function waitForStatus(service: RunningService, urlPath: string, st
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${urlPath} did not answer ${status} within ${timeoutMs} ms (last: ${last}):\n${service.output()}`);
+  throw new Error(
+    `${urlPath} did not answer ${status} within ${timeoutMs} ms (last: ${last}):\n${service.output()}`,
+  );
 }

@@ -11,7 +11,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceRuntimeModule.forRoot({ config, schema, migrationsFolder: path.resolve(__dirname, '../drizzle') }),
+        ServiceRuntimeModule.forRoot({
+          config,
+          schema,
+          migrationsFolder: path.resolve(__dirname, '../drizzle'),
+        }),
         AuthModule.forRoot(config),
       ],
     };

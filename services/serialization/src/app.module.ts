@@ -25,7 +25,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceRuntimeModule.forRoot({ config, schema, migrationsFolder: path.resolve(__dirname, '../drizzle') }),
+        ServiceRuntimeModule.forRoot({
+          config,
+          schema,
+          migrationsFolder: path.resolve(__dirname, '../drizzle'),
+        }),
         AuthModule.forRoot(config),
       ],
       controllers: [CaptureController, QueryController, VrsController, PacksController],
@@ -45,7 +49,9 @@ export class AppModule {
           provide: VerificationService,
           inject: [VERIFICATION_STORE, CaptureService],
           useFactory: (store: VerificationStore, capture: CaptureService) =>
-            new VerificationService(store, new CaptureEventCapturer(capture), { responderGln: config.VRS_RESPONDER_GLN }),
+            new VerificationService(store, new CaptureEventCapturer(capture), {
+              responderGln: config.VRS_RESPONDER_GLN,
+            }),
         },
       ],
     };

@@ -8,7 +8,11 @@ export const configSchema = withAuthConfig(
     /** Largest capture document in events (answered with 413 CaptureLimitExceededException). */
     CAPTURE_MAX_EVENTS: z.coerce.number().int().positive().default(10_000),
     /** Largest capture document in bytes. */
-    CAPTURE_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+    CAPTURE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
     /** Largest page an EPCIS query returns. */
     QUERY_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
     /** GLN this service answers DSCSA verification requests as (`responderGLN`); VRS answers 503 without it. */
@@ -20,7 +24,15 @@ export const configSchema = withAuthConfig(
     VRS_CONTEXTS: z
       .string()
       .default('dscsaSaleableReturn')
-      .transform((list) => new Set(list.split(',').map((c) => c.trim()).filter((c) => c.length > 0))),
+      .transform(
+        (list) =>
+          new Set(
+            list
+              .split(',')
+              .map((c) => c.trim())
+              .filter((c) => c.length > 0),
+          ),
+      ),
   }),
 );
 

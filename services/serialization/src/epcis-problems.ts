@@ -24,7 +24,9 @@ export function epcisProblem(
     title: TITLES[type] ?? type,
     status,
     detail,
-    ...(problems.length > 0 ? { errors: problems.map((p) => ({ pointer: p.pointer, detail: p.message })) } : {}),
+    ...(problems.length > 0
+      ? { errors: problems.map((p) => ({ pointer: p.pointer, detail: p.message })) }
+      : {}),
   });
 }
 

@@ -6,7 +6,10 @@ import { epcisProblem } from './epcis-problems';
 
 const loaded = loadServiceConfigOrExit(configSchema);
 // Capture documents may be larger than ordinary request bodies.
-const config = { ...loaded, HTTP_BODY_LIMIT_BYTES: Math.max(loaded.HTTP_BODY_LIMIT_BYTES, loaded.CAPTURE_MAX_BYTES) };
+const config = {
+  ...loaded,
+  HTTP_BODY_LIMIT_BYTES: Math.max(loaded.HTTP_BODY_LIMIT_BYTES, loaded.CAPTURE_MAX_BYTES),
+};
 void runService(
   AppModule.register(config),
   config,
@@ -19,7 +22,11 @@ void runService(
     // A capture body over the byte limit is refused by the HTTP layer before the controller runs.
     refineProblem: (problem, request) =>
       problem.status === 413 && /^\/(capture|events)\b/.test(request.url)
-        ? epcisProblem('CaptureLimitExceededException', 413, `the body exceeds ${config.CAPTURE_MAX_BYTES} bytes`).problem
+        ? epcisProblem(
+            'CaptureLimitExceededException',
+            413,
+            `the body exceeds ${config.CAPTURE_MAX_BYTES} bytes`,
+          ).problem
         : problem,
   },
 );

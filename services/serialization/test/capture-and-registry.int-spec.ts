@@ -32,7 +32,12 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
       expect(response.status).toBe(202);
       expect(response.headers.get('location')).toMatch(/^\/capture\/[0-9a-f-]{36}$/);
     };
-    const packState = (serial: string) => eventually(() => sut.serial(GTIN, serial), (row) => row !== undefined, 'the pack row');
+    const packState = (serial: string) =>
+      eventually(
+        () => sut.serial(GTIN, serial),
+        (row) => row !== undefined,
+        'the pack row',
+      );
 
     await captureAs(s.commission, manufacturer);
     expect(await packState(serials[1]!)).toMatchObject({
@@ -46,28 +51,57 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     });
 
     await captureAs(s.packing, manufacturer);
-    await eventually(() => sut.serial(GTIN, serials[1]!), (r) => r?.parent_key === canonicalIdentifier(caseOf(11)), 'packed');
+    await eventually(
+      () => sut.serial(GTIN, serials[1]!),
+      (r) => r?.parent_key === canonicalIdentifier(caseOf(11)),
+      'packed',
+    );
 
     await captureAs(s.shipping, manufacturer);
-    await eventually(() => sut.serial(GTIN, serials[2]!), (r) => r?.status === 'in_transit', 'in transit through the case');
+    await eventually(
+      () => sut.serial(GTIN, serials[2]!),
+      (r) => r?.status === 'in_transit',
+      'in transit through the case',
+    );
 
     await captureAs(s.receiving, wholesaler);
-    expect(await eventually(() => sut.serial(GTIN, serials[2]!), (r) => r?.owner === PARTIES.wholesaler.party, 'received')).toMatchObject({
+    expect(
+      await eventually(
+        () => sut.serial(GTIN, serials[2]!),
+        (r) => r?.owner === PARTIES.wholesaler.party,
+        'received',
+      ),
+    ).toMatchObject({
       status: 'active',
       location: 'urn:epc:id:sgln:4012345.00000.0',
     });
 
     await captureAs(s.unpacking, wholesaler);
-    await eventually(() => sut.serial(GTIN, serials[2]!), (r) => r?.parent_key === null, 'unpacked');
+    await eventually(
+      () => sut.serial(GTIN, serials[2]!),
+      (r) => r?.parent_key === null,
+      'unpacked',
+    );
 
     await captureAs(s.dispensing, pharmacy);
-    await eventually(() => sut.serial(GTIN, serials[0]!), (r) => r?.status === 'dispensed', 'dispensed');
+    await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r?.status === 'dispensed',
+      'dispensed',
+    );
     expect((await sut.serial(GTIN, serials[1]!))?.status).toBe('active');
     const history = await sut.db.query(
       `SELECT h.status FROM serial_history h JOIN serials s ON s.key = h.key WHERE s.serial = $1 ORDER BY h.seq`,
       [serials[0]],
     );
-    expect(history.rows.map((r) => r.status)).toEqual(['active', 'active', 'in_transit', 'active', 'active', 'dispensed']);
+    expect(history.rows.map((r) => r.status)).toEqual([
+      'active',
+      'active',
+      'in_transit',
+      'active',
+      'active',
+      'dispensed',
+    ]);
   });
 
   it('gives the same registry when the same story arrives out of order', async () => {
@@ -83,11 +117,27 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     }
     const comparable = async (serial: string) => {
       const row = await sut.serial(GTIN, serial);
-      return row && ({ ...row, key: undefined, serial: undefined, parent_key: row.parent_key === null ? null : 'case' } as Record<string, unknown>);
+      return (
+        row &&
+        ({
+          ...row,
+          key: undefined,
+          serial: undefined,
+          parent_key: row.parent_key === null ? null : 'case',
+        } as Record<string, unknown>)
+      );
     };
     for (let i = 0; i < 3; i++) {
-      const expected = await eventually(() => comparable(inOrder[i]!), (r) => r !== undefined && (i > 0 || r['status'] === 'dispensed'), 'in-order registry');
-      await eventually(() => comparable(reversed[i]!), (r) => JSON.stringify(r) === JSON.stringify(expected), `out-of-order pack ${i}`);
+      const expected = await eventually(
+        () => comparable(inOrder[i]!),
+        (r) => r !== undefined && (i > 0 || r['status'] === 'dispensed'),
+        'in-order registry',
+      );
+      await eventually(
+        () => comparable(reversed[i]!),
+        (r) => JSON.stringify(r) === JSON.stringify(expected),
+        `out-of-order pack ${i}`,
+      );
     }
   });
 
@@ -97,8 +147,16 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     const [hash] = documentEventHashes(document as Record<string, unknown>);
     expect((await sut.capture(document, manufacturer)).status).toBe(202);
     expect((await sut.capture(document, manufacturer)).status).toBe(202);
-    await eventually(() => sut.serial(GTIN, serials[0]!), (r) => r !== undefined, 'projection');
-    await eventually(() => sut.publishedEventCount(), (n) => n > 0, 'published');
+    await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r !== undefined,
+      'projection',
+    );
+    await eventually(
+      () => sut.publishedEventCount(),
+      (n) => n > 0,
+      'published',
+    );
     expect(await sut.count('SELECT count(*) AS n FROM events WHERE event_hash = $1', [hash])).toBe(1);
   });
 
@@ -106,16 +164,36 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     const serials = serialsOf(`E${uniqueSuffix()}-`);
     const s = story(serials, 41);
     await sut.capture(epcisDocument([s.commission]), manufacturer);
-    const stolen = { ...s.commission, action: 'OBSERVE', eventTime: '2026-03-05T08:00:00+01:00', bizStep: 'inspecting', disposition: 'stolen', ilmd: undefined };
+    const stolen = {
+      ...s.commission,
+      action: 'OBSERVE',
+      eventTime: '2026-03-05T08:00:00+01:00',
+      bizStep: 'inspecting',
+      disposition: 'stolen',
+      ilmd: undefined,
+    };
     await sut.capture(epcisDocument([stolen]), manufacturer);
-    await eventually(() => sut.serial(GTIN, serials[0]!), (r) => r?.status === 'stolen', 'stolen');
-    const declared = { ...stolen, errorDeclaration: { declarationTime: '2026-03-06T08:00:00+01:00', reason: 'incorrect_data' } };
+    await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r?.status === 'stolen',
+      'stolen',
+    );
+    const declared = {
+      ...stolen,
+      errorDeclaration: { declarationTime: '2026-03-06T08:00:00+01:00', reason: 'incorrect_data' },
+    };
     expect((await sut.capture(epcisDocument([declared]), manufacturer)).status).toBe(202);
-    await eventually(() => sut.serial(GTIN, serials[0]!), (r) => r?.status === 'active', 'back to active');
+    await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r?.status === 'active',
+      'back to active',
+    );
   });
 
   it('captures every GS1 reference example and queries each event back under its GS1 event hash', async () => {
-    for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.jsonld') && !f.startsWith('EPCISQueryDocument'))) {
+    for (const file of readdirSync(EXAMPLES).filter(
+      (f) => f.endsWith('.jsonld') && !f.startsWith('EPCISQueryDocument'),
+    )) {
       const document = JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, unknown>;
       const response = await sut.capture(document, admin);
       expect({ file, status: response.status }).toEqual({ file, status: 202 });
@@ -126,9 +204,14 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
         `the events of ${file}`,
       );
       // Queried back through the EPCIS query interface, every event still has its original hash.
-      const answer = await sut.get(`/events?EQ_eventID=${encodeURIComponent([...new Set(hashes)].join('|'))}`, admin);
+      const answer = await sut.get(
+        `/events?EQ_eventID=${encodeURIComponent([...new Set(hashes)].join('|'))}`,
+        admin,
+      );
       expect(answer.status).toBe(200);
-      expect(new Set(documentEventHashes((await answer.json()) as Record<string, unknown>))).toEqual(new Set(hashes));
+      expect(new Set(documentEventHashes((await answer.json()) as Record<string, unknown>))).toEqual(
+        new Set(hashes),
+      );
     }
   });
 
@@ -145,7 +228,13 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
   </ObjectEvent></EventList></EPCISBody>
 </epcis:EPCISDocument>`;
     expect((await sut.capture(xml, manufacturer, 'application/xml')).status).toBe(202);
-    expect(await eventually(() => sut.serial(GTIN, serial), (r) => r !== undefined, 'xml pack')).toMatchObject({
+    expect(
+      await eventually(
+        () => sut.serial(GTIN, serial),
+        (r) => r !== undefined,
+        'xml pack',
+      ),
+    ).toMatchObject({
       lot: 'XMLLOT',
       expiry: '2027-12-31',
       status: 'active',
@@ -168,7 +257,10 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
       const before = await sut.publishedEventCount();
       const response = await fetch(`${sut.service.baseUrl}/capture`, {
         method: 'POST',
-        headers: { 'content-type': 'application/ld+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/ld+json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify(epcisDocument([story(['x'], 1).commission])),
       });
       await rejected(response, status, type);
@@ -178,7 +270,10 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     it('a regulator may not capture (403)', async () => {
       const before = await sut.publishedEventCount();
       await rejected(
-        await sut.capture(epcisDocument([story(['r1'], 1).commission]), await sut.token('regulator', ['regulator'])),
+        await sut.capture(
+          epcisDocument([story(['r1'], 1).commission]),
+          await sut.token('regulator', ['regulator']),
+        ),
         403,
         'epcisException:SecurityException',
       );
@@ -187,7 +282,10 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
 
     it('a manufacturer may not commission under another company prefix (403, naming the identifier)', async () => {
       const before = await sut.publishedEventCount();
-      const foreign = { ...story(['f1'], 1).commission, epcList: ['urn:epc:id:sgtin:0614141.107346.ok1', 'urn:epc:id:sgtin:9506000.013435.no1'] };
+      const foreign = {
+        ...story(['f1'], 1).commission,
+        epcList: ['urn:epc:id:sgtin:0614141.107346.ok1', 'urn:epc:id:sgtin:9506000.013435.no1'],
+      };
       const body = await rejected(
         await sut.capture(epcisDocument([foreign]), manufacturer),
         403,
@@ -196,48 +294,95 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
       expect(body.errors).toEqual([expect.objectContaining({ pointer: '/epcisBody/eventList/0/epcList/1' })]);
       expect(await sut.publishedEventCount()).toBe(before);
       const other = await sut.token('otherManufacturer', ['manufacturer']);
-      expect((await sut.capture(epcisDocument([{ ...foreign, epcList: ['urn:epc:id:sgtin:9506000.013435.ok2'] }]), other)).status).toBe(202);
+      expect(
+        (
+          await sut.capture(
+            epcisDocument([{ ...foreign, epcList: ['urn:epc:id:sgtin:9506000.013435.ok2'] }]),
+            other,
+          )
+        ).status,
+      ).toBe(202);
     });
 
     it('an invalid document is rejected whole with the ValidationException and pointers, even if one event is fine', async () => {
       const before = await sut.publishedEventCount();
       const good = story([`v${uniqueSuffix()}`], 1).commission;
       const bad = { ...good, action: 'SHOUT', eventTimeZoneOffset: '+25:00' };
-      const body = await rejected(await sut.capture(epcisDocument([good, bad]), manufacturer), 400, 'epcisException:ValidationException');
+      const body = await rejected(
+        await sut.capture(epcisDocument([good, bad]), manufacturer),
+        400,
+        'epcisException:ValidationException',
+      );
       expect(body.errors?.map((e) => e.pointer)).toEqual(
-        expect.arrayContaining(['/epcisBody/eventList/1/action', '/epcisBody/eventList/1/eventTimeZoneOffset']),
+        expect.arrayContaining([
+          '/epcisBody/eventList/1/action',
+          '/epcisBody/eventList/1/eventTimeZoneOffset',
+        ]),
       );
       await rejected(await sut.capture('{"type": ', manufacturer), 400, 'epcisException:ValidationException');
-      await rejected(await sut.capture('<nope', manufacturer, 'application/xml'), 400, 'epcisException:ValidationException');
+      await rejected(
+        await sut.capture('<nope', manufacturer, 'application/xml'),
+        400,
+        'epcisException:ValidationException',
+      );
       expect(await sut.publishedEventCount()).toBe(before);
     });
 
     it('too many events → 413 CaptureLimitExceededException; an unknown media type → 415', async () => {
       const before = await sut.publishedEventCount();
-      const many = Array.from({ length: 501 }, (_, i) => ({ ...story([`m${i}`], 1).commission, epcList: [`urn:epc:id:sgtin:0614141.107346.big${i}`] }));
-      await rejected(await sut.capture(epcisDocument(many), manufacturer), 413, 'epcisException:CaptureLimitExceededException');
-      await rejected(await sut.capture('a,b,c', manufacturer, 'text/csv'), 415, 'epcisException:UnsupportedMediaTypeException');
+      const many = Array.from({ length: 501 }, (_, i) => ({
+        ...story([`m${i}`], 1).commission,
+        epcList: [`urn:epc:id:sgtin:0614141.107346.big${i}`],
+      }));
+      await rejected(
+        await sut.capture(epcisDocument(many), manufacturer),
+        413,
+        'epcisException:CaptureLimitExceededException',
+      );
+      await rejected(
+        await sut.capture('a,b,c', manufacturer, 'text/csv'),
+        415,
+        'epcisException:UnsupportedMediaTypeException',
+      );
       expect(await sut.publishedEventCount()).toBe(before);
     });
   });
 
   it('reports the capture job and captures a single event with POST /events', async () => {
-    const response = await sut.capture(epcisDocument([story([`j${uniqueSuffix()}`], 1).commission]), manufacturer);
+    const response = await sut.capture(
+      epcisDocument([story([`j${uniqueSuffix()}`], 1).commission]),
+      manufacturer,
+    );
     const job = await (await sut.get(response.headers.get('location')!, manufacturer)).json();
-    expect(job).toMatchObject({ running: false, success: true, captureErrorBehaviour: 'rollback', errors: [] });
+    expect(job).toMatchObject({
+      running: false,
+      success: true,
+      captureErrorBehaviour: 'rollback',
+      errors: [],
+    });
     expect((await sut.get(response.headers.get('location')!, wholesaler)).status).toBe(404);
 
     const serial = `single${uniqueSuffix()}`;
     const single = await fetch(`${sut.service.baseUrl}/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${manufacturer}`, 'content-type': 'application/ld+json' },
-      body: JSON.stringify({ '@context': 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', ...story([serial], 1).commission }),
+      body: JSON.stringify({
+        '@context': 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+        ...story([serial], 1).commission,
+      }),
     });
     expect(single.status).toBe(201);
     const location = single.headers.get('location')!;
     expect(location).toMatch(/^\/events\/ni%3A%2F%2F%2Fsha-256%3B[0-9a-f]{64}%3Fver%3DCBV2.0$/);
-    await eventually(() => sut.serial(GTIN, serial), (r) => r !== undefined, 'single event projected');
+    await eventually(
+      () => sut.serial(GTIN, serial),
+      (r) => r !== undefined,
+      'single event projected',
+    );
     const event = await (await sut.get(location, manufacturer)).json();
-    expect(event).toMatchObject({ type: 'ObjectEvent', eventID: decodeURIComponent(location.slice('/events/'.length)) });
+    expect(event).toMatchObject({
+      type: 'ObjectEvent',
+      eventID: decodeURIComponent(location.slice('/events/'.length)),
+    });
   });
 });

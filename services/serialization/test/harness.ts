@@ -66,12 +66,18 @@ export class SerializationUnderTest {
   }
 
   async get(urlPath: string, token: string, accept = 'application/ld+json'): Promise<Response> {
-    return fetch(`${this.service.baseUrl}${urlPath}`, { headers: { authorization: `Bearer ${token}`, accept } });
+    return fetch(`${this.service.baseUrl}${urlPath}`, {
+      headers: { authorization: `Bearer ${token}`, accept },
+    });
   }
 
   /** Sum of the high-water marks of the service's event topic: grows by one per published event. */
   async publishedEventCount(): Promise<number> {
-    const kafka = createKafkaClient({ brokers: kafkaBrokers(), clientId: 'test-offsets', logger: createLogger('t', 'silent') });
+    const kafka = createKafkaClient({
+      brokers: kafkaBrokers(),
+      clientId: 'test-offsets',
+      logger: createLogger('t', 'silent'),
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -98,11 +104,17 @@ export class SerializationUnderTest {
   }
 }
 
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  what: string,
+  timeoutMs = 30000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));
     last = await probe();
   }
@@ -110,7 +122,13 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
 }
 
 export function epcisDocument(events: object[], context: unknown = EPCIS_CONTEXT) {
-  return { '@context': context, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-01-01T00:00:00Z', epcisBody: { eventList: events } };
+  return {
+    '@context': context,
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: '2026-01-01T00:00:00Z',
+    epcisBody: { eventList: events },
+  };
 }
 
 /** A pack of the manufacturer (company prefix 0614141, item reference 107346 → GTIN 10614141073464). */

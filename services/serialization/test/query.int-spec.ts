@@ -4,7 +4,9 @@ import { EPCIS_CONTEXT, epcisDocument, eventually, pack, SerializationUnderTest,
 
 interface QueryDocument {
   type: string;
-  epcisBody: { queryResults: { queryName: string; resultsBody: { eventList: Array<Record<string, unknown>> } } };
+  epcisBody: {
+    queryResults: { queryName: string; resultsBody: { eventList: Array<Record<string, unknown>> } };
+  };
 }
 
 describe('serialization service: EPCIS query (real Kafka and PostgreSQL)', () => {
@@ -15,7 +17,8 @@ describe('serialization service: EPCIS query (real Kafka and PostgreSQL)', () =>
   let wholesaler: string;
   let pharmacy: string;
   let regulator: string;
-  const hashOf = (event: object) => documentEventHashes(epcisDocument([event]) as Record<string, unknown>)[0]!;
+  const hashOf = (event: object) =>
+    documentEventHashes(epcisDocument([event]) as Record<string, unknown>)[0]!;
 
   beforeAll(async () => {
     await sut.start({ QUERY_MAX_PAGE_SIZE: '50' });
@@ -33,22 +36,36 @@ describe('serialization service: EPCIS query (real Kafka and PostgreSQL)', () =>
     ] as const) {
       expect((await sut.capture(epcisDocument([event]), token)).status).toBe(202);
     }
-    await eventually(() => sut.count('SELECT count(*) AS n FROM events'), (n) => n === 6, 'six events stored');
+    await eventually(
+      () => sut.count('SELECT count(*) AS n FROM events'),
+      (n) => n === 6,
+      'six events stored',
+    );
   });
   afterAll(() => sut.stop());
 
   const query = async (params: string, token = regulator) => {
     const response = await sut.get(`/events?${params}`, token);
     const body = (await response.json()) as QueryDocument;
-    return { response, body, hashes: body.epcisBody?.queryResults.resultsBody.eventList.map((e) => hashOf(e)) ?? [] };
+    return {
+      response,
+      body,
+      hashes: body.epcisBody?.queryResults.resultsBody.eventList.map((e) => hashOf(e)) ?? [],
+    };
   };
 
   it('answers an EPCISQueryDocument that GS1 tooling can read back, hashes intact', async () => {
     const { response, body, hashes } = await query('');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/ld\+json/);
-    expect(body).toMatchObject({ type: 'EPCISQueryDocument', schemaVersion: '2.0', epcisBody: { queryResults: { queryName: 'SimpleEventQuery' } } });
-    expect(hashes).toEqual([s.commission, s.packing, s.shipping, s.receiving, s.unpacking, s.dispensing].map(hashOf));
+    expect(body).toMatchObject({
+      type: 'EPCISQueryDocument',
+      schemaVersion: '2.0',
+      epcisBody: { queryResults: { queryName: 'SimpleEventQuery' } },
+    });
+    expect(hashes).toEqual(
+      [s.commission, s.packing, s.shipping, s.receiving, s.unpacking, s.dispensing].map(hashOf),
+    );
   });
 
   it.each([
@@ -57,11 +74,23 @@ describe('serialization service: EPCIS query (real Kafka and PostgreSQL)', () =>
     ['EQ_bizStep=shipping|https://ref.gs1.org/cbv/BizStep-receiving', ['shipping', 'receiving']],
     ['EQ_disposition=urn:epcglobal:cbv:disp:dispensed', ['dispensing']],
     ['GE_eventTime=2026-03-02T00:00:00Z&LT_eventTime=2026-03-03T10:30:00%2B01:00', ['shipping', 'receiving']],
-    [`EQ_bizLocation=${encodeURIComponent('https://id.gs1.org/414/4012345000009')}`, ['receiving', 'unpacking']],
+    [
+      `EQ_bizLocation=${encodeURIComponent('https://id.gs1.org/414/4012345000009')}`,
+      ['receiving', 'unpacking'],
+    ],
     [`MATCH_epc=${encodeURIComponent(pack(serials[0]!))}`, ['commission', 'packing', 'dispensing']],
-    [`MATCH_epc=${encodeURIComponent('urn:epc:idpat:sgtin:0614141.107346.*')}&EQ_bizStep=dispensing`, ['dispensing']],
-    [`MATCH_parentID=${encodeURIComponent(canonicalIdentifier(s.packing.parentID))}`, ['packing', 'unpacking']],
-    [`MATCH_anyEPC=${encodeURIComponent(s.packing.parentID)}`, ['packing', 'shipping', 'receiving', 'unpacking']],
+    [
+      `MATCH_epc=${encodeURIComponent('urn:epc:idpat:sgtin:0614141.107346.*')}&EQ_bizStep=dispensing`,
+      ['dispensing'],
+    ],
+    [
+      `MATCH_parentID=${encodeURIComponent(canonicalIdentifier(s.packing.parentID))}`,
+      ['packing', 'unpacking'],
+    ],
+    [
+      `MATCH_anyEPC=${encodeURIComponent(s.packing.parentID)}`,
+      ['packing', 'shipping', 'receiving', 'unpacking'],
+    ],
     ['EQ_destination_owning_party=urn:epc:id:pgln:4012345.00000', ['shipping', 'receiving']],
   ])('filters with %s', async (params, expected) => {
     const { response, hashes } = await query(params);
@@ -78,26 +107,41 @@ describe('serialization service: EPCIS query (real Kafka and PostgreSQL)', () =>
       seen.push(...body.epcisBody.queryResults.resultsBody.eventList.map(hashOf));
       next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1] ?? null;
     }
-    expect(seen).toEqual([s.commission, s.packing, s.shipping, s.receiving, s.unpacking, s.dispensing].map(hashOf));
+    expect(seen).toEqual(
+      [s.commission, s.packing, s.shipping, s.receiving, s.unpacking, s.dispensing].map(hashOf),
+    );
   });
 
   it('lets each party see only the events it captured or is named in; regulators see all', async () => {
     expect((await query('', pharmacy)).hashes).toEqual([hashOf(s.dispensing)]);
     expect((await query('', wholesaler)).hashes).toEqual([s.shipping, s.receiving, s.unpacking].map(hashOf));
-    expect((await query('', manufacturer)).hashes).toEqual([s.commission, s.packing, s.shipping, s.receiving].map(hashOf));
+    expect((await query('', manufacturer)).hashes).toEqual(
+      [s.commission, s.packing, s.shipping, s.receiving].map(hashOf),
+    );
   });
 
   it('serves the events of one EPC, given as EPC URI or Digital Link, and single events by ID', async () => {
-    const viaDl = await sut.get(`/epcs/${encodeURIComponent(`https://example.org/01/10614141073464/21/${serials[0]}`)}/events`, regulator);
-    const viaEpc = await sut.get(`/epcs/${encodeURIComponent(pack(serials[0]!))}/events?eventType=ObjectEvent`, regulator);
-    const hashesOf = async (r: Response) => ((await r.json()) as QueryDocument).epcisBody.queryResults.resultsBody.eventList.map(hashOf);
+    const viaDl = await sut.get(
+      `/epcs/${encodeURIComponent(`https://example.org/01/10614141073464/21/${serials[0]}`)}/events`,
+      regulator,
+    );
+    const viaEpc = await sut.get(
+      `/epcs/${encodeURIComponent(pack(serials[0]!))}/events?eventType=ObjectEvent`,
+      regulator,
+    );
+    const hashesOf = async (r: Response) =>
+      ((await r.json()) as QueryDocument).epcisBody.queryResults.resultsBody.eventList.map(hashOf);
     expect(await hashesOf(viaDl)).toEqual([s.commission, s.packing, s.dispensing].map(hashOf));
     expect(await hashesOf(viaEpc)).toEqual([s.commission, s.dispensing].map(hashOf));
 
     const id = hashOf(s.dispensing);
     const one = await sut.get(`/events/${encodeURIComponent(id)}`, pharmacy);
     expect(one.status).toBe(200);
-    expect(await one.json()).toMatchObject({ '@context': [EPCIS_CONTEXT, {}], type: 'ObjectEvent', eventID: id });
+    expect(await one.json()).toMatchObject({
+      '@context': [EPCIS_CONTEXT, {}],
+      type: 'ObjectEvent',
+      eventID: id,
+    });
     expect((await sut.get(`/events/${encodeURIComponent(hashOf(s.commission))}`, pharmacy)).status).toBe(404);
   });
 
@@ -120,7 +164,10 @@ describe('serialization service: EPCIS query (real Kafka and PostgreSQL)', () =>
     const { response, body } = await query(params);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(body).toMatchObject({ type: 'epcisException:QueryParameterException', errors: [expect.objectContaining({ pointer })] });
+    expect(body).toMatchObject({
+      type: 'epcisException:QueryParameterException',
+      errors: [expect.objectContaining({ pointer })],
+    });
   });
 
   it('needs a token', async () => {

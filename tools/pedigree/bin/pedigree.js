@@ -5,7 +5,9 @@ const fs = require('node:fs');
 
 const main = path.join(__dirname, '..', 'dist', 'main.js');
 if (!fs.existsSync(main)) {
-  process.stderr.write('pedigree: the CLI is not built yet; run the set-up (bash scripts/test.sh or bash scripts/up.sh) or npm run build\n');
+  process.stderr.write(
+    'pedigree: the CLI is not built yet; run the set-up (bash scripts/test.sh or bash scripts/up.sh) or npm run build\n',
+  );
   process.exit(2);
 }
 require(main);

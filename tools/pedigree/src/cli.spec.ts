@@ -25,22 +25,33 @@ describe('pedigree epcis hash', () => {
   const inputs = readdirSync(vectors).filter((f) => /\.(jsonld|xml)$/.test(f));
 
   it.each(inputs)('prints the reference hashes of %s, one per event in document order', async (file) => {
-    const expected = lines(readFileSync(path.join(vectors, file.replace(/\.(jsonld|xml)$/, '.hashes')), 'utf8'));
+    const expected = lines(
+      readFileSync(path.join(vectors, file.replace(/\.(jsonld|xml)$/, '.hashes')), 'utf8'),
+    );
     const { code, stdout } = await run(['epcis', 'hash', path.join(vectors, file)]);
     expect(code).toBe(0);
     expect(lines(stdout)).toEqual(expected);
   });
 
   it('prints the canonical pre-hash strings with --prehash', async () => {
-    const expected = lines(readFileSync(path.join(vectors, 'epcisDocWithVariousEventTypes.prehashes'), 'utf8'));
-    const { stdout } = await run(['epcis', 'hash', '--prehash', path.join(vectors, 'epcisDocWithVariousEventTypes.jsonld')]);
+    const expected = lines(
+      readFileSync(path.join(vectors, 'epcisDocWithVariousEventTypes.prehashes'), 'utf8'),
+    );
+    const { stdout } = await run([
+      'epcis',
+      'hash',
+      '--prehash',
+      path.join(vectors, 'epcisDocWithVariousEventTypes.jsonld'),
+    ]);
     expect(lines(stdout)).toEqual(expected);
   });
 
   it('reads standard input for "-"', async () => {
     const text = readFileSync(path.join(vectors, 'epcisDocWithSingleEvent.jsonld'), 'utf8');
     const { stdout } = await run(['epcis', 'hash', '-'], text);
-    expect(lines(stdout)).toEqual(lines(readFileSync(path.join(vectors, 'epcisDocWithSingleEvent.hashes'), 'utf8')));
+    expect(lines(stdout)).toEqual(
+      lines(readFileSync(path.join(vectors, 'epcisDocWithSingleEvent.hashes'), 'utf8')),
+    );
   });
 });
 
@@ -56,7 +67,9 @@ describe('pedigree epcis validate', () => {
     doc.epcisBody.eventList[0].eventTimeZoneOffset = '+25:00';
     const { code, stdout } = await run(['epcis', 'validate', '-'], JSON.stringify(doc));
     expect(code).toBe(1);
-    const problems = lines(stdout).map((l) => JSON.parse(l) as { type: string; pointer: string; message: string });
+    const problems = lines(stdout).map(
+      (l) => JSON.parse(l) as { type: string; pointer: string; message: string },
+    );
     expect(problems.every((p) => p.type === 'epcisException:ValidationException')).toBe(true);
     expect(problems.map((p) => p.pointer)).toEqual(
       expect.arrayContaining(['/epcisBody/eventList/0/action', '/epcisBody/eventList/0/eventTimeZoneOffset']),
@@ -65,7 +78,10 @@ describe('pedigree epcis validate', () => {
 
   it('exits 1 on malformed JSON and on malformed XML', async () => {
     expect((await run(['epcis', 'validate', '-'], '{"type": ')).code).toBe(1);
-    const xml = await run(['epcis', 'validate', '-'], '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2"><EPCISBody>');
+    const xml = await run(
+      ['epcis', 'validate', '-'],
+      '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2"><EPCISBody>',
+    );
     expect(xml.code).toBe(1);
     expect(xml.stderr).toContain('epcisException:ValidationException');
   });
@@ -90,7 +106,13 @@ describe('pedigree epcis convert', () => {
   });
 
   it('refuses an unknown target format', async () => {
-    const { code, stderr } = await run(['epcis', 'convert', '--to', 'csv', path.join(vectors, 'epcisDocWithSingleEvent.jsonld')]);
+    const { code, stderr } = await run([
+      'epcis',
+      'convert',
+      '--to',
+      'csv',
+      path.join(vectors, 'epcisDocWithSingleEvent.jsonld'),
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain('--to must be jsonld or xml');
   });
@@ -98,7 +120,13 @@ describe('pedigree epcis convert', () => {
 
 describe('pedigree gs1 parse', () => {
   it('turns a scanned DataMatrix string into every form', async () => {
-    const { code, stdout } = await run(['gs1', 'parse', '--gcp-length', '7', ']d201095060001343521726123110ABC\u001d21XYZ']);
+    const { code, stdout } = await run([
+      'gs1',
+      'parse',
+      '--gcp-length',
+      '7',
+      ']d201095060001343521726123110ABC\u001d21XYZ',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       epcUri: 'urn:epc:id:sgtin:9506000.013435.XYZ',
@@ -110,7 +138,13 @@ describe('pedigree gs1 parse', () => {
 
   it('takes company-prefix lengths from a table file', async () => {
     const table = path.join(__dirname, '__fixtures__/prefix-lengths.json');
-    const { stdout } = await run(['gs1', 'parse', '--prefix-table', table, 'https://example.com/01/09506000134352/21/7']);
+    const { stdout } = await run([
+      'gs1',
+      'parse',
+      '--prefix-table',
+      table,
+      'https://example.com/01/09506000134352/21/7',
+    ]);
     expect(JSON.parse(stdout).epcUri).toBe('urn:epc:id:sgtin:9506000.013435.7');
   });
 
@@ -122,12 +156,18 @@ describe('pedigree gs1 parse', () => {
 });
 
 describe('pedigree --help', () => {
-  it.each([[[]], [['gs1']], [['gs1', 'parse']], [['epcis']], [['epcis', 'validate']], [['epcis', 'hash']], [['epcis', 'convert']], [['kafka', 'ensure-topics']]])(
-    'explains %j',
-    async (command) => {
-      const { code, stdout } = await run([...command, '--help']);
-      expect(code).toBe(0);
-      expect(stdout).toMatch(/^Usage: pedigree/);
-    },
-  );
+  it.each([
+    [[]],
+    [['gs1']],
+    [['gs1', 'parse']],
+    [['epcis']],
+    [['epcis', 'validate']],
+    [['epcis', 'hash']],
+    [['epcis', 'convert']],
+    [['kafka', 'ensure-topics']],
+  ])('explains %j', async (command) => {
+    const { code, stdout } = await run([...command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: pedigree/);
+  });
 });

@@ -22,7 +22,8 @@ export function createProgram(io: CliIo): Command {
   registerVerifyCommand(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-    for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    for (const sub of command.commands)
+      sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }
   return program;
 }

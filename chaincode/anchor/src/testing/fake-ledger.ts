@@ -76,7 +76,10 @@ class FakeStub {
   }
 
   /** Entries whose key starts with the partial composite key, in key order (as the peer returns them). */
-  async *getStateByPartialCompositeKey(objectType: string, attributes: string[]): AsyncGenerator<Iterators.KV> {
+  async *getStateByPartialCompositeKey(
+    objectType: string,
+    attributes: string[],
+  ): AsyncGenerator<Iterators.KV> {
     const prefix = this.createCompositeKey(objectType, attributes);
     const keys = [...this.committed.keys()].filter((key) => key.startsWith(prefix)).sort();
     for (const key of keys) yield { namespace: 'anchor', key, value: this.committed.get(key)! };

@@ -12,5 +12,7 @@ export const epcisEventMessageSchema = z.object({
   /** Namespace prefixes of the capture document's @context that the event's extension fields use. */
   namespaces: z.record(z.string(), z.string()),
   /** The event in EPCIS 2.0 JSON-LD form (validated by libs/epcis at capture). */
-  event: z.record(z.string(), z.unknown()).refine((e) => typeof e.type === 'string', 'event.type is required'),
+  event: z
+    .record(z.string(), z.unknown())
+    .refine((e) => typeof e.type === 'string', 'event.type is required'),
 });

@@ -197,7 +197,8 @@ describe('CanonicalValues.fieldName', () => {
 
 describe('compareCodePoints (order of list entries)', () => {
   const order = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
-  const utf8Order = (a: string, b: string) => order(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  const utf8Order = (a: string, b: string) =>
+    order(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 
   it.each([
     ['epc=a', 'epc=b', -1],
@@ -216,7 +217,9 @@ describe('compareCodePoints (order of list entries)', () => {
   });
 
   it('agrees with the order of the UTF-8 bytes for any strings', () => {
-    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\u00e9', '\ud83d', '\ude00', '\uffff', '\ue000', '\ud800') });
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'b', '\u00e9', '\ud83d', '\ude00', '\uffff', '\ue000', '\ud800'),
+    });
     fc.assert(
       fc.property(text, text, (a, b) => {
         expect(order(compareCodePoints(a, b))).toBe(utf8Order(a, b));

@@ -380,11 +380,15 @@ class PreHashWriter {
 
   private object(raw: unknown, at: Location, what: string): JsonObject {
     if (isObject(raw)) return raw;
-    throw new EpcisException('ValidationException', [{ pointer: at.pointer(), message: `${what} must be a JSON object` }]);
+    throw new EpcisException('ValidationException', [
+      { pointer: at.pointer(), message: `${what} must be a JSON object` },
+    ]);
   }
 
   private array(raw: unknown, at: Location): unknown[] {
     if (Array.isArray(raw)) return raw;
-    throw new EpcisException('ValidationException', [{ pointer: at.pointer(), message: 'must be a JSON array' }]);
+    throw new EpcisException('ValidationException', [
+      { pointer: at.pointer(), message: 'must be a JSON array' },
+    ]);
   }
 }

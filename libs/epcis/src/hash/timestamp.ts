@@ -24,7 +24,14 @@ export function canonicalTimestamp(value: string): string | undefined {
   const minuteOfDay = h * 60 + min - offsetMinutes;
 
   // The common case: the same calendar day in UTC, nothing to carry over. Only the time of day changes.
-  if (year.length === 4 && d <= 28 && s < 60 && milliseconds < 1000 && minuteOfDay >= 0 && minuteOfDay < MINUTES_PER_DAY) {
+  if (
+    year.length === 4 &&
+    d <= 28 &&
+    s < 60 &&
+    milliseconds < 1000 &&
+    minuteOfDay >= 0 &&
+    minuteOfDay < MINUTES_PER_DAY
+  ) {
     const time = `${pad(Math.floor(minuteOfDay / 60), 2)}:${pad(minuteOfDay % 60, 2)}:${second}.${pad(milliseconds, 3)}`;
     return `${year}-${month}-${day}T${time}Z`;
   }

@@ -16,8 +16,7 @@ function checkVocabulary(
   kind: CbvVocabularyKind,
   base: Location,
 ): void {
-  if (holder[field] !== undefined)
-    c.add(base.at(field), vocabularyValueProblem(kind, field, holder[field]));
+  if (holder[field] !== undefined) c.add(base.at(field), vocabularyValueProblem(kind, field, holder[field]));
 }
 
 function checkIdentifierList(
@@ -82,10 +81,7 @@ function checkErrorDeclaration(c: ProblemCollector, event: Json, base: Location)
   if (declaration['declarationTime'] === undefined) {
     c.add(at.at('declarationTime'), 'an errorDeclaration requires declarationTime');
   } else {
-    c.add(
-      at.at('declarationTime'),
-      dateTimeStampProblem(declaration['declarationTime'], 'declarationTime'),
-    );
+    c.add(at.at('declarationTime'), dateTimeStampProblem(declaration['declarationTime'], 'declarationTime'));
   }
   checkVocabulary(c, declaration, 'reason', 'errorReason', at);
 }
@@ -146,10 +142,7 @@ function checkWhat(c: ProblemCollector, event: Json, type: string, base: Locatio
       break;
     case 'TransactionEvent':
       if (!nonEmptyArray(event['bizTransactionList'])) {
-        c.add(
-          base.at('bizTransactionList'),
-          'a TransactionEvent requires at least one bizTransaction',
-        );
+        c.add(base.at('bizTransactionList'), 'a TransactionEvent requires at least one bizTransaction');
       }
       if (action !== 'DELETE' && event['epcList'] === undefined && !nonEmptyArray(event['quantityList'])) {
         c.add(
@@ -192,8 +185,7 @@ function checkPersistentDisposition(c: ProblemCollector, event: Json, base: Loca
   if (Array.isArray(persistent['set']) && Array.isArray(persistent['unset'])) {
     const set = new Set(persistent['set']);
     persistent['unset'].forEach((value, index) => {
-      if (set.has(value))
-        c.add(at.at('unset').at(index), `${JSON.stringify(value)} is both set and unset`);
+      if (set.has(value)) c.add(at.at('unset').at(index), `${JSON.stringify(value)} is both set and unset`);
     });
   }
 }
@@ -239,8 +231,7 @@ export function checkEvent(c: ProblemCollector, event: unknown, base: Location):
   }
   for (const field of ['readPoint', 'bizLocation']) {
     const location = event[field];
-    if (isObject(location))
-      c.add(base.at(field).at('id'), identifierProblem(location['id'], 'location'));
+    if (isObject(location)) c.add(base.at(field).at('id'), identifierProblem(location['id'], 'location'));
   }
   checkSensorElements(c, event, eventTime, base);
 }

@@ -60,7 +60,9 @@ function digitalLinkRoleProblem(parsed: ParsedDigitalLink, role: IdentifierRole)
         ? undefined
         : `${JSON.stringify(parsed.uri)} is not a class identifier (GTIN with optional lot); epcClass must not be serialised`;
     case 'location':
-      return key === '414' ? undefined : `${JSON.stringify(parsed.uri)} is not a location identifier (GLN, AI 414)`;
+      return key === '414'
+        ? undefined
+        : `${JSON.stringify(parsed.uri)} is not a location identifier (GLN, AI 414)`;
     case 'party':
       return key === '414' || key === '417'
         ? undefined

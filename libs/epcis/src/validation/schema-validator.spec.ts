@@ -83,7 +83,9 @@ describe('compileEpcisSchema format checks', () => {
   const E0 = '/epcisBody/eventList/0';
 
   it('still checks values that are not in a plain form in full', () => {
-    expect(check(documentWith('2024-02-29T10:00:00z', 'https://id.example.com:8443/414/4012345000009'))).toEqual([]);
+    expect(
+      check(documentWith('2024-02-29T10:00:00z', 'https://id.example.com:8443/414/4012345000009')),
+    ).toEqual([]);
     expect(check(documentWith('2023-02-29T10:00:00Z', 'urn:epc:id:sgln:0614141.00777.0'))).toEqual([
       expect.objectContaining({ pointer: `${E0}/eventTime`, message: 'must be a valid date-time' }),
     ]);

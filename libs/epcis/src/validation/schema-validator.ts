@@ -45,7 +45,11 @@ function addPlainForm(ajv: Ajv, name: string, plain: RegExp): void {
   const shortcut = (full: StringCheck) => (value: string) => plain.test(value) || full(value);
   if (typeof format === 'function') {
     ajv.addFormat(name, shortcut(format));
-  } else if (typeof format === 'object' && !(format instanceof RegExp) && isStringValidator(format.validate)) {
+  } else if (
+    typeof format === 'object' &&
+    !(format instanceof RegExp) &&
+    isStringValidator(format.validate)
+  ) {
     ajv.addFormat(name, { ...format, validate: shortcut(format.validate) } as typeof format);
   } else {
     throw new Error(`ajv-formats defines no validating function for format ${name}`);

@@ -30,12 +30,20 @@ function checkNotAfterEvent(
     return undefined;
   }
   if (eventTime !== undefined && time > eventTime) {
-    c.add(base.at(field), `${field} ${String(value)} is after the eventTime; sensor data must not postdate the event`);
+    c.add(
+      base.at(field),
+      `${field} ${String(value)} is after the eventTime; sensor data must not postdate the event`,
+    );
   }
   return time;
 }
 
-function checkMetadata(c: ProblemCollector, metadata: Json, eventTime: number | undefined, at: Location): Interval {
+function checkMetadata(
+  c: ProblemCollector,
+  metadata: Json,
+  eventTime: number | undefined,
+  at: Location,
+): Interval {
   checkNotAfterEvent(c, metadata, 'time', eventTime, at);
   const start = checkNotAfterEvent(c, metadata, 'startTime', eventTime, at);
   const end = checkNotAfterEvent(c, metadata, 'endTime', eventTime, at);
@@ -53,24 +61,15 @@ function checkReport(
   at: Location,
 ): void {
   if (report['type'] === undefined && report['exception'] === undefined) {
-    c.add(
-      at.at('type'),
-      'a sensorReport requires a type (measurement type) or an exception (alert type)',
-    );
+    c.add(at.at('type'), 'a sensorReport requires a type (measurement type) or an exception (alert type)');
   }
   if (report['type'] !== undefined)
     c.add(at.at('type'), vocabularyValueProblem('measurementType', 'type', report['type']));
   if (report['exception'] !== undefined) {
-    c.add(
-      at.at('exception'),
-      vocabularyValueProblem('sensorAlertType', 'exception', report['exception']),
-    );
+    c.add(at.at('exception'), vocabularyValueProblem('sensorAlertType', 'exception', report['exception']));
   }
   if (report['component'] !== undefined) {
-    c.add(
-      at.at('component'),
-      vocabularyValueProblem('component', 'component', report['component']),
-    );
+    c.add(at.at('component'), vocabularyValueProblem('component', 'component', report['component']));
     if (report['value'] === undefined)
       c.add(at.at('component'), 'a sensorReport with a component requires a value');
   }
@@ -81,7 +80,10 @@ function checkReport(
         at.at('uom'),
         `uom ${JSON.stringify(uom)} must be a UN/ECE Recommendation 20 code (2-3 upper-case letters or digits)`,
       );
-    } else if (!NUMERIC_MEASUREMENTS.some((field) => report[field] !== undefined) && report['rawData'] === undefined) {
+    } else if (
+      !NUMERIC_MEASUREMENTS.some((field) => report[field] !== undefined) &&
+      report['rawData'] === undefined
+    ) {
       // A unit needs something measured in it: a value field here, or the raw data the report points to
       // (GS1's SensorDataExample8 gives uom with rawData only).
       c.add(
@@ -108,10 +110,7 @@ function checkReport(
   if (time !== undefined && interval) {
     const { start, end } = interval;
     if ((start !== undefined && time < start) || (end !== undefined && time > end)) {
-      c.add(
-        at.at('time'),
-        'time lies outside the startTime–endTime interval of its sensorMetadata',
-      );
+      c.add(at.at('time'), 'time lies outside the startTime–endTime interval of its sensorMetadata');
     }
   }
 }
@@ -151,7 +150,9 @@ export function checkSensorElements(
     if (!isObject(element)) return;
     const at = base.at('sensorElementList').at(index);
     const metadata = element['sensorMetadata'];
-    const interval = isObject(metadata) ? checkMetadata(c, metadata, eventTime, at.at('sensorMetadata')) : undefined;
+    const interval = isObject(metadata)
+      ? checkMetadata(c, metadata, eventTime, at.at('sensorMetadata'))
+      : undefined;
     const reports = element['sensorReport'];
     if (!Array.isArray(reports) || reports.length === 0) {
       c.add(at.at('sensorReport'), 'a sensorElement requires at least one sensorReport');

@@ -16,7 +16,9 @@ export function checkDateTimeStamp(
   if (typeof value !== 'string') return { problem: `${field} must be a date-time string` };
   if (DATE_TIME_STAMP.test(value)) {
     const time = Date.parse(value);
-    return Number.isNaN(time) ? { problem: `${field} ${JSON.stringify(value)} is not a valid date-time` } : { time };
+    return Number.isNaN(time)
+      ? { problem: `${field} ${JSON.stringify(value)} is not a valid date-time` }
+      : { time };
   }
   if (DATE_TIME_WITHOUT_OFFSET.test(value)) {
     return { problem: `${field} ${JSON.stringify(value)} must carry a time zone offset (Z or ±hh:mm)` };

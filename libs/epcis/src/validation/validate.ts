@@ -34,7 +34,10 @@ export function checkBusinessRules(document: unknown): EpcisProblem[] {
   if (!isObject(document)) return collector.problems;
   if (document['type'] === 'EPCISDocument' || document['type'] === 'EPCISQueryDocument') {
     if (document['creationDate'] !== undefined) {
-      collector.add(Location.of('/creationDate'), dateTimeStampProblem(document['creationDate'], 'creationDate'));
+      collector.add(
+        Location.of('/creationDate'),
+        dateTimeStampProblem(document['creationDate'], 'creationDate'),
+      );
     }
     const list = eventListOf(document);
     list?.events.forEach((event, index) => checkEvent(collector, event, Location.of(list.pointer).at(index)));

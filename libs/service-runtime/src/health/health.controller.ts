@@ -22,7 +22,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Ready for traffic: the database and Kafka answer (503 problem+json naming what is down otherwise)' })
+  @ApiOperation({
+    summary:
+      'Ready for traffic: the database and Kafka answer (503 problem+json naming what is down otherwise)',
+  })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check(this.readiness.all());

@@ -37,7 +37,10 @@ export class CaptureJobRepository {
   }
 
   async find(captureId: string): Promise<CaptureJob | undefined> {
-    const [job] = await this.database.db.select().from(schema.captureJobs).where(eq(schema.captureJobs.captureId, captureId));
+    const [job] = await this.database.db
+      .select()
+      .from(schema.captureJobs)
+      .where(eq(schema.captureJobs.captureId, captureId));
     return job;
   }
 

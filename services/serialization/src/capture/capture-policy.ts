@@ -1,18 +1,30 @@
 import { ownsCompanyPrefix, type Principal } from '@pedigree/auth';
-import { documentEvents, jsonPointer, toBareCbvWord, type AnyEpcisDocument, type EpcisProblem } from '@pedigree/epcis';
+import {
+  documentEvents,
+  jsonPointer,
+  toBareCbvWord,
+  type AnyEpcisDocument,
+  type EpcisProblem,
+} from '@pedigree/epcis';
 
 /**
  * Who may capture what: only parties with a supply-chain role capture; identifiers may be commissioned (brought into
  * existence: ObjectEvent ADD, TransformationEvent outputs, bizStep commissioning) only under the capturer's own GS1
  * company prefixes. Admins are exempt. Returns one problem per offending identifier.
  */
-export function commissioningViolations(principal: Principal, document: AnyEpcisDocument, eventListPointer: string): EpcisProblem[] {
+export function commissioningViolations(
+  principal: Principal,
+  document: AnyEpcisDocument,
+  eventListPointer: string,
+): EpcisProblem[] {
   if (principal.roles.includes('admin')) return [];
   const problems: EpcisProblem[] = [];
   documentEvents(document).forEach((event, index) => {
     const e = event as unknown as Record<string, unknown>;
     const commissioning =
-      (e.type === 'ObjectEvent' && (e.action === 'ADD' || (typeof e.bizStep === 'string' && toBareCbvWord('bizStep', e.bizStep) === 'commissioning'))) ||
+      (e.type === 'ObjectEvent' &&
+        (e.action === 'ADD' ||
+          (typeof e.bizStep === 'string' && toBareCbvWord('bizStep', e.bizStep) === 'commissioning'))) ||
       e.type === 'TransformationEvent';
     if (!commissioning) return;
     const field = e.type === 'TransformationEvent' ? 'outputEPCList' : 'epcList';

@@ -11,7 +11,11 @@ function formatOf(contentType: string | undefined): CaptureFormat {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json' || type === 'application/ld+json') return 'json';
   if (type === 'application/xml' || type === 'text/xml') return 'xml';
-  throw epcisProblem('UnsupportedMediaTypeException', 415, `cannot capture ${type || 'a body without Content-Type'}`);
+  throw epcisProblem(
+    'UnsupportedMediaTypeException',
+    415,
+    `cannot capture ${type || 'a body without Content-Type'}`,
+  );
 }
 
 function bodyText(request: FastifyRequest): string {
@@ -46,7 +50,9 @@ export class CaptureController {
   @Post('capture')
   @HttpCode(202)
   @Roles(...CAPTURING_ROLES)
-  @ApiOperation({ summary: 'Capture an EPCIS document (JSON-LD, or XML 2.0/1.2); 202 once every event is in the event log' })
+  @ApiOperation({
+    summary: 'Capture an EPCIS document (JSON-LD, or XML 2.0/1.2); 202 once every event is in the event log',
+  })
   @ApiConsumes('application/ld+json', 'application/json', 'application/xml', 'text/xml')
   @ApiBody({ description: 'EPCISDocument' })
   @ApiResponse({ status: 202, description: 'Accepted; Location: /capture/{captureID}' })
@@ -65,7 +71,9 @@ export class CaptureController {
   @ApiOperation({ summary: 'The state of a capture job' })
   async job(@Param('captureId') captureId: string, @CurrentPrincipal() principal: Principal) {
     const job = await this.jobs.find(captureId);
-    const mayRead = job && (job.capturedBy === principal.party || principal.roles.some((r) => r === 'admin' || r === 'regulator'));
+    const mayRead =
+      job &&
+      (job.capturedBy === principal.party || principal.roles.some((r) => r === 'admin' || r === 'regulator'));
     if (!job || !mayRead) throw epcisProblem('NoSuchResourceException', 404, `no capture job ${captureId}`);
     return captureJobDocument(job);
   }
@@ -73,7 +81,10 @@ export class CaptureController {
   @Post('events')
   @HttpCode(201)
   @Roles(...CAPTURING_ROLES)
-  @ApiOperation({ summary: 'Capture a single EPCIS event (JSON-LD); 201 with the event’s Location once it is in the event log' })
+  @ApiOperation({
+    summary:
+      'Capture a single EPCIS event (JSON-LD); 201 with the event’s Location once it is in the event log',
+  })
   @ApiConsumes('application/ld+json', 'application/json')
   async captureEvent(
     @Req() request: FastifyRequest,
@@ -81,7 +92,11 @@ export class CaptureController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     if (formatOf(request.headers['content-type']) !== 'json') {
-      throw epcisProblem('UnsupportedMediaTypeException', 415, 'POST /events takes a single event as JSON-LD');
+      throw epcisProblem(
+        'UnsupportedMediaTypeException',
+        415,
+        'POST /events takes a single event as JSON-LD',
+      );
     }
     let event: unknown;
     try {
@@ -92,7 +107,10 @@ export class CaptureController {
     if (!event || typeof event !== 'object' || Array.isArray(event)) {
       throw epcisProblem('ValidationException', 400, 'the body must be one EPCIS event (a JSON object)');
     }
-    const { eventIds } = await this.capture.capture(this.capture.wrapEvent(event as Record<string, unknown>), principal);
+    const { eventIds } = await this.capture.capture(
+      this.capture.wrapEvent(event as Record<string, unknown>),
+      principal,
+    );
     void reply.header('location', `/events/${encodeURIComponent(eventIds[0]!)}`);
   }
 }

@@ -59,7 +59,10 @@ export class CaptureService {
     } as unknown as AnyEpcisDocument;
   }
 
-  async capture(document: AnyEpcisDocument, principal: Principal): Promise<{ job: CaptureJob; eventHashes: string[]; eventIds: string[] }> {
+  async capture(
+    document: AnyEpcisDocument,
+    principal: Principal,
+  ): Promise<{ job: CaptureJob; eventHashes: string[]; eventIds: string[] }> {
     const events = documentEvents(document);
     if (events.length > this.config.CAPTURE_MAX_EVENTS) {
       throw epcisProblem(
@@ -70,15 +73,27 @@ export class CaptureService {
     }
     const validation = validateEpcisDocument(document);
     if (!validation.valid) {
-      throw epcisProblem('ValidationException', 400, `${validation.problems.length} problem(s) in the document`, validation.problems);
+      throw epcisProblem(
+        'ValidationException',
+        400,
+        `${validation.problems.length} problem(s) in the document`,
+        validation.problems,
+      );
     }
     const violations = commissioningViolations(principal, document, eventListPointer(document));
     if (violations.length > 0) {
-      throw epcisProblem('SecurityException', 403, `party ${principal.party} may not commission these identifiers`, violations);
+      throw epcisProblem(
+        'SecurityException',
+        403,
+        `party ${principal.party} may not commission these identifiers`,
+        violations,
+      );
     }
 
     const hashes = documentEventHashes(document as unknown as Record<string, unknown>);
-    const namespaces = namespacesFromJsonLdContext((document as unknown as Record<string, unknown>)['@context']);
+    const namespaces = namespacesFromJsonLdContext(
+      (document as unknown as Record<string, unknown>)['@context'],
+    );
     const captureId = randomUUID();
     const recordTime = new Date().toISOString();
     await this.jobs.start(captureId, principal.party, events.length);
@@ -87,21 +102,39 @@ export class CaptureService {
       await this.producer.publish(
         this.topics.epcisEvents,
         events.map((event, i) => {
-          const record: Record<string, unknown> = { ...(event as unknown as Record<string, unknown>), recordTime };
+          const record: Record<string, unknown> = {
+            ...(event as unknown as Record<string, unknown>),
+            recordTime,
+          };
           record.eventID ??= hashes[i];
           eventIds.push(String(record.eventID));
           return {
             key: captureId,
-            payload: { eventHash: hashes[i]!, captureId, capturedBy: principal.party, recordTime, namespaces, event: record },
+            payload: {
+              eventHash: hashes[i]!,
+              captureId,
+              capturedBy: principal.party,
+              recordTime,
+              namespaces,
+              event: record,
+            },
           };
         }),
       );
     } catch (error) {
       this.logger.error({ err: error, captureId }, 'capture could not be published to Kafka');
       await this.jobs.fail(captureId, [
-        { type: 'epcisException:ImplementationException', title: 'events could not be stored', detail: (error as Error).message },
+        {
+          type: 'epcisException:ImplementationException',
+          title: 'events could not be stored',
+          detail: (error as Error).message,
+        },
       ]);
-      throw epcisProblem('ImplementationException', 503, `capture ${captureId} failed: the event log is unavailable; retry later`);
+      throw epcisProblem(
+        'ImplementationException',
+        503,
+        `capture ${captureId} failed: the event log is unavailable; retry later`,
+      );
     }
     return { job: await this.jobs.succeed(captureId), eventHashes: hashes, eventIds };
   }

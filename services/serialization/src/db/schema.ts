@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 export { processedMessages } from '@pedigree/database';
 
@@ -80,7 +91,9 @@ export const serials = pgTable(
     lastEventTime: timestamp('last_event_time', { withTimezone: true, mode: 'date' }).notNull(),
     /** The active recall covering this item, if any (from recall.notices.v1). */
     recallId: text('recall_id'),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [
     index('serials_gtin_serial').on(t.gtin, t.serial),

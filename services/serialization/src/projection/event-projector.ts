@@ -14,12 +14,17 @@ const INSTANCE_ROLES = new Set(['epc', 'parent', 'child', 'input', 'output']);
 export class EventProjector {
   constructor(private readonly pool: Pool) {}
 
-  async project(messages: EpcisEventMessage[]): Promise<{ inserted: number; retracted: number; registryKeys: number }> {
+  async project(
+    messages: EpcisEventMessage[],
+  ): Promise<{ inserted: number; retracted: number; registryKeys: number }> {
     const byHash = new Map<string, EpcisEventMessage>();
     for (const message of messages) {
       const seen = byHash.get(message.eventHash);
       // Of two copies of the same event, the one declaring an error wins: it retracts the other.
-      if (!seen || (message.event.errorDeclaration !== undefined && seen.event.errorDeclaration === undefined)) {
+      if (
+        !seen ||
+        (message.event.errorDeclaration !== undefined && seen.event.errorDeclaration === undefined)
+      ) {
         byHash.set(message.eventHash, message);
       }
     }
@@ -31,18 +36,31 @@ export class EventProjector {
       const repository = new RegistryRepository(client);
       const inserted = await repository.insertEvents(derived.map((d) => d.row));
       const retracted = await repository.retractEvents(
-        derived.filter((d) => !inserted.has(d.row.event_hash) && d.row.error_declared_at !== null).map((d) => d.row),
+        derived
+          .filter((d) => !inserted.has(d.row.event_hash) && d.row.error_declared_at !== null)
+          .map((d) => d.row),
       );
-      const changed = derived.filter((d) => inserted.has(d.row.event_hash) || retracted.has(d.row.event_hash));
+      const changed = derived.filter(
+        (d) => inserted.has(d.row.event_hash) || retracted.has(d.row.event_hash),
+      );
       await repository.indexIdentifiers(
         derived
           .filter((d) => inserted.has(d.row.event_hash))
           .flatMap((d) =>
-            d.facts.identifiers.map((i) => ({ key: i.key, event_hash: d.row.event_hash, role: i.role, event_type: d.row.event_type })),
+            d.facts.identifiers.map((i) => ({
+              key: i.key,
+              event_hash: d.row.event_hash,
+              role: i.role,
+              event_type: d.row.event_type,
+            })),
           ),
       );
       const touched = [
-        ...new Set(changed.flatMap((d) => d.facts.identifiers.filter((i) => INSTANCE_ROLES.has(i.role)).map((i) => i.key))),
+        ...new Set(
+          changed.flatMap((d) =>
+            d.facts.identifiers.filter((i) => INSTANCE_ROLES.has(i.role)).map((i) => i.key),
+          ),
+        ),
       ];
       let registryKeys = 0;
       if (touched.length > 0) {

@@ -28,7 +28,11 @@ export interface EventRow {
   namespaces: Record<string, string>;
 }
 
-function grouped(list: unknown, field: string, kind: 'bizTransactionType' | 'sourceDestType'): Record<string, string[]> {
+function grouped(
+  list: unknown,
+  field: string,
+  kind: 'bizTransactionType' | 'sourceDestType',
+): Record<string, string[]> {
   const groups: Record<string, string[]> = {};
   if (!Array.isArray(list)) return groups;
   for (const entry of list) {

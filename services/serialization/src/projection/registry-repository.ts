@@ -50,12 +50,22 @@ export class RegistryRepository {
        FROM jsonb_to_recordset($1::jsonb) AS x(event_hash text, error_declared_at timestamptz, document jsonb)
        WHERE e.event_hash = x.event_hash AND e.error_declared_at IS NULL
        RETURNING e.event_hash`,
-      [JSON.stringify(rows.map((r) => ({ event_hash: r.event_hash, error_declared_at: r.error_declared_at, document: r.document })))],
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            event_hash: r.event_hash,
+            error_declared_at: r.error_declared_at,
+            document: r.document,
+          })),
+        ),
+      ],
     );
     return new Set(updated.map((r) => r.event_hash));
   }
 
-  async indexIdentifiers(entries: Array<{ key: string; event_hash: string; role: string; event_type: string }>) {
+  async indexIdentifiers(
+    entries: Array<{ key: string; event_hash: string; role: string; event_type: string }>,
+  ) {
     if (entries.length === 0) return;
     await this.client.query(
       `INSERT INTO event_epcs (key, event_hash, role, event_type)

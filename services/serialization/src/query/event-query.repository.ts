@@ -73,10 +73,13 @@ export class EventQueryRepository {
       ['sources', query.sources],
       ['destinations', query.destinations],
     ] as const) {
-      for (const filter of filters) c.add(`(e.${column} -> ${c.param(filter.type)}) ?| ${c.param(filter.values)}::text[]`);
+      for (const filter of filters)
+        c.add(`(e.${column} -> ${c.param(filter.type)}) ?| ${c.param(filter.values)}::text[]`);
     }
     if (query.after) {
-      c.add(`(e.event_time, e.event_hash) > (${c.param(query.after.eventTime)}, ${c.param(query.after.eventHash)})`);
+      c.add(
+        `(e.event_time, e.event_hash) > (${c.param(query.after.eventTime)}, ${c.param(query.after.eventHash)})`,
+      );
     }
     const limit = c.param(query.perPage + 1);
     const { rows } = await this.database.pool.query<{

@@ -39,7 +39,13 @@ const MATCH_ROLES: Record<string, readonly string[]> = {
   MATCH_epcClass: ['quantity', 'childQuantity'],
 };
 
-const EVENT_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent'];
+const EVENT_TYPES = [
+  'ObjectEvent',
+  'AggregationEvent',
+  'TransactionEvent',
+  'TransformationEvent',
+  'AssociationEvent',
+];
 const ACTIONS = ['ADD', 'OBSERVE', 'DELETE'];
 const PREFIXED = /^(EQ_bizTransaction|EQ_source|EQ_destination)_(.+)$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -57,7 +63,11 @@ export function encodePageToken(token: PageToken): string {
 function decodePageToken(text: string): PageToken | undefined {
   try {
     const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<PageToken>;
-    if (typeof token.eventTime === 'string' && typeof token.eventHash === 'string' && typeof token.fingerprint === 'string') {
+    if (
+      typeof token.eventTime === 'string' &&
+      typeof token.eventHash === 'string' &&
+      typeof token.fingerprint === 'string'
+    ) {
       return token as PageToken;
     }
   } catch {
@@ -71,10 +81,19 @@ function decodePageToken(text: string): PageToken | undefined {
  * are pipe-delimited (`eventType=ObjectEvent|AggregationEvent`) or repeated. Unknown parameters and bad values are
  * QueryParameterException problems.
  */
-export function parseEventQuery(params: URLSearchParams, limits: { defaultPerPage: number; maxPerPage: number }): EventQuery {
+export function parseEventQuery(
+  params: URLSearchParams,
+  limits: { defaultPerPage: number; maxPerPage: number },
+): EventQuery {
   const problems: EpcisProblem[] = [];
-  const bad = (name: string, message: string) => problems.push({ pointer: `/query/${name}`, message: `${name}: ${message}` });
-  const values = (name: string) => params.getAll(name).flatMap((v) => v.split('|')).map((v) => v.trim()).filter((v) => v !== '');
+  const bad = (name: string, message: string) =>
+    problems.push({ pointer: `/query/${name}`, message: `${name}: ${message}` });
+  const values = (name: string) =>
+    params
+      .getAll(name)
+      .flatMap((v) => v.split('|'))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   const time = (name: string): Date | undefined => {
     const raw = params.get(name);
     if (raw === null) return undefined;
@@ -101,7 +120,8 @@ export function parseEventQuery(params: URLSearchParams, limits: { defaultPerPag
     const list = values(name);
     if (name !== 'nextPageToken' && name !== 'perPage') filterParts.push(`${name}=${list.join('|')}`);
     if (name.startsWith('GE_') || name.startsWith('LT_')) {
-      if (!['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime'].includes(name)) bad(name, 'unknown parameter');
+      if (!['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime'].includes(name))
+        bad(name, 'unknown parameter');
       continue;
     }
     if (list.length === 0 && name !== 'nextPageToken') {
@@ -124,11 +144,13 @@ export function parseEventQuery(params: URLSearchParams, limits: { defaultPerPag
     switch (name) {
       case 'eventType':
         query.eventTypes = list;
-        for (const type of list) if (!EVENT_TYPES.includes(type)) bad(name, `"${type}" is not an EPCIS event type`);
+        for (const type of list)
+          if (!EVENT_TYPES.includes(type)) bad(name, `"${type}" is not an EPCIS event type`);
         break;
       case 'EQ_action':
         query.actions = list;
-        for (const action of list) if (!ACTIONS.includes(action)) bad(name, `"${action}" is not ADD, OBSERVE or DELETE`);
+        for (const action of list)
+          if (!ACTIONS.includes(action)) bad(name, `"${action}" is not ADD, OBSERVE or DELETE`);
         break;
       case 'EQ_bizStep':
         query.bizSteps = list.map((v) => toBareCbvWord('bizStep', v));
@@ -147,7 +169,8 @@ export function parseEventQuery(params: URLSearchParams, limits: { defaultPerPag
         break;
       case 'perPage': {
         const n = Number(list[0]);
-        if (!Number.isInteger(n) || n < 1 || n > limits.maxPerPage) bad(name, `must be a whole number from 1 to ${limits.maxPerPage}`);
+        if (!Number.isInteger(n) || n < 1 || n > limits.maxPerPage)
+          bad(name, `must be a whole number from 1 to ${limits.maxPerPage}`);
         else query.perPage = n;
         break;
       }
@@ -158,11 +181,15 @@ export function parseEventQuery(params: URLSearchParams, limits: { defaultPerPag
     }
   }
 
-  query.fingerprint = createHash('sha256').update(filterParts.sort().join('&')).digest('base64url').slice(0, 16);
+  query.fingerprint = createHash('sha256')
+    .update(filterParts.sort().join('&'))
+    .digest('base64url')
+    .slice(0, 16);
   const tokenText = params.get('nextPageToken');
   if (tokenText !== null) {
     const token = decodePageToken(tokenText);
-    if (!token || token.fingerprint !== query.fingerprint) bad('nextPageToken', 'not a page token of this query');
+    if (!token || token.fingerprint !== query.fingerprint)
+      bad('nextPageToken', 'not a page token of this query');
     else query.after = { eventTime: new Date(token.eventTime), eventHash: token.eventHash };
   }
   if (problems.length > 0) throw new QueryParameterError(problems);

@@ -39,7 +39,12 @@ function queryDocument(events: StoredEvent[]): AnyEpcisDocument {
     type: 'EPCISQueryDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),
-    epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: events.map((e) => e.document) } } },
+    epcisBody: {
+      queryResults: {
+        queryName: 'SimpleEventQuery',
+        resultsBody: { eventList: events.map((e) => e.document) },
+      },
+    },
   } as unknown as AnyEpcisDocument;
 }
 
@@ -58,31 +63,62 @@ export class QueryController {
   ) {}
 
   @Get('events')
-  @ApiOperation({ summary: 'EPCIS SimpleEventQuery: the events you may see, as an EPCISQueryDocument (JSON-LD; XML on Accept)' })
-  @ApiQuery({ name: 'params', required: false, description: `Supported: ${SIMPLE_QUERY_PARAMETERS.join(', ')}, EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>` })
-  async events(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({
+    summary:
+      'EPCIS SimpleEventQuery: the events you may see, as an EPCISQueryDocument (JSON-LD; XML on Accept)',
+  })
+  @ApiQuery({
+    name: 'params',
+    required: false,
+    description: `Supported: ${SIMPLE_QUERY_PARAMETERS.join(', ')}, EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>`,
+  })
+  async events(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const params = new URL(request.url, 'http://localhost').searchParams;
     await this.answer(request, reply, principal, params, '/events');
   }
 
   @Get('events/:eventId')
   @ApiOperation({ summary: 'One event by its eventID or GS1 event hash' })
-  async event(@Param('eventId') eventId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
-    const { events } = await this.repository.find(this.parse(new URLSearchParams({ EQ_eventID: eventId })), principal);
-    if (events.length === 0) throw epcisProblem('NoSuchResourceException', 404, `no event ${eventId} that you may see`);
+  async event(
+    @Param('eventId') eventId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const { events } = await this.repository.find(
+      this.parse(new URLSearchParams({ EQ_eventID: eventId })),
+      principal,
+    );
+    if (events.length === 0)
+      throw epcisProblem('NoSuchResourceException', 404, `no event ${eventId} that you may see`);
     const [event] = events;
     if (wantsXml(request)) {
       void reply.header('content-type', 'application/xml').send(toEpcisXml(queryDocument(events)));
       return;
     }
-    void reply.header('content-type', 'application/ld+json').send({ '@context': [EPCIS_CONTEXT, event!.namespaces], ...event!.document });
+    void reply
+      .header('content-type', 'application/ld+json')
+      .send({ '@context': [EPCIS_CONTEXT, event!.namespaces], ...event!.document });
   }
 
   @Get('epcs/:epc/events')
-  @ApiOperation({ summary: 'Events naming an EPC (EPC URI or GS1 Digital Link) in any role; takes the same filters as /events' })
-  async epcEvents(@Param('epc') epc: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({
+    summary:
+      'Events naming an EPC (EPC URI or GS1 Digital Link) in any role; takes the same filters as /events',
+  })
+  async epcEvents(
+    @Param('epc') epc: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const params = new URL(request.url, 'http://localhost').searchParams;
-    if (params.has('MATCH_anyEPC')) throw epcisProblem('QueryParameterException', 400, 'MATCH_anyEPC: the EPC is in the path');
+    if (params.has('MATCH_anyEPC'))
+      throw epcisProblem('QueryParameterException', 400, 'MATCH_anyEPC: the EPC is in the path');
     const filtered = new URLSearchParams(params);
     filtered.set('MATCH_anyEPC', canonicalIdentifier(epc));
     await this.answer(request, reply, principal, filtered, `/epcs/${encodeURIComponent(epc)}/events`, params);
@@ -90,7 +126,10 @@ export class QueryController {
 
   private parse(params: URLSearchParams): EventQuery {
     try {
-      return parseEventQuery(params, { defaultPerPage: Math.min(100, this.config.QUERY_MAX_PAGE_SIZE), maxPerPage: this.config.QUERY_MAX_PAGE_SIZE });
+      return parseEventQuery(params, {
+        defaultPerPage: Math.min(100, this.config.QUERY_MAX_PAGE_SIZE),
+        maxPerPage: this.config.QUERY_MAX_PAGE_SIZE,
+      });
     } catch (error) {
       if (error instanceof QueryParameterError) {
         throw epcisProblem('QueryParameterException', 400, error.message, error.problems);
@@ -112,7 +151,14 @@ export class QueryController {
     if (more) {
       const last = events[events.length - 1]!;
       const next = new URLSearchParams(shownParams);
-      next.set('nextPageToken', encodePageToken({ eventTime: last.eventTime.toISOString(), eventHash: last.eventHash, fingerprint: query.fingerprint }));
+      next.set(
+        'nextPageToken',
+        encodePageToken({
+          eventTime: last.eventTime.toISOString(),
+          eventHash: last.eventHash,
+          fingerprint: query.fingerprint,
+        }),
+      );
       void reply.header('link', `<${path}?${next.toString()}>; rel="next"`);
     }
     const document = queryDocument(events);

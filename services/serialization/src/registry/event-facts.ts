@@ -32,12 +32,20 @@ export interface EventFacts {
   errorDeclared: boolean;
 }
 
-const CBVMDA = ['cbvmda:', 'urn:epcglobal:cbv:mda:', 'urn:epcglobal:cbv:mda#', 'https://ref.gs1.org/cbv/mda/'];
+const CBVMDA = [
+  'cbvmda:',
+  'urn:epcglobal:cbv:mda:',
+  'urn:epcglobal:cbv:mda#',
+  'https://ref.gs1.org/cbv/mda/',
+];
 
 function ilmdValue(ilmd: unknown, name: string): string | undefined {
   if (ilmd === null || typeof ilmd !== 'object') return undefined;
   for (const [key, value] of Object.entries(ilmd)) {
-    if (CBVMDA.some((prefix) => key === prefix + name) && (typeof value === 'string' || typeof value === 'number')) {
+    if (
+      CBVMDA.some((prefix) => key === prefix + name) &&
+      (typeof value === 'string' || typeof value === 'number')
+    ) {
       return String(value);
     }
   }
@@ -55,7 +63,9 @@ function named(values: string[], role: IdentifierRole): NamedIdentifier[] {
 function quantityClasses(value: unknown, role: IdentifierRole): NamedIdentifier[] {
   if (!Array.isArray(value)) return [];
   return named(
-    value.flatMap((q) => (q && typeof q === 'object' && typeof q.epcClass === 'string' ? [q.epcClass as string] : [])),
+    value.flatMap((q) =>
+      q && typeof q === 'object' && typeof q.epcClass === 'string' ? [q.epcClass as string] : [],
+    ),
     role,
   );
 }
@@ -64,7 +74,12 @@ function parties(list: unknown, field: 'source' | 'destination'): Array<{ type: 
   if (!Array.isArray(list)) return [];
   return list.flatMap((entry) =>
     entry && typeof entry === 'object' && typeof entry[field] === 'string'
-      ? [{ type: toBareCbvWord('sourceDestType', String(entry.type)), party: partyGln(entry[field] as string) ?? (entry[field] as string) }]
+      ? [
+          {
+            type: toBareCbvWord('sourceDestType', String(entry.type)),
+            party: partyGln(entry[field] as string) ?? (entry[field] as string),
+          },
+        ]
       : [],
   );
 }

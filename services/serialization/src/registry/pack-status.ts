@@ -94,9 +94,13 @@ const BY_BIZ_STEP: Readonly<Record<string, PackStatus>> = {
 };
 
 /** The status an event gives the objects it names: disposition first, then business step; undefined = unchanged. */
-export function statusFromEvent(disposition: string | undefined, bizStep: string | undefined): PackStatus | undefined {
+export function statusFromEvent(
+  disposition: string | undefined,
+  bizStep: string | undefined,
+): PackStatus | undefined {
   if (disposition !== undefined && BY_DISPOSITION[disposition]) return BY_DISPOSITION[disposition];
-  if (disposition !== undefined && BY_PEDIGREE_DISPOSITION[disposition]) return BY_PEDIGREE_DISPOSITION[disposition];
+  if (disposition !== undefined && BY_PEDIGREE_DISPOSITION[disposition])
+    return BY_PEDIGREE_DISPOSITION[disposition];
   if (disposition === undefined && bizStep !== undefined) return BY_BIZ_STEP[bizStep];
   return undefined;
 }

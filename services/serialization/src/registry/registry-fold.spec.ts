@@ -12,7 +12,11 @@ const CASE = 'urn:epc:id:sscc:0614141.1234567890';
 const CASE_KEY = 'https://id.gs1.org/00/106141412345678908';
 
 let sequence = 0;
-function event(fields: Record<string, unknown>, capturedBy = MANUFACTURER, recordOffsetMs = 0): RegistryEvent {
+function event(
+  fields: Record<string, unknown>,
+  capturedBy = MANUFACTURER,
+  recordOffsetMs = 0,
+): RegistryEvent {
   const e = { eventTimeZoneOffset: '+00:00', ...fields } as unknown as EpcisEvent;
   sequence += 1;
   return {
@@ -109,7 +113,11 @@ describe('foldRegistry', () => {
     });
     expect(at(2).get(packKey(1))).toMatchObject({ parentKey: CASE_KEY, status: 'active' });
     expect(at(2).get(CASE_KEY)).toMatchObject({ kind: 'container', commissioned: false });
-    expect(at(3).get(packKey(3))).toMatchObject({ status: 'in_transit', parentKey: CASE_KEY, owner: MANUFACTURER });
+    expect(at(3).get(packKey(3))).toMatchObject({
+      status: 'in_transit',
+      parentKey: CASE_KEY,
+      owner: MANUFACTURER,
+    });
     expect(at(4).get(packKey(3))).toMatchObject({
       status: 'active',
       owner: WHOLESALER,
@@ -117,7 +125,10 @@ describe('foldRegistry', () => {
     });
     expect(at(5).get(packKey(3))).toMatchObject({ parentKey: null, status: 'active' });
     const final = at(6);
-    expect(final.get(packKey(2))).toMatchObject({ status: 'dispensed', location: 'urn:epc:id:sgln:9521321.00001.0' });
+    expect(final.get(packKey(2))).toMatchObject({
+      status: 'dispensed',
+      location: 'urn:epc:id:sgln:9521321.00001.0',
+    });
     expect(final.get(packKey(1))?.status).toBe('active');
   });
 
@@ -157,7 +168,13 @@ describe('foldRegistry', () => {
   it('unpacks only the listed children when an AggregationEvent DELETE names them', () => {
     const events = story().slice(0, 2);
     events.push(
-      event({ type: 'AggregationEvent', action: 'DELETE', eventTime: '2026-01-01T10:00:00Z', parentID: CASE, childEPCs: [pack(1)] }),
+      event({
+        type: 'AggregationEvent',
+        action: 'DELETE',
+        eventTime: '2026-01-01T10:00:00Z',
+        parentID: CASE,
+        childEPCs: [pack(1)],
+      }),
     );
     const { states } = foldRegistry(events);
     expect(states.get(packKey(1))?.parentKey).toBeNull();
@@ -167,7 +184,13 @@ describe('foldRegistry', () => {
   it('decommissions with ObjectEvent DELETE and transforms inputs into commissioned outputs', () => {
     const events = [
       ...story().slice(0, 1),
-      event({ type: 'ObjectEvent', action: 'DELETE', eventTime: '2026-01-02T00:00:00Z', epcList: [pack(1)], bizStep: 'decommissioning' }),
+      event({
+        type: 'ObjectEvent',
+        action: 'DELETE',
+        eventTime: '2026-01-02T00:00:00Z',
+        epcList: [pack(1)],
+        bizStep: 'decommissioning',
+      }),
       event({
         type: 'TransformationEvent',
         eventTime: '2026-01-02T01:00:00Z',

@@ -149,7 +149,12 @@ class RegistryReplay {
   }
 
   /** Status, custody and location changes of an observation apply to the object and to everything packed in it. */
-  private observe(state: SerialState, status: PackStatus | undefined, event: RegistryEvent, touched: Set<string>): void {
+  private observe(
+    state: SerialState,
+    status: PackStatus | undefined,
+    event: RegistryEvent,
+    touched: Set<string>,
+  ): void {
     const targets = [state, ...this.descendants(state.key)];
     for (const target of targets) {
       if (status !== undefined) this.setStatus(target, status, event);

@@ -7,7 +7,10 @@ export class CaptureEventCapturer implements EventCapturer {
   constructor(private readonly captureService: CaptureService) {}
 
   async capture(event: Record<string, unknown>, principal: Principal): Promise<string> {
-    const { eventHashes } = await this.captureService.capture(this.captureService.wrapEvent(event), principal);
+    const { eventHashes } = await this.captureService.capture(
+      this.captureService.wrapEvent(event),
+      principal,
+    );
     return eventHashes[0]!;
   }
 }

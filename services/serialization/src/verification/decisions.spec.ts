@@ -1,4 +1,11 @@
-import { decideOperation, decideUndo, decideVerify, decideVrs, identityProblem, UNDO_WINDOW_MS } from './decisions';
+import {
+  decideOperation,
+  decideUndo,
+  decideVerify,
+  decideVrs,
+  identityProblem,
+  UNDO_WINDOW_MS,
+} from './decisions';
 import { currentStatus, type LastOperation, type PackRecord, type RegistryPack } from './pack-view';
 import { parseVrsRequest, VrsRequestError } from './vrs-request';
 
@@ -40,29 +47,109 @@ const claimed = { lot: 'L1', expiry: '2028-02-29' };
 describe('decideVrs', () => {
   it.each<[string, PackRecord, object, object]>([
     ['an active pack', { registry: registry() }, claimed, { verified: true }],
-    ['an unknown serial', {}, claimed, { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' }],
-    ['a serial never commissioned', { registry: registry({ commissioned: false }) }, claimed, { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' }],
-    ['another lot', { registry: registry() }, { ...claimed, lot: 'L2' }, { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot' }],
-    ['another expiry', { registry: registry() }, { ...claimed, expiry: '2028-02-28' }, { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Expiry' }],
-    ['both', { registry: registry() }, { lot: 'L2', expiry: '2028-02-28' }, { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot_Expiry' }],
-    ['a dispensed pack', { registry: registry({ status: 'dispensed' }) }, claimed, { verified: false, verificationFailureReason: 'Not_for_re-distribution' }],
-    ['a stolen pack', { registry: registry({ status: 'stolen' }) }, claimed, { verified: false, verificationFailureReason: 'Not_for_re-distribution', additionalInfo: 'Illegitimate' }],
-    ['a locked pack', { registry: registry({ status: 'locked' }) }, claimed, { verified: false, verificationFailureReason: 'Manufacturer_policy' }],
-    ['a free sample', { registry: registry({ status: 'free_sample' }) }, claimed, { verified: false, verificationFailureReason: 'No_reason_provided' }],
-    ['a recalled pack', { registry: registry({ recallId: 'R1' }) }, claimed, { verified: true, additionalInfo: 'Recalled' }],
-    ['an expired pack', { registry: registry({ expiry: '2026-11-24' }) }, { ...claimed, expiry: '2026-11-24' }, { verified: true, additionalInfo: 'Expired' }],
-    ['a pack expiring today', { registry: registry({ expiry: '2026-11-25' }) }, { ...claimed, expiry: '2026-11-25' }, { verified: true }],
-    ['a suspect pack', { registry: registry({ recallId: 'R1' }), suspect: { reason: 'clone', parties: [] } }, claimed, { verified: true, additionalInfo: 'Suspect' }],
-    ['a suspect dispensed pack', { registry: registry({ status: 'dispensed' }), suspect: { reason: 'clone', parties: [] } }, claimed, { verified: false, verificationFailureReason: 'Not_for_re-distribution', additionalInfo: 'Suspect' }],
+    [
+      'an unknown serial',
+      {},
+      claimed,
+      { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' },
+    ],
+    [
+      'a serial never commissioned',
+      { registry: registry({ commissioned: false }) },
+      claimed,
+      { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' },
+    ],
+    [
+      'another lot',
+      { registry: registry() },
+      { ...claimed, lot: 'L2' },
+      { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot' },
+    ],
+    [
+      'another expiry',
+      { registry: registry() },
+      { ...claimed, expiry: '2028-02-28' },
+      { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Expiry' },
+    ],
+    [
+      'both',
+      { registry: registry() },
+      { lot: 'L2', expiry: '2028-02-28' },
+      { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot_Expiry' },
+    ],
+    [
+      'a dispensed pack',
+      { registry: registry({ status: 'dispensed' }) },
+      claimed,
+      { verified: false, verificationFailureReason: 'Not_for_re-distribution' },
+    ],
+    [
+      'a stolen pack',
+      { registry: registry({ status: 'stolen' }) },
+      claimed,
+      {
+        verified: false,
+        verificationFailureReason: 'Not_for_re-distribution',
+        additionalInfo: 'Illegitimate',
+      },
+    ],
+    [
+      'a locked pack',
+      { registry: registry({ status: 'locked' }) },
+      claimed,
+      { verified: false, verificationFailureReason: 'Manufacturer_policy' },
+    ],
+    [
+      'a free sample',
+      { registry: registry({ status: 'free_sample' }) },
+      claimed,
+      { verified: false, verificationFailureReason: 'No_reason_provided' },
+    ],
+    [
+      'a recalled pack',
+      { registry: registry({ recallId: 'R1' }) },
+      claimed,
+      { verified: true, additionalInfo: 'Recalled' },
+    ],
+    [
+      'an expired pack',
+      { registry: registry({ expiry: '2026-11-24' }) },
+      { ...claimed, expiry: '2026-11-24' },
+      { verified: true, additionalInfo: 'Expired' },
+    ],
+    [
+      'a pack expiring today',
+      { registry: registry({ expiry: '2026-11-25' }) },
+      { ...claimed, expiry: '2026-11-25' },
+      { verified: true },
+    ],
+    [
+      'a suspect pack',
+      { registry: registry({ recallId: 'R1' }), suspect: { reason: 'clone', parties: [] } },
+      claimed,
+      { verified: true, additionalInfo: 'Suspect' },
+    ],
+    [
+      'a suspect dispensed pack',
+      { registry: registry({ status: 'dispensed' }), suspect: { reason: 'clone', parties: [] } },
+      claimed,
+      { verified: false, verificationFailureReason: 'Not_for_re-distribution', additionalInfo: 'Suspect' },
+    ],
     [
       'an extended expiry, asked with the original date',
-      { registry: registry({ expiry: '2026-10-31' }), expiryExtension: { originalExpiry: '2026-10-31', extendedExpiry: '2027-10-31' } },
+      {
+        registry: registry({ expiry: '2026-10-31' }),
+        expiryExtension: { originalExpiry: '2026-10-31', extendedExpiry: '2027-10-31' },
+      },
       { ...claimed, expiry: '2026-10-31' },
       { verified: true, additionalInfo: 'ExpirationExtended' },
     ],
     [
       'an extended expiry, asked with the new date',
-      { registry: registry({ expiry: '2026-10-31' }), expiryExtension: { originalExpiry: '2026-10-31', extendedExpiry: '2027-10-31' } },
+      {
+        registry: registry({ expiry: '2026-10-31' }),
+        expiryExtension: { originalExpiry: '2026-10-31', extendedExpiry: '2027-10-31' },
+      },
       { ...claimed, expiry: '2027-10-31' },
       { verified: true, additionalInfo: 'ExpirationExtended' },
     ],
@@ -71,45 +158,102 @@ describe('decideVrs', () => {
   });
 
   it('answers from a pending operation before the projector folded it, and from the replaced status after an undo', () => {
-    expect(decideVrs({ registry: registry(), lastOperation: operation() }, claimed, NOW)).toMatchObject({ verificationFailureReason: 'Not_for_re-distribution' });
-    const foldedThenUndone = { registry: registry({ status: 'dispensed', statusEventHash: 'ni:///sha-256;supply' }), lastOperation: operation({ undone: true }) };
+    expect(decideVrs({ registry: registry(), lastOperation: operation() }, claimed, NOW)).toMatchObject({
+      verificationFailureReason: 'Not_for_re-distribution',
+    });
+    const foldedThenUndone = {
+      registry: registry({ status: 'dispensed', statusEventHash: 'ni:///sha-256;supply' }),
+      lastOperation: operation({ undone: true }),
+    };
     expect(currentStatus(foldedThenUndone)).toBe('active');
-    expect(currentStatus({ registry: registry({ status: 'destroyed', statusEventHash: 'x', statusChangedAt: new Date('2026-11-25T00:00:00Z') }), lastOperation: operation() })).toBe('destroyed');
+    expect(
+      currentStatus({
+        registry: registry({
+          status: 'destroyed',
+          statusEventHash: 'x',
+          statusChangedAt: new Date('2026-11-25T00:00:00Z'),
+        }),
+        lastOperation: operation(),
+      }),
+    ).toBe('destroyed');
   });
 });
 
 describe('pack operations (NMVS-style)', () => {
   it('names the identity problem: unknown product, batch, serial; batch and expiry mismatch', () => {
-    expect(identityProblem({}, claimed, { productKnown: false, batchKnown: false })).toBe('UNKNOWN_PRODUCT_CODE');
+    expect(identityProblem({}, claimed, { productKnown: false, batchKnown: false })).toBe(
+      'UNKNOWN_PRODUCT_CODE',
+    );
     expect(identityProblem({}, claimed, { productKnown: true, batchKnown: false })).toBe('UNKNOWN_BATCH');
     expect(identityProblem({}, {}, { productKnown: true, batchKnown: false })).toBe('UNKNOWN_SERIAL');
     expect(identityProblem({}, claimed, KNOWN)).toBe('UNKNOWN_SERIAL');
     expect(identityProblem({ registry: registry() }, { lot: 'L2' }, KNOWN)).toBe('BATCH_MISMATCH');
-    expect(identityProblem({ registry: registry() }, { expiry: '2028-02-01' }, KNOWN)).toBe('EXPIRY_MISMATCH');
+    expect(identityProblem({ registry: registry() }, { expiry: '2028-02-01' }, KNOWN)).toBe(
+      'EXPIRY_MISMATCH',
+    );
     expect(identityProblem({ registry: registry() }, {}, KNOWN)).toBeUndefined();
   });
 
   it('verifies active, not active and suspect packs', () => {
     expect(decideVerify({ registry: registry() }, claimed, KNOWN)).toBe('OK');
-    expect(decideVerify({ registry: registry({ status: 'destroyed' }) }, claimed, KNOWN)).toBe('PACK_NOT_ACTIVE');
-    expect(decideVerify({ registry: registry(), suspect: { reason: 'clone', parties: [] } }, claimed, KNOWN)).toBe('SUSPECT_CLONE');
+    expect(decideVerify({ registry: registry({ status: 'destroyed' }) }, claimed, KNOWN)).toBe(
+      'PACK_NOT_ACTIVE',
+    );
+    expect(
+      decideVerify({ registry: registry(), suspect: { reason: 'clone', parties: [] } }, claimed, KNOWN),
+    ).toBe('SUSPECT_CLONE');
   });
 
   it('applies a state change only to an active pack, not twice, and does not release expired, recalled or suspect packs', () => {
     expect(decideOperation('supply', { registry: registry() }, claimed, KNOWN, NOW)).toBe('OK');
-    expect(decideOperation('supply', { registry: registry({ status: 'dispensed' }) }, claimed, KNOWN, NOW)).toBe('ALREADY_IN_STATE');
-    expect(decideOperation('destroy', { registry: registry({ status: 'dispensed' }) }, claimed, KNOWN, NOW)).toBe('STATE_CHANGE_NOT_ALLOWED');
-    expect(decideOperation('supply', { registry: registry({ recallId: 'R' }) }, claimed, KNOWN, NOW)).toBe('PACK_RECALLED');
-    expect(decideOperation('export', { registry: registry({ expiry: '2026-01-31' }) }, { lot: 'L1' }, KNOWN, NOW)).toBe('PACK_EXPIRED');
-    expect(decideOperation('destroy', { registry: registry({ expiry: '2026-01-31', recallId: 'R' }) }, { lot: 'L1' }, KNOWN, NOW)).toBe('OK');
-    expect(decideOperation('sample', { registry: registry(), suspect: { reason: 'clone', parties: [] } }, claimed, KNOWN, NOW)).toBe('SUSPECT_CLONE');
-    expect(decideOperation('lock', { registry: registry(), suspect: { reason: 'clone', parties: [] } }, claimed, KNOWN, NOW)).toBe('OK');
+    expect(
+      decideOperation('supply', { registry: registry({ status: 'dispensed' }) }, claimed, KNOWN, NOW),
+    ).toBe('ALREADY_IN_STATE');
+    expect(
+      decideOperation('destroy', { registry: registry({ status: 'dispensed' }) }, claimed, KNOWN, NOW),
+    ).toBe('STATE_CHANGE_NOT_ALLOWED');
+    expect(decideOperation('supply', { registry: registry({ recallId: 'R' }) }, claimed, KNOWN, NOW)).toBe(
+      'PACK_RECALLED',
+    );
+    expect(
+      decideOperation('export', { registry: registry({ expiry: '2026-01-31' }) }, { lot: 'L1' }, KNOWN, NOW),
+    ).toBe('PACK_EXPIRED');
+    expect(
+      decideOperation(
+        'destroy',
+        { registry: registry({ expiry: '2026-01-31', recallId: 'R' }) },
+        { lot: 'L1' },
+        KNOWN,
+        NOW,
+      ),
+    ).toBe('OK');
+    expect(
+      decideOperation(
+        'sample',
+        { registry: registry(), suspect: { reason: 'clone', parties: [] } },
+        claimed,
+        KNOWN,
+        NOW,
+      ),
+    ).toBe('SUSPECT_CLONE');
+    expect(
+      decideOperation(
+        'lock',
+        { registry: registry(), suspect: { reason: 'clone', parties: [] } },
+        claimed,
+        KNOWN,
+        NOW,
+      ),
+    ).toBe('OK');
   });
 });
 
 describe('decideUndo (Regulation (EU) 2016/161 Art. 13)', () => {
   const actor = { party: '9521321000001', location: '9521321000001' };
-  const supplied = (overrides: Partial<LastOperation> = {}, pack: Partial<RegistryPack> = {}): PackRecord => ({
+  const supplied = (
+    overrides: Partial<LastOperation> = {},
+    pack: Partial<RegistryPack> = {},
+  ): PackRecord => ({
     registry: registry(pack),
     lastOperation: operation(overrides),
   });
@@ -120,7 +264,13 @@ describe('decideUndo (Regulation (EU) 2016/161 Art. 13)', () => {
     ['already undone', supplied({ undone: true }), {}, false, 'UNDO_NOTHING_TO_UNDO'],
     ['another party', supplied(), { party: '4012345000009' }, false, 'UNDO_OTHER_PARTY'],
     ['other premises', supplied(), { location: '9521321000025' }, false, 'UNDO_OTHER_PREMISES'],
-    ['after 10 days', supplied({ performedAt: new Date(NOW.getTime() - UNDO_WINDOW_MS - 1) }), {}, false, 'UNDO_TOO_LATE'],
+    [
+      'after 10 days',
+      supplied({ performedAt: new Date(NOW.getTime() - UNDO_WINDOW_MS - 1) }),
+      {},
+      false,
+      'UNDO_TOO_LATE',
+    ],
     ['exactly 10 days', supplied({ performedAt: new Date(NOW.getTime() - UNDO_WINDOW_MS) }), {}, false, 'OK'],
     ['expired', supplied({}, { expiry: '2026-11-24' }), {}, false, 'UNDO_EXPIRED'],
     ['recalled', supplied({}, { recallId: 'R' }), {}, false, 'UNDO_RECALLED'],
@@ -135,12 +285,28 @@ describe('decideUndo (Regulation (EU) 2016/161 Art. 13)', () => {
 
 describe('parseVrsRequest', () => {
   const contexts = new Set(['dscsaSaleableReturn']);
-  const query = { exp: '280200', linkType: 'verificationService', context: 'dscsaSaleableReturn', reqGLN: '4012345000009', corrUUID: '0b5a3d1c-6f1e-4c8a-9d2b-1a2b3c4d5e6f' };
-  const request = (overrides: Record<string, string | undefined> = {}, gtin = '10614141073464', version?: string) =>
-    parseVrsRequest({ gtin, lot: 'L1', serial: 'S1', query: { ...query, ...overrides }, version }, contexts, NOW);
+  const query = {
+    exp: '280200',
+    linkType: 'verificationService',
+    context: 'dscsaSaleableReturn',
+    reqGLN: '4012345000009',
+    corrUUID: '0b5a3d1c-6f1e-4c8a-9d2b-1a2b3c4d5e6f',
+  };
+  const request = (
+    overrides: Record<string, string | undefined> = {},
+    gtin = '10614141073464',
+    version?: string,
+  ) =>
+    parseVrsRequest(
+      { gtin, lot: 'L1', serial: 'S1', query: { ...query, ...overrides }, version },
+      contexts,
+      NOW,
+    );
 
   it('resolves the expiry (DD=00 is the last day of the month) and keeps the 1.3 requester fields', () => {
-    expect(request({ ctrlPossessAtt: 'true', email: 'a@b.example', telephone: '+1 555 0100' }, undefined, '1.3.0')).toMatchObject({
+    expect(
+      request({ ctrlPossessAtt: 'true', email: 'a@b.example', telephone: '+1 555 0100' }, undefined, '1.3.0'),
+    ).toMatchObject({
       expiry: '2028-02-29',
       ctrlPossessAtt: true,
       email: 'a@b.example',

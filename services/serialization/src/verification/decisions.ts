@@ -18,9 +18,22 @@ export interface Claimed {
 }
 
 /** States in which nothing in the supply chain may legitimately sell the pack again (DSCSA: not for re-distribution). */
-const LEFT_THE_CHAIN: ReadonlySet<PackStatus> = new Set(['dispensed', 'destroyed', 'decommissioned', 'exported', 'transformed']);
+const LEFT_THE_CHAIN: ReadonlySet<PackStatus> = new Set([
+  'dispensed',
+  'destroyed',
+  'decommissioned',
+  'exported',
+  'transformed',
+]);
 /** States the manufacturer does not explain to a requester. */
-const UNEXPLAINED: ReadonlySet<PackStatus> = new Set(['sample', 'free_sample', 'checked_out', 'inactive', 'damaged', 'non_sellable']);
+const UNEXPLAINED: ReadonlySet<PackStatus> = new Set([
+  'sample',
+  'free_sample',
+  'checked_out',
+  'inactive',
+  'damaged',
+  'non_sellable',
+]);
 
 function identityMatches(record: PackRecord, claimed: Claimed): { lot: boolean; expiry: boolean } {
   const registry = record.registry!;
@@ -30,7 +43,9 @@ function identityMatches(record: PackRecord, claimed: Claimed): { lot: boolean; 
     claimed.expiry === undefined ||
     registry.expiry === undefined ||
     registry.expiry === claimed.expiry ||
-    (extension !== undefined && registry.expiry === extension.originalExpiry && claimed.expiry === extension.extendedExpiry);
+    (extension !== undefined &&
+      registry.expiry === extension.originalExpiry &&
+      claimed.expiry === extension.extendedExpiry);
   return { lot, expiry };
 }
 
@@ -45,12 +60,18 @@ function isKnownSerial(record: PackRecord): boolean {
 export function decideVrs(record: PackRecord, claimed: Claimed, now: Date): VrsData {
   if (!isKnownSerial(record)) return { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' };
   const matches = identityMatches(record, claimed);
-  if (!matches.lot && !matches.expiry) return { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot_Expiry' };
+  if (!matches.lot && !matches.expiry)
+    return { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot_Expiry' };
   if (!matches.lot) return { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot' };
   if (!matches.expiry) return { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Expiry' };
 
   const status = currentStatus(record)!;
-  if (status === 'stolen') return { verified: false, verificationFailureReason: 'Not_for_re-distribution', additionalInfo: 'Illegitimate' };
+  if (status === 'stolen')
+    return {
+      verified: false,
+      verificationFailureReason: 'Not_for_re-distribution',
+      additionalInfo: 'Illegitimate',
+    };
   if (LEFT_THE_CHAIN.has(status)) {
     return record.suspect
       ? { verified: false, verificationFailureReason: 'Not_for_re-distribution', additionalInfo: 'Suspect' }
@@ -68,7 +89,8 @@ function additionalInfo(record: PackRecord, now: Date): AdditionalInfo | undefin
   if (record.suspect) return 'Suspect';
   if (isRecalled(record)) return 'Recalled';
   if (isExpired(record, now)) return 'Expired';
-  if (record.expiryExtension && record.registry?.expiry === record.expiryExtension.originalExpiry) return 'ExpirationExtended';
+  if (record.expiryExtension && record.registry?.expiry === record.expiryExtension.originalExpiry)
+    return 'ExpirationExtended';
   return undefined;
 }
 
@@ -83,7 +105,10 @@ export const RETURN_CODES = {
   EXPIRY_MISMATCH: { alert: true, message: 'the expiry date does not match the pack’s expiry date' },
   ALREADY_IN_STATE: { alert: true, message: 'the pack is already in the requested state' },
   STATE_CHANGE_NOT_ALLOWED: { alert: true, message: 'the pack is no longer active; its state cannot change' },
-  SUSPECT_CLONE: { alert: true, message: 'the same serial was supplied or verified for dispensing at another party: the pack is suspect' },
+  SUSPECT_CLONE: {
+    alert: true,
+    message: 'the same serial was supplied or verified for dispensing at another party: the pack is suspect',
+  },
   PACK_EXPIRED: { alert: false, message: 'the pack has expired' },
   PACK_RECALLED: { alert: false, message: 'the pack is recalled or withdrawn' },
   UNDO_NOTHING_TO_UNDO: { alert: false, message: 'no operation of this pack can be undone' },
@@ -93,7 +118,10 @@ export const RETURN_CODES = {
   UNDO_EXPIRED: { alert: false, message: 'the pack has expired: it cannot return to active' },
   UNDO_RECALLED: { alert: false, message: 'the pack is recalled or withdrawn: it cannot return to active' },
   UNDO_NOT_REVERSIBLE: { alert: false, message: 'a destroyed or stolen pack cannot return to active' },
-  UNDO_SUPPLIED_TO_PUBLIC: { alert: false, message: 'the pack was supplied to the public: it cannot return to active' },
+  UNDO_SUPPLIED_TO_PUBLIC: {
+    alert: false,
+    message: 'the pack was supplied to the public: it cannot return to active',
+  },
 } as const;
 export type ReturnCode = keyof typeof RETURN_CODES;
 
@@ -104,7 +132,11 @@ export interface CatalogueFacts {
 }
 
 /** NMVS-style identity check of a scanned pack: unknown product, batch or serial, or batch/expiry mismatch. */
-export function identityProblem(record: PackRecord, claimed: Claimed, catalogue: CatalogueFacts): ReturnCode | undefined {
+export function identityProblem(
+  record: PackRecord,
+  claimed: Claimed,
+  catalogue: CatalogueFacts,
+): ReturnCode | undefined {
   if (!isKnownSerial(record)) {
     if (!catalogue.productKnown) return 'UNKNOWN_PRODUCT_CODE';
     if (claimed.lot !== undefined && !catalogue.batchKnown) return 'UNKNOWN_BATCH';
@@ -117,9 +149,23 @@ export function identityProblem(record: PackRecord, claimed: Claimed, catalogue:
 }
 
 /** States from which a pack may still be decommissioned (NMVS "active"). */
-const ACTIVE: ReadonlySet<PackStatus> = new Set(['active', 'in_transit', 'returned', 'recalled', 'expired', 'damaged', 'non_sellable']);
+const ACTIVE: ReadonlySet<PackStatus> = new Set([
+  'active',
+  'in_transit',
+  'returned',
+  'recalled',
+  'expired',
+  'damaged',
+  'non_sellable',
+]);
 /** Operations that put the pack in a patient's or a market's hands: refused for expired, recalled or suspect packs. */
-const RELEASING: ReadonlySet<PackOperation> = new Set(['supply', 'export', 'sample', 'free-sample', 'check-out']);
+const RELEASING: ReadonlySet<PackOperation> = new Set([
+  'supply',
+  'export',
+  'sample',
+  'free-sample',
+  'check-out',
+]);
 
 export function isActive(record: PackRecord): boolean {
   const status = currentStatus(record);
@@ -140,7 +186,13 @@ export function decideVerify(record: PackRecord, claimed: Claimed, catalogue: Ca
 }
 
 /** Whether a state change may be applied (NMVS decommissioning rules). */
-export function decideOperation(operation: PackOperation, record: PackRecord, claimed: Claimed, catalogue: CatalogueFacts, now: Date): ReturnCode {
+export function decideOperation(
+  operation: PackOperation,
+  record: PackRecord,
+  claimed: Claimed,
+  catalogue: CatalogueFacts,
+  now: Date,
+): ReturnCode {
   const problem = identityProblem(record, claimed, catalogue);
   if (problem) return problem;
   const status = currentStatus(record);
@@ -167,7 +219,12 @@ export interface Actor {
  * same party and premises, within 10 days, not expired, not recalled or withdrawn, not destroyed or stolen, and not
  * supplied to the public (the requester declares it).
  */
-export function decideUndo(record: PackRecord, actor: Actor, suppliedToPublic: boolean, now: Date): ReturnCode {
+export function decideUndo(
+  record: PackRecord,
+  actor: Actor,
+  suppliedToPublic: boolean,
+  now: Date,
+): ReturnCode {
   if (!isKnownSerial(record)) return 'UNKNOWN_SERIAL';
   const op = operationInForce(record);
   if (!op) return 'UNDO_NOTHING_TO_UNDO';

@@ -18,14 +18,22 @@ const VOCABULARY: Record<PackOperation, { bizStep: string; disposition?: string 
  * The EPCIS 2.0 ObjectEvent (OBSERVE) that records a pack operation: the pack as a Digital Link, the premises (GLN)
  * as read point and business location. The same event with an errorDeclaration undoes it.
  */
-export function operationEvent(operation: PackOperation, pack: { gtin: string; serial: string; location: string; at: Date }): Record<string, unknown> {
+export function operationEvent(
+  operation: PackOperation,
+  pack: { gtin: string; serial: string; location: string; at: Date },
+): Record<string, unknown> {
   const premises = formatDigitalLink([{ ai: '414', value: pack.location }]);
   const { bizStep, disposition } = VOCABULARY[operation];
   return {
     type: 'ObjectEvent',
     eventTime: pack.at.toISOString(),
     eventTimeZoneOffset: '+00:00',
-    epcList: [formatDigitalLink([{ ai: '01', value: pack.gtin }, { ai: '21', value: pack.serial }])],
+    epcList: [
+      formatDigitalLink([
+        { ai: '01', value: pack.gtin },
+        { ai: '21', value: pack.serial },
+      ]),
+    ],
     action: 'OBSERVE',
     bizStep,
     ...(disposition ? { disposition } : {}),

@@ -22,7 +22,8 @@ export function jsonObject(body: unknown): Record<string, unknown> {
       throw new PackRequestError(`the body is not JSON: ${(error as Error).message}`, '');
     }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PackRequestError('the body must be a JSON object', '');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new PackRequestError('the body must be a JSON object', '');
   return value as Record<string, unknown>;
 }
 
@@ -32,7 +33,8 @@ function text(body: Record<string, unknown>, field: string, required: boolean): 
     if (required) throw new PackRequestError(`${field} is required`, field);
     return undefined;
   }
-  if (typeof value !== 'string' || value.length === 0) throw new PackRequestError(`${field} must be a non-empty string`, field);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new PackRequestError(`${field} must be a non-empty string`, field);
   return value;
 }
 
@@ -63,7 +65,8 @@ export function isoExpiry(value: string, field = 'expiry', now: Date = new Date(
 
 function location(body: Record<string, unknown>): string | undefined {
   const value = text(body, 'location', false);
-  if (value !== undefined && !isValidGs1Key('GLN', value)) throw new PackRequestError(`location ${value} is not a GLN with a valid check digit`, 'location');
+  if (value !== undefined && !isValidGs1Key('GLN', value))
+    throw new PackRequestError(`location ${value} is not a GLN with a valid check digit`, 'location');
   return value;
 }
 
@@ -71,7 +74,8 @@ function location(body: Record<string, unknown>): string | undefined {
 export function parsePackInput(body: unknown): PackInput {
   const b = jsonObject(body);
   const gtin = text(b, 'gtin', true)!;
-  if (!/^\d{14}$/.test(gtin) || !isValidGs1Key('GTIN', gtin)) throw new PackRequestError(`gtin ${gtin} is not a GTIN-14 with a valid check digit`, 'gtin');
+  if (!/^\d{14}$/.test(gtin) || !isValidGs1Key('GTIN', gtin))
+    throw new PackRequestError(`gtin ${gtin} is not a GTIN-14 with a valid check digit`, 'gtin');
   const serial = text(b, 'serial', true)!;
   gs1('21', serial, 'serial');
   const lot = text(b, 'lot', false);
@@ -102,7 +106,8 @@ export function parseScan(body: unknown, now: Date = new Date()): PackInput {
   const value = (ai: string) => description.elements.find((e) => e.ai === ai)?.value;
   const gtin = value('01');
   const serial = value('21');
-  if (gtin === undefined || serial === undefined) throw new PackRequestError('the code must carry a GTIN (01) and a serial number (21)', 'code');
+  if (gtin === undefined || serial === undefined)
+    throw new PackRequestError('the code must carry a GTIN (01) and a serial number (21)', 'code');
   const input: PackInput = { gtin, serial };
   const lot = value('10');
   if (lot !== undefined) input.lot = lot;
@@ -113,14 +118,21 @@ export function parseScan(body: unknown, now: Date = new Date()): PackInput {
 }
 
 /** `{gtin, lot, originalExpiry, extendedExpiry}` of POST /expiry-extensions. */
-export function parseExpiryExtension(body: unknown): { gtin: string; lot: string; originalExpiry: string; extendedExpiry: string } {
+export function parseExpiryExtension(body: unknown): {
+  gtin: string;
+  lot: string;
+  originalExpiry: string;
+  extendedExpiry: string;
+} {
   const b = jsonObject(body);
   const gtin = text(b, 'gtin', true)!;
-  if (!/^\d{14}$/.test(gtin) || !isValidGs1Key('GTIN', gtin)) throw new PackRequestError(`gtin ${gtin} is not a GTIN-14 with a valid check digit`, 'gtin');
+  if (!/^\d{14}$/.test(gtin) || !isValidGs1Key('GTIN', gtin))
+    throw new PackRequestError(`gtin ${gtin} is not a GTIN-14 with a valid check digit`, 'gtin');
   const lot = text(b, 'lot', true)!;
   gs1('10', lot, 'lot');
   const originalExpiry = isoExpiry(text(b, 'originalExpiry', true)!, 'originalExpiry');
   const extendedExpiry = isoExpiry(text(b, 'extendedExpiry', true)!, 'extendedExpiry');
-  if (extendedExpiry <= originalExpiry) throw new PackRequestError('extendedExpiry must be later than originalExpiry', 'extendedExpiry');
+  if (extendedExpiry <= originalExpiry)
+    throw new PackRequestError('extendedExpiry must be later than originalExpiry', 'extendedExpiry');
   return { gtin, lot, originalExpiry, extendedExpiry };
 }

@@ -65,7 +65,11 @@ export function isPackOperation(value: string): value is PackOperation {
  */
 export function currentStatus(record: PackRecord): PackStatus | undefined {
   const { registry, lastOperation: op } = record;
-  if (op && !op.undone && (!registry || registry.statusEventHash === op.eventHash || op.performedAt >= registry.statusChangedAt)) {
+  if (
+    op &&
+    !op.undone &&
+    (!registry || registry.statusEventHash === op.eventHash || op.performedAt >= registry.statusChangedAt)
+  ) {
     return op.status;
   }
   if (op && op.undone && registry?.statusEventHash === op.eventHash) return op.previousStatus;

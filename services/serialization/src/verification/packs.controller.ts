@@ -3,14 +3,26 @@ import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, ownsCompanyPrefix, Roles, type Principal } from '@pedigree/auth';
 import { ProblemException } from '@pedigree/service-runtime';
-import { jsonObject, parseExpiryExtension, parsePackInput, parseScan, PackRequestError } from './pack-request';
+import {
+  jsonObject,
+  parseExpiryExtension,
+  parsePackInput,
+  parseScan,
+  PackRequestError,
+} from './pack-request';
 import { isPackOperation, PACK_OPERATIONS } from './pack-view';
 import { VerificationService, type PackAnswer } from './verification.service';
 import { VERIFICATION_STORE, type VerificationStore } from './verification-store';
 
 function badRequest(error: unknown): never {
   if (error instanceof PackRequestError) {
-    throw new ProblemException({ type: 'about:blank', title: 'Bad Request', status: 400, detail: error.message, field: error.field });
+    throw new ProblemException({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: error.message,
+      field: error.field,
+    });
   }
   throw error;
 }
@@ -52,11 +64,17 @@ export class PacksController {
   @Post('packs/verify')
   @HttpCode(200)
   @Roles('manufacturer', 'distributor', 'dispenser', 'regulator', 'admin')
-  @ApiOperation({ summary: 'Verify a pack; a dispenser’s verification counts as verification for dispensing (clone detection)' })
+  @ApiOperation({
+    summary:
+      'Verify a pack; a dispenser’s verification counts as verification for dispensing (clone detection)',
+  })
   @ApiBody({ schema: PACK_BODY })
   @ApiResponse({ status: 200, description: ANSWER_DESCRIPTION })
   verify(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<PackAnswer> {
-    return this.verification.verifyPack(parsed(() => parsePackInput(body)), principal);
+    return this.verification.verifyPack(
+      parsed(() => parsePackInput(body)),
+      principal,
+    );
   }
 
   @Post('packs/undo')
@@ -66,14 +84,21 @@ export class PacksController {
     summary:
       'Undo the operation in force (back to active): same party and premises, within 10 days, not expired, not recalled or withdrawn, not destroyed or stolen, not supplied to the public (Regulation (EU) 2016/161 Art. 13)',
   })
-  @ApiBody({ schema: { ...PACK_BODY, properties: { ...PACK_BODY.properties, suppliedToPublic: { type: 'boolean' } } } })
+  @ApiBody({
+    schema: { ...PACK_BODY, properties: { ...PACK_BODY.properties, suppliedToPublic: { type: 'boolean' } } },
+  })
   @ApiResponse({ status: 200, description: `undone: ${ANSWER_DESCRIPTION}` })
   @ApiResponse({ status: 409, description: 'refused (UNDO_* return code)' })
-  async undo(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<PackAnswer> {
+  async undo(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PackAnswer> {
     const object = parsed(() => jsonObject(body));
     const input = parsed(() => parsePackInput(object));
     const suppliedToPublic = object.suppliedToPublic;
-    if (suppliedToPublic !== undefined && typeof suppliedToPublic !== 'boolean') badRequest(new PackRequestError('suppliedToPublic must be a boolean', 'suppliedToPublic'));
+    if (suppliedToPublic !== undefined && typeof suppliedToPublic !== 'boolean')
+      badRequest(new PackRequestError('suppliedToPublic must be a boolean', 'suppliedToPublic'));
     const answer = await this.verification.undo(input, principal, suppliedToPublic === true);
     void reply.status(answer.applied ? 200 : 409);
     return answer;
@@ -82,11 +107,17 @@ export class PacksController {
   @Post('packs/:operation')
   @HttpCode(200)
   @Roles(...OPERATING_ROLES)
-  @ApiOperation({ summary: 'Set the pack’s state; captured as an EPCIS event, answered with the new state at once' })
+  @ApiOperation({
+    summary: 'Set the pack’s state; captured as an EPCIS event, answered with the new state at once',
+  })
   @ApiParam({ name: 'operation', enum: Object.keys(PACK_OPERATIONS) })
   @ApiBody({ schema: PACK_BODY })
   @ApiResponse({ status: 200, description: `applied: ${ANSWER_DESCRIPTION}` })
-  @ApiResponse({ status: 409, description: 'refused: unknown pack, mismatch, already in that state, not active, expired, recalled, suspect' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'refused: unknown pack, mismatch, already in that state, not active, expired, recalled, suspect',
+  })
   async operate(
     @Param('operation') operation: string,
     @Body() body: unknown,
@@ -101,7 +132,11 @@ export class PacksController {
         detail: `no pack operation ${operation}; known: verify, undo, ${Object.keys(PACK_OPERATIONS).join(', ')}`,
       });
     }
-    const answer = await this.verification.operate(operation, parsed(() => parsePackInput(body)), principal);
+    const answer = await this.verification.operate(
+      operation,
+      parsed(() => parsePackInput(body)),
+      principal,
+    );
     void reply.status(answer.applied ? 200 : 409);
     return answer;
   }
@@ -109,23 +144,46 @@ export class PacksController {
   @Post('verifications')
   @HttpCode(200)
   @Roles('manufacturer', 'distributor', 'dispenser', 'regulator', 'admin')
-  @ApiOperation({ summary: 'Verify a scanned code: a GS1 Digital Link URI, an element string or the raw DataMatrix text (]d2, GS separators)' })
-  @ApiBody({ schema: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, location: { type: 'string' } } } })
+  @ApiOperation({
+    summary:
+      'Verify a scanned code: a GS1 Digital Link URI, an element string or the raw DataMatrix text (]d2, GS separators)',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['code'],
+      properties: { code: { type: 'string' }, location: { type: 'string' } },
+    },
+  })
   @ApiResponse({ status: 200, description: ANSWER_DESCRIPTION })
   scan(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<PackAnswer> {
-    return this.verification.verifyPack(parsed(() => parseScan(body)), principal, 'scan');
+    return this.verification.verifyPack(
+      parsed(() => parseScan(body)),
+      principal,
+      'scan',
+    );
   }
 
   @Post('expiry-extensions')
   @HttpCode(204)
   @Roles('manufacturer', 'admin')
-  @ApiOperation({ summary: 'Announce an extended expiry date for a lot (verification then answers ExpirationExtended)' })
+  @ApiOperation({
+    summary: 'Announce an extended expiry date for a lot (verification then answers ExpirationExtended)',
+  })
   @ApiBody({ schema: { type: 'object', required: ['gtin', 'lot', 'originalExpiry', 'extendedExpiry'] } })
   @ApiResponse({ status: 204, description: 'recorded' })
   async extendExpiry(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<void> {
     const extension = parsed(() => parseExpiryExtension(body));
-    if (!principal.roles.includes('admin') && !ownsCompanyPrefix(principal, `https://id.gs1.org/01/${extension.gtin}`)) {
-      throw new ProblemException({ type: 'about:blank', title: 'Forbidden', status: 403, detail: `GTIN ${extension.gtin} is not under a company prefix of ${principal.party}` });
+    if (
+      !principal.roles.includes('admin') &&
+      !ownsCompanyPrefix(principal, `https://id.gs1.org/01/${extension.gtin}`)
+    ) {
+      throw new ProblemException({
+        type: 'about:blank',
+        title: 'Forbidden',
+        status: 403,
+        detail: `GTIN ${extension.gtin} is not under a company prefix of ${principal.party}`,
+      });
     }
     await this.store.saveExpiryExtension({ ...extension, announcedBy: principal.party, at: new Date() });
   }

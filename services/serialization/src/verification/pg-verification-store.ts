@@ -76,8 +76,10 @@ function recordOf(row: PackRow): PackRecord {
       undone: row.undone_at !== null,
     };
   }
-  if (row.suspect_reason !== null) record.suspect = { reason: row.suspect_reason, parties: row.suspect_parties ?? [] };
-  if (row.original_expiry !== null) record.expiryExtension = { originalExpiry: row.original_expiry, extendedExpiry: row.extended_expiry! };
+  if (row.suspect_reason !== null)
+    record.suspect = { reason: row.suspect_reason, parties: row.suspect_parties ?? [] };
+  if (row.original_expiry !== null)
+    record.expiryExtension = { originalExpiry: row.original_expiry, extendedExpiry: row.extended_expiry! };
   return record;
 }
 
@@ -137,7 +139,11 @@ export class PgVerificationStore implements VerificationStore, OnApplicationShut
   }
 
   async findPack(key: string): Promise<PackRecord> {
-    const { rows } = await this.pool.query<PackRow>({ name: 'verification-find-pack', text: FIND_PACK, values: [key] });
+    const { rows } = await this.pool.query<PackRow>({
+      name: 'verification-find-pack',
+      text: FIND_PACK,
+      values: [key],
+    });
     return recordOf(rows[0]!);
   }
 
@@ -179,7 +185,8 @@ export class PgVerificationStore implements VerificationStore, OnApplicationShut
       .then(() => this.pool.query(INSERT_ENTRIES, [JSON.stringify(batch.map(entryRow))]))
       .then(
         () => undefined,
-        (err: unknown) => this.logger.error({ err, rows: batch.length }, 'verification records could not be written'),
+        (err: unknown) =>
+          this.logger.error({ err, rows: batch.length }, 'verification records could not be written'),
       );
   }
 
@@ -193,20 +200,47 @@ export class PgVerificationStore implements VerificationStore, OnApplicationShut
       `INSERT INTO pack_operations (id, key, gtin, serial, operation, status, previous_status, party, location, subject,
          performed_at, event_hash, event)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [op.id, op.key, op.gtin, op.serial, op.operation, op.status, op.previousStatus, op.party, op.location, op.subject, op.performedAt, op.eventHash, op.event],
+      [
+        op.id,
+        op.key,
+        op.gtin,
+        op.serial,
+        op.operation,
+        op.status,
+        op.previousStatus,
+        op.party,
+        op.location,
+        op.subject,
+        op.performedAt,
+        op.eventHash,
+        op.event,
+      ],
     );
   }
 
   async markUndone(operationId: string, by: string, at: Date): Promise<void> {
-    await this.pool.query(`UPDATE pack_operations SET undone_at = $2, undone_by = $3 WHERE id = $1`, [operationId, at, by]);
+    await this.pool.query(`UPDATE pack_operations SET undone_at = $2, undone_by = $3 WHERE id = $1`, [
+      operationId,
+      at,
+      by,
+    ]);
   }
 
   async operationEvent(operationId: string): Promise<Record<string, unknown> | undefined> {
-    const { rows } = await this.pool.query<{ event: Record<string, unknown> }>(`SELECT event FROM pack_operations WHERE id = $1`, [operationId]);
+    const { rows } = await this.pool.query<{ event: Record<string, unknown> }>(
+      `SELECT event FROM pack_operations WHERE id = $1`,
+      [operationId],
+    );
     return rows[0]?.event;
   }
 
-  async markSuspect(key: string, reason: string, parties: string[], verificationId: string, at: Date): Promise<void> {
+  async markSuspect(
+    key: string,
+    reason: string,
+    parties: string[],
+    verificationId: string,
+    at: Date,
+  ): Promise<void> {
     await this.pool.query(
       `INSERT INTO suspect_packs (key, reason, parties, detected_at, verification_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (key) DO UPDATE SET parties = ARRAY(SELECT DISTINCT unnest(suspect_packs.parties || EXCLUDED.parties))`,
@@ -214,12 +248,26 @@ export class PgVerificationStore implements VerificationStore, OnApplicationShut
     );
   }
 
-  async saveExpiryExtension(extension: { gtin: string; lot: string; originalExpiry: string; extendedExpiry: string; announcedBy: string; at: Date }): Promise<void> {
+  async saveExpiryExtension(extension: {
+    gtin: string;
+    lot: string;
+    originalExpiry: string;
+    extendedExpiry: string;
+    announcedBy: string;
+    at: Date;
+  }): Promise<void> {
     await this.pool.query(
       `INSERT INTO expiry_extensions (gtin, lot, original_expiry, extended_expiry, announced_by, announced_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (gtin, lot) DO UPDATE SET extended_expiry = EXCLUDED.extended_expiry, announced_by = EXCLUDED.announced_by,
          announced_at = EXCLUDED.announced_at`,
-      [extension.gtin, extension.lot, extension.originalExpiry, extension.extendedExpiry, extension.announcedBy, extension.at],
+      [
+        extension.gtin,
+        extension.lot,
+        extension.originalExpiry,
+        extension.extendedExpiry,
+        extension.announcedBy,
+        extension.at,
+      ],
     );
   }
 }

@@ -58,8 +58,21 @@ export interface VerificationStore {
   saveOperation(operation: NewOperation): Promise<void>;
   markUndone(operationId: string, by: string, at: Date): Promise<void>;
   operationEvent(operationId: string): Promise<Record<string, unknown> | undefined>;
-  markSuspect(key: string, reason: string, parties: string[], verificationId: string, at: Date): Promise<void>;
-  saveExpiryExtension(extension: { gtin: string; lot: string; originalExpiry: string; extendedExpiry: string; announcedBy: string; at: Date }): Promise<void>;
+  markSuspect(
+    key: string,
+    reason: string,
+    parties: string[],
+    verificationId: string,
+    at: Date,
+  ): Promise<void>;
+  saveExpiryExtension(extension: {
+    gtin: string;
+    lot: string;
+    originalExpiry: string;
+    extendedExpiry: string;
+    announcedBy: string;
+    at: Date;
+  }): Promise<void>;
 }
 
 export const VERIFICATION_STORE = Symbol('VERIFICATION_STORE');

@@ -29,7 +29,9 @@ class FakeStore implements VerificationStore {
   }
   async dispensingParties(key: string): Promise<string[]> {
     return [
-      ...this.operations.filter((o) => o.key === key && o.operation === 'supply' && !o.undone).map((o) => o.party),
+      ...this.operations
+        .filter((o) => o.key === key && o.operation === 'supply' && !o.undone)
+        .map((o) => o.party),
       ...this.entries.filter((e) => e.key === key && e.purpose === 'dispensing').map((e) => e.party),
     ];
   }
@@ -94,7 +96,12 @@ describe('VerificationService', () => {
 
   it('captures a supply as an EPCIS dispensing event at the premises and answers the new state at once', async () => {
     const answer = await service.operate('supply', input, pharmacy);
-    expect(answer).toMatchObject({ returnCode: 'OK', applied: true, pack: { state: 'dispensed' }, data: { verified: false } });
+    expect(answer).toMatchObject({
+      returnCode: 'OK',
+      applied: true,
+      pack: { state: 'dispensed' },
+      data: { verified: false },
+    });
     expect(capturer.captured).toEqual([
       expect.objectContaining({
         type: 'ObjectEvent',
@@ -118,14 +125,24 @@ describe('VerificationService', () => {
     now = new Date(now.getTime() + 60_000);
     const answer = await service.undo(input, pharmacy, false);
     expect(answer).toMatchObject({ returnCode: 'OK', applied: true, pack: { state: 'active' } });
-    expect(capturer.captured[1]).toEqual({ ...capturer.captured[0], errorDeclaration: expect.objectContaining({ reason: 'incorrect_data', declarationTime: now.toISOString() }) });
+    expect(capturer.captured[1]).toEqual({
+      ...capturer.captured[0],
+      errorDeclaration: expect.objectContaining({
+        reason: 'incorrect_data',
+        declarationTime: now.toISOString(),
+      }),
+    });
     expect(store.operations[0]!.undone).toBe(true);
   });
 
   it('captures nothing when an operation is refused', async () => {
     await service.operate('supply', input, pharmacy);
     const again = await service.operate('supply', input, pharmacy);
-    expect(again).toMatchObject({ returnCode: 'ALREADY_IN_STATE', applied: false, alert: { code: 'ALREADY_IN_STATE' } });
+    expect(again).toMatchObject({
+      returnCode: 'ALREADY_IN_STATE',
+      applied: false,
+      alert: { code: 'ALREADY_IN_STATE' },
+    });
     expect(capturer.captured).toHaveLength(1);
   });
 
@@ -134,23 +151,49 @@ describe('VerificationService', () => {
     await service.verifyPack(input, { ...otherPharmacy, roles: ['distributor'] });
     expect(store.suspects.size).toBe(0);
     const second = await service.verifyPack(input, otherPharmacy);
-    expect(second).toMatchObject({ returnCode: 'SUSPECT_CLONE', pack: { suspect: true }, data: { verified: true, additionalInfo: 'Suspect' } });
+    expect(second).toMatchObject({
+      returnCode: 'SUSPECT_CLONE',
+      pack: { suspect: true },
+      data: { verified: true, additionalInfo: 'Suspect' },
+    });
     expect(store.suspects.get(key)).toEqual(expect.arrayContaining([pharmacy.party, otherPharmacy.party]));
   });
 
   it('serialises concurrent operations on one pack: only one supply is applied', async () => {
-    const answers = await Promise.all([service.operate('supply', input, pharmacy), service.operate('supply', input, pharmacy)]);
+    const answers = await Promise.all([
+      service.operate('supply', input, pharmacy),
+      service.operate('supply', input, pharmacy),
+    ]);
     expect(answers.map((a) => a.returnCode).sort()).toEqual(['ALREADY_IN_STATE', 'OK']);
     expect(capturer.captured).toHaveLength(1);
   });
 
   it('answers the VRS message and records it with the requester', async () => {
     const response = await service.verifyVrs(
-      { gtin: GTIN, lot: 'L1', serial: 'S1', exp: '280229', expiry: '2028-02-29', context: 'dscsaSaleableReturn', reqGLN: '4012345000009', corrUUID: 'c' },
+      {
+        gtin: GTIN,
+        lot: 'L1',
+        serial: 'S1',
+        exp: '280229',
+        expiry: '2028-02-29',
+        context: 'dscsaSaleableReturn',
+        reqGLN: '4012345000009',
+        corrUUID: 'c',
+      },
       pharmacy,
       '0614141000005',
     );
-    expect(response).toEqual({ verificationTimestamp: now.toISOString(), responderGLN: '0614141000005', corrUUID: 'c', data: { verified: true } });
-    expect(store.entries[0]).toMatchObject({ kind: 'vrs', requesterGln: '4012345000009', verified: true, context: 'dscsaSaleableReturn' });
+    expect(response).toEqual({
+      verificationTimestamp: now.toISOString(),
+      responderGLN: '0614141000005',
+      corrUUID: 'c',
+      data: { verified: true },
+    });
+    expect(store.entries[0]).toMatchObject({
+      kind: 'vrs',
+      requesterGln: '4012345000009',
+      verified: true,
+      context: 'dscsaSaleableReturn',
+    });
   });
 });

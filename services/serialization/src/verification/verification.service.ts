@@ -14,7 +14,16 @@ import {
   type ReturnCode,
 } from './decisions';
 import { operationEvent } from './operation-events';
-import { currentStatus, effectiveExpiry, isExpired, isRecalled, operationInForce, PACK_OPERATIONS, type PackOperation, type PackRecord } from './pack-view';
+import {
+  currentStatus,
+  effectiveExpiry,
+  isExpired,
+  isRecalled,
+  operationInForce,
+  PACK_OPERATIONS,
+  type PackOperation,
+  type PackRecord,
+} from './pack-view';
 import type { VrsData, VrsRequest, VrsResponse } from './vrs-request';
 import type { EventCapturer, VerificationEntry, VerificationStore } from './verification-store';
 
@@ -71,7 +80,12 @@ class KeyedQueue {
 }
 
 export function packKey(gtin: string, serial: string): string {
-  return canonicalIdentifier(formatDigitalLink([{ ai: '01', value: gtin }, { ai: '21', value: serial }]));
+  return canonicalIdentifier(
+    formatDigitalLink([
+      { ai: '01', value: gtin },
+      { ai: '21', value: serial },
+    ]),
+  );
 }
 
 /**
@@ -93,7 +107,12 @@ export class VerificationService {
     const key = packKey(request.gtin, request.serial);
     const record = await this.store.findPack(key);
     const data = decideVrs(record, { lot: request.lot, expiry: request.expiry }, now);
-    const response: VrsResponse = { verificationTimestamp: now.toISOString(), responderGLN: responderGln, corrUUID: request.corrUUID, data };
+    const response: VrsResponse = {
+      verificationTimestamp: now.toISOString(),
+      responderGLN: responderGln,
+      corrUUID: request.corrUUID,
+      data,
+    };
     this.store.recordLater({
       ...this.who(principal, 'vrs', now),
       key,
@@ -116,13 +135,29 @@ export class VerificationService {
     return response;
   }
 
-  recordConnectivity(principal: Principal, reqGLN: string, context: string | undefined, gtin: string | undefined): void {
+  recordConnectivity(
+    principal: Principal,
+    reqGLN: string,
+    context: string | undefined,
+    gtin: string | undefined,
+  ): void {
     const now = this.clock();
-    this.store.recordLater({ ...this.who(principal, 'vrs-connectivity', now), gtin, requesterGln: reqGLN, context, alert: false, answer: {} });
+    this.store.recordLater({
+      ...this.who(principal, 'vrs-connectivity', now),
+      gtin,
+      requesterGln: reqGLN,
+      context,
+      alert: false,
+      answer: {},
+    });
   }
 
   /** Pack verification (NMVS "verify"). A dispenser's verification counts as verification for dispensing. */
-  async verifyPack(input: PackInput, principal: Principal, kind: 'pack-verify' | 'scan' = 'pack-verify'): Promise<PackAnswer> {
+  async verifyPack(
+    input: PackInput,
+    principal: Principal,
+    kind: 'pack-verify' | 'scan' = 'pack-verify',
+  ): Promise<PackAnswer> {
     const key = packKey(input.gtin, input.serial);
     return this.queue.run(key, async () => {
       const now = this.clock();
@@ -153,7 +188,10 @@ export class VerificationService {
       const { record, catalogue } = await this.read(key, input);
       const id = randomUUID();
       let code = decideOperation(operation, record, input, catalogue, now);
-      const suppliedElsewhere = operation === 'supply' && record.registry?.commissioned === true && (await this.detectClone(key, principal.party, id, now));
+      const suppliedElsewhere =
+        operation === 'supply' &&
+        record.registry?.commissioned === true &&
+        (await this.detectClone(key, principal.party, id, now));
       if (suppliedElsewhere) {
         code = 'SUSPECT_CLONE';
         record.suspect = { reason: 'clone', parties: [principal.party] };
@@ -161,7 +199,12 @@ export class VerificationService {
       const applied = code === 'OK';
       if (applied) {
         const previousStatus = currentStatus(record)!;
-        const event = operationEvent(operation, { gtin: input.gtin, serial: input.serial, location, at: now });
+        const event = operationEvent(operation, {
+          gtin: input.gtin,
+          serial: input.serial,
+          location,
+          at: now,
+        });
         const eventHash = await this.capturer.capture(event, principal);
         await this.store.saveOperation({
           id,
@@ -209,7 +252,11 @@ export class VerificationService {
       if (applied) {
         const op = operationInForce(record)!;
         const event = await this.store.operationEvent(op.id);
-        const declaration = { declarationTime: now.toISOString(), reason: 'incorrect_data', 'rdfs:comment': `undo of pack operation ${op.id}` };
+        const declaration = {
+          declarationTime: now.toISOString(),
+          reason: 'incorrect_data',
+          'rdfs:comment': `undo of pack operation ${op.id}`,
+        };
         await this.capturer.capture({ ...event, errorDeclaration: declaration }, principal);
         await this.store.markUndone(op.id, principal.party, now);
         record.lastOperation = { ...op, undone: true };
@@ -220,10 +267,15 @@ export class VerificationService {
     });
   }
 
-  private async read(key: string, input: Claimed & { gtin: string }): Promise<{ record: PackRecord; catalogue: CatalogueFacts }> {
+  private async read(
+    key: string,
+    input: Claimed & { gtin: string },
+  ): Promise<{ record: PackRecord; catalogue: CatalogueFacts }> {
     const record = await this.store.findPack(key);
     const known = record.registry?.commissioned === true;
-    const catalogue = known ? { productKnown: true, batchKnown: true } : await this.store.catalogue(input.gtin, input.lot);
+    const catalogue = known
+      ? { productKnown: true, batchKnown: true }
+      : await this.store.catalogue(input.gtin, input.lot);
     return { record, catalogue };
   }
 
@@ -235,7 +287,15 @@ export class VerificationService {
     return true;
   }
 
-  private answer(id: string, now: Date, operation: PackAnswer['operation'], code: ReturnCode, applied: boolean, input: PackInput, record: PackRecord): PackAnswer {
+  private answer(
+    id: string,
+    now: Date,
+    operation: PackAnswer['operation'],
+    code: ReturnCode,
+    applied: boolean,
+    input: PackInput,
+    record: PackRecord,
+  ): PackAnswer {
     const { alert, message } = RETURN_CODES[code];
     const registry = record.registry;
     return {
@@ -262,10 +322,25 @@ export class VerificationService {
   }
 
   private who(principal: Principal, kind: VerificationEntry['kind'], now: Date) {
-    return { id: randomUUID(), kind, party: principal.party, subject: principal.subject, roles: principal.roles, at: now };
+    return {
+      id: randomUUID(),
+      kind,
+      party: principal.party,
+      subject: principal.subject,
+      roles: principal.roles,
+      at: now,
+    };
   }
 
-  private entryOf(principal: Principal, kind: VerificationEntry['kind'], now: Date, key: string, input: PackInput, location: string, answer: PackAnswer): VerificationEntry {
+  private entryOf(
+    principal: Principal,
+    kind: VerificationEntry['kind'],
+    now: Date,
+    key: string,
+    input: PackInput,
+    location: string,
+    answer: PackAnswer,
+  ): VerificationEntry {
     return {
       ...this.who(principal, kind, now),
       id: answer.verificationId,

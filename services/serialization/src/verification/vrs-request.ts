@@ -16,7 +16,13 @@ export const VERIFICATION_FAILURE_REASONS = [
 export type VerificationFailureReason = (typeof VERIFICATION_FAILURE_REASONS)[number];
 
 /** Additional information values of the guideline. */
-export const ADDITIONAL_INFO = ['Expired', 'Recalled', 'Suspect', 'Illegitimate', 'ExpirationExtended'] as const;
+export const ADDITIONAL_INFO = [
+  'Expired',
+  'Recalled',
+  'Suspect',
+  'Illegitimate',
+  'ExpirationExtended',
+] as const;
 export type AdditionalInfo = (typeof ADDITIONAL_INFO)[number];
 
 /** The `data` member of a verification response. */
@@ -71,20 +77,37 @@ export interface RawVrsRequest {
   version?: string;
 }
 
-const LINK_TYPES = new Set(['verificationService', 'gs1:verificationService', 'https://gs1.org/voc/verificationService', 'https://ref.gs1.org/voc/verificationService']);
+const LINK_TYPES = new Set([
+  'verificationService',
+  'gs1:verificationService',
+  'https://gs1.org/voc/verificationService',
+  'https://ref.gs1.org/voc/verificationService',
+]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERSION = /^(\d+)\.(\d+)(\.(\d+))?$/;
-const KNOWN_PARAMETERS = new Set(['exp', 'linkType', 'context', 'reqGLN', 'corrUUID', 'ctrlPossessAtt', 'email', 'telephone', '17']);
+const KNOWN_PARAMETERS = new Set([
+  'exp',
+  'linkType',
+  'context',
+  'reqGLN',
+  'corrUUID',
+  'ctrlPossessAtt',
+  'email',
+  'telephone',
+  '17',
+]);
 
 function single(query: RawVrsRequest['query'], name: string): string | undefined {
   const value = query[name];
-  if (Array.isArray(value)) throw new VrsRequestError(`query parameter ${name} is given more than once`, name);
+  if (Array.isArray(value))
+    throw new VrsRequestError(`query parameter ${name} is given more than once`, name);
   return value;
 }
 
 function required(query: RawVrsRequest['query'], name: string): string {
   const value = single(query, name);
-  if (value === undefined || value === '') throw new VrsRequestError(`query parameter ${name} is required`, name);
+  if (value === undefined || value === '')
+    throw new VrsRequestError(`query parameter ${name} is required`, name);
   return value;
 }
 
@@ -101,21 +124,34 @@ function element(ai: string, value: string, parameter: string): void {
 export function checkVersionHeader(version: string | undefined): void {
   if (version === undefined || version === '') return;
   const match = VERSION.exec(version.trim());
-  if (!match) throw new VrsRequestError(`GS1US-Version "${version}" is not a release number such as ${GS1US_VERSION}`, 'GS1US-Version');
-  if (match[1] !== '1') throw new VrsRequestError(`GS1US-Version ${version} is not supported; this responder speaks ${GS1US_VERSION}`, 'GS1US-Version');
+  if (!match)
+    throw new VrsRequestError(
+      `GS1US-Version "${version}" is not a release number such as ${GS1US_VERSION}`,
+      'GS1US-Version',
+    );
+  if (match[1] !== '1')
+    throw new VrsRequestError(
+      `GS1US-Version ${version} is not supported; this responder speaks ${GS1US_VERSION}`,
+      'GS1US-Version',
+    );
 }
 
 /**
  * Validates a verification request (`GET /verify/gtin/{gtin}/lot/{lot}/ser/{serial}?exp=…&linkType=…&context=…&reqGLN=…&corrUUID=…`).
  * `contexts` are the request contexts this responder accepts. Throws VrsRequestError (400) naming the parameter.
  */
-export function parseVrsRequest(raw: RawVrsRequest, contexts: ReadonlySet<string>, now: Date = new Date()): VrsRequest {
+export function parseVrsRequest(
+  raw: RawVrsRequest,
+  contexts: ReadonlySet<string>,
+  now: Date = new Date(),
+): VrsRequest {
   checkVersionHeader(raw.version);
   for (const name of Object.keys(raw.query)) {
     if (!KNOWN_PARAMETERS.has(name)) throw new VrsRequestError(`unknown query parameter ${name}`, name);
   }
   if (!/^\d{14}$/.test(raw.gtin)) throw new VrsRequestError(`GTIN "${raw.gtin}" must be 14 digits`, 'gtin');
-  if (!isValidGs1Key('GTIN', raw.gtin)) throw new VrsRequestError(`GTIN ${raw.gtin} has a wrong check digit`, 'gtin');
+  if (!isValidGs1Key('GTIN', raw.gtin))
+    throw new VrsRequestError(`GTIN ${raw.gtin} has a wrong check digit`, 'gtin');
   element('10', raw.lot, 'lot');
   element('21', raw.serial, 'ser');
 
@@ -130,28 +166,43 @@ export function parseVrsRequest(raw: RawVrsRequest, contexts: ReadonlySet<string
   }
 
   const linkType = required(raw.query, 'linkType');
-  if (!LINK_TYPES.has(linkType)) throw new VrsRequestError(`linkType must be verificationService, not ${linkType}`, 'linkType');
+  if (!LINK_TYPES.has(linkType))
+    throw new VrsRequestError(`linkType must be verificationService, not ${linkType}`, 'linkType');
   const context = required(raw.query, 'context');
-  if (!contexts.has(context)) throw new VrsRequestError(`unknown context ${context}; accepted: ${[...contexts].join(', ')}`, 'context');
+  if (!contexts.has(context))
+    throw new VrsRequestError(`unknown context ${context}; accepted: ${[...contexts].join(', ')}`, 'context');
   const reqGLN = required(raw.query, 'reqGLN');
-  if (!isValidGs1Key('GLN', reqGLN)) throw new VrsRequestError(`reqGLN ${reqGLN} is not a 13-digit GLN with a valid check digit`, 'reqGLN');
+  if (!isValidGs1Key('GLN', reqGLN))
+    throw new VrsRequestError(`reqGLN ${reqGLN} is not a 13-digit GLN with a valid check digit`, 'reqGLN');
   const corrUUID = required(raw.query, 'corrUUID');
   if (!UUID.test(corrUUID)) throw new VrsRequestError(`corrUUID ${corrUUID} is not a UUID`, 'corrUUID');
 
-  const request: VrsRequest = { gtin: raw.gtin, lot: raw.lot, serial: raw.serial, exp, expiry, context, reqGLN, corrUUID };
+  const request: VrsRequest = {
+    gtin: raw.gtin,
+    lot: raw.lot,
+    serial: raw.serial,
+    exp,
+    expiry,
+    context,
+    reqGLN,
+    corrUUID,
+  };
   const attestation = single(raw.query, 'ctrlPossessAtt');
   if (attestation !== undefined) {
-    if (attestation !== 'true' && attestation !== 'false') throw new VrsRequestError('ctrlPossessAtt must be true or false', 'ctrlPossessAtt');
+    if (attestation !== 'true' && attestation !== 'false')
+      throw new VrsRequestError('ctrlPossessAtt must be true or false', 'ctrlPossessAtt');
     request.ctrlPossessAtt = attestation === 'true';
   }
   const email = single(raw.query, 'email');
   if (email !== undefined) {
-    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new VrsRequestError(`email ${email} is not an e-mail address`, 'email');
+    if (!/^[^@\s]+@[^@\s]+$/.test(email))
+      throw new VrsRequestError(`email ${email} is not an e-mail address`, 'email');
     request.email = email;
   }
   const telephone = single(raw.query, 'telephone');
   if (telephone !== undefined) {
-    if (!/^\+?[0-9 ().-]{3,32}$/.test(telephone)) throw new VrsRequestError(`telephone ${telephone} is not a telephone number`, 'telephone');
+    if (!/^\+?[0-9 ().-]{3,32}$/.test(telephone))
+      throw new VrsRequestError(`telephone ${telephone} is not a telephone number`, 'telephone');
     request.telephone = telephone;
   }
   return request;
@@ -165,10 +216,13 @@ export function parseConnectivityRequest(
 ): { gtin?: string; reqGLN: string; context?: string } {
   checkVersionHeader(version);
   const gtin = single(query, 'gtin');
-  if (gtin !== undefined && !isValidGs1Key('GTIN', gtin)) throw new VrsRequestError(`GTIN ${gtin} is not 14 digits with a valid check digit`, 'gtin');
+  if (gtin !== undefined && !isValidGs1Key('GTIN', gtin))
+    throw new VrsRequestError(`GTIN ${gtin} is not 14 digits with a valid check digit`, 'gtin');
   const reqGLN = required(query, 'reqGLN');
-  if (!isValidGs1Key('GLN', reqGLN)) throw new VrsRequestError(`reqGLN ${reqGLN} is not a 13-digit GLN with a valid check digit`, 'reqGLN');
+  if (!isValidGs1Key('GLN', reqGLN))
+    throw new VrsRequestError(`reqGLN ${reqGLN} is not a 13-digit GLN with a valid check digit`, 'reqGLN');
   const context = single(query, 'context');
-  if (context !== undefined && !contexts.has(context)) throw new VrsRequestError(`unknown context ${context}`, 'context');
+  if (context !== undefined && !contexts.has(context))
+    throw new VrsRequestError(`unknown context ${context}`, 'context');
   return { gtin, reqGLN, context };
 }

@@ -5,7 +5,14 @@ import { CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
 import { ProblemException, SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
 import { VerificationService } from './verification.service';
-import { GS1US_VERSION, parseConnectivityRequest, parseVrsRequest, VrsRequestError, type RawVrsRequest, type VrsResponse } from './vrs-request';
+import {
+  GS1US_VERSION,
+  parseConnectivityRequest,
+  parseVrsRequest,
+  VrsRequestError,
+  type RawVrsRequest,
+  type VrsResponse,
+} from './vrs-request';
 
 const VERSION_HEADER = 'gs1us-version';
 
@@ -38,7 +45,12 @@ export class VrsController {
 
   private responderGln(): string {
     if (this.config.VRS_RESPONDER_GLN === undefined) {
-      throw new ProblemException({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'VRS_RESPONDER_GLN is not configured' });
+      throw new ProblemException({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'VRS_RESPONDER_GLN is not configured',
+      });
     }
     return this.config.VRS_RESPONDER_GLN;
   }
@@ -46,15 +58,27 @@ export class VrsController {
   /** The requester named in reqGLN must be the party of the token, unless the caller is a router (admin). */
   private checkRequester(reqGLN: string, principal: Principal): void {
     if (reqGLN !== principal.party && !principal.roles.includes('admin')) {
-      throw vrsProblem(new VrsRequestError(`reqGLN ${reqGLN} is not the party of the access token (${principal.party})`, 'reqGLN', 403));
+      throw vrsProblem(
+        new VrsRequestError(
+          `reqGLN ${reqGLN} is not the party of the access token (${principal.party})`,
+          'reqGLN',
+          403,
+        ),
+      );
     }
   }
 
   @Get('verify/gtin/:gtin/lot/:lot/ser/:serial')
   @Roles('manufacturer', 'distributor', 'dispenser', 'regulator', 'admin')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Verify a product identifier (GS1 Lightweight Messaging Standard, GS1 US guideline 1.3)' })
-  @ApiHeader({ name: 'GS1US-Version', required: false, description: `guideline release of the requester, e.g. ${GS1US_VERSION}` })
+  @ApiOperation({
+    summary: 'Verify a product identifier (GS1 Lightweight Messaging Standard, GS1 US guideline 1.3)',
+  })
+  @ApiHeader({
+    name: 'GS1US-Version',
+    required: false,
+    description: `guideline release of the requester, e.g. ${GS1US_VERSION}`,
+  })
   @ApiParam({ name: 'gtin', description: 'GTIN-14' })
   @ApiParam({ name: 'lot', description: 'lot/batch number (AI 10)' })
   @ApiParam({ name: 'serial', description: 'serial number (AI 21)' })
@@ -63,13 +87,27 @@ export class VrsController {
   @ApiQuery({ name: 'context', description: 'e.g. dscsaSaleableReturn' })
   @ApiQuery({ name: 'reqGLN', description: 'GLN of the requester' })
   @ApiQuery({ name: 'corrUUID', description: 'correlation UUID, echoed in the response' })
-  @ApiQuery({ name: 'ctrlPossessAtt', required: false, description: 'requester attests control/possession of the product (1.3)' })
+  @ApiQuery({
+    name: 'ctrlPossessAtt',
+    required: false,
+    description: 'requester attests control/possession of the product (1.3)',
+  })
   @ApiQuery({ name: 'email', required: false, description: 'requester contact e-mail (1.3)' })
   @ApiQuery({ name: 'telephone', required: false, description: 'requester contact telephone (1.3)' })
-  @ApiResponse({ status: 200, description: '{verificationTimestamp, responderGLN, corrUUID, data: {verified, verificationFailureReason?, additionalInfo?}}' })
-  @ApiResponse({ status: 400, description: 'malformed request (check digit, date, unknown context or parameter)' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{verificationTimestamp, responderGLN, corrUUID, data: {verified, verificationFailureReason?, additionalInfo?}}',
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'malformed request (check digit, date, unknown context or parameter)',
+  })
   @ApiResponse({ status: 401, description: 'no or bad access token' })
-  @ApiResponse({ status: 403, description: 'the requester may not verify, or reqGLN is not the token’s party' })
+  @ApiResponse({
+    status: 403,
+    description: 'the requester may not verify, or reqGLN is not the token’s party',
+  })
   async verify(
     @Param() params: { gtin: string; lot: string; serial: string },
     @Query() query: RawVrsRequest['query'],
@@ -92,7 +130,10 @@ export class VrsController {
   @Get('checkConnectivity')
   @Roles('manufacturer', 'distributor', 'dispenser', 'regulator', 'admin')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Check connectivity with this verification responder (401 without a valid token, 403 if not permitted)' })
+  @ApiOperation({
+    summary:
+      'Check connectivity with this verification responder (401 without a valid token, 403 if not permitted)',
+  })
   @ApiQuery({ name: 'gtin', required: false })
   @ApiQuery({ name: 'reqGLN' })
   @ApiQuery({ name: 'context', required: false })

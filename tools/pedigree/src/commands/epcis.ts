@@ -22,7 +22,9 @@ async function readDocument(io: CliIo, file: string): Promise<AnyEpcisDocument> 
 }
 
 function problemLines(type: string, problems: readonly EpcisProblem[]): string {
-  return problems.map((p) => `${JSON.stringify({ type, pointer: p.pointer, message: p.message })}\n`).join('');
+  return problems
+    .map((p) => `${JSON.stringify({ type, pointer: p.pointer, message: p.message })}\n`)
+    .join('');
 }
 
 /** Runs `work`; an EPCIS exception is printed as JSON lines and ends the command with exit code 1. */
@@ -41,7 +43,9 @@ export function registerEpcisCommands(program: Command, io: CliIo): void {
 
   epcis
     .command('validate')
-    .description('Validate against the GS1 EPCIS 2.0 JSON schema and the EPCIS/CBV rules (exit 0 valid, 1 invalid, 2 unreadable)')
+    .description(
+      'Validate against the GS1 EPCIS 2.0 JSON schema and the EPCIS/CBV rules (exit 0 valid, 1 invalid, 2 unreadable)',
+    )
     .argument('<file>', 'EPCIS document, JSON-LD or XML ("-" reads stdin)')
     .action((file: string) =>
       reportingEpcisErrors(io, async () => {
@@ -57,7 +61,9 @@ export function registerEpcisCommands(program: Command, io: CliIo): void {
 
   epcis
     .command('hash')
-    .description('Print the GS1 CBV 2.0 event hash ID (ni:///sha-256;…?ver=CBV2.0) of each event, in document order')
+    .description(
+      'Print the GS1 CBV 2.0 event hash ID (ni:///sha-256;…?ver=CBV2.0) of each event, in document order',
+    )
     .argument('<file>', 'EPCIS document, JSON-LD or XML ("-" reads stdin)')
     .option('--prehash', 'print the canonical pre-hash strings instead of the hashes')
     .action((file: string, options: { prehash?: boolean }) =>
@@ -66,7 +72,10 @@ export function registerEpcisCommands(program: Command, io: CliIo): void {
         const record = document as unknown as Record<string, unknown>;
         const lines = options.prehash
           ? documentEvents(document).map((event) =>
-              eventPreHashString(event as unknown as Record<string, unknown>, namespacesFromJsonLdContext(record['@context'])),
+              eventPreHashString(
+                event as unknown as Record<string, unknown>,
+                namespacesFromJsonLdContext(record['@context']),
+              ),
             )
           : documentEventHashes(record);
         io.stdout(lines.map((line) => `${line}\n`).join(''));
@@ -85,7 +94,9 @@ export function registerEpcisCommands(program: Command, io: CliIo): void {
           throw new ExitCode(2);
         }
         const document = await readDocument(io, file);
-        io.stdout(options.to === 'xml' ? `${toEpcisXml(document)}\n` : `${JSON.stringify(document, null, 2)}\n`);
+        io.stdout(
+          options.to === 'xml' ? `${toEpcisXml(document)}\n` : `${JSON.stringify(document, null, 2)}\n`,
+        );
       }),
     );
 }

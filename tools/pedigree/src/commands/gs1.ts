@@ -4,13 +4,24 @@ import { Gs1Error, parseAnyIdentifier, type CompanyPrefixLengthEntry } from '@pe
 import { ExitCode, type CliIo } from '../io';
 
 export function registerGs1Commands(program: Command, io: CliIo): void {
-  const gs1 = program.command('gs1').description('GS1 identifiers: EPC URIs, Digital Link URIs, element strings');
+  const gs1 = program
+    .command('gs1')
+    .description('GS1 identifiers: EPC URIs, Digital Link URIs, element strings');
   gs1
     .command('parse')
     .description('Parse an identifier in any of the three forms and print every form as JSON')
-    .argument('<identifier>', 'EPC URI, GS1 Digital Link URI, bracketed element string or raw scanner data ("-" reads stdin)')
-    .option('--gcp-length <n>', 'GS1 company prefix length, needed to make EPC URIs from Digital Link / element strings')
-    .option('--prefix-table <file>', 'JSON array of {"prefix","length"} company-prefix lengths (longest prefix wins)')
+    .argument(
+      '<identifier>',
+      'EPC URI, GS1 Digital Link URI, bracketed element string or raw scanner data ("-" reads stdin)',
+    )
+    .option(
+      '--gcp-length <n>',
+      'GS1 company prefix length, needed to make EPC URIs from Digital Link / element strings',
+    )
+    .option(
+      '--prefix-table <file>',
+      'JSON array of {"prefix","length"} company-prefix lengths (longest prefix wins)',
+    )
     .action(async (identifier: string, options: { gcpLength?: string; prefixTable?: string }) => {
       const input = identifier === '-' ? (await io.readStdin()).replace(/\r?\n$/, '') : identifier;
       const prefixLengths = options.prefixTable

@@ -11,12 +11,25 @@ describe('pedigree verify', () => {
       path: '/verifications',
       body: { code: 'https://id.gs1.org/01/10614141073464/21/S1' },
     });
-    expect(verificationRequest(undefined, { ...api, gtin: '10614141073464', serial: 'S1', lot: 'L1', exp: '280229', location: '9521321000001' })).toEqual({
+    expect(
+      verificationRequest(undefined, {
+        ...api,
+        gtin: '10614141073464',
+        serial: 'S1',
+        lot: 'L1',
+        exp: '280229',
+        location: '9521321000001',
+      }),
+    ).toEqual({
       path: '/packs/verify',
       body: { gtin: '10614141073464', serial: 'S1', lot: 'L1', expiry: '280229', location: '9521321000001' },
     });
-    expect(() => verificationRequest(undefined, { ...api, gtin: '10614141073464' })).toThrow(/--gtin and --serial/);
-    expect(() => verificationRequest('(01)10614141073464(21)S1', { ...api, serial: 'S1' })).toThrow(/not both/);
+    expect(() => verificationRequest(undefined, { ...api, gtin: '10614141073464' })).toThrow(
+      /--gtin and --serial/,
+    );
+    expect(() => verificationRequest('(01)10614141073464(21)S1', { ...api, serial: 'S1' })).toThrow(
+      /not both/,
+    );
   });
 
   async function run(argv: string[], answer: { status: number; body: unknown }) {
@@ -43,7 +56,11 @@ describe('pedigree verify', () => {
   it('prints the answer and exits 0 when verified, 1 on an alert', async () => {
     const ok = await run(['verify', ']d20110614141073464215', '--api', 'http://svc/', '--token', 'T'], {
       status: 200,
-      body: { returnCode: 'OK', pack: { gtin: '10614141073464', serial: '5', state: 'active' }, data: { verified: true } },
+      body: {
+        returnCode: 'OK',
+        pack: { gtin: '10614141073464', serial: '5', state: 'active' },
+        data: { verified: true },
+      },
     });
     expect(ok.code).toBe(0);
     expect(ok.calls[0]!.url).toBe('http://svc/verifications');
@@ -51,7 +68,12 @@ describe('pedigree verify', () => {
     expect(ok.out).toMatch(/^VERIFIED {2}OK/);
     const alert = await run(['verify', '--gtin', '10614141073464', '--serial', '5', '--token', 'T'], {
       status: 200,
-      body: { returnCode: 'SUSPECT_CLONE', alert: { alertId: 'a1', code: 'SUSPECT_CLONE' }, pack: { gtin: '10614141073464', serial: '5', suspect: true, state: 'active' }, data: { verified: true, additionalInfo: 'Suspect' } },
+      body: {
+        returnCode: 'SUSPECT_CLONE',
+        alert: { alertId: 'a1', code: 'SUSPECT_CLONE' },
+        pack: { gtin: '10614141073464', serial: '5', suspect: true, state: 'active' },
+        data: { verified: true, additionalInfo: 'Suspect' },
+      },
     });
     expect(alert.code).toBe(1);
     expect(alert.out).toContain('ALERT     SUSPECT_CLONE (alert id a1)');

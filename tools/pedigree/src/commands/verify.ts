@@ -15,17 +15,34 @@ interface PackAnswer {
   returnCode?: string;
   message?: string;
   alert?: { alertId: string; code: string };
-  pack?: { gtin: string; serial: string; lot?: string; expiry?: string; state?: string; expired?: boolean; recalled?: boolean; suspect?: boolean };
+  pack?: {
+    gtin: string;
+    serial: string;
+    lot?: string;
+    expiry?: string;
+    state?: string;
+    expired?: boolean;
+    recalled?: boolean;
+    suspect?: boolean;
+  };
   data?: { verified: boolean; verificationFailureReason?: string; additionalInfo?: string };
 }
 
 /** The request a verify invocation makes: a scanned code goes to POST /verifications, typed fields to POST /packs/verify. */
-export function verificationRequest(code: string | undefined, options: VerifyOptions): { path: string; body: Record<string, string> } {
+export function verificationRequest(
+  code: string | undefined,
+  options: VerifyOptions,
+): { path: string; body: Record<string, string> } {
   if (code !== undefined) {
-    if (options.gtin !== undefined || options.serial !== undefined) throw new Error('give either a code or --gtin/--serial, not both');
-    return { path: '/verifications', body: { code, ...(options.location ? { location: options.location } : {}) } };
+    if (options.gtin !== undefined || options.serial !== undefined)
+      throw new Error('give either a code or --gtin/--serial, not both');
+    return {
+      path: '/verifications',
+      body: { code, ...(options.location ? { location: options.location } : {}) },
+    };
   }
-  if (options.gtin === undefined || options.serial === undefined) throw new Error('give a Digital Link, an element string or raw DataMatrix text, or --gtin and --serial');
+  if (options.gtin === undefined || options.serial === undefined)
+    throw new Error('give a Digital Link, an element string or raw DataMatrix text, or --gtin and --serial');
   const body: Record<string, string> = { gtin: options.gtin, serial: options.serial };
   if (options.lot !== undefined) body.lot = options.lot;
   if (options.exp !== undefined) body.expiry = options.exp;
@@ -37,8 +54,12 @@ function summary(answer: PackAnswer): string {
   const pack = answer.pack;
   const lines = [
     `${answer.data?.verified ? 'VERIFIED' : 'NOT VERIFIED'}  ${answer.returnCode ?? ''}${answer.message ? ` (${answer.message})` : ''}`,
-    pack ? `pack      GTIN ${pack.gtin}  serial ${pack.serial}${pack.lot ? `  lot ${pack.lot}` : ''}${pack.expiry ? `  expiry ${pack.expiry}` : ''}` : '',
-    pack?.state ? `state     ${pack.state}${pack.expired ? ', expired' : ''}${pack.recalled ? ', recalled' : ''}${pack.suspect ? ', SUSPECT' : ''}` : '',
+    pack
+      ? `pack      GTIN ${pack.gtin}  serial ${pack.serial}${pack.lot ? `  lot ${pack.lot}` : ''}${pack.expiry ? `  expiry ${pack.expiry}` : ''}`
+      : '',
+    pack?.state
+      ? `state     ${pack.state}${pack.expired ? ', expired' : ''}${pack.recalled ? ', recalled' : ''}${pack.suspect ? ', SUSPECT' : ''}`
+      : '',
     answer.data?.verificationFailureReason ? `reason    ${answer.data.verificationFailureReason}` : '',
     answer.data?.additionalInfo ? `info      ${answer.data.additionalInfo}` : '',
     answer.alert ? `ALERT     ${answer.alert.code} (alert id ${answer.alert.alertId})` : '',
@@ -59,8 +80,16 @@ export function registerVerifyCommand(program: Command, io: CliIo, fetchImpl: ty
     .option('--lot <lot>', 'lot/batch (AI 10)')
     .option('--exp <date>', 'expiry as YYMMDD (AI 17) or YYYY-MM-DD')
     .option('--location <gln>', 'GLN of the premises (default: the party of the token)')
-    .option('--api <url>', 'serialization service base URL', process.env.PEDIGREE_API ?? 'http://localhost:3001')
-    .option('--token <token>', 'access token (default $PEDIGREE_TOKEN; `pedigree token` prints one)', process.env.PEDIGREE_TOKEN)
+    .option(
+      '--api <url>',
+      'serialization service base URL',
+      process.env.PEDIGREE_API ?? 'http://localhost:3001',
+    )
+    .option(
+      '--token <token>',
+      'access token (default $PEDIGREE_TOKEN; `pedigree token` prints one)',
+      process.env.PEDIGREE_TOKEN,
+    )
     .option('--json', 'print the whole answer as JSON')
     .action(async (code: string | undefined, options: VerifyOptions & { json?: boolean }) => {
       let request;
@@ -71,14 +100,20 @@ export function registerVerifyCommand(program: Command, io: CliIo, fetchImpl: ty
         throw new ExitCode(2);
       }
       if (!options.token) {
-        io.stderr('pedigree verify: give --token or set PEDIGREE_TOKEN (pedigree token --party <GLN> --role dispenser)\n');
+        io.stderr(
+          'pedigree verify: give --token or set PEDIGREE_TOKEN (pedigree token --party <GLN> --role dispenser)\n',
+        );
         throw new ExitCode(2);
       }
       let response: Response;
       try {
         response = await fetchImpl(`${options.api.replace(/\/+$/, '')}${request.path}`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json', accept: 'application/json' },
+          headers: {
+            authorization: `Bearer ${options.token}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
           body: JSON.stringify(request.body),
         });
       } catch (error) {
