@@ -38,7 +38,14 @@ KAFKA_DIR="$STATE/kafka"
 SERVICE_DATABASES=(pedigree_serialization pedigree_cold_chain pedigree_recall pedigree_ledger_writer)
 
 as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    "$@"
+    return
+  fi
+  local runuser
+  runuser="$(command -v runuser || ls /usr/sbin/runuser /sbin/runuser 2>/dev/null | head -n 1 || true)"
+  [ -n "$runuser" ] || fail "runuser (util-linux) is needed to run PostgreSQL as the 'postgres' user when started as root"
+  "$runuser" -u postgres -- "$@"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -1,13 +1,5 @@
-import { Client } from 'pg';
-import { createEphemeralIssuer } from '@pedigree/auth';
-import {
-  createTestDatabase,
-  kafkaBrokers,
-  selectProvider,
-  startServiceProcess,
-  uniqueSuffix,
-  waitForStatus,
-} from '@pedigree/testing';
+import { uniqueSuffix } from '@pedigree/testing';
+import { startBenchService } from './bench-service';
 import { machineSummary, percentile } from './report';
 
 // Capture → Kafka → projection, end to end, with everything co-located on this machine: the serialization service
@@ -54,29 +46,7 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
 }
 
 async function main(): Promise<void> {
-  const infrastructure = await selectProvider().start();
-  process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
-  const issuer = await createEphemeralIssuer();
-  const databaseUrl = await createTestDatabase('bench_serialization');
-  const service = await startServiceProcess('serialization', {
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
-    LOG_LEVEL: 'warn',
-    ...(process.env.BENCH_SERVICE_NODE_OPTIONS
-      ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
-      : {}),
-    ...issuer.env,
-  });
-  await waitForStatus(service, '/health/ready');
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  const token = await issuer.token({
-    sub: 'bench',
-    party: '0614141000005',
-    roles: ['manufacturer'],
-    gcp: ['0614141'],
-  });
+  const { service, db, manufacturerToken: token, stop } = await startBenchService('serialization');
   const run = uniqueSuffix().slice(-5);
 
   const documents = Array.from(
@@ -139,8 +109,7 @@ async function main(): Promise<void> {
       machine: machineSummary(),
     }),
   );
-  await db.end();
-  await service.stop();
+  await stop();
 }
 
 void main().catch((error: unknown) => {

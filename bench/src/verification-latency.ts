@@ -1,15 +1,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { createEphemeralIssuer } from '@pedigree/auth';
-import {
-  createTestDatabase,
-  kafkaBrokers,
-  selectProvider,
-  startServiceProcess,
-  uniqueSuffix,
-  waitForStatus,
-} from '@pedigree/testing';
+import { uniqueSuffix } from '@pedigree/testing';
+import { startBenchService } from './bench-service';
 import { machineSummary, percentile } from './report';
 
 // DSCSA VRS verification latency under an open-loop load: requests are sent at a fixed rate whatever the answers'
@@ -89,29 +81,14 @@ async function openLoop(
 }
 
 async function main(): Promise<void> {
-  const infrastructure = await selectProvider().start();
-  process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
-  const issuer = await createEphemeralIssuer();
-  const databaseUrl = await createTestDatabase('bench_verification');
-  const service = await startServiceProcess('serialization', {
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
-    LOG_LEVEL: 'warn',
+  const {
+    service,
+    db,
+    issuer,
+    manufacturerToken: manufacturer,
+    stop,
+  } = await startBenchService('serialization', {
     VRS_RESPONDER_GLN: '0614141000005',
-    ...(process.env.BENCH_SERVICE_NODE_OPTIONS
-      ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
-      : {}),
-    ...issuer.env,
-  });
-  await waitForStatus(service, '/health/ready');
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  const manufacturer = await issuer.token({
-    sub: 'bench',
-    party: '0614141000005',
-    roles: ['manufacturer'],
-    gcp: ['0614141'],
   });
   const wholesaler = await issuer.token({
     sub: 'bench-vrs',
@@ -177,8 +154,7 @@ async function main(): Promise<void> {
     }),
   );
   agent.destroy();
-  await db.end();
-  await service.stop();
+  await stop();
 }
 
 void main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { z } from 'zod';
 import { deadLetterTopicName, type TopicContract } from '@pedigree/contracts';
 import { createLogger } from '@pedigree/observability';
-import { createTestDatabase, kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
+import { createTestDatabase, eventually, kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
 import { BatchConsumer, DLQ_HEADERS, type ConsumedMessage } from './batch-consumer';
 import { createKafkaClient, ensureTopics } from './client';
 import { EnvelopeProducer } from './producer';
@@ -45,14 +45,6 @@ class EffectTable {
 
   close() {
     return this.db.end();
-  }
-}
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 60000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -111,7 +103,12 @@ describe('libs/kafka against a real Kafka broker', () => {
       },
     });
     await first.start();
-    await until(async () => crashed, 'the first consumer to crash');
+    await eventually(
+      async () => crashed,
+      (done) => done,
+      'the first consumer to crash',
+      60000,
+    );
     await first.stop();
     const appliedBeforeRestart = (await effects.numbers()).length;
     expect(appliedBeforeRestart).toBeGreaterThanOrEqual(100);
@@ -119,7 +116,12 @@ describe('libs/kafka against a real Kafka broker', () => {
 
     const second = new BatchConsumer({ kafka, groupId, topic, logger, handler: (m) => effects.apply(m) });
     await second.start();
-    await until(async () => (await effects.numbers()).length === 300, 'all 300 effects');
+    await eventually(
+      async () => (await effects.numbers()).length === 300,
+      (done) => done,
+      'all 300 effects',
+      60000,
+    );
     await second.stop();
 
     expect(await effects.numbers()).toEqual(range(1, 300));
@@ -156,7 +158,12 @@ describe('libs/kafka against a real Kafka broker', () => {
     await raw.disconnect();
     await publish(topic, range(21, 30));
 
-    await until(async () => (await effects.numbers()).length === 29, 'the 29 good messages');
+    await eventually(
+      async () => (await effects.numbers()).length === 29,
+      (done) => done,
+      'the 29 good messages',
+      60000,
+    );
     await consumer.stop();
     expect(await effects.numbers()).toEqual(range(1, 30).filter((n) => n !== 13));
     expect(attemptsOnPoison.filter((size) => size === 1)).toHaveLength(3);
@@ -192,7 +199,12 @@ describe('libs/kafka against a real Kafka broker', () => {
     });
     await consumer.start();
     await publish(topic, range(1, 5));
-    await until(async () => inHand, 'a batch in hand');
+    await eventually(
+      async () => inHand,
+      (done) => done,
+      'a batch in hand',
+      60000,
+    );
     await consumer.stop();
 
     const applied = await effects.numbers();
@@ -220,7 +232,12 @@ async function readAll(kafka: Kafka, topic: string, count: number) {
       });
     },
   });
-  await until(async () => seen.length >= count, `${count} messages on ${topic}`);
+  await eventually(
+    async () => seen.length >= count,
+    (done) => done,
+    `${count} messages on ${topic}`,
+    60000,
+  );
   await consumer.disconnect();
   return seen;
 }

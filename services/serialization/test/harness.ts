@@ -104,22 +104,7 @@ export class SerializationUnderTest {
   }
 }
 
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  what: string,
-  timeoutMs = 30000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await probe();
-  }
-  return last;
-}
+export { eventually } from '@pedigree/testing';
 
 export function epcisDocument(events: object[], context: unknown = EPCIS_CONTEXT) {
   return {

@@ -1,0 +1,64 @@
+import { Client } from 'pg';
+import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
+import {
+  createTestDatabase,
+  kafkaBrokers,
+  selectProvider,
+  startServiceProcess,
+  uniqueSuffix,
+  waitForStatus,
+  type RunningService,
+} from '@pedigree/testing';
+
+export interface BenchService {
+  service: RunningService;
+  db: Client;
+  issuer: EphemeralIssuer;
+  /** A token of the manufacturer owning company prefix 0614141 (GLN 0614141000005). */
+  manufacturerToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local stack (or finds it running) and one service as its own process on a fresh database and topic
+ * namespace, trusting an ephemeral token issuer. `BENCH_SERVICE_NODE_OPTIONS` is passed to the service (e.g. --cpu-prof).
+ */
+export async function startBenchService(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<BenchService> {
+  const infrastructure = await selectProvider().start();
+  process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
+  const issuer = await createEphemeralIssuer();
+  const databaseUrl = await createTestDatabase(`bench_${name.replace(/-/g, '_')}`);
+  const service = await startServiceProcess(name, {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
+    LOG_LEVEL: 'warn',
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+      : {}),
+    ...issuer.env,
+    ...env,
+  });
+  await waitForStatus(service, '/health/ready');
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const manufacturerToken = await issuer.token({
+    sub: 'bench',
+    party: '0614141000005',
+    roles: ['manufacturer'],
+    gcp: ['0614141'],
+  });
+  return {
+    service,
+    db,
+    issuer,
+    manufacturerToken,
+    async stop() {
+      await db.end();
+      await service.stop();
+    },
+  };
+}
