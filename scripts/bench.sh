@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmarks: bash scripts/bench.sh [epcis|serialization|verification|ledger|all] (default all).
+# Installs and builds like the test command, starts the `test` profile of the local stack, runs each benchmark and
+# prints one JSON line of figures per benchmark (the machine is in each line). Figures and readings: bench/RESULTS.md.
+source "$(dirname "$0")/lib/common.sh"
+cd "$PEDIGREE_ROOT"
+
+which="${1:-all}"
+case "$which" in
+  epcis | serialization | verification | ledger | all) ;;
+  *) fail "unknown benchmark '$which' (epcis, serialization, verification, ledger or all)" ;;
+esac
+
+step "Toolchain"
+ensure_node
+ensure_npm_dependencies
+build_workspace
+
+run() { # name script
+  step "Benchmark: $1"
+  node "bench/dist/$2.js"
+}
+
+[ "$which" = epcis ] || [ "$which" = all ] && run "EPCIS validate + hash (one core)" epcis-throughput
+if [ "$which" != epcis ]; then
+  bash scripts/stack.sh start --profile test
+fi
+[ "$which" = serialization ] || [ "$which" = all ] && run "capture → projection, query latency" serialization-throughput
+[ "$which" = verification ] || [ "$which" = all ] && run "VRS verification latency under load" verification-latency
+[ "$which" = ledger ] || [ "$which" = all ] && run "ledger-writer append, anchor and proof verification" ledger-throughput
+exit 0
