@@ -3,20 +3,13 @@
  * are expanded with them, and extension field names are written `{namespace}localName`.
  */
 
+import { EPCIS_CONTEXT_PREFIXES } from '../jsonld/context';
+
 /** Prefix → namespace IRI, e.g. `{ example: 'https://ns.example.com/epcis/' }`. */
 export type JsonLdNamespaces = Readonly<Record<string, string>>;
 
 /** The prefixes that the standard EPCIS 2.0 JSON-LD context (epcis-context.jsonld) declares. */
-export const EPCIS_CONTEXT_NAMESPACES: JsonLdNamespaces = Object.freeze({
-  epcis: 'https://ref.gs1.org/epcis/',
-  cbv: 'https://ref.gs1.org/cbv/',
-  cbvmda: 'urn:epcglobal:cbv:mda:',
-  gs1: 'https://gs1.org/voc/',
-  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
-  owl: 'http://www.w3.org/2002/07/owl#',
-  xsd: 'http://www.w3.org/2001/XMLSchema#',
-  dcterms: 'http://purl.org/dc/terms/',
-});
+export const EPCIS_CONTEXT_NAMESPACES: JsonLdNamespaces = Object.freeze({ ...EPCIS_CONTEXT_PREFIXES });
 
 /**
  * The prefixes declared by a document's `@context` (a string, an object or an array of both). Remote
