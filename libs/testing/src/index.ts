@@ -1,5 +1,5 @@
 export * from './infrastructure';
 export * from './resources';
 export * from './service-process';
-export * from './fabric-gateway';
+export { connectFabricGateway, type FabricGatewayConnection } from '@pedigree/fabric';
 export * from './eventually';

@@ -1,26 +1,14 @@
-import { createPrivateKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import * as grpc from '@grpc/grpc-js';
-import { common } from '@hyperledger/fabric-protos';
+import { EndorseError, type Contract, type Network } from '@hyperledger/fabric-gateway';
 import {
-  connect,
-  EndorseError,
-  hash,
-  signers,
-  type Contract,
-  type Gateway,
-  type Network,
-} from '@hyperledger/fabric-gateway';
+  blockOfTransaction,
+  connectFabricGateway,
+  type FabricGatewayConnection,
+  type FabricPeerConnection,
+} from '@pedigree/fabric';
 import { HeadRejectedError, type AnchorLedger, type AnchorReceipt, type Head } from '../log/ports';
 
-/** How to reach a peer's Gateway service and whom to act as. */
-export interface FabricSettings {
-  peerEndpoint: string;
-  peerHostAlias?: string;
-  tlsCaCertPath: string;
-  mspId: string;
-  userCertPath: string;
-  userKeyPath: string;
+/** How to reach a peer's Gateway service, whom to act as, and which channel and chaincode hold the log's heads. */
+export interface FabricSettings extends FabricPeerConnection {
   channel: string;
   chaincode: string;
 }
@@ -46,8 +34,7 @@ const decoder = new TextDecoder();
  * The gRPC channel reconnects by itself, so an unreachable peer only makes calls fail until it is back.
  */
 export class FabricAnchorLedger implements AnchorLedger {
-  private gateway?: Gateway;
-  private client?: grpc.Client;
+  private gateway?: FabricGatewayConnection;
   private network?: Network;
   private contract?: Contract;
 
@@ -81,7 +68,7 @@ export class FabricAnchorLedger implements AnchorLedger {
     const blockNumber =
       record.txId === status.transactionId
         ? Number(status.blockNumber)
-        : await this.blockOf(network, record.txId);
+        : await blockOfTransaction(network, record.txId);
     return {
       channel: this.settings.channel,
       chaincode: this.settings.chaincode,
@@ -99,42 +86,20 @@ export class FabricAnchorLedger implements AnchorLedger {
 
   close(): void {
     this.gateway?.close();
-    this.client?.close();
     this.gateway = undefined;
-    this.client = undefined;
-  }
-
-  private async blockOf(network: Network, transactionId: string): Promise<number> {
-    const qscc = network.getContract('qscc');
-    const bytes = await qscc.evaluateTransaction('GetBlockByTxID', this.settings.channel, transactionId);
-    return common.Block.deserializeBinary(bytes).getHeader()!.getNumber();
+    this.network = undefined;
+    this.contract = undefined;
   }
 
   private async connection(): Promise<{ network: Network; contract: Contract }> {
     if (!this.network || !this.contract) {
-      const s = this.settings;
-      const [tlsCaCert, userCert, userKey] = await Promise.all([
-        readFile(s.tlsCaCertPath),
-        readFile(s.userCertPath),
-        readFile(s.userKeyPath),
-      ]);
-      this.client = new grpc.Client(
-        s.peerEndpoint,
-        grpc.credentials.createSsl(tlsCaCert),
-        s.peerHostAlias ? { 'grpc.ssl_target_name_override': s.peerHostAlias } : {},
-      );
-      this.gateway = connect({
-        client: this.client,
-        identity: { mspId: s.mspId, credentials: userCert },
-        signer: signers.newPrivateKeySigner(createPrivateKey(userKey)),
-        hash: hash.sha256,
-        evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
-        endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
-        submitOptions: () => ({ deadline: Date.now() + 5_000 }),
-        commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+      this.gateway = await connectFabricGateway(this.settings, {
+        evaluateMs: 5_000,
+        endorseMs: 15_000,
+        submitMs: 5_000,
       });
-      this.network = this.gateway.getNetwork(s.channel);
-      this.contract = this.network.getContract(s.chaincode);
+      this.network = this.gateway.gateway.getNetwork(this.settings.channel);
+      this.contract = this.network.getContract(this.settings.chaincode);
     }
     return { network: this.network, contract: this.contract };
   }
