@@ -5,6 +5,7 @@ import {
   type IHeaders,
   type Kafka,
   type KafkaMessage,
+  type Message,
   type Producer,
 } from 'kafkajs';
 import {
@@ -199,32 +200,57 @@ export class BatchConsumer<T extends TopicContract> {
     error: unknown,
     attempts: number,
   ): Promise<void> {
-    const reason = error instanceof Error ? error.message : String(error);
+    const record = deadLetterRecord({
+      topic: this.options.topic.name,
+      partition,
+      message,
+      error,
+      attempts,
+      consumerGroup: this.options.groupId,
+    });
     this.logger.error(
-      { offset: message.offset, partition, reason, attempts },
+      {
+        offset: message.offset,
+        partition,
+        reason: record.messages[0]!.headers![DLQ_HEADERS.error],
+        attempts,
+      },
       'message sent to the dead-letter topic',
     );
-    await this.dlqProducer.send({
-      topic: deadLetterTopicName(this.options.topic.name),
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...(message.headers ?? {}),
-            [DLQ_HEADERS.error]: reason.slice(0, 4000),
-            [DLQ_HEADERS.sourceTopic]: this.options.topic.name,
-            [DLQ_HEADERS.sourcePartition]: String(partition),
-            [DLQ_HEADERS.sourceOffset]: message.offset,
-            [DLQ_HEADERS.attempts]: String(attempts),
-            [DLQ_HEADERS.consumerGroup]: this.options.groupId,
-            [DLQ_HEADERS.failedAt]: new Date().toISOString(),
-          },
-        },
-      ],
-    });
+    await this.dlqProducer.send({ ...record, acks: -1 });
   }
+}
+
+/** The record that puts a message a consumer could not process on its topic's `.dlq` twin, with the error in headers. */
+export function deadLetterRecord(failure: {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  error: unknown;
+  attempts: number;
+  consumerGroup: string;
+}): { topic: string; messages: Message[] } {
+  const { topic, partition, message, error, attempts, consumerGroup } = failure;
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    topic: deadLetterTopicName(topic),
+    messages: [
+      {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...(message.headers ?? {}),
+          [DLQ_HEADERS.error]: reason.slice(0, 4000),
+          [DLQ_HEADERS.sourceTopic]: topic,
+          [DLQ_HEADERS.sourcePartition]: String(partition),
+          [DLQ_HEADERS.sourceOffset]: message.offset,
+          [DLQ_HEADERS.attempts]: String(attempts),
+          [DLQ_HEADERS.consumerGroup]: consumerGroup,
+          [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+        },
+      },
+    ],
+  };
 }
 
 /** Waits `ms`, or less when the consumer is stopped meanwhile. */

@@ -1,5 +1,13 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { decodeEnvelope, deadLetterTopicName, type TopicContract, type Topics } from '@pedigree/contracts';
+import {
+  Partitioners,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
+import { decodeEnvelope, type TopicContract, type Topics } from '@pedigree/contracts';
+import { deadLetterRecord, DLQ_HEADERS } from '@pedigree/kafka';
 import type { Logger } from '@pedigree/observability';
 import { epcisLeaf, jsonLeaf, type LeafEntry } from './leaf';
 import type { LogRepository, SourcedLeaf } from './log-repository';
@@ -36,14 +44,18 @@ export class LedgerConsumer implements OffsetCommitter {
 
   constructor(
     kafka: Kafka,
-    groupId: string,
+    private readonly groupId: string,
     topics: Topics,
     private readonly repository: LogRepository,
     private readonly onAppended: () => void,
     private readonly logger: Logger,
   ) {
     this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-    this.deadLetters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.deadLetters = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.byTopic = new Map(loggedTopics(topics).map((t) => [t.contract.name, t]));
     // A rebalance may move partitions away; their uncommitted messages are redelivered to the new owner.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.tracker.clear());
@@ -123,25 +135,18 @@ export class LedgerConsumer implements OffsetCommitter {
     message: KafkaMessage,
     error: unknown,
   ): Promise<void> {
-    const reason = error instanceof Error ? error.message : String(error);
+    const record = deadLetterRecord({
+      topic,
+      partition,
+      message,
+      error,
+      attempts: 0,
+      consumerGroup: this.groupId,
+    });
     this.logger.error(
-      { topic, partition, offset: message.offset, reason },
+      { topic, partition, offset: message.offset, reason: record.messages[0]!.headers![DLQ_HEADERS.error] },
       'message cannot be logged; sent to the dead-letter topic',
     );
-    await this.deadLetters.send({
-      topic: deadLetterTopicName(topic),
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...(message.headers ?? {}),
-            'x-dlq-error': reason.slice(0, 4000),
-            'x-dlq-source-offset': message.offset,
-          },
-        },
-      ],
-    });
+    await this.deadLetters.send({ ...record, acks: -1 });
   }
 }
