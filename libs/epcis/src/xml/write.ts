@@ -108,6 +108,15 @@ const SENSOR_VOCABULARY_FIELDS: ReadonlyMap<string, CbvVocabularyKind> = new Map
 ]);
 
 /** XML prefixes the writer uses itself; an extension prefix with one of these names is renamed. */
+/** Lists of typed entries: the XML element of each entry and the vocabulary of its `type`. */
+const TYPED_LISTS: Readonly<
+  Record<'bizTransactionList' | 'sourceList' | 'destinationList', [string, CbvVocabularyKind]>
+> = {
+  bizTransactionList: ['bizTransaction', 'bizTransactionType'],
+  sourceList: ['source', 'sourceDestType'],
+  destinationList: ['destination', 'sourceDestType'],
+};
+
 const WRITER_PREFIXES = new Set(['epcis', 'epcisq', 'sbdh', 'xsi', 'xml', 'xmlns']);
 const NCNAME = /^[A-Za-z_][\w.-]*$/;
 const CURIE = /^([A-Za-z_][\w.-]*):(.+)$/;
@@ -319,32 +328,18 @@ class EpcisXmlWriter {
       case 'bizLocation':
         return [this.writeLocation(field, value, pointer)];
       case 'bizTransactionList':
+      case 'sourceList':
+      case 'destinationList': {
+        const [entry, vocabulary] = TYPED_LISTS[field];
         return [
           element(
             field,
             this.array(value, pointer).map((t, i) =>
-              this.writeTyped('bizTransaction', 'bizTransactionType', t, jsonPointer(pointer, i)),
+              this.writeTyped(entry, vocabulary, t, jsonPointer(pointer, i)),
             ),
           ),
         ];
-      case 'sourceList':
-        return [
-          element(
-            field,
-            this.array(value, pointer).map((s, i) =>
-              this.writeTyped('source', 'sourceDestType', s, jsonPointer(pointer, i)),
-            ),
-          ),
-        ];
-      case 'destinationList':
-        return [
-          element(
-            field,
-            this.array(value, pointer).map((d, i) =>
-              this.writeTyped('destination', 'sourceDestType', d, jsonPointer(pointer, i)),
-            ),
-          ),
-        ];
+      }
       case 'ilmd':
         return [element('ilmd', this.writeExtensions(this.object(value, pointer), pointer, []))];
       case 'errorDeclaration':
