@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { testInfrastructure } from './infrastructure';
 
@@ -28,4 +29,58 @@ export async function createTestDatabase(prefix: string): Promise<string> {
 
 export function kafkaBrokers(): string[] {
   return testInfrastructure().kafkaBrokers;
+}
+
+/** When a name made with uniqueSuffix() was made, or undefined for other names. */
+export function suffixTime(name: string): Date | undefined {
+  const match = /([0-9a-z]{8})[0-9a-f]{6}(?:\.|$)/.exec(name);
+  if (!match) return undefined;
+  const time = parseInt(match[1]!, 36);
+  // Plausible creation times only (2020–2100), so that other names that happen to match are left alone.
+  return time > Date.UTC(2020, 0, 1) && time < Date.UTC(2100, 0, 1) ? new Date(time) : undefined;
+}
+
+/**
+ * Drops the databases that earlier test runs created (named with uniqueSuffix()) more than `olderThanMs` ago, so the
+ * long-lived test stack of a developer or CI machine does not grow without bound. Service databases are kept.
+ */
+export async function dropStaleTestDatabases(olderThanMs: number, now = Date.now()): Promise<string[]> {
+  const admin = new Client({ connectionString: postgresUrl('postgres') });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE NOT datistemplate',
+    );
+    const stale = rows
+      .map((r) => r.datname)
+      .filter((name) => {
+        const made = suffixTime(name);
+        return made !== undefined && now - made.getTime() > olderThanMs;
+      });
+    for (const name of stale) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    return stale;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Deletes the Kafka topics earlier test runs created (names carrying a uniqueSuffix()) more than `olderThanMs` ago. */
+export async function deleteStaleTestTopics(olderThanMs: number, now = Date.now()): Promise<string[]> {
+  const kafka = new Kafka({
+    brokers: kafkaBrokers(),
+    clientId: 'pedigree-test-cleanup',
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const stale = (await admin.listTopics()).filter((name) => {
+      const made = suffixTime(name);
+      return made !== undefined && now - made.getTime() > olderThanMs;
+    });
+    if (stale.length > 0) await admin.deleteTopics({ topics: stale });
+    return stale;
+  } finally {
+    await admin.disconnect();
+  }
 }
