@@ -1,3 +1,4 @@
+import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
 import { uniqueSuffix } from '@pedigree/testing';
 import { startBenchService } from './bench-service';
 import { machineSummary, percentile } from './report';
@@ -9,7 +10,6 @@ const EVENTS_PER_DOCUMENT = Number(process.env.BENCH_DOCUMENT_EVENTS ?? 1_000);
 const PARALLEL_CAPTURES = Number(process.env.BENCH_PARALLEL ?? 4);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 2_000);
 const QUERY_CONCURRENCY = 8;
-const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 
 function commissioningDocument(run: string, first: number, count: number) {
   const events = Array.from({ length: count }, (_, i) => {
@@ -28,7 +28,7 @@ function commissioningDocument(run: string, first: number, count: number) {
     };
   });
   return JSON.stringify({
-    '@context': CONTEXT,
+    '@context': EPCIS_CONTEXT_URI,
     type: 'EPCISDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),

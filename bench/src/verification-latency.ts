@@ -1,3 +1,4 @@
+import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { uniqueSuffix } from '@pedigree/testing';
@@ -12,7 +13,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const GTIN = '10614141073464';
 const REQUESTER = '4012345000009';
-const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 
 function commissioningDocument(run: string, first: number, count: number): string {
   const events = Array.from({ length: count }, (_, i) => ({
@@ -26,7 +26,7 @@ function commissioningDocument(run: string, first: number, count: number): strin
     ilmd: { 'cbvmda:lotNumber': 'LOT1', 'cbvmda:itemExpirationDate': '2028-12-31' },
   }));
   return JSON.stringify({
-    '@context': CONTEXT,
+    '@context': EPCIS_CONTEXT_URI,
     type: 'EPCISDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),

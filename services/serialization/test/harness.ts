@@ -1,3 +1,4 @@
+import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer, type Role } from '@pedigree/auth';
 import { allTopicSpecs } from '@pedigree/contracts';
@@ -20,7 +21,7 @@ export const PARTIES = {
   regulator: { party: '4000001000005', gcp: [] as string[] },
 } as const;
 
-export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+export const EPCIS_CONTEXT = EPCIS_CONTEXT_URI;
 
 /** A serialization service process on its own database and topic namespace, with a dev token issuer. */
 export class SerializationUnderTest {

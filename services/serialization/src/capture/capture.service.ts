@@ -4,6 +4,7 @@ import type { Principal } from '@pedigree/auth';
 import type { Topics } from '@pedigree/contracts';
 import {
   documentEventHashes,
+  EPCIS_CONTEXT_URI,
   documentEvents,
   EpcisException,
   eventListPointer,
@@ -21,8 +22,6 @@ import { CaptureJobRepository, type CaptureJob } from './capture-job.repository'
 import { commissioningViolations } from './capture-policy';
 
 export type CaptureFormat = 'json' | 'xml';
-
-export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 
 /**
  * Capture: parse (JSON-LD or XML 2.0/1.2), validate, authorise, hash, and publish every event to Kafka. The job is
@@ -51,7 +50,7 @@ export class CaptureService {
   wrapEvent(event: Record<string, unknown>): AnyEpcisDocument {
     const { '@context': context, ...rest } = event;
     return {
-      '@context': context ?? EPCIS_CONTEXT,
+      '@context': context ?? EPCIS_CONTEXT_URI,
       type: 'EPCISDocument',
       schemaVersion: '2.0',
       creationDate: new Date().toISOString(),

@@ -14,6 +14,24 @@ const INSTANCE_ROLES = new Set(['epc', 'parent', 'child', 'input', 'output']);
 export class EventProjector {
   constructor(private readonly pool: Pool) {}
 
+  /**
+   * Locks the aggregation family of `keys`. A batch projected concurrently may link these items to others and commit
+   * while this one waits for its locks, so the family is looked up again under the locks and widened until it is
+   * stable; the batch then sees every committed event of every item it will rewrite.
+   */
+  private async lockFamily(repository: RegistryRepository, keys: string[]): Promise<string[]> {
+    let family = await repository.aggregationFamily(keys);
+    await repository.lockKeys(family);
+    for (;;) {
+      const locked = new Set(family);
+      const widened = await repository.aggregationFamily(family);
+      const added = widened.filter((key) => !locked.has(key));
+      if (added.length === 0) return family;
+      await repository.lockKeys(added);
+      family = widened;
+    }
+  }
+
   async project(
     messages: EpcisEventMessage[],
   ): Promise<{ inserted: number; retracted: number; registryKeys: number }> {
@@ -64,8 +82,7 @@ export class EventProjector {
       ];
       let registryKeys = 0;
       if (touched.length > 0) {
-        const family = await repository.aggregationFamily(touched);
-        await repository.lockKeys(family);
+        const family = await this.lockFamily(repository, touched);
         const inHand = new Map(derived.map((d) => [d.row.event_hash, d.facts]));
         const fold = foldRegistry(await repository.eventsNaming(family, inHand));
         const inFamily = new Set(family);

@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, type Principal } from '@pedigree/auth';
-import { canonicalIdentifier, toEpcisXml, type AnyEpcisDocument } from '@pedigree/epcis';
+import { canonicalIdentifier, EPCIS_CONTEXT_URI, toEpcisXml, type AnyEpcisDocument } from '@pedigree/epcis';
 import { SERVICE_CONFIG } from '@pedigree/service-runtime';
-import { EPCIS_CONTEXT } from '../capture/capture.service';
+
 import type { SerializationConfig } from '../config';
 import { epcisProblem } from '../epcis-problems';
 import { encodePageToken, parseEventQuery, QueryParameterError, type EventQuery } from './event-query';
@@ -35,7 +35,7 @@ const SIMPLE_QUERY_PARAMETERS = [
 function queryDocument(events: StoredEvent[]): AnyEpcisDocument {
   const namespaces = Object.assign({}, ...events.map((e) => e.namespaces)) as Record<string, string>;
   return {
-    '@context': Object.keys(namespaces).length > 0 ? [EPCIS_CONTEXT, namespaces] : EPCIS_CONTEXT,
+    '@context': Object.keys(namespaces).length > 0 ? [EPCIS_CONTEXT_URI, namespaces] : EPCIS_CONTEXT_URI,
     type: 'EPCISQueryDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),
@@ -102,7 +102,7 @@ export class QueryController {
     }
     void reply
       .header('content-type', 'application/ld+json')
-      .send({ '@context': [EPCIS_CONTEXT, event!.namespaces], ...event!.document });
+      .send({ '@context': [EPCIS_CONTEXT_URI, event!.namespaces], ...event!.document });
   }
 
   @Get('epcs/:epc/events')
