@@ -306,24 +306,12 @@ class EpcisXmlWriter {
       case 'childEPCs':
       case 'inputEPCList':
       case 'outputEPCList':
-        return [
-          element(
-            field,
-            this.array(value, pointer).map((epc, i) =>
-              textElement('epc', this.text(epc, jsonPointer(pointer, i))),
-            ),
-          ),
-        ];
+        return [this.list(field, value, pointer, (epc, at) => textElement('epc', this.text(epc, at)))];
       case 'quantityList':
       case 'childQuantityList':
       case 'inputQuantityList':
       case 'outputQuantityList':
-        return [
-          element(
-            field,
-            this.array(value, pointer).map((q, i) => this.writeQuantityElement(q, jsonPointer(pointer, i))),
-          ),
-        ];
+        return [this.list(field, value, pointer, (q, at) => this.writeQuantityElement(q, at))];
       case 'readPoint':
       case 'bizLocation':
         return [this.writeLocation(field, value, pointer)];
@@ -331,26 +319,14 @@ class EpcisXmlWriter {
       case 'sourceList':
       case 'destinationList': {
         const [entry, vocabulary] = TYPED_LISTS[field];
-        return [
-          element(
-            field,
-            this.array(value, pointer).map((t, i) =>
-              this.writeTyped(entry, vocabulary, t, jsonPointer(pointer, i)),
-            ),
-          ),
-        ];
+        return [this.list(field, value, pointer, (t, at) => this.writeTyped(entry, vocabulary, t, at))];
       }
       case 'ilmd':
         return [element('ilmd', this.writeExtensions(this.object(value, pointer), pointer, []))];
       case 'errorDeclaration':
         return [this.writeErrorDeclaration(this.object(value, pointer), pointer)];
       case 'sensorElementList':
-        return [
-          element(
-            field,
-            this.array(value, pointer).map((s, i) => this.writeSensorElement(s, jsonPointer(pointer, i))),
-          ),
-        ];
+        return [this.list(field, value, pointer, (e, at) => this.writeSensorElement(e, at))];
       case 'persistentDisposition':
         return [this.writePersistentDisposition(this.object(value, pointer), pointer)];
       default:
@@ -384,6 +360,19 @@ class EpcisXmlWriter {
   }
 
   /** bizTransaction / source / destination: the identifier as text, the CBV type as attribute. */
+  /** A list field: one child element per entry, written by `write` with the entry's JSON pointer. */
+  private list(
+    field: string,
+    value: JsonValue,
+    pointer: string,
+    write: (entry: JsonValue, pointer: string) => XmlElement,
+  ): XmlElement {
+    return element(
+      field,
+      this.array(value, pointer).map((entry, i) => write(entry, jsonPointer(pointer, i))),
+    );
+  }
+
   private writeTyped(name: string, kind: CbvVocabularyKind, value: JsonValue, pointer: string): XmlElement {
     const entry = this.object(value, pointer);
     const attributes: Array<[string, string]> = [];
