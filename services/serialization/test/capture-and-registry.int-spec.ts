@@ -192,6 +192,17 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
       (r) => r?.status === 'active',
       'back to active',
     );
+    // With its commissioning declared in error too, nothing effective names the pack: it leaves the registry.
+    const uncommissioned = {
+      ...s.commission,
+      errorDeclaration: { declarationTime: '2026-03-06T09:00:00+01:00', reason: 'incorrect_data' },
+    };
+    expect((await sut.capture(epcisDocument([uncommissioned]), manufacturer)).status).toBe(202);
+    await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r === undefined,
+      'no registry row',
+    );
   });
 
   it('captures every GS1 reference example and queries each event back under its GS1 event hash', async () => {

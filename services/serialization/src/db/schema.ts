@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -14,11 +15,17 @@ import {
 
 export { processedMessages } from '@pedigree/database';
 
+/**
+ * Identifiers (event hashes, EPC keys) compare byte by byte: they are ASCII, their order carries no language, and the
+ * "C" collation makes every index probe a memcmp and lets a plain b-tree answer prefix (`LIKE 'prefix%'`) matches.
+ */
+const identifier = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+
 /** Every captured EPCIS event, once (keyed by its GS1 event hash), as EPCIS 2.0 JSON-LD plus indexed columns. */
 export const events = pgTable(
   'events',
   {
-    eventHash: text('event_hash').primaryKey(),
+    eventHash: identifier('event_hash').primaryKey(),
     eventId: text('event_id'),
     eventType: text('event_type').notNull(),
     action: text('action'),
@@ -46,26 +53,28 @@ export const events = pgTable(
     index('events_event_id').on(t.eventId),
     index('events_biz_step').on(t.bizStep),
     index('events_biz_location').on(t.bizLocation),
-    index('events_parties').using('gin', t.parties),
   ],
 );
 
-/** Which identifiers (canonical key) each event names, and in which role. */
+/**
+ * Which identifiers (canonical key) each event names, and in which role. Written only by the projector, in the
+ * transaction that stores the event, so no foreign key checks it row by row.
+ */
 export const eventEpcs = pgTable(
   'event_epcs',
   {
-    key: text('key').notNull(),
-    eventHash: text('event_hash')
-      .notNull()
-      .references(() => events.eventHash),
+    key: identifier('key').notNull(),
+    eventHash: identifier('event_hash').notNull(),
     role: text('role').notNull(),
     eventType: text('event_type').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.key, t.eventHash, t.role] }),
     index('event_epcs_event').on(t.eventHash),
-    // Class patterns (MATCH_epc=urn:epc:idpat:sgtin:…*) match instance keys by prefix.
-    index('event_epcs_key_prefix').on(t.key.op('text_pattern_ops')),
+    // The links that make aggregation families: few rows, probed for every item the projector touches.
+    index('event_epcs_aggregation')
+      .on(t.key, t.eventHash)
+      .where(sql`event_type = 'AggregationEvent' AND role IN ('parent', 'child')`),
   ],
 );
 
@@ -73,7 +82,7 @@ export const eventEpcs = pgTable(
 export const serials = pgTable(
   'serials',
   {
-    key: text('key').primaryKey(),
+    key: identifier('key').primaryKey(),
     epc: text('epc').notNull(),
     kind: text('kind').notNull(),
     gtin: text('gtin'),
@@ -84,7 +93,7 @@ export const serials = pgTable(
     status: text('status').notNull(),
     statusEventHash: text('status_event_hash').notNull(),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }).notNull(),
-    parentKey: text('parent_key'),
+    parentKey: identifier('parent_key'),
     owner: text('owner'),
     location: text('location'),
     lastEventHash: text('last_event_hash').notNull(),
@@ -95,18 +104,14 @@ export const serials = pgTable(
       .notNull()
       .default(sql`now()`),
   },
-  (t) => [
-    index('serials_gtin_serial').on(t.gtin, t.serial),
-    index('serials_gtin_lot').on(t.gtin, t.lot),
-    index('serials_parent').on(t.parentKey),
-  ],
+  (t) => [index('serials_gtin_lot').on(t.gtin, t.lot), index('serials_parent').on(t.parentKey)],
 );
 
 /** Every state an item went through, event by event. */
 export const serialHistory = pgTable(
   'serial_history',
   {
-    key: text('key').notNull(),
+    key: identifier('key').notNull(),
     seq: integer('seq').notNull(),
     eventHash: text('event_hash').notNull(),
     eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
-import { foldRegistry } from '../registry/registry-fold';
-import { eventRow, type EpcisEventMessage } from './event-row';
+import type { EventFacts } from '../registry/event-facts';
+import { foldRegistry, type RegistryEvent } from '../registry/registry-fold';
+import { eventRow, type EpcisEventMessage, type EventRow } from './event-row';
 import { RegistryRepository } from './registry-repository';
 
 const INSTANCE_ROLES = new Set(['epc', 'parent', 'child', 'input', 'output']);
@@ -15,21 +16,52 @@ export class EventProjector {
   constructor(private readonly pool: Pool) {}
 
   /**
-   * Locks the aggregation family of `keys`. A batch projected concurrently may link these items to others and commit
-   * while this one waits for its locks, so the family is looked up again under the locks and widened until it is
-   * stable; the batch then sees every committed event of every item it will rewrite.
+   * Locks the aggregation family of `keys`: the keys first, then the family read under their locks, widened (locking
+   * each newcomer and reading again) until stable. A batch projected concurrently may have linked these items to
+   * others and committed meanwhile; once stable, this batch sees every committed event of every item it will rewrite.
    */
   private async lockFamily(repository: RegistryRepository, keys: string[]): Promise<string[]> {
-    let family = await repository.aggregationFamily(keys);
-    await repository.lockKeys(family);
+    const locked = new Set(keys);
+    await repository.lockKeys(keys);
     for (;;) {
-      const locked = new Set(family);
-      const widened = await repository.aggregationFamily(family);
-      const added = widened.filter((key) => !locked.has(key));
+      const family = await repository.aggregationFamily([...locked]);
+      const added = family.filter((key) => !locked.has(key));
       if (added.length === 0) return family;
       await repository.lockKeys(added);
-      family = widened;
+      for (const key of added) locked.add(key);
     }
+  }
+
+  /**
+   * The events to replay for `family`: every stored event naming a key the registry holds, plus the events this
+   * batch stored or retracted (`changed`) naming the others. A key without a registry row has no stored event that
+   * took effect (each such event wrote its row under the key's lock), so its stored events need not be read back.
+   */
+  private async eventsOfFamily(
+    repository: RegistryRepository,
+    family: string[],
+    registered: ReadonlySet<string>,
+    batch: Array<{ row: EventRow; facts: EventFacts }>,
+    changed: ReadonlySet<string>,
+  ): Promise<RegistryEvent[]> {
+    const events = new Map<string, RegistryEvent>();
+    if (registered.size > 0) {
+      const inHand = new Map(batch.map((d) => [d.row.event_hash, d.facts]));
+      for (const event of await repository.eventsNaming([...registered], inHand))
+        events.set(event.hash, event);
+    }
+    const unregistered = new Set(family.filter((key) => !registered.has(key)));
+    for (const { row, facts } of batch) {
+      if (!changed.has(row.event_hash) || events.has(row.event_hash)) continue;
+      if (!facts.identifiers.some((i) => INSTANCE_ROLES.has(i.role) && unregistered.has(i.key))) continue;
+      events.set(row.event_hash, {
+        hash: row.event_hash,
+        recordTime: new Date(row.record_time),
+        capturedBy: row.captured_by,
+        facts: { ...facts, errorDeclared: row.error_declared_at !== null },
+      });
+    }
+    return [...events.values()];
   }
 
   async project(
@@ -73,6 +105,7 @@ export class EventProjector {
             })),
           ),
       );
+      const changedHashes = new Set(changed.map((d) => d.row.event_hash));
       const touched = [
         ...new Set(
           changed.flatMap((d) =>
@@ -83,12 +116,14 @@ export class EventProjector {
       let registryKeys = 0;
       if (touched.length > 0) {
         const family = await this.lockFamily(repository, touched);
-        const inHand = new Map(derived.map((d) => [d.row.event_hash, d.facts]));
-        const fold = foldRegistry(await repository.eventsNaming(family, inHand));
+        const registered = await repository.registeredKeys(family);
+        const fold = foldRegistry(
+          await this.eventsOfFamily(repository, family, registered, derived, changedHashes),
+        );
         const inFamily = new Set(family);
         const states = [...fold.states.values()].filter((s) => inFamily.has(s.key));
         await repository.replaceRegistry(
-          family,
+          registered,
           states,
           fold.history.filter((h) => inFamily.has(h.key)),
         );

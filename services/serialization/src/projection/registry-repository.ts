@@ -80,7 +80,7 @@ export class RegistryRepository {
   async aggregationFamily(keys: string[]): Promise<string[]> {
     const { rows } = await this.client.query<{ key: string }>(
       `WITH RECURSIVE family(key) AS (
-         SELECT unnest($1::text[])
+         SELECT unnest($1::text[]) COLLATE "C"
          UNION
          SELECT other.key
          FROM family
@@ -102,32 +102,63 @@ export class RegistryRepository {
     );
   }
 
-  /** Every event naming one of `keys`; facts already derived (`known`, by hash) are reused instead of re-derived. */
+  /**
+   * Every event naming one of `keys`. Facts already derived (`known`, by hash) are reused, so only the documents of
+   * events not in hand are read back and derived again.
+   */
   async eventsNaming(keys: string[], known: ReadonlyMap<string, EventFacts>): Promise<RegistryEvent[]> {
     const { rows } = await this.client.query<{
       event_hash: string;
       record_time: Date;
       captured_by: string;
-      document: Record<string, unknown>;
+      document: Record<string, unknown> | null;
       error_declared_at: Date | null;
     }>(
-      `SELECT e.event_hash, e.record_time, e.captured_by, e.document, e.error_declared_at
+      `SELECT e.event_hash, e.record_time, e.captured_by, e.error_declared_at,
+              CASE WHEN e.event_hash = ANY($3::text[]) THEN NULL ELSE e.document END AS document
        FROM events e
        WHERE e.event_hash IN (SELECT event_hash FROM event_epcs WHERE key = ANY($1::text[]) AND role = ANY($2::text[]))`,
-      [keys, INSTANCE_ROLES],
+      [keys, INSTANCE_ROLES, [...known.keys()]],
     );
-    return rows.map((r) => ({
-      hash: r.event_hash,
-      recordTime: r.record_time,
-      capturedBy: r.captured_by,
-      facts: {
-        ...(known.get(r.event_hash) ?? eventFacts(r.document as unknown as EpcisEvent)),
-        errorDeclared: r.error_declared_at !== null,
-      },
-    }));
+    return rows.map((r) => {
+      const facts = known.get(r.event_hash) ?? eventFacts(r.document as unknown as EpcisEvent);
+      return {
+        hash: r.event_hash,
+        recordTime: r.record_time,
+        capturedBy: r.captured_by,
+        facts: { ...facts, errorDeclared: r.error_declared_at !== null },
+      };
+    });
   }
 
-  async replaceRegistry(keys: string[], states: SerialState[], history: HistoryEntry[]): Promise<void> {
+  /** Which of `keys` have a registry row. */
+  async registeredKeys(keys: string[]): Promise<Set<string>> {
+    const { rows } = await this.client.query<{ key: string }>(
+      'SELECT key FROM serials WHERE key = ANY($1::text[])',
+      [keys],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /**
+   * Makes the registry hold exactly `states` and `history` for the replayed keys. Of the keys that had a row
+   * (`registered`), the old history goes, and so does the row of any key no event now takes effect on (every event
+   * naming it declared in error); keys without a row had no history.
+   */
+  async replaceRegistry(
+    registered: ReadonlySet<string>,
+    states: SerialState[],
+    history: HistoryEntry[],
+  ): Promise<void> {
+    if (registered.size > 0) {
+      const keys = [...registered];
+      const stated = new Set(states.map((s) => s.key));
+      const stateless = keys.filter((key) => !stated.has(key));
+      await this.client.query('DELETE FROM serial_history WHERE key = ANY($1::text[])', [keys]);
+      if (stateless.length > 0) {
+        await this.client.query('DELETE FROM serials WHERE key = ANY($1::text[])', [stateless]);
+      }
+    }
     await this.client.query(
       `INSERT INTO serials (key, epc, kind, gtin, serial, lot, expiry, commissioned, status, status_event_hash,
                             status_changed_at, parent_key, owner, location, last_event_hash, last_event_time, recall_id,
@@ -167,7 +198,6 @@ export class RegistryRepository {
         ),
       ],
     );
-    await this.client.query('DELETE FROM serial_history WHERE key = ANY($1::text[])', [keys]);
     const seq = new Map<string, number>();
     await this.client.query(
       `INSERT INTO serial_history (key, seq, event_hash, event_time, status, parent_key, owner, location)

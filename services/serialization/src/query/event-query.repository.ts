@@ -34,11 +34,11 @@ class Conditions {
 
 /** Identifier match per EPCIS §8.2.7.1.1: equal keys, or a class key that matches every instance of it. */
 function identifierClause(c: Conditions, roles: readonly string[], values: string[]): string {
-  const classes = values.filter((v) => /^https:\/\/id\.gs1\.org\/01\/\d{14}$/.test(v)).map((v) => `${v}/%`);
-  const keyMatch =
-    classes.length === 0
-      ? `x.key = ANY(${c.param(values)})`
-      : `(x.key = ANY(${c.param(values)}) OR x.key LIKE ANY(${c.param(classes)}))`;
+  // One LIKE per class: a constant prefix on the "C"-collated key walks the key index.
+  const classes = values
+    .filter((v) => /^https:\/\/id\.gs1\.org\/01\/\d{14}$/.test(v))
+    .map((v) => ` OR x.key LIKE ${c.param(`${v}/%`)}`);
+  const keyMatch = `(x.key = ANY(${c.param(values)})${classes.join('')})`;
   return `e.event_hash IN (SELECT x.event_hash FROM event_epcs x WHERE ${keyMatch} AND x.role = ANY(${c.param(roles)}))`;
 }
 
