@@ -71,15 +71,12 @@ postgres_start() {
     step "Creating the PostgreSQL cluster ($PG_DIR/data)"
     as_postgres "$bin/initdb" -D "$PG_DIR/data" -U pedigree --auth=trust -E UTF8 >"$PG_DIR/initdb.log" 2>&1 ||
       fail "initdb failed, see $PG_DIR/initdb.log"
-    cat >>"$PG_DIR/data/postgresql.conf" <<CONF
-# Pedigree local stack
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$PG_DIR'
-max_connections = 300
-shared_buffers = 256MB
-CONF
   fi
+  # Our settings live in pedigree.conf, rewritten on every start so that a changed template reaches existing clusters.
+  grep -q "^include_if_exists = 'pedigree.conf'" "$PG_DIR/data/postgresql.conf" ||
+    echo "include_if_exists = 'pedigree.conf'" >>"$PG_DIR/data/postgresql.conf"
+  sed -e "s|@PORT@|$PG_PORT|" -e "s|@SOCKET_DIR@|$PG_DIR|" "$PEDIGREE_ROOT/scripts/config/postgresql.conf" >"$PG_DIR/data/pedigree.conf"
+  [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$PG_DIR/data/pedigree.conf"
   if port_open "$PG_PORT"; then
     info "postgres already listening on 127.0.0.1:$PG_PORT"
   else
