@@ -67,10 +67,14 @@ export class BatchConsumer<T extends TopicContract> {
   private readonly retryBackoffMs: number;
   private readonly logger: Logger;
   private stopping = false;
+  private inGroup = false;
   private readonly stopSignal = new AbortController();
 
   constructor(private readonly options: BatchConsumerOptions<T>) {
     this.consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.inGroup = true));
+    this.consumer.on(this.consumer.events.STOP, () => (this.inGroup = false));
+    this.consumer.on(this.consumer.events.CRASH, () => (this.inGroup = false));
     this.dlqProducer = options.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -83,6 +87,11 @@ export class BatchConsumer<T extends TopicContract> {
       topic: options.topic.name,
       groupId: options.groupId,
     });
+  }
+
+  /** Whether the consumer has joined its group (and so has its partitions): messages published now get consumed. */
+  get joined(): boolean {
+    return this.inGroup;
   }
 
   async start(): Promise<void> {

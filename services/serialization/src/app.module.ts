@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { TerminusModule } from '@nestjs/terminus';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@pedigree/auth';
 import { EnvelopeProducer } from '@pedigree/kafka';
@@ -31,6 +32,7 @@ export class AppModule {
           migrationsFolder: path.resolve(__dirname, '../drizzle'),
         }),
         AuthModule.forRoot(config),
+        TerminusModule,
       ],
       controllers: [CaptureController, QueryController, VrsController, PacksController],
       providers: [

@@ -1,10 +1,19 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import type { PayloadOf, TopicContract, Topics } from '@pedigree/contracts';
 import type { DatabaseHandle } from '@pedigree/database';
 import { BatchConsumer, type BatchHandler } from '@pedigree/kafka';
 import type { ServiceConfig } from '@pedigree/config';
-import { DATABASE, KAFKA, LOGGER, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
+import {
+  DATABASE,
+  KAFKA,
+  LOGGER,
+  ReadinessChecks,
+  SERVICE_CONFIG,
+  TOPICS,
+  type Logger,
+} from '@pedigree/service-runtime';
 import { EventProjector } from './event-projector';
 import { RecallProjector } from './recall-projector';
 
@@ -15,11 +24,14 @@ const PROJECTOR_PARTITION_CONCURRENCY = 3;
 
 /**
  * The consumer groups inside the service: captured events → event store, EPC index and serial registry;
- * recall notices → recalled items. Offsets are committed after the database transaction commits.
+ * recall notices → recalled items. Offsets are committed after the database transaction commits. Readiness waits
+ * until both consumers have joined their groups, so a capture accepted once the service is ready is projected at once.
  */
 @Injectable()
 export class ProjectionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumers: Array<BatchConsumer<TopicContract>> = [];
+  /** How many consumers were asked for (each is in `consumers` once it has started). */
+  private wanted = 0;
   private stopped = false;
 
   constructor(
@@ -28,7 +40,17 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-  ) {}
+    health: HealthIndicatorService,
+    readiness: ReadinessChecks,
+  ) {
+    readiness.register(() => {
+      const indicator = health.check('projection');
+      const joined = this.consumers.filter((c) => c.joined).length;
+      return joined === this.wanted
+        ? indicator.up()
+        : indicator.down({ message: `${joined} of ${this.wanted} consumers in their groups` });
+    });
+  }
 
   onApplicationBootstrap(): void {
     const events = new EventProjector(this.database.pool);
@@ -59,6 +81,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     handler: BatchHandler<PayloadOf<T>>,
     partitionsConsumedConcurrently = 1,
   ): void {
+    this.wanted += 1;
     const start = async (): Promise<void> => {
       if (this.stopped) return;
       const consumer = new BatchConsumer({
