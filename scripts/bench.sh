@@ -26,6 +26,10 @@ if [ "$which" != epcis ]; then
   bash scripts/stack.sh start --profile test
 fi
 [ "$which" = serialization ] || [ "$which" = all ] && run "capture → projection, query latency" serialization-throughput
-[ "$which" = verification ] || [ "$which" = all ] && run "VRS verification latency under load" verification-latency
+if [ "$which" = verification ] || [ "$which" = all ]; then
+  ensure_vegeta
+  export VEGETA; VEGETA="$(vegeta_bin)"
+  run "VRS verification latency under load" verification-latency
+fi
 [ "$which" = ledger ] || [ "$which" = all ] && run "ledger-writer append, anchor and proof verification" ledger-throughput
 exit 0

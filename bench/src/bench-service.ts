@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import {
   createTestDatabase,
+  dropTestDatabase,
   kafkaBrokers,
   selectProvider,
   startServiceProcess,
@@ -21,7 +22,7 @@ export interface BenchService {
 
 /**
  * Starts the local stack (or finds it running) and one service as its own process on a fresh database and topic
- * namespace, trusting an ephemeral token issuer. `BENCH_SERVICE_NODE_OPTIONS` is passed to the service (e.g. --cpu-prof).
+ * namespace (the database is dropped again on stop), trusting an ephemeral token issuer. `BENCH_SERVICE_NODE_OPTIONS` is passed to the service (e.g. --cpu-prof).
  */
 export async function startBenchService(
   name: string,
@@ -59,6 +60,7 @@ export async function startBenchService(
     async stop() {
       await db.end();
       await service.stop();
+      await dropTestDatabase(databaseUrl);
     },
   };
 }

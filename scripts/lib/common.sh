@@ -149,3 +149,21 @@ ensure_fabric() {
   touch "$bin/.complete"
   info "fabric $FABRIC_VERSION built in $(($(date +%s) - started)) s: $bin"
 }
+
+# vegeta, the open-loop HTTP load generator the verification benchmark drives (Go, from the Go module proxy).
+VEGETA_VERSION="12.13.0"
+vegeta_bin() { echo "$PEDIGREE_CACHE/vegeta/$VEGETA_VERSION/vegeta"; }
+
+ensure_vegeta() {
+  local dir; dir="$PEDIGREE_CACHE/vegeta/$VEGETA_VERSION"
+  if [ -x "$(vegeta_bin)" ]; then
+    info "vegeta $VEGETA_VERSION (cached)"
+    return
+  fi
+  require_command go "install Go 1.22 or newer so that vegeta (the verification benchmark's load generator) can be built"
+  step "Building vegeta $VEGETA_VERSION with go install"
+  env GOPATH="$dir/gopath" GOBIN="$dir" GOCACHE="$dir/gocache" GOMODCACHE="$dir/gomodcache" GOFLAGS=-modcacherw \
+    GOTOOLCHAIN=local go install "github.com/tsenart/vegeta/v12@v$VEGETA_VERSION" ||
+    fail "go install of github.com/tsenart/vegeta/v12@v$VEGETA_VERSION failed"
+  info "vegeta $VEGETA_VERSION: $(vegeta_bin)"
+}

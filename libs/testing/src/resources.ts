@@ -27,6 +27,18 @@ export async function createTestDatabase(prefix: string): Promise<string> {
   return postgresUrl(name);
 }
 
+/** Drops a database made by createTestDatabase (given by its URL), closing any connections still open to it. */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new Client({ connectionString: postgresUrl('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export function kafkaBrokers(): string[] {
   return testInfrastructure().kafkaBrokers;
 }
