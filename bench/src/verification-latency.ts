@@ -1,7 +1,7 @@
 import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uniqueSuffix } from '@pedigree/testing';
@@ -16,6 +16,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 2_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const VEGETA = process.env.VEGETA ?? 'vegeta';
+const CLOCK_TICKS_PER_SECOND = 100;
 const GTIN = '10614141073464';
 const REQUESTER = '4012345000009';
 
@@ -44,6 +45,13 @@ interface VegetaReport {
   rate: number;
   requests: number;
   status_codes: Record<string, number>;
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux). */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /**
@@ -123,7 +131,9 @@ async function main(): Promise<void> {
   const targetFile = path.join(directory, 'targets.jsonl');
   writeFileSync(targetFile, `${targets.join('\n')}\n`);
   attack(targetFile, Math.min(RATE, 500), WARMUP_SECONDS);
+  const cpuBefore = processCpuSeconds(service.process.pid!);
   const result = attack(targetFile, RATE, SECONDS);
+  const serviceCpuSeconds = processCpuSeconds(service.process.pid!) - cpuBefore;
   rmSync(directory, { recursive: true });
   const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
   const recorded = Number(
@@ -140,6 +150,7 @@ async function main(): Promise<void> {
       requests: result.requests,
       statusCodes: result.status_codes,
       recordedVerifications: recorded,
+      serviceCpuMicrosPerRequest: Math.round((serviceCpuSeconds * 1e6) / result.requests),
       p50Ms: ms(result.latencies['50th']),
       p90Ms: ms(result.latencies['90th']),
       p99Ms: ms(result.latencies['99th']),

@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
@@ -20,6 +26,12 @@ export interface ServiceRuntimeOptions {
   schema: Record<string, unknown>;
   /** Folder of the SQL migrations drizzle-kit generated for the service; applied at start-up. */
   migrationsFolder: string;
+  /**
+   * Routes (NestJS path patterns, e.g. `verify/*path`) served without the per-request access log: high-rate routes
+   * that keep their own record of every request. The request logger costs them a tenth of their CPU and most of
+   * their tail latency (bench/RESULTS.md).
+   */
+  unloggedRoutes?: string[];
 }
 
 class RuntimeShutdown implements OnApplicationShutdown {
@@ -33,7 +45,12 @@ class RuntimeShutdown implements OnApplicationShutdown {
 /** What every service has: validated config, JSON logs with request ids, its database (migrated), Kafka, health. */
 @Module({})
 export class ServiceRuntimeModule {
-  static forRoot({ config, schema, migrationsFolder }: ServiceRuntimeOptions): DynamicModule {
+  static forRoot({
+    config,
+    schema,
+    migrationsFolder,
+    unloggedRoutes = [],
+  }: ServiceRuntimeOptions): DynamicModule {
     const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
     return {
       module: ServiceRuntimeModule,
@@ -45,6 +62,7 @@ export class ServiceRuntimeModule {
             logger,
             autoLogging: { ignore: (req) => originalUrl(req).startsWith('/health') },
           },
+          exclude: unloggedRoutes.map((path) => ({ path, method: RequestMethod.ALL })),
         }),
       ],
       controllers: [HealthController],
