@@ -118,7 +118,8 @@ kafka_start() {
     return
   fi
   step "Starting Apache Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$KAFKA_PORT"
-  nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+  # Its own session: Ctrl-C on the script that started it (up.sh) must not reach the broker.
+  setsid nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$PEDIGREE_ROOT/scripts/config/kafka-log4j2.xml" -Dkafka.logs.dir="$KAFKA_DIR" \
     -cp "$libs/*" kafka.Kafka "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/kafka.out" 2>&1 &
   echo $! >"$KAFKA_DIR/kafka.pid"

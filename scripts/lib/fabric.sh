@@ -103,7 +103,8 @@ fabric_launch() { # name, pid file, log file, env file, port, command…
     # shellcheck disable=SC1090
     [ -z "$env_file" ] || source "$env_file"
     set +a
-    exec nohup "$@" >>"$log" 2>&1
+    # Its own session, so that Ctrl-C on the script that started it does not reach it.
+    exec setsid nohup "$@" >>"$log" 2>&1
   ) &
   echo $! >"$pid_file"
   wait_for_port "$port" "$name" 60 || fail "$name did not open port $port, see $log"
