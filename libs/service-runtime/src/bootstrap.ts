@@ -7,6 +7,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceConfig } from '@pedigree/config';
 import { ProblemDetailsFilter, type ProblemRefiner } from './problem-details.filter';
+import { RouteTable } from './route-table';
 
 export interface OpenApiInfo {
   title: string;
@@ -55,6 +56,12 @@ export async function createServiceApp(
     { bufferLogs: true, bodyParser: false },
   );
   acceptRawText(app);
+  // Routes are registered when the app initialises, after this hook is in place.
+  const routes = new RouteTable();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => routes.add(route.method, route.url));
   // The request id (the caller's X-Request-Id, or a new UUID) goes back in the response and into every log line.
   app
     .getHttpAdapter()
@@ -63,7 +70,7 @@ export async function createServiceApp(
       void reply.header('x-request-id', request.id);
     });
   app.useLogger(app.get(PinoLogger));
-  app.useGlobalFilters(new ProblemDetailsFilter(options.refineProblem));
+  app.useGlobalFilters(new ProblemDetailsFilter(options.refineProblem, routes));
   app.enableShutdownHooks();
   return app;
 }

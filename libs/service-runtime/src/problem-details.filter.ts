@@ -7,6 +7,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteTable } from './route-table';
 
 /** An RFC 9457 problem details body. */
 export interface ProblemDetails {
@@ -27,18 +28,37 @@ export class ProblemException extends HttpException {
 
 export type ProblemRefiner = (problem: ProblemDetails, request: FastifyRequest) => ProblemDetails;
 
-/** Every error leaves the service as `application/problem+json` (RFC 9457); internal details stay in the log. */
+/**
+ * Every error leaves the service as `application/problem+json` (RFC 9457); internal details stay in the log. A path the
+ * service serves, asked with a method it does not serve, answers 405 with `Allow` rather than 404.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  constructor(private readonly refine: ProblemRefiner = (problem) => problem) {}
+  constructor(
+    private readonly refine: ProblemRefiner = (problem) => problem,
+    private readonly routes?: RouteTable,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = { ...this.refine(toProblem(exception), request), instance: request.url };
+    let problem = toProblem(exception);
+    if (problem.status === 404 && this.routes) {
+      const allowed = this.routes.methodsAt(request.url);
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        void reply.header('allow', allowed.join(', '));
+        problem = {
+          type: 'about:blank',
+          title: 'Method Not Allowed',
+          status: 405,
+          detail: `${request.method} is not served here; allowed: ${allowed.join(', ')}`,
+        };
+      }
+    }
+    problem = { ...this.refine(problem, request), instance: request.url };
     if (problem.status >= 500) this.logger.error(exception);
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }

@@ -302,7 +302,7 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
       ).toBe(403);
     });
 
-    it('answers the standard’s HTTP errors: bad GTIN check digit, malformed date, unknown context, no token, reqGLN of another party', async () => {
+    it('answers the standard’s HTTP errors: bad GTIN check digit, malformed date, unknown context, no token, reqGLN of another party, another method', async () => {
       const [serial] = await commission(1);
       const good = vrs.uri(pi(serial!));
       expect((await vrs.get(good.replace(`/gtin/${GTIN}/`, `/gtin/${GTIN.slice(0, 13)}5/`))).status).toBe(
@@ -332,6 +332,14 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
         headers: { authorization: `Bearer ${wholesaler}`, 'GS1US-Version': '2.0.0' },
       });
       expect(unsupported.status).toBe(400);
+      // The guideline's status table has 405 for another method on a verification resource.
+      const posted = await fetch(good, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${wholesaler}` },
+      });
+      expect(posted.status).toBe(405);
+      expect(posted.headers.get('allow')).toContain('GET');
+      expect((await fetch(`${sut.service.baseUrl}/verify/gtin/${GTIN}`)).status).toBe(404);
     });
 
     it('answers checkConnectivity with the responder GLN, 401 without a token', async () => {
