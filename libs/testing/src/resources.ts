@@ -14,29 +14,31 @@ export function postgresUrl(database: string): string {
   return `postgres://${auth}@${host}:${port}/${database}`;
 }
 
-/** Creates a fresh, empty database on the test PostgreSQL and returns its URL. */
-export async function createTestDatabase(prefix: string): Promise<string> {
-  const name = `${prefix.replace(/[^a-z0-9_]/g, '_')}_${uniqueSuffix()}`;
+/** Runs `work` with a connection to the test PostgreSQL's maintenance database, closed afterwards. */
+async function asAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {
   const admin = new Client({ connectionString: postgresUrl('postgres') });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    return await work(admin);
   } finally {
     await admin.end();
   }
+}
+
+function dropDatabase(admin: Client, name: string) {
+  return admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+/** Creates a fresh, empty database on the test PostgreSQL and returns its URL. */
+export async function createTestDatabase(prefix: string): Promise<string> {
+  const name = `${prefix.replace(/[^a-z0-9_]/g, '_')}_${uniqueSuffix()}`;
+  await asAdmin((admin) => admin.query(`CREATE DATABASE "${name}"`));
   return postgresUrl(name);
 }
 
 /** Drops a database made by createTestDatabase (given by its URL), closing any connections still open to it. */
 export async function dropTestDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const admin = new Client({ connectionString: postgresUrl('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await asAdmin((admin) => dropDatabase(admin, decodeURIComponent(new URL(url).pathname.slice(1))));
 }
 
 export function kafkaBrokers(): string[] {
@@ -57,9 +59,7 @@ export function suffixTime(name: string): Date | undefined {
  * long-lived test stack of a developer or CI machine does not grow without bound. Service databases are kept.
  */
 export async function dropStaleTestDatabases(olderThanMs: number, now = Date.now()): Promise<string[]> {
-  const admin = new Client({ connectionString: postgresUrl('postgres') });
-  await admin.connect();
-  try {
+  return asAdmin(async (admin) => {
     const { rows } = await admin.query<{ datname: string }>(
       'SELECT datname FROM pg_database WHERE NOT datistemplate',
     );
@@ -69,11 +69,9 @@ export async function dropStaleTestDatabases(olderThanMs: number, now = Date.now
         const made = suffixTime(name);
         return made !== undefined && now - made.getTime() > olderThanMs;
       });
-    for (const name of stale) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    for (const name of stale) await dropDatabase(admin, name);
     return stale;
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 /** Deletes the Kafka topics earlier test runs created (names carrying a uniqueSuffix()) more than `olderThanMs` ago. */
