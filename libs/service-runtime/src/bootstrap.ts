@@ -3,11 +3,14 @@ import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { Logger as PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceConfig } from '@pedigree/config';
+import { NestPinoLogger } from './nest-logger';
 import { ProblemDetailsFilter, type ProblemRefiner } from './problem-details.filter';
+import { logRequests } from './request-log';
 import { RouteTable } from './route-table';
+import { LOGGER } from './tokens';
+import type { Logger } from '@pedigree/observability';
 
 export interface OpenApiInfo {
   title: string;
@@ -39,6 +42,11 @@ export function openApiDocument(app: INestApplication, info: OpenApiInfo): OpenA
 export interface ServiceAppOptions {
   /** Lets a service give errors raised before its controllers run (e.g. a body over the size limit) its own problem types. */
   refineProblem?: ProblemRefiner;
+  /**
+   * URL path prefixes (e.g. `/verify/`) served without the per-request access log: high-rate routes that keep their
+   * own record of every request.
+   */
+  unloggedPaths?: readonly string[];
 }
 
 export async function createServiceApp(
@@ -62,14 +70,16 @@ export async function createServiceApp(
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route) => routes.add(route.method, route.url));
-  // The request id (the caller's X-Request-Id, or a new UUID) goes back in the response and into every log line.
+  // The request id (the caller's X-Request-Id, or a new UUID) goes back in the response and into the access log.
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onSend', async (request, reply) => {
       void reply.header('x-request-id', request.id);
     });
-  app.useLogger(app.get(PinoLogger));
+  const logger = app.get<Logger>(LOGGER);
+  logRequests(app.getHttpAdapter().getInstance(), logger, options.unloggedPaths ?? []);
+  app.useLogger(new NestPinoLogger(logger));
   app.useGlobalFilters(new ProblemDetailsFilter(options.refineProblem, routes));
   app.enableShutdownHooks();
   return app;
@@ -96,7 +106,7 @@ export async function runService(
   SwaggerModule.setup('docs', app, openApiDocument(app, info), { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(config.PORT, config.HOST);
   app
-    .get(PinoLogger)
-    .log(`${config.SERVICE_NAME} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);
+    .get<Logger>(LOGGER)
+    .info(`${config.SERVICE_NAME} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);
   return app;
 }

@@ -1,14 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import {
-  Inject,
-  Module,
-  RequestMethod,
-  type DynamicModule,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
-import { LoggerModule } from 'nestjs-pino';
 import type { ServiceConfig } from '@pedigree/config';
 import { applyMigrations, openDatabase, type DatabaseHandle } from '@pedigree/database';
 import { topicsWithPrefix } from '@pedigree/contracts';
@@ -26,12 +18,6 @@ export interface ServiceRuntimeOptions {
   schema: Record<string, unknown>;
   /** Folder of the SQL migrations drizzle-kit generated for the service; applied at start-up. */
   migrationsFolder: string;
-  /**
-   * Routes (NestJS path patterns, e.g. `verify/*path`) served without the per-request access log: high-rate routes
-   * that keep their own record of every request. The request logger costs them a tenth of their CPU and most of
-   * their tail latency (bench/RESULTS.md).
-   */
-  unloggedRoutes?: string[];
 }
 
 class RuntimeShutdown implements OnApplicationShutdown {
@@ -42,29 +28,15 @@ class RuntimeShutdown implements OnApplicationShutdown {
   }
 }
 
-/** What every service has: validated config, JSON logs with request ids, its database (migrated), Kafka, health. */
+/** What every service has: validated config, JSON logs, its database (migrated), Kafka, health. */
 @Module({})
 export class ServiceRuntimeModule {
-  static forRoot({
-    config,
-    schema,
-    migrationsFolder,
-    unloggedRoutes = [],
-  }: ServiceRuntimeOptions): DynamicModule {
+  static forRoot({ config, schema, migrationsFolder }: ServiceRuntimeOptions): DynamicModule {
     const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
     return {
       module: ServiceRuntimeModule,
       global: true,
-      imports: [
-        TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger,
-            autoLogging: { ignore: (req) => originalUrl(req).startsWith('/health') },
-          },
-          exclude: unloggedRoutes.map((path) => ({ path, method: RequestMethod.ALL })),
-        }),
-      ],
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
@@ -97,10 +69,6 @@ export class ServiceRuntimeModule {
       exports: [SERVICE_CONFIG, LOGGER, DATABASE, KAFKA, TOPICS, ReadinessChecks],
     };
   }
-}
-
-function originalUrl(req: IncomingMessage): string {
-  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
 }
 
 export type { Logger };

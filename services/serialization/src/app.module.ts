@@ -30,8 +30,6 @@ export class AppModule {
           config,
           schema,
           migrationsFolder: path.resolve(__dirname, '../drizzle'),
-          // Every VRS request is recorded in the verifications table (who, where, when, what was answered).
-          unloggedRoutes: ['verify/*path', 'checkConnectivity'],
         }),
         AuthModule.forRoot(config),
         TerminusModule,

@@ -19,6 +19,8 @@ void runService(
     version: '0.1.0',
   },
   {
+    // Every VRS request is recorded in the verifications table (who, where, when, what was answered).
+    unloggedPaths: ['/verify/', '/checkConnectivity'],
     // A capture body over the byte limit is refused by the HTTP layer before the controller runs.
     refineProblem: (problem, request) =>
       problem.status === 413 && /^\/(capture|events)\b/.test(request.url)
