@@ -43,6 +43,8 @@ export async function startBenchService(
     ...issuer.env,
     ...env,
   });
+  // A benchmark that fails must not leave its service running (it would load the machine under the next benchmark).
+  process.once('exit', () => service.process.kill());
   await waitForStatus(service, '/health/ready');
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();

@@ -10,6 +10,7 @@ const EVENTS_PER_DOCUMENT = Number(process.env.BENCH_DOCUMENT_EVENTS ?? 1_000);
 const PARALLEL_CAPTURES = Number(process.env.BENCH_PARALLEL ?? 4);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 2_000);
 const QUERY_CONCURRENCY = 8;
+if (!(QUERIES >= 1)) throw new Error('BENCH_QUERIES must be at least 1');
 
 function commissioningDocument(run: string, first: number, count: number) {
   const events = Array.from({ length: count }, (_, i) => {
