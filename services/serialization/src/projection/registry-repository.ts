@@ -161,7 +161,13 @@ export class RegistryRepository {
       const keys = [...registered];
       const stated = new Set(states.map((s) => s.key));
       const stateless = keys.filter((key) => !stated.has(key));
-      await this.client.query('DELETE FROM serial_history WHERE key = ANY($1::text[])', [keys]);
+      // The rows are found by index, key by key, and deleted by their tuple ids (see `registeredKeys`).
+      await this.client.query(
+        `DELETE FROM serial_history WHERE ctid = ANY(ARRAY(
+           SELECT h.ctid FROM unnest($1::text[]) AS k(key),
+                  LATERAL (SELECT ctid FROM serial_history WHERE key = k.key OFFSET 0) h))`,
+        [keys],
+      );
       if (stateless.length > 0) {
         await this.client.query('DELETE FROM serials WHERE key = ANY($1::text[])', [stateless]);
       }
