@@ -139,7 +139,10 @@ export const recallNotices = pgTable(
     issuedBy: text('issued_by').notNull(),
     kafkaOffset: bigint('kafka_offset', { mode: 'number' }).notNull(),
   },
-  (t) => [index('recall_notices_recall').on(t.recallId, t.effectiveAt)],
+  (t) => [
+    index('recall_notices_recall').on(t.recallId, t.effectiveAt),
+    index('recall_notices_gtin').on(t.gtin),
+  ],
 );
 
 /** EPCIS capture jobs (EPCIS 2.0 REST binding: GET /capture/{captureID}). */

@@ -6,13 +6,20 @@ import type { EventRow } from './event-row';
 
 const INSTANCE_ROLES = ['epc', 'parent', 'child', 'input', 'output'];
 
-/** SQL for the newest active recall whose scope (GTIN, lots, serials) covers the item row named `item`. */
+/**
+ * SQL for the newest recall in force whose scope (GTIN, lots, serials) covers the item row named `item`. A recall is
+ * in force when its newest notice (latest effective time, then latest Kafka offset) is a `recall`, not a withdrawal
+ * or closure. Notices are found by the item's GTIN (indexed), so the cost per item does not grow with the number of
+ * recalls on record.
+ */
 function recallOf(item: string): string {
-  return `SELECT r.recall_id FROM active_recalls r
-         WHERE r.gtin = ${item}.gtin
-           AND (cardinality(r.lots) = 0 OR ${item}.lot = ANY(r.lots))
-           AND (cardinality(r.serials) = 0 OR ${item}.serial = ANY(r.serials))
-         ORDER BY r.effective_at DESC LIMIT 1`;
+  return `SELECT n.recall_id FROM recall_notices n
+         WHERE n.gtin = ${item}.gtin AND n.action = 'recall'
+           AND (cardinality(n.lots) = 0 OR ${item}.lot = ANY(n.lots))
+           AND (cardinality(n.serials) = 0 OR ${item}.serial = ANY(n.serials))
+           AND NOT EXISTS (SELECT 1 FROM recall_notices later WHERE later.recall_id = n.recall_id
+                             AND (later.effective_at, later.kafka_offset) > (n.effective_at, n.kafka_offset))
+         ORDER BY n.effective_at DESC LIMIT 1`;
 }
 
 /** The SQL behind the projection; every method runs inside the caller's transaction. */
