@@ -5,12 +5,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceConfig } from '@pedigree/config';
+import type { Logger } from '@pedigree/observability';
 import { NestPinoLogger } from './nest-logger';
 import { ProblemDetailsFilter, type ProblemRefiner } from './problem-details.filter';
 import { logRequests } from './request-log';
 import { RouteTable } from './route-table';
 import { LOGGER } from './tokens';
-import type { Logger } from '@pedigree/observability';
 
 export interface OpenApiInfo {
   title: string;
