@@ -45,7 +45,12 @@ export async function startBenchService(
   });
   // A benchmark that fails must not leave its service running (it would load the machine under the next benchmark).
   process.once('exit', () => service.process.kill());
-  await waitForStatus(service, '/health/ready');
+  try {
+    await waitForStatus(service, '/health/ready');
+  } catch (error) {
+    await dropTestDatabase(databaseUrl);
+    throw error;
+  }
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   const manufacturerToken = await issuer.token({
