@@ -105,7 +105,7 @@ function summarise(hits: Hit[], seconds: number) {
     p50Ms: ms(percentile(latencies, 50)),
     p90Ms: ms(percentile(latencies, 90)),
     p99Ms: ms(percentile(latencies, 99)),
-    maxMs: ms(latencies.reduce((max, latency) => Math.max(max, latency), 0)),
+    maxMs: ms(percentile(latencies, 100)),
   };
 }
 
@@ -176,11 +176,11 @@ async function main(): Promise<void> {
   });
   const serviceCpuSeconds = processCpuSeconds(service.process.pid!) - cpuAtWindowStart;
   rmSync(directory, { recursive: true });
-  const windowStartNs = hits.reduce(
+  const attackStartNs = hits.reduce(
     (first, hit) => (hit.sentAtNs < first ? hit.sentAtNs : first),
     hits[0]!.sentAtNs,
   );
-  const measuredFrom = windowStartNs + BigInt(WARMUP_SECONDS) * 1_000_000_000n;
+  const measuredFrom = attackStartNs + BigInt(WARMUP_SECONDS) * 1_000_000_000n;
   const measured = hits.filter((hit) => hit.sentAtNs >= measuredFrom);
   const warmUp = hits.filter((hit) => hit.sentAtNs < measuredFrom);
   const recorded = Number(
