@@ -17,6 +17,8 @@ export interface BenchService {
   issuer: EphemeralIssuer;
   /** A token of the manufacturer owning company prefix 0614141 (GLN 0614141000005). */
   manufacturerToken: string;
+  /** The service's Kafka topic and consumer-group namespace (KAFKA_TOPIC_PREFIX). */
+  topicPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -32,10 +34,11 @@ export async function startBenchService(
   process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
   const issuer = await createEphemeralIssuer();
   const databaseUrl = await createTestDatabase(`bench_${name.replace(/-/g, '_')}`);
+  const topicPrefix = `bench${uniqueSuffix()}.`;
   const service = await startServiceProcess(name, {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: kafkaBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: `bench${uniqueSuffix()}.`,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
     LOG_LEVEL: 'warn',
     ...(process.env.BENCH_SERVICE_NODE_OPTIONS
       ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
@@ -64,6 +67,7 @@ export async function startBenchService(
     db,
     issuer,
     manufacturerToken,
+    topicPrefix,
     async stop() {
       await db.end();
       await service.stop();
