@@ -70,7 +70,13 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
 }
 
 async function main(): Promise<void> {
-  const { service, db, manufacturerToken: token, topicPrefix, stop } = await startBenchService('serialization');
+  const {
+    service,
+    db,
+    manufacturerToken: token,
+    topicPrefix,
+    stop,
+  } = await startBenchService('serialization');
   const run = uniqueSuffix().slice(-5);
   const topic = topicsWithPrefix(topicPrefix).epcisEvents.name;
   const admin = new Kafka({ brokers: kafkaBrokers(), clientId: 'bench', logLevel: logLevel.NOTHING }).admin();
@@ -120,7 +126,11 @@ async function main(): Promise<void> {
     const captureSeconds = (Date.now() - started) / 1000;
     // Every accepted capture is on the topic (202 comes after Kafka's acknowledgement): done once all are projected.
     const { published } = await topicProgress();
-    for (let progress = await topicProgress(); progress.projected < published; progress = await topicProgress()) {
+    for (
+      let progress = await topicProgress();
+      progress.projected < published;
+      progress = await topicProgress()
+    ) {
       process.stderr.write(`\r${step}: projected ${progress.projected}/${published} messages   `);
       await new Promise((r) => setTimeout(r, 200));
     }
