@@ -83,17 +83,23 @@ export class RegistryRepository {
     );
   }
 
-  /** Every identifier linked to `keys` through aggregation (packed together at any time), `keys` included. */
+  /**
+   * Every identifier linked to `keys` through aggregation (packed together at any time), `keys` included. Each step
+   * probes the indexes key by key and event by event (see `registeredKeys`): as a join, the planner scanned all of
+   * `event_epcs` for the events' other members, once per batch, a cost that grew with the EPC index.
+   */
   async aggregationFamily(keys: string[]): Promise<string[]> {
     const { rows } = await this.client.query<{ key: string }>(
       `WITH RECURSIVE family(key) AS (
          SELECT unnest($1::text[]) COLLATE "C"
          UNION
          SELECT other.key
-         FROM family
-         JOIN event_epcs link ON link.key = family.key AND link.event_type = 'AggregationEvent'
-                                AND link.role IN ('parent', 'child')
-         JOIN event_epcs other ON other.event_hash = link.event_hash AND other.role IN ('parent', 'child')
+         FROM family,
+              LATERAL (SELECT link.event_hash FROM event_epcs link
+                       WHERE link.key = family.key AND link.event_type = 'AggregationEvent'
+                         AND link.role IN ('parent', 'child') OFFSET 0) link,
+              LATERAL (SELECT other.key FROM event_epcs other
+                       WHERE other.event_hash = link.event_hash AND other.role IN ('parent', 'child') OFFSET 0) other
        )
        SELECT key FROM family ORDER BY key`,
       [keys],
