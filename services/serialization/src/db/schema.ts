@@ -70,10 +70,13 @@ export const eventEpcs = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.key, t.eventHash, t.role] }),
-    index('event_epcs_event').on(t.eventHash),
-    // The links that make aggregation families: few rows, probed for every item the projector touches.
+    // The links that make aggregation families, both ways (an item's aggregation events, an event's members): few
+    // rows, probed for every item the projector touches. Other events are never looked up by hash in this table.
     index('event_epcs_aggregation')
       .on(t.key, t.eventHash)
+      .where(sql`event_type = 'AggregationEvent' AND role IN ('parent', 'child')`),
+    index('event_epcs_aggregation_members')
+      .on(t.eventHash)
       .where(sql`event_type = 'AggregationEvent' AND role IN ('parent', 'child')`),
   ],
 );

@@ -99,7 +99,8 @@ export class RegistryRepository {
                        WHERE link.key = family.key AND link.event_type = 'AggregationEvent'
                          AND link.role IN ('parent', 'child') OFFSET 0) link,
               LATERAL (SELECT other.key FROM event_epcs other
-                       WHERE other.event_hash = link.event_hash AND other.role IN ('parent', 'child') OFFSET 0) other
+                       WHERE other.event_hash = link.event_hash AND other.event_type = 'AggregationEvent'
+                         AND other.role IN ('parent', 'child') OFFSET 0) other
        )
        SELECT key FROM family ORDER BY key`,
       [keys],

@@ -1,0 +1,2 @@
+DROP INDEX "event_epcs_event";--> statement-breakpoint
+CREATE INDEX "event_epcs_aggregation_members" ON "event_epcs" USING btree ("event_hash") WHERE event_type = 'AggregationEvent' AND role IN ('parent', 'child');
