@@ -110,22 +110,6 @@ export const serials = pgTable(
   (t) => [index('serials_gtin_lot').on(t.gtin, t.lot), index('serials_parent').on(t.parentKey)],
 );
 
-/** Every state an item went through, event by event. */
-export const serialHistory = pgTable(
-  'serial_history',
-  {
-    key: identifier('key').notNull(),
-    seq: integer('seq').notNull(),
-    eventHash: text('event_hash').notNull(),
-    eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),
-    status: text('status').notNull(),
-    parentKey: text('parent_key'),
-    owner: text('owner'),
-    location: text('location'),
-  },
-  (t) => [primaryKey({ columns: [t.key, t.seq] })],
-);
-
 /** Recall notices as received; the newest notice of a recall decides whether it is active. */
 export const recallNotices = pgTable(
   'recall_notices',

@@ -122,11 +122,7 @@ export class EventProjector {
         );
         const inFamily = new Set(family);
         const states = [...fold.states.values()].filter((s) => inFamily.has(s.key));
-        await repository.replaceRegistry(
-          registered,
-          states,
-          fold.history.filter((h) => inFamily.has(h.key)),
-        );
+        await repository.replaceRegistry(registered, states);
         registryKeys = states.length;
       }
       await client.query('COMMIT');

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { eventFacts, type EventFacts } from '../registry/event-facts';
-import type { HistoryEntry, RegistryEvent, SerialState } from '../registry/registry-fold';
+import type { RegistryEvent, SerialState } from '../registry/registry-fold';
 import type { EpcisEvent } from '@pedigree/epcis';
 import type { EventRow } from './event-row';
 
@@ -162,29 +162,14 @@ export class RegistryRepository {
   }
 
   /**
-   * Makes the registry hold exactly `states` and `history` for the replayed keys. Of the keys that had a row
-   * (`registered`), the old history goes, and so does the row of any key no event now takes effect on (every event
-   * naming it declared in error); keys without a row had no history.
+   * Makes the registry hold exactly `states` for the replayed keys: of the keys that had a row (`registered`), the row
+   * of any key no event now takes effect on (every event naming it declared in error) goes.
    */
-  async replaceRegistry(
-    registered: ReadonlySet<string>,
-    states: SerialState[],
-    history: HistoryEntry[],
-  ): Promise<void> {
-    if (registered.size > 0) {
-      const keys = [...registered];
-      const stated = new Set(states.map((s) => s.key));
-      const stateless = keys.filter((key) => !stated.has(key));
-      // The rows are found by index, key by key, and deleted by their tuple ids (see `registeredKeys`).
-      await this.client.query(
-        `DELETE FROM serial_history WHERE ctid = ANY(ARRAY(
-           SELECT h.ctid FROM unnest($1::text[]) AS k(key),
-                  LATERAL (SELECT ctid FROM serial_history WHERE key = k.key OFFSET 0) h))`,
-        [keys],
-      );
-      if (stateless.length > 0) {
-        await this.client.query('DELETE FROM serials WHERE key = ANY($1::text[])', [stateless]);
-      }
+  async replaceRegistry(registered: ReadonlySet<string>, states: SerialState[]): Promise<void> {
+    const stated = new Set(states.map((s) => s.key));
+    const stateless = [...registered].filter((key) => !stated.has(key));
+    if (stateless.length > 0) {
+      await this.client.query('DELETE FROM serials WHERE key = ANY($1::text[])', [stateless]);
     }
     await this.client.query(
       `INSERT INTO serials (key, epc, kind, gtin, serial, lot, expiry, commissioned, status, status_event_hash,
@@ -222,31 +207,6 @@ export class RegistryRepository {
             last_event_hash: s.lastEventHash,
             last_event_time: s.lastEventTime.toISOString(),
           })),
-        ),
-      ],
-    );
-    const seq = new Map<string, number>();
-    await this.client.query(
-      `INSERT INTO serial_history (key, seq, event_hash, event_time, status, parent_key, owner, location)
-       SELECT key, seq, event_hash, event_time, status, parent_key, owner, location
-       FROM jsonb_to_recordset($1::jsonb) AS x(key text, seq integer, event_hash text, event_time timestamptz,
-            status text, parent_key text, owner text, location text)`,
-      [
-        JSON.stringify(
-          history.map((h) => {
-            const next = (seq.get(h.key) ?? 0) + 1;
-            seq.set(h.key, next);
-            return {
-              key: h.key,
-              seq: next,
-              event_hash: h.eventHash,
-              event_time: h.eventTime.toISOString(),
-              status: h.status,
-              parent_key: h.parentKey,
-              owner: h.owner ?? null,
-              location: h.location ?? null,
-            };
-          }),
         ),
       ],
     );

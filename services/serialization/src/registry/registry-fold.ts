@@ -30,19 +30,8 @@ export interface SerialState {
   lastEventTime: Date;
 }
 
-export interface HistoryEntry {
-  key: string;
-  eventHash: string;
-  eventTime: Date;
-  status: PackStatus;
-  parentKey: string | null;
-  owner?: string;
-  location?: string;
-}
-
 export interface RegistryFold {
   states: Map<string, SerialState>;
-  history: HistoryEntry[];
 }
 
 /** The order in which events take effect: event time, then record time, then hash (a total, stable order). */
@@ -69,16 +58,14 @@ export function foldRegistry(events: readonly RegistryEvent[]): RegistryFold {
 class RegistryReplay {
   private readonly states = new Map<string, SerialState>();
   private readonly children = new Map<string, Set<string>>();
-  private readonly history: HistoryEntry[] = [];
 
   run(events: RegistryEvent[]): RegistryFold {
     for (const event of events) if (!event.facts.errorDeclared) this.apply(event);
-    return { states: this.states, history: this.history };
+    return { states: this.states };
   }
 
   private apply(event: RegistryEvent): void {
     const { facts } = event;
-    const touched = new Set<string>();
     const byRole = (role: NamedIdentifier['role']) => facts.identifiers.filter((i) => i.role === role);
     const status = statusFromEvent(facts.disposition, facts.bizStep);
 
@@ -98,10 +85,9 @@ class RegistryReplay {
             this.setParent(state, null);
             this.setStatus(state, status ?? 'decommissioned', event);
           } else {
-            this.observe(state, status, event, touched);
+            this.observe(state, status, event);
           }
           this.locate(state, event);
-          touched.add(state.key);
         }
         break;
       }
@@ -118,9 +104,8 @@ class RegistryReplay {
         if (facts.action === 'ADD') for (const child of children) this.setParent(child, parent.key);
         if (facts.action === 'DELETE') for (const child of children) this.setParent(child, null);
         for (const state of [parent, ...children]) {
-          this.observe(state, status, event, touched);
+          this.observe(state, status, event);
           this.locate(state, event);
-          touched.add(state.key);
         }
         break;
       }
@@ -128,7 +113,6 @@ class RegistryReplay {
         for (const id of byRole('input')) {
           const state = this.ensure(id, event);
           this.setStatus(state, status ?? 'transformed', event);
-          touched.add(state.key);
         }
         for (const id of byRole('output')) {
           const state = this.ensure(id, event);
@@ -138,28 +122,20 @@ class RegistryReplay {
           state.owner ??= event.capturedBy;
           this.setStatus(state, status ?? 'active', event);
           this.locate(state, event);
-          touched.add(state.key);
         }
         break;
       }
       default:
         break;
     }
-    for (const key of touched) this.record(this.states.get(key)!, event);
   }
 
   /** Status, custody and location changes of an observation apply to the object and to everything packed in it. */
-  private observe(
-    state: SerialState,
-    status: PackStatus | undefined,
-    event: RegistryEvent,
-    touched: Set<string>,
-  ): void {
+  private observe(state: SerialState, status: PackStatus | undefined, event: RegistryEvent): void {
     const targets = [state, ...this.descendants(state.key)];
     for (const target of targets) {
       if (status !== undefined) this.setStatus(target, status, event);
       if (target !== state) this.locate(target, event);
-      touched.add(target.key);
     }
   }
 
@@ -227,17 +203,5 @@ class RegistryReplay {
     };
     this.states.set(id.key, state);
     return state;
-  }
-
-  private record(state: SerialState, event: RegistryEvent): void {
-    this.history.push({
-      key: state.key,
-      eventHash: event.hash,
-      eventTime: event.facts.eventTime,
-      status: state.status,
-      parentKey: state.parentKey,
-      owner: state.owner,
-      location: state.location,
-    });
   }
 }
