@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './problem-details.filter';
 export * from './public-route';
 export { ReadinessChecks } from './health/readiness-checks';
+export { SupervisedWorker, type SupervisedWorkerOptions } from './supervised-worker';
