@@ -7,7 +7,7 @@ import { machineSummary, percentile } from './report';
 
 // Capture → Kafka → projection, end to end, with everything co-located on this machine: the serialization service
 // as its own process, the local stack's PostgreSQL and Kafka. Then query latency on the registry that built up.
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const EVENTS_PER_DOCUMENT = Number(process.env.BENCH_DOCUMENT_EVENTS ?? 1_000);
 const PARALLEL_CAPTURES = Number(process.env.BENCH_PARALLEL ?? 4);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 2_000);
