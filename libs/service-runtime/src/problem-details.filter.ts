@@ -59,7 +59,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       }
     }
     problem = { ...this.refine(problem, request), instance: request.url };
-    if (problem.status >= 500) this.logger.error(exception);
+    if (problem.status >= 500) {
+      // An answer the service chose (503 while a dependency is down) gets one line; anything else is a fault.
+      if (exception instanceof ProblemException)
+        this.logger.warn(
+          `${request.method} ${request.url}: ${problem.status} ${problem.detail ?? problem.title}`,
+        );
+      else this.logger.error(exception);
+    }
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 }
