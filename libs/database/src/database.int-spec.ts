@@ -1,5 +1,6 @@
-import { createTestDatabase, dropTestDatabase } from '@pedigree/testing';
-import { openDatabase, pingDatabase } from './database';
+import { Client, Pool } from 'pg';
+import { createTestDatabase, dropTestDatabase, eventually } from '@pedigree/testing';
+import { isTransientDatabaseError, openDatabase, pingDatabase } from './database';
 
 describe('openDatabase', () => {
   it('opens sessions named after the service, with PostgreSQL’s JIT compiler off', async () => {
@@ -11,6 +12,69 @@ describe('openDatabase', () => {
         `SELECT current_setting('jit') AS jit, current_setting('application_name') AS application_name`,
       );
       expect(rows[0]).toEqual({ jit: 'off', application_name: 'pedigree-test' });
+    } finally {
+      await pool.end();
+      await dropTestDatabase(url);
+    }
+  });
+});
+
+describe('isTransientDatabaseError (errors from a real PostgreSQL)', () => {
+  it('says yes to an unreachable server and to a session the server terminated', async () => {
+    const closed = new Pool({
+      connectionString: 'postgres://pedigree@127.0.0.1:1/nowhere',
+      connectionTimeoutMillis: 2000,
+    });
+    const unreachable = await closed.query('SELECT 1').catch((error: unknown) => error);
+    await closed.end();
+    expect((unreachable as { code?: string }).code).toBe('ECONNREFUSED');
+    expect(isTransientDatabaseError(unreachable)).toBe(true);
+
+    const url = await createTestDatabase('database_it');
+    const victim = new Client({ connectionString: url });
+    const admin = new Client({ connectionString: url });
+    await Promise.all([victim.connect(), admin.connect()]);
+    victim.on('error', () => undefined);
+    try {
+      const pid = (await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const sleeping = victim.query('SELECT pg_sleep(30)').catch((error: unknown) => error);
+      await eventually(
+        async () =>
+          (
+            await admin.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'`, [
+              pid,
+            ])
+          ).rowCount,
+        (n) => n === 1,
+        'the victim sleeping',
+      );
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      const terminated = await sleeping;
+      expect((terminated as { code?: string }).code).toBe('57P01');
+      expect(isTransientDatabaseError(terminated)).toBe(true);
+      const afterwards = await victim.query('SELECT 1').catch((error: unknown) => error);
+      expect(isTransientDatabaseError(afterwards)).toBe(true);
+    } finally {
+      await victim.end().catch(() => undefined);
+      await admin.end();
+      await dropTestDatabase(url);
+    }
+  });
+
+  it('says no to errors in the statement or its data', async () => {
+    const url = await createTestDatabase('database_it');
+    const { pool } = openDatabase(url, {});
+    try {
+      const badInput = await pool.query(`SELECT 'x'::integer`).catch((error: unknown) => error);
+      expect((badInput as { code?: string }).code).toBe('22P02');
+      await pool.query('CREATE TABLE t (id integer PRIMARY KEY)');
+      await pool.query('INSERT INTO t VALUES (1)');
+      const duplicate = await pool.query('INSERT INTO t VALUES (1)').catch((error: unknown) => error);
+      expect((duplicate as { code?: string }).code).toBe('23505');
+      const unknownTable = await pool.query('SELECT * FROM missing').catch((error: unknown) => error);
+      for (const error of [badInput, duplicate, unknownTable])
+        expect(isTransientDatabaseError(error)).toBe(false);
+      expect(isTransientDatabaseError('Connection terminated')).toBe(false);
     } finally {
       await pool.end();
       await dropTestDatabase(url);

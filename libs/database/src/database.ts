@@ -52,3 +52,49 @@ export async function pingDatabase(pool: Pool, timeoutMs = 2000): Promise<void> 
     clearTimeout(timer);
   }
 }
+
+/** SQLSTATE classes and codes that say the server could not do the work now, not that the work is wrong. */
+const TRANSIENT_SQLSTATE_CLASSES = ['08', '53', '58']; // connection exception, insufficient resources, system error
+const TRANSIENT_SQLSTATES = new Set([
+  '40001', // serialization failure
+  '40P01', // deadlock detected
+  '55P03', // lock not available
+  '57P01', // admin shutdown
+  '57P02', // crash shutdown
+  '57P03', // cannot connect now (starting up, shutting down)
+]);
+const TRANSIENT_SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** node-postgres's own messages when a connection breaks or cannot be had (these errors carry no code). */
+const TRANSIENT_CLIENT_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+];
+
+/**
+ * Whether a database error is an outage or a conflict that a retry can get past (server unreachable or restarting,
+ * connection lost, deadlock) rather than something wrong with the statement or its data.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  // Duck-typed: errors raised inside Node (sockets) come from another realm than this module's `Error` under some
+  // test runners.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof code === 'string') {
+    if (TRANSIENT_SOCKET_ERRORS.has(code) || TRANSIENT_SQLSTATES.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2));
+  }
+  // Connecting to a host with several addresses fails with an AggregateError of one error per address.
+  if (Array.isArray(errors)) return errors.some(isTransientDatabaseError);
+  return (
+    typeof message === 'string' && TRANSIENT_CLIENT_MESSAGES.some((prefix) => message.startsWith(prefix))
+  );
+}

@@ -181,6 +181,43 @@ describe('libs/kafka against a real Kafka broker', () => {
     expect(invalid!.value).toBe('{"not":"an envelope"}');
   });
 
+  it('retries through a transient outage longer than maxAttempts, and dead-letters nothing', async () => {
+    const topic = testTopic();
+    await setUp(topic);
+    const outage = new Error('database unreachable');
+    let failures = 0;
+    const consumer = new BatchConsumer({
+      kafka,
+      groupId: `g-${uniqueSuffix()}`,
+      topic,
+      logger,
+      maxAttempts: 2,
+      retryBackoffMs: 10,
+      maxRetryBackoffMs: 50,
+      isTransient: (error) => error === outage,
+      handler: async (messages) => {
+        if (failures < 8) {
+          failures += 1;
+          throw outage;
+        }
+        await effects.apply(messages);
+      },
+    });
+    await consumer.start();
+    await publish(topic, range(1, 10));
+    await eventually(
+      async () => (await effects.numbers()).length,
+      (n) => n === 10,
+      'all ten applied once the outage is over',
+      60000,
+    );
+    await consumer.stop();
+    expect(failures).toBe(8);
+    expect(await effects.numbers()).toEqual(range(1, 10));
+    expect(effects.duplicatesSkipped).toBe(0);
+    expect(await endOffset(kafka, deadLetterTopicName(topic.name))).toBe(0);
+  });
+
   it('finishes and commits the batch in hand when stopped', async () => {
     const topic = testTopic();
     await setUp(topic);
@@ -240,4 +277,13 @@ async function readAll(kafka: Kafka, topic: string, count: number) {
   );
   await consumer.disconnect();
   return seen;
+}
+
+/** The sum of a topic's high-water marks: how many messages were ever written to it. */
+async function endOffset(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
 }

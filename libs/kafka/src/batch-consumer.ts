@@ -37,8 +37,16 @@ export interface BatchConsumerOptions<T extends TopicContract> {
   logger: Logger;
   /** Attempts per batch, and again per message once a batch keeps failing, before a message goes to the DLQ. */
   maxAttempts?: number;
-  /** First retry delay; doubled on each further attempt. */
+  /** First retry delay; doubled on each further attempt, up to `maxRetryBackoffMs`. */
   retryBackoffMs?: number;
+  /** Longest delay between two attempts (under the group's session timeout: the consumer heartbeats between them). */
+  maxRetryBackoffMs?: number;
+  /**
+   * Whether an error says nothing about the messages (the database is unreachable, a deadlock): such failures are
+   * retried until they clear and never count towards `maxAttempts`, so an outage delays messages but never sends
+   * them to the DLQ. By default every error counts.
+   */
+  isTransient?: (error: unknown) => boolean;
   partitionsConsumedConcurrently?: number;
 }
 
@@ -65,6 +73,8 @@ export class BatchConsumer<T extends TopicContract> {
   private readonly dlqProducer: Producer;
   private readonly maxAttempts: number;
   private readonly retryBackoffMs: number;
+  private readonly maxRetryBackoffMs: number;
+  private readonly isTransient: (error: unknown) => boolean;
   private readonly logger: Logger;
   private stopping = false;
   private inGroup = false;
@@ -82,6 +92,8 @@ export class BatchConsumer<T extends TopicContract> {
     });
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBackoffMs = options.retryBackoffMs ?? 200;
+    this.maxRetryBackoffMs = options.maxRetryBackoffMs ?? 10_000;
+    this.isTransient = options.isTransient ?? (() => false);
     this.logger = options.logger.child({
       component: 'consumer',
       topic: options.topic.name,
@@ -179,28 +191,36 @@ export class BatchConsumer<T extends TopicContract> {
     return failed;
   }
 
-  /** Runs `effect` up to maxAttempts times; resolves to the last error, or undefined on success. */
+  /**
+   * Runs `effect` until it succeeds or has failed maxAttempts times on errors that are not transient; resolves to the
+   * last error, or undefined on success.
+   */
   private async attempt(
     effect: () => Promise<void>,
     heartbeat: () => Promise<void>,
     stillMine: () => boolean,
   ) {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    for (let attempt = 1, counted = 0; ; attempt++) {
       if (!stillMine()) throw new ConsumerStopping('consumer is stopping; the batch stays uncommitted');
       try {
         await effect();
         return undefined;
       } catch (error) {
-        lastError = error;
-        this.logger.warn({ err: error, attempt }, 'handler failed');
-        if (attempt < this.maxAttempts) {
-          await delay(this.retryBackoffMs * 2 ** (attempt - 1), this.stopSignal.signal);
-          await heartbeat();
-        }
+        const transient = this.isTransient(error);
+        if (!transient) counted += 1;
+        this.logger.warn(
+          { err: error, attempt, transient },
+          transient ? 'handler failed on a transient error; retrying until it clears' : 'handler failed',
+        );
+        if (counted >= this.maxAttempts) return error;
+        const backoff = Math.min(
+          this.retryBackoffMs * 2 ** Math.min(attempt - 1, 20),
+          this.maxRetryBackoffMs,
+        );
+        await delay(backoff, this.stopSignal.signal);
+        await heartbeat();
       }
     }
-    return lastError;
   }
 
   private async deadLetter(

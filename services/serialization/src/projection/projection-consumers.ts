@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { PayloadOf, TopicContract, Topics } from '@pedigree/contracts';
+import { isTransientDatabaseError } from '@pedigree/database';
 import { BatchConsumer, type BatchHandler } from '@pedigree/kafka';
 import type { Logger } from '@pedigree/observability';
 import { EventProjector } from './event-projector';
@@ -24,7 +25,7 @@ export interface ProjectionConsumersOptions {
 /**
  * The consumer groups of the projection: captured events → event store, EPC index and serial registry; recall
  * notices → recalled items. Offsets are committed after the database transaction commits. A consumer that cannot
- * start (Kafka unreachable) is retried in the background; `joined` tells how many are in their groups.
+ * start (Kafka unreachable) is retried in the background; `membership` tells how many are in their groups.
  */
 export class ProjectionConsumers {
   private readonly consumers: Array<BatchConsumer<TopicContract>> = [];
@@ -77,6 +78,8 @@ export class ProjectionConsumers {
         handler,
         logger: this.options.logger,
         partitionsConsumedConcurrently,
+        // A database outage holds the projection back until it is over; it never sends events to the DLQ.
+        isTransient: isTransientDatabaseError,
       });
       try {
         await consumer.start();
