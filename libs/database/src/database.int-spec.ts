@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
 import { createTestDatabase, dropTestDatabase, eventually } from '@pedigree/testing';
-import { isTransientDatabaseError, openDatabase, pingDatabase } from './database';
+import { inTransaction, isTransientDatabaseError, openDatabase, pingDatabase } from './database';
 
 describe('openDatabase', () => {
   it('opens sessions named after the service, with PostgreSQL’s JIT compiler off', async () => {
@@ -76,6 +76,41 @@ describe('isTransientDatabaseError (errors from a real PostgreSQL)', () => {
         expect(isTransientDatabaseError(error)).toBe(false);
       expect(isTransientDatabaseError('Connection terminated')).toBe(false);
     } finally {
+      await pool.end();
+      await dropTestDatabase(url);
+    }
+  });
+});
+
+describe('inTransaction', () => {
+  it('commits, rolls back, and discards a connection the server dropped mid-transaction', async () => {
+    const url = await createTestDatabase('database_it');
+    // One connection: had the dropped one gone back to the pool, the last transaction would fail.
+    const { pool } = openDatabase(url, {}, { maxConnections: 1 });
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await pool.query('CREATE TABLE t (n integer PRIMARY KEY)');
+      await inTransaction(pool, (client) => client.query('INSERT INTO t VALUES (1)'));
+      const refused = await inTransaction(pool, async (client) => {
+        await client.query('INSERT INTO t VALUES (2)');
+        throw new Error('changed my mind');
+      }).catch((error: unknown) => error);
+      expect((refused as Error).message).toBe('changed my mind');
+
+      const dropped = await inTransaction(pool, async (client) => {
+        await client.query('INSERT INTO t VALUES (3)');
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await client.query('SELECT 1');
+      }).catch((error: unknown) => error);
+      expect(isTransientDatabaseError(dropped)).toBe(true);
+
+      await inTransaction(pool, (client) => client.query('INSERT INTO t VALUES (4)'));
+      const { rows } = await pool.query<{ n: number }>('SELECT n FROM t ORDER BY n');
+      expect(rows.map((r) => r.n)).toEqual([1, 4]);
+    } finally {
+      await admin.end();
       await pool.end();
       await dropTestDatabase(url);
     }

@@ -1,6 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 
 export type Database<TSchema extends Record<string, unknown> = Record<string, never>> =
   NodePgDatabase<TSchema>;
@@ -97,4 +97,30 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return (
     typeof message === 'string' && TRANSIENT_CLIENT_MESSAGES.some((prefix) => message.startsWith(prefix))
   );
+}
+
+/**
+ * Runs `work` in a transaction on a pooled connection: committed if it resolves, rolled back if it throws (the error
+ * is rethrown). A connection that broke or cannot even roll back (the server dropped it) is discarded, not returned to
+ * the pool, so the next transaction gets a working one.
+ */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // A connection that breaks while checked out also emits 'error' (besides failing the query in flight); unheard, that
+  // event would be an uncaught exception.
+  const onBroken = (error: Error) => (broken = error);
+  client.on('error', onBroken);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    if (!broken) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.removeListener('error', onBroken);
+    client.release(broken);
+  }
 }

@@ -1,7 +1,7 @@
 import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer, type Role } from '@pedigree/auth';
-import { allTopicSpecs } from '@pedigree/contracts';
+import { deadLetterTopicName, topicsWithPrefix } from '@pedigree/contracts';
 import { createKafkaClient } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import {
@@ -73,7 +73,16 @@ export class SerializationUnderTest {
   }
 
   /** Sum of the high-water marks of the service's event topic: grows by one per published event. */
-  async publishedEventCount(): Promise<number> {
+  publishedEventCount(): Promise<number> {
+    return this.messagesWritten(topicsWithPrefix(this.topicPrefix).epcisEvents.name);
+  }
+
+  /** How many event messages a consumer of this service sent to the event topic's dead-letter twin. */
+  deadLetteredEventCount(): Promise<number> {
+    return this.messagesWritten(deadLetterTopicName(topicsWithPrefix(this.topicPrefix).epcisEvents.name));
+  }
+
+  private async messagesWritten(topic: string): Promise<number> {
     const kafka = createKafkaClient({
       brokers: kafkaBrokers(),
       clientId: 'test-offsets',
@@ -82,7 +91,6 @@ export class SerializationUnderTest {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const topic = allTopicSpecs(this.topicPrefix)[0]!.name;
       const offsets = await admin.fetchTopicOffsets(topic);
       return offsets.reduce((sum, p) => sum + Number(p.high), 0);
     } finally {

@@ -1,5 +1,6 @@
 import { Frontier, MerkleError, type NodeId, type NodeRecord, type NodeSource } from '@pedigree/merkle';
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '@pedigree/database';
 import type { Unheaded } from './head-policy';
 import type { LeafEntry } from './leaf';
 import type { AnchorReceipt, AnchoredHead, Head, HeadStore } from './ports';
@@ -279,19 +280,8 @@ export class LogRepository implements HeadStore, NodeSource {
     return rows[0] ? toHead(rows[0]) : undefined;
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 }
 

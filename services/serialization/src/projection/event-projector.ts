@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '@pedigree/database';
 import type { EventFacts } from '../registry/event-facts';
 import { foldRegistry, type RegistryEvent } from '../registry/registry-fold';
 import { eventRow, type EpcisEventMessage, type EventRow } from './event-row';
@@ -80,9 +81,7 @@ export class EventProjector {
     }
     const derived = [...byHash.values()].map(eventRow);
 
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const repository = new RegistryRepository(client);
       const inserted = await repository.insertEvents(derived.map((d) => d.row));
       const retracted = await repository.retractEvents(
@@ -125,13 +124,7 @@ export class EventProjector {
         await repository.replaceRegistry(registered, states);
         registryKeys = states.length;
       }
-      await client.query('COMMIT');
       return { inserted: inserted.size, retracted: retracted.size, registryKeys };
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '@pedigree/database';
 import type { z } from 'zod';
 import type { recallNoticeSchema } from '@pedigree/contracts';
 import { RegistryRepository } from './registry-repository';
@@ -10,20 +11,12 @@ export class RecallProjector {
   constructor(private readonly pool: Pool) {}
 
   async project(notices: Array<{ notice: RecallNotice; offset: string }>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       const repository = new RegistryRepository(client);
       for (const { notice, offset } of notices) {
         if (!(await repository.insertRecallNotice({ ...notice, offset }))) continue;
         await repository.applyRecalls(await repository.keysOfRecall(notice.recallId));
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
