@@ -1,3 +1,4 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -11,7 +12,7 @@ import { machineSummary, median, timeRuns } from './report';
 
 // Validate + hash throughput on the GS1 reference examples scaled up: every event of every example, repeated with
 // fresh serial numbers so that no cache sees the same identifier twice. Single-threaded (one core).
-const EXAMPLES = path.resolve(__dirname, '../../../shared/reference/gs1-epcis/examples');
+const EXAMPLES = gs1StandardsPath('gs1-epcis/examples');
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 
 function withFreshSerials(doc: AnyEpcisDocument, round: number): AnyEpcisDocument {

@@ -12,3 +12,4 @@ export * from './conversions';
 export * from './element-string';
 export * from './keys';
 export * from './identifier';
+export * from './standards';

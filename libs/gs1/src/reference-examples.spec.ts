@@ -1,3 +1,4 @@
+import { gs1StandardsPath } from './standards';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { digitalLinkToEpcUri, epcUriToDigitalLink } from './conversions';
@@ -6,7 +7,7 @@ import { parseEpcUri } from './epc-uri';
 import { parseAnyIdentifier } from './identifier';
 
 /** Every EPC URI and GS1 Digital Link URI in the GS1 EPCIS reference examples must parse and convert. */
-const referenceRoot = path.resolve(__dirname, '../../../../shared/reference');
+const referenceRoot = gs1StandardsPath();
 const folders = ['gs1-epcis/examples', 'event-hash'].map((folder) => path.join(referenceRoot, folder));
 
 function stringsIn(value: unknown, found: Set<string>): Set<string> {

@@ -1,10 +1,11 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalIdentifier, documentEventHashes } from '@pedigree/epcis';
 import { uniqueSuffix } from '@pedigree/testing';
 import { caseOf, epcisDocument, eventually, GTIN, PARTIES, SerializationUnderTest, story } from './harness';
 
-const EXAMPLES = path.resolve(__dirname, '../../../../shared/reference/gs1-epcis/examples');
+const EXAMPLES = gs1StandardsPath('gs1-epcis/examples');
 
 describe('serialization service: capture → Kafka → registry (real Kafka and PostgreSQL)', () => {
   const sut = new SerializationUnderTest();

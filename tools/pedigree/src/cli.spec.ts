@@ -1,9 +1,10 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from './cli';
 import type { CliIo } from './io';
 
-const REFERENCE = path.resolve(__dirname, '../../../../shared/reference');
+const REFERENCE = gs1StandardsPath();
 const vectors = path.join(REFERENCE, 'event-hash');
 const examples = path.join(REFERENCE, 'gs1-epcis/examples');
 

@@ -1,10 +1,11 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { documentEventHashes, eventPreHashString } from './event-hash';
 import { namespacesFromJsonLdContext } from './namespaces';
 
 /** GS1 CBV 2.0 event hash vectors (epcis-event-hash-generator): X.jsonld, X.prehashes, X.hashes. */
-const VECTORS = path.resolve(__dirname, '../../../../../shared/reference/event-hash');
+const VECTORS = gs1StandardsPath('event-hash');
 
 function linesOf(file: string): string[] {
   // One line per event, '\n'-separated, with a final newline.

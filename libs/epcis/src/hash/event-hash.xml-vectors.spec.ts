@@ -1,3 +1,4 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseEpcisXml } from '../xml';
@@ -5,7 +6,7 @@ import { documentEventHashes, eventPreHashString } from './event-hash';
 import { namespacesFromJsonLdContext } from './namespaces';
 
 /** The XML renderings of the GS1 event hash vectors hash exactly like their JSON-LD renderings. */
-const VECTORS = path.resolve(__dirname, '../../../../../shared/reference/event-hash');
+const VECTORS = gs1StandardsPath('event-hash');
 
 function linesOf(file: string): string[] {
   return fs.readFileSync(path.join(VECTORS, file), 'utf8').slice(0, -1).split('\n');

@@ -1,3 +1,4 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EpcisException } from '../errors';
@@ -8,7 +9,7 @@ import { documentEvents } from './documents';
 import { normaliseEpcisDocument } from './normalise';
 import { parseEpcisJson } from './parse';
 
-const examples = path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis/examples');
+const examples = gs1StandardsPath('gs1-epcis/examples');
 const load = (name: string): EpcisDocument =>
   parseEpcisJson(readFileSync(path.join(examples, name), 'utf8')) as EpcisDocument;
 

@@ -1,10 +1,11 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EpcisException } from '../errors';
 import { documentEvents, documentVocabularies, eventListPointer } from './documents';
 import { parseEpcisJson } from './parse';
 
-const examples = path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis/examples');
+const examples = gs1StandardsPath('gs1-epcis/examples');
 const readExample = (name: string): string => readFileSync(path.join(examples, name), 'utf8');
 
 function parseError(text: string): EpcisException {

@@ -1,8 +1,9 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CBV_VOCABULARIES, type CbvVocabularyKind, isCbvWord } from './vocabulary';
 
-const contextDir = path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis/cbv-context');
+const contextDir = gs1StandardsPath('gs1-epcis/cbv-context');
 
 const contextFiles: Record<CbvVocabularyKind, string> = {
   bizStep: 'cbv-context-bizstep.jsonld',

@@ -1,22 +1,16 @@
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { gs1StandardsPath } from '@pedigree/gs1';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { EpcisProblem } from '../errors';
 import { jsonPointer } from '../errors';
 
 /**
- * The GS1 EPCIS 2.0 JSON schema (draft-07), loaded from the shared reference data at runtime and compiled once.
- * The default location is `<repo root>/../shared/reference/gs1-epcis/EPCIS-JSON-Schema.json`.
- */
-/**
- * The GS1 EPCIS 2.0 JSON schema: `EPCIS_JSON_SCHEMA` when set (deployments, containers), otherwise the copy in the
- * shared reference folder beside the repository.
+ * The GS1 EPCIS 2.0 JSON schema (draft-07), compiled once: the repository's copy in `standards/gs1-epcis`, or the
+ * file `EPCIS_JSON_SCHEMA` names (an override, for a deployment that ships its own copy).
  */
 export function defaultEpcisSchemaPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.EPCIS_JSON_SCHEMA) return env.EPCIS_JSON_SCHEMA;
-  // src/validation (or dist/validation) → libs/epcis → libs → repo root → its parent.
-  return path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis/EPCIS-JSON-Schema.json');
+  return env.EPCIS_JSON_SCHEMA || gs1StandardsPath('gs1-epcis/EPCIS-JSON-Schema.json');
 }
 
 export interface SchemaProblem extends EpcisProblem {

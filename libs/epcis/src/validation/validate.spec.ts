@@ -1,10 +1,11 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EpcisException, type EpcisProblem } from '../errors';
 import { parseEpcisJson } from '../jsonld/parse';
 import { assertValidEpcisDocument, createEpcisValidator, validateEpcisDocument } from './validate';
 
-const reference = path.resolve(__dirname, '../../../../../shared/reference/gs1-epcis');
+const reference = gs1StandardsPath('gs1-epcis');
 const examplesDir = path.join(reference, 'examples');
 type Doc = { epcisBody: { eventList: Array<Record<string, unknown>> } } & Record<string, unknown>;
 const load = (name: string): Doc => JSON.parse(readFileSync(path.join(examplesDir, name), 'utf8')) as Doc;

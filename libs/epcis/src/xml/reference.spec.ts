@@ -1,3 +1,4 @@
+import { gs1StandardsPath } from '@pedigree/gs1';
 import { DOMParser } from '@xmldom/xmldom';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -5,7 +6,7 @@ import type { JsonObject, JsonValue } from '../model/json';
 import { parseEpcisXml } from './parse';
 import { toEpcisXml } from './write';
 
-const reference = path.resolve(__dirname, '../../../../../shared/reference');
+const reference = gs1StandardsPath();
 const examplesDir = path.join(reference, 'gs1-epcis/examples');
 const hashVectorsDir = path.join(reference, 'event-hash');
 
