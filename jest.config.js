@@ -1,5 +1,7 @@
-// One jest run, two projects: fast unit tests (*.spec.ts) and integration tests
-// (*.int-spec.ts) that run against the real PostgreSQL, Kafka and Fabric of the local stack.
+// Three projects: fast unit tests (*.spec.ts); integration tests (*.int-spec.ts) that run against the real PostgreSQL,
+// Kafka and Fabric of the local stack, in parallel; and the integration tests that stop, cut or fill a piece of that
+// shared infrastructure (*.serial.int-spec.ts: a Fabric peer outage, …), which scripts/test.sh runs alone after the
+// others so that no test beside them sees the outage.
 const swc = [
   '@swc/jest',
   {
@@ -22,15 +24,21 @@ const shared = {
   setupFiles: ['reflect-metadata'],
 };
 
+const integration = {
+  ...shared,
+  globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-integration-setup.ts'],
+};
+
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.spec.ts'] },
     {
-      ...shared,
+      ...integration,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
-      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-integration-setup.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.serial\\.int-spec\\.ts$'],
     },
+    { ...integration, displayName: 'integration-serial', testMatch: ['<rootDir>/**/*.serial.int-spec.ts'] },
   ],
 };

@@ -27,16 +27,26 @@ eval "$(bash scripts/stack.sh env --profile test | sed 's/^/export /')"
 node tools/pedigree/bin/pedigree.js kafka ensure-topics --brokers "$KAFKA_BROKERS" >/dev/null
 
 step "Unit and integration tests (jest)"
-report="$(mktemp --suffix=.json)"
+reports="$(mktemp -d)"
 set +e
-npx jest --ci --maxWorkers=2 --json --outputFile="$report" "$@"
-jest_status=$?
+npx jest --ci --maxWorkers=2 --passWithNoTests --json --outputFile="$reports/parallel.json" \
+  --selectProjects unit integration "$@"
+parallel_status=$?
+set -e
+step "Integration tests that disrupt shared infrastructure (jest project integration-serial, one at a time)"
+set +e
+npx jest --ci --runInBand --passWithNoTests --json --outputFile="$reports/serial.json" \
+  --selectProjects integration-serial "$@"
+serial_status=$?
 set -e
 node -e '
-  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-  const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
-' "$report"
-rm -f "$report"
+  const fs = require("node:fs");
+  const runs = process.argv.slice(1).filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+  const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
+  const skipped = sum("numPendingTests") + sum("numTodoTests");
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${skipped} skipped`);
+' "$reports/parallel.json" "$reports/serial.json"
+rm -rf "$reports"
+jest_status=$(( parallel_status != 0 ? parallel_status : serial_status ))
 info "suite took $(( $(date +%s) - started_at )) s"
 exit $jest_status

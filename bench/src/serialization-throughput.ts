@@ -1,5 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { topicsWithPrefix } from '@pedigree/contracts';
+import { createKafkaClient } from '@pedigree/kafka';
+import { createLogger } from '@pedigree/observability';
 import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
 import { kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
 import { startBenchService } from './bench-service';
@@ -79,7 +80,11 @@ async function main(): Promise<void> {
   } = await startBenchService('serialization');
   const run = uniqueSuffix().slice(-5);
   const topic = topicsWithPrefix(topicPrefix).epcisEvents.name;
-  const admin = new Kafka({ brokers: kafkaBrokers(), clientId: 'bench', logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({
+    brokers: kafkaBrokers(),
+    clientId: 'bench',
+    logger: createLogger('bench', 'silent'),
+  }).admin();
   await admin.connect();
 
   /**

@@ -1,3 +1,4 @@
+import './request-queue-fix';
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@pedigree/observability';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { createKafkaClient } from '@pedigree/kafka';
+import { createLogger } from '@pedigree/observability';
 import { testInfrastructure } from './infrastructure';
 
 /** A short random suffix that keeps parallel and repeated test runs apart. */
@@ -76,10 +77,10 @@ export async function dropStaleTestDatabases(olderThanMs: number, now = Date.now
 
 /** Deletes the Kafka topics earlier test runs created (names carrying a uniqueSuffix()) more than `olderThanMs` ago. */
 export async function deleteStaleTestTopics(olderThanMs: number, now = Date.now()): Promise<string[]> {
-  const kafka = new Kafka({
+  const kafka = createKafkaClient({
     brokers: kafkaBrokers(),
     clientId: 'pedigree-test-cleanup',
-    logLevel: logLevel.NOTHING,
+    logger: createLogger('pedigree-test-cleanup', 'silent'),
   });
   const admin = kafka.admin();
   await admin.connect();

@@ -214,3 +214,28 @@ export function runPedigree(args: string[], chaincode: string): Promise<CliResul
 }
 
 export { eventually } from '@pedigree/testing';
+
+export const leafCount = (sut: LedgerWriterUnderTest) => sut.count('SELECT count(*) AS n FROM log_leaves');
+export const anchoredSize = (sut: LedgerWriterUnderTest) =>
+  sut.count(`SELECT coalesce(max(tree_size), 0) AS n FROM log_heads WHERE status = 'anchored'`);
+
+/** Every leaf once, no gap, and the ledger's head is the log's newest head. */
+export async function expectCompleteLog(sut: LedgerWriterUnderTest, hashes: string[]): Promise<void> {
+  const total = hashes.length;
+  await expect(sut.count('SELECT count(*) AS n FROM log_leaves')).resolves.toBe(total);
+  await expect(sut.count('SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM log_leaves')).resolves.toBe(
+    total,
+  );
+  await expect(
+    sut.count('SELECT count(DISTINCT event_hash) AS n FROM log_leaves WHERE event_hash = ANY($1)', [hashes]),
+  ).resolves.toBe(total);
+  await expect(sut.count('SELECT size AS n FROM log_state')).resolves.toBe(total);
+  const { rows } = await sut.db.query<{ root_hash: string }>(
+    `SELECT root_hash FROM log_heads WHERE tree_size = $1`,
+    [total],
+  );
+  await expect(sut.ledgerCurrentHead()).resolves.toMatchObject({
+    treeSize: total,
+    rootHash: rows[0]!.root_hash,
+  });
+}

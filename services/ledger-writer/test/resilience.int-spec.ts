@@ -1,32 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { connectFabricGateway, testFabricNetwork, waitForStatus } from '@pedigree/testing';
-import { commissioning, eventually, fabricPeer, LedgerWriterUnderTest } from './harness';
+import { connectFabricGateway, testFabricNetwork } from '@pedigree/testing';
+import { anchoredSize, commissioning, eventually, expectCompleteLog, LedgerWriterUnderTest } from './harness';
 
-// The writer killed mid-anchor, a Fabric peer outage, and a ledger that disagrees with the log — on the real network.
-
-const leafCount = (sut: LedgerWriterUnderTest) => sut.count('SELECT count(*) AS n FROM log_leaves');
-const anchoredSize = (sut: LedgerWriterUnderTest) =>
-  sut.count(`SELECT coalesce(max(tree_size), 0) AS n FROM log_heads WHERE status = 'anchored'`);
-
-async function expectCompleteLog(sut: LedgerWriterUnderTest, hashes: string[]): Promise<void> {
-  const total = hashes.length;
-  await expect(sut.count('SELECT count(*) AS n FROM log_leaves')).resolves.toBe(total);
-  await expect(sut.count('SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM log_leaves')).resolves.toBe(
-    total,
-  );
-  await expect(
-    sut.count('SELECT count(DISTINCT event_hash) AS n FROM log_leaves WHERE event_hash = ANY($1)', [hashes]),
-  ).resolves.toBe(total);
-  await expect(sut.count('SELECT size AS n FROM log_state')).resolves.toBe(total);
-  const { rows } = await sut.db.query<{ root_hash: string }>(
-    `SELECT root_hash FROM log_heads WHERE tree_size = $1`,
-    [total],
-  );
-  await expect(sut.ledgerCurrentHead()).resolves.toMatchObject({
-    treeSize: total,
-    rootHash: rows[0]!.root_hash,
-  });
-}
+// The writer killed mid-anchor and a ledger that disagrees with the log — on the real network. The Fabric peer outage
+// is in fabric-outage.serial.int-spec.ts: it stops a peer every other test uses, so it runs alone, after the others.
 
 describe('ledger-writer killed mid-anchor', () => {
   const sut = new LedgerWriterUnderTest({ ANCHOR_MAX_LEAVES: '100', ANCHOR_MAX_DELAY_MS: '300' });
@@ -65,69 +42,6 @@ describe('ledger-writer killed mid-anchor', () => {
     await expect(sut.count(`SELECT count(*) AS n FROM log_heads WHERE status <> 'anchored'`)).resolves.toBe(
       0,
     );
-  });
-});
-
-describe('ledger-writer through a Fabric peer outage', () => {
-  const sut = new LedgerWriterUnderTest();
-  let token: string;
-  beforeAll(async () => {
-    await sut.start();
-    token = await sut.token();
-  });
-  afterAll(async () => {
-    fabricPeer('start', 'manufacturer');
-    await sut.stop();
-  });
-
-  it('keeps appending while the peer is down (readiness says fabric: down), and catches up when it is back', async () => {
-    const run = Date.now().toString(36);
-    const before = Array.from({ length: 20 }, (_, i) => commissioning(`A${run}-${i}`));
-    const during = Array.from({ length: 30 }, (_, i) => commissioning(`B${run}-${i}`));
-    const hashes = await sut.publishEvents(before.map((e) => e.event));
-    await eventually(
-      () => anchoredSize(sut),
-      (n) => n === 20,
-      'first events anchored',
-    );
-
-    fabricPeer('stop', 'manufacturer');
-    try {
-      hashes.push(...(await sut.publishEvents(during.map((e) => e.event))));
-      await eventually(
-        () => leafCount(sut),
-        (n) => n === 50,
-        'leaves appended while the peer is down',
-      );
-      await eventually(
-        () => fetch(`${sut.service.baseUrl}/health/ready`).then((r) => r.status),
-        (status) => status === 503,
-        'readiness to report the outage',
-      );
-    } catch (error) {
-      fabricPeer('start', 'manufacturer');
-      throw error;
-    }
-    const readiness = await fetch(`${sut.service.baseUrl}/health/ready`);
-    expect(readiness.status).toBe(503);
-    const body = (await readiness.json()) as { detail: string; checks: Record<string, { status: string }> };
-    expect(body.checks.fabric?.status).toBe('down');
-    expect(body.checks.postgres?.status).toBe('up');
-    const notYet = await sut.get(`/proofs/${encodeURIComponent(during[0]!.hash)}`, token);
-    expect(notYet.status).toBe(404);
-    expect(await notYet.json()).toMatchObject({ type: 'urn:pedigree:problem:not-yet-anchored' });
-    await expect(anchoredSize(sut)).resolves.toBe(20);
-
-    fabricPeer('start', 'manufacturer');
-    await eventually(
-      () => anchoredSize(sut),
-      (n) => n === 50,
-      'anchoring caught up',
-      90000,
-    );
-    await waitForStatus(sut.service, '/health/ready');
-    expect((await sut.get(`/proofs/${encodeURIComponent(during[0]!.hash)}`, token)).status).toBe(200);
-    await expectCompleteLog(sut, hashes);
   });
 });
 

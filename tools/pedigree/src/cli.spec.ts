@@ -57,10 +57,13 @@ describe('pedigree epcis hash', () => {
 });
 
 describe('pedigree epcis validate', () => {
-  it.each(readdirSync(examples))('accepts the GS1 example %s', async (file) => {
-    const { code, stdout } = await run(['epcis', 'validate', path.join(examples, file)]);
-    expect({ code, stdout }).toEqual({ code: 0, stdout: 'valid\n' });
-  });
+  it.each(readdirSync(examples).filter((f) => f.endsWith('.jsonld')))(
+    'accepts the GS1 example %s',
+    async (file) => {
+      const { code, stdout } = await run(['epcis', 'validate', path.join(examples, file)]);
+      expect({ code, stdout }).toEqual({ code: 0, stdout: 'valid\n' });
+    },
+  );
 
   it('exits 1 with one JSON line per problem, each with the exception type and a JSON pointer', async () => {
     const doc = JSON.parse(readFileSync(path.join(examples, 'Example_9.6.1-ObjectEvent.jsonld'), 'utf8'));

@@ -1,0 +1,76 @@
+import { waitForStatus } from '@pedigree/testing';
+import {
+  anchoredSize,
+  commissioning,
+  eventually,
+  expectCompleteLog,
+  fabricPeer,
+  leafCount,
+  LedgerWriterUnderTest,
+} from './harness';
+
+// Stops the test stack's manufacturer peer, which every other Fabric test uses: a `.serial.int-spec.ts`, run alone
+// after the other tests (jest project `integration-serial`).
+
+describe('ledger-writer through a Fabric peer outage', () => {
+  const sut = new LedgerWriterUnderTest();
+  let token: string;
+  beforeAll(async () => {
+    await sut.start();
+    token = await sut.token();
+  });
+  afterAll(async () => {
+    fabricPeer('start', 'manufacturer');
+    await sut.stop();
+  });
+
+  it('keeps appending while the peer is down (readiness says fabric: down), and catches up when it is back', async () => {
+    const run = Date.now().toString(36);
+    const before = Array.from({ length: 20 }, (_, i) => commissioning(`A${run}-${i}`));
+    const during = Array.from({ length: 30 }, (_, i) => commissioning(`B${run}-${i}`));
+    const hashes = await sut.publishEvents(before.map((e) => e.event));
+    await eventually(
+      () => anchoredSize(sut),
+      (n) => n === 20,
+      'first events anchored',
+    );
+
+    fabricPeer('stop', 'manufacturer');
+    try {
+      hashes.push(...(await sut.publishEvents(during.map((e) => e.event))));
+      await eventually(
+        () => leafCount(sut),
+        (n) => n === 50,
+        'leaves appended while the peer is down',
+      );
+      await eventually(
+        () => fetch(`${sut.service.baseUrl}/health/ready`).then((r) => r.status),
+        (status) => status === 503,
+        'readiness to report the outage',
+      );
+    } catch (error) {
+      fabricPeer('start', 'manufacturer');
+      throw error;
+    }
+    const readiness = await fetch(`${sut.service.baseUrl}/health/ready`);
+    expect(readiness.status).toBe(503);
+    const body = (await readiness.json()) as { detail: string; checks: Record<string, { status: string }> };
+    expect(body.checks.fabric?.status).toBe('down');
+    expect(body.checks.postgres?.status).toBe('up');
+    const notYet = await sut.get(`/proofs/${encodeURIComponent(during[0]!.hash)}`, token);
+    expect(notYet.status).toBe(404);
+    expect(await notYet.json()).toMatchObject({ type: 'urn:pedigree:problem:not-yet-anchored' });
+    await expect(anchoredSize(sut)).resolves.toBe(20);
+
+    fabricPeer('start', 'manufacturer');
+    await eventually(
+      () => anchoredSize(sut),
+      (n) => n === 50,
+      'anchoring caught up',
+      90000,
+    );
+    await waitForStatus(sut.service, '/health/ready');
+    expect((await sut.get(`/proofs/${encodeURIComponent(during[0]!.hash)}`, token)).status).toBe(200);
+    await expectCompleteLog(sut, hashes);
+  });
+});
