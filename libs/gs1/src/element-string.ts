@@ -33,7 +33,7 @@ export function parseElementString(input: string, options: DateOptions = {}): Pa
   const parsed = input.startsWith('(') ? parseBracketed(input) : parseRaw(input);
   if (parsed.elements.length === 0) throw new Gs1Error('SYNTAX', 'The element string holds no AI');
   parsed.elements.forEach((element) => validateElement(element, options));
-  checkCombinations(parsed.elements);
+  checkElementCombinations(parsed.elements);
   return parsed;
 }
 
@@ -138,7 +138,16 @@ const INVALID_PAIRS: [string, string][] = [
   ['8017', '8018'],
 ];
 
-function checkCombinations(elements: readonly Gs1Element[]): void {
+/**
+ * Checks a set of elements against each other: no AI twice with different values, every AI that needs a partner has
+ * one (e.g. (10) needs (01), (02), (03), (8006) or (8026)), no pair that must not appear together. AIs in
+ * `associatedByStructure` already have their partner by the structure they come in (the key qualifiers after their
+ * primary key in a Digital Link path, such as (22) after (8006)).
+ */
+export function checkElementCombinations(
+  elements: readonly Gs1Element[],
+  associatedByStructure: readonly string[] = [],
+): void {
   const seen = new Map<string, string>();
   for (const { ai, value } of elements) {
     const previous = seen.get(ai);
@@ -152,7 +161,11 @@ function checkCombinations(elements: readonly Gs1Element[]): void {
     seen.set(ai, value);
   }
   for (const [ai, partners] of Object.entries(REQUIRES_ONE_OF)) {
-    if (seen.has(ai) && !partners.some((partner) => seen.has(partner))) {
+    if (
+      seen.has(ai) &&
+      !associatedByStructure.includes(ai) &&
+      !partners.some((partner) => seen.has(partner))
+    ) {
       throw new Gs1Error(
         'SYNTAX',
         `AI (${ai}) requires ${partners.map((p) => `(${p})`).join(' or ')} in the same element string`,
