@@ -10,6 +10,28 @@ import { Gs1Error } from './errors';
  */
 export const GROUP_SEPARATOR = '\u001d';
 
+/**
+ * How scanner manuals, terminals and shell users write the group separator (ASCII 29, FNC1 in GS1 data) as text:
+ * `\x1d` and `\u001d` (escape sequences, any case of the hex digits), `<GS>`, `{GS}` and `[GS]` (control-character
+ * names, any case), `^]` (caret notation, as terminals echo Ctrl+]) and `␝` (U+241D, the Unicode picture of GS).
+ */
+const GROUP_SEPARATOR_NOTATION = /\\x1d|\\u001d|<GS>|\{GS\}|\[GS\]|\^\]|\u241d/gi;
+
+/** Whether `text` holds one of the written notations of the group separator. */
+export function hasGroupSeparatorNotation(text: string): boolean {
+  return new RegExp(GROUP_SEPARATOR_NOTATION.source, 'i').test(text);
+}
+
+/**
+ * Replaces every written notation of the group separator (see {@link GROUP_SEPARATOR_NOTATION}) by ASCII 29. All but
+ * `<GS>` use a character outside GS1 AI encodable character set 82 (`\`, `{`, `}`, `[`, `]`, `^`, `␝`) and so can never
+ * be part of an AI value; `<` and `>` are in set 82, so `<GS>` may be data: callers that take text they cannot ask
+ * about should read it both ways (see the serialization service's scanned-code endpoint).
+ */
+export function replaceGroupSeparatorNotations(text: string): string {
+  return text.replace(GROUP_SEPARATOR_NOTATION, GROUP_SEPARATOR);
+}
+
 /** Symbology identifiers (ISO/IEC 15424) that announce GS1 data. */
 export const GS1_SYMBOLOGY_IDENTIFIERS: Record<string, string> = {
   ']C1': 'GS1-128',
