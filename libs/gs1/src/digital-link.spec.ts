@@ -46,10 +46,17 @@ describe('parseDigitalLink', () => {
     expect(parsed.otherQueryParameters).toEqual([['linkType', 'gs1:pip']]);
   });
 
-  it('normalises GTIN-8, -12 and -13 to 14 digits', () => {
-    expect(parseDigitalLink('https://id.gs1.org/01/96385074').primaryKey.value).toBe('00000096385074');
-    expect(parseDigitalLink('https://id.gs1.org/01/036000291452').primaryKey.value).toBe('00036000291452');
-    expect(parseDigitalLink('https://id.gs1.org/01/4006381333931').primaryKey.value).toBe('04006381333931');
+  it('reads a zero-suppressed GTIN-8, -12 or -13 only when lenient, padded to 14 digits', () => {
+    const lenient = { lenient: true };
+    expect(parseDigitalLink('https://id.gs1.org/01/96385074', lenient).primaryKey.value).toBe(
+      '00000096385074',
+    );
+    expect(parseDigitalLink('https://id.gs1.org/01/036000291452', lenient).primaryKey.value).toBe(
+      '00036000291452',
+    );
+    expect(parseDigitalLink('https://id.gs1.org/01/4006381333931', lenient).primaryKey.value).toBe(
+      '04006381333931',
+    );
   });
 
   it('decodes percent-encoded values', () => {
@@ -68,6 +75,7 @@ describe('parseDigitalLink', () => {
     ['https://id.gs1.org/01/09506000134352/21/A%2', 'SYNTAX'],
     ['https://id.gs1.org/01/09506000134352/21/A%20B', 'CHARSET'], // a space is not in set 82
     ['https://id.gs1.org/01/09506000134352/10/A?10=B', 'SYNTAX'], // duplicate AI
+    ['https://id.gs1.org/01/9506000134352', 'LENGTH'], // GTIN-13 in the path
   ])('rejects %s with %s', (uri, code) => {
     expect(() => parseDigitalLink(uri, { now })).toThrow(expect.objectContaining({ code }) as Gs1Error);
     expect(isDigitalLink(uri)).toBe(false);
@@ -92,7 +100,239 @@ describe('parseDigitalLink', () => {
   });
 });
 
+const gtin = 'https://id.gs1.org/01/09506000134352';
+
+function refusal(uri: string, options = {}): string {
+  try {
+    parseDigitalLink(uri, { now, ...options });
+  } catch (error) {
+    if (error instanceof Gs1Error) return error.message;
+    throw error;
+  }
+  throw new Error(`${uri} was accepted`);
+}
+
+describe('parseDigitalLink follows the GS1 Digital Link URI syntax', () => {
+  describe('GTIN (01) of 14 digits (primary identification key formats: gtin-value = 14DIGIT)', () => {
+    it.each([
+      ['https://id.gs1.org/01/9506000134352', 'GTIN-13', '09506000134352'],
+      ['https://id.gs1.org/01/036000291452', 'GTIN-12', '00036000291452'],
+      ['https://id.gs1.org/01/96385074', 'GTIN-8', '00000096385074'],
+      ['https://id.gs1.org/8004/9520614141234567?01=9506000134352', 'GTIN-13', '09506000134352'],
+    ])('refuses %s (a %s)', (uri, kind, padded) => {
+      expect(refusal(uri)).toContain(
+        `the GTIN (01) must have 14 digits; a ${kind} is written with leading zeros as ${padded}`,
+      );
+    });
+
+    it('accepts the 14-digit GTIN', () => {
+      expect(parseDigitalLink(gtin).primaryKey).toEqual({ ai: '01', value: '09506000134352' });
+    });
+  });
+
+  describe('key qualifiers only in the path (path element order; data attributes)', () => {
+    it.each([
+      [
+        `${gtin}?22=V1`,
+        'AI (22) is a key qualifier of (01) and must be in the path in the order /22/10/21 or /235',
+      ],
+      [`${gtin}?10=L1`, 'AI (10) is a key qualifier of (01) and must be in the path'],
+      [`${gtin}?21=S1`, 'AI (21) is a key qualifier of (01) and must be in the path'],
+      [`${gtin}/10/L1?21=S1`, 'AI (21) is a key qualifier of (01) and must be in the path'],
+      [`${gtin}/21/S1?10=L1`, 'AI (10) is a key qualifier of (01) and must be in the path'],
+      [`${gtin}?235=T1`, 'AI (235) is a key qualifier of (01) and must be in the path'],
+      ['https://id.gs1.org/414/4012345000115?254=987', 'AI (254) is a key qualifier of (414)'],
+      ['https://id.gs1.org/8010/4012345A-1?8011=99', 'AI (8011) is a key qualifier of (8010)'],
+      ['https://id.gs1.org/8018/952520840000000010?8019=12', 'AI (8019) is a key qualifier of (8018)'],
+      ['https://id.gs1.org/415/4012345000115?8020=R1', 'AI (8020) is a key qualifier of (415)'],
+      ['https://id.gs1.org/417/4012345000115?7040=1ABC', 'AI (7040) is a key qualifier of (417)'],
+      ['https://id.gs1.org/8006/095060001343520102?21=S1', 'AI (21) is a key qualifier of (8006)'],
+      [`${gtin}/235/T1?21=S1`, 'AI (21) is not a data attribute'],
+      ['https://id.gs1.org/00/106141412345678908?21=S1', 'AI (21) is not a data attribute'],
+    ])('refuses %s', (uri, reason) => {
+      expect(refusal(uri)).toContain(reason);
+    });
+
+    it('accepts (10) as a data attribute where no qualifier sequence of the path takes it', () => {
+      expect(parseDigitalLink(`${gtin}/235/T1?10=L1`).attributes).toEqual([{ ai: '10', value: 'L1' }]);
+      expect(
+        parseDigitalLink('https://id.gs1.org/00/106141412345678908?02=09506000134352&37=25&10=L1').attributes,
+      ).toHaveLength(3);
+    });
+
+    it('accepts a second identifier as a data attribute', () => {
+      expect(
+        parseDigitalLink('https://example.com/8004/9520614141234567?01=09506000134352').attributes,
+      ).toEqual([{ ai: '01', value: '09506000134352' }]);
+    });
+
+    it('names qualifiers out of order or foreign to the key', () => {
+      expect(refusal(`${gtin}/21/S1/10/L1`)).toContain(
+        'the key qualifiers (21)(10) of (01) are not in the order /22/10/21 or /235',
+      );
+      expect(refusal(`${gtin}/254/1`)).toContain('(254) is not a key qualifier of (01)');
+      expect(refusal('https://id.gs1.org/00/106141412345678908/21/1')).toContain(
+        'the primary key (00) takes no key qualifiers',
+      );
+      expect(refusal('https://id.gs1.org/10/ABC')).toContain('the path holds no GS1 primary key AI');
+    });
+  });
+
+  describe('scheme (http or https)', () => {
+    it.each(['Https', 'hTTp', 'HTTPs'])('refuses the mixed-case scheme %s', (scheme) => {
+      expect(refusal(`${scheme}://id.gs1.org/01/09506000134352`)).toContain(
+        `the scheme "${scheme}" must be "http" or "https" (or all upper case "HTTP", "HTTPS"), not in mixed case`,
+      );
+    });
+
+    it.each(['http', 'https', 'HTTP', 'HTTPS'])('accepts %s, as GS1 syntax engine does', (scheme) => {
+      expect(parseDigitalLink(`${scheme}://id.gs1.org/01/09506000134352`).origin).toBe(
+        `${scheme}://id.gs1.org`,
+      );
+    });
+
+    it('refuses other schemes', () => {
+      expect(refusal('ftp://id.gs1.org/01/09506000134352')).toContain('is not an http(s) URI');
+    });
+
+    it('reads a mixed-case scheme when lenient', () => {
+      expect(
+        parseDigitalLink('Https://id.gs1.org/01/09506000134352', { lenient: true }).primaryKey.value,
+      ).toBe('09506000134352');
+    });
+  });
+
+  describe('path end', () => {
+    it.each([`${gtin}/21/XYZ/`, `${gtin}/`, `${gtin}/?17=261231`, `${gtin}/21/`])(
+      'refuses the trailing "/" of %s',
+      (uri) => {
+        expect(refusal(uri)).toContain(
+          'the path ends with "/"; nothing may follow the value of the last path element',
+        );
+      },
+    );
+
+    it('reads a trailing "/" when lenient, and an empty query or fragment always', () => {
+      expect(parseDigitalLink(`${gtin}/21/XYZ/`, { lenient: true }).qualifiers).toEqual([
+        { ai: '21', value: 'XYZ' },
+      ]);
+      expect(parseDigitalLink(`${gtin}?`).attributes).toEqual([]);
+      expect(parseDigitalLink(`${gtin}/21/XYZ#frag`).qualifiers).toEqual([{ ai: '21', value: 'XYZ' }]);
+    });
+
+    it('refuses an empty path value', () => {
+      expect(refusal('https://id.gs1.org/01/09506000134352/10//21/S1')).toContain(
+        'AI (10) has an empty value',
+      );
+    });
+  });
+
+  describe('query string (data attributes and extension parameters)', () => {
+    it('keeps non-numeric parameters and skips empty ones', () => {
+      const parsed = parseDigitalLink(`${gtin}?&linkType=gs1:pip&&context=dscsa+saleable&17=261231&flag`, {
+        now,
+      });
+      expect(parsed.attributes).toEqual([{ ai: '17', value: '261231' }]);
+      expect(parsed.otherQueryParameters).toEqual([
+        ['linkType', 'gs1:pip'],
+        ['context', 'dscsa saleable'],
+        ['flag', ''],
+      ]);
+    });
+
+    it.each([
+      [
+        `${gtin}?0599=1`,
+        '(0599), which is no known GS1 Application Identifier; all-numeric keys are reserved for AIs',
+      ],
+      [`${gtin}?999=faux`, '(999), which is no known GS1 Application Identifier'],
+      [`${gtin}?17`, 'AI (17) in the query string has no "=value"'],
+      [`${gtin}?17=`, 'AI (17) has an empty value'],
+      [`${gtin}?17=261331`, '261331'],
+      [`${gtin}?17=261231&17=261231`, 'AI (17) appears more than once'],
+      [`${gtin}?01=09506000134352`, 'AI (01) appears more than once'],
+      [`${gtin}?02=09506000134352`, 'AIs (01) and (02) must not appear together'],
+      ['https://id.gs1.org/00/106141412345678908?17=261231', 'AI (17) requires (01)'],
+    ])('refuses %s', (uri, reason) => {
+      expect(refusal(uri)).toContain(reason);
+    });
+
+    it('reads "+" as a space in the query string, as itself in the path', () => {
+      expect(parseDigitalLink(`${gtin}/10/A+B`).qualifiers).toEqual([{ ai: '10', value: 'A+B' }]);
+      expect(refusal(`${gtin}?400=A+B`)).toContain(
+        'AI (400) ORDER NUMBER contains " ", which is not allowed',
+      );
+      expect(parseDigitalLink(`${gtin}?400=A%2BB`).attributes).toEqual([{ ai: '400', value: 'A+B' }]);
+    });
+  });
+
+  describe('host (RFC 3986 §3.2.2, as GS1 syntax engine reads it)', () => {
+    it.each([
+      'https://id.gs1.org',
+      'https://example.com.',
+      'https://xn--fsq.xn--0zwm56d',
+      'https://example.com:8443',
+      'https://192.0.2.1',
+      'https://[2001:db8::1]',
+      'https://[2001:db8::1]:443',
+    ])('accepts %s', (origin) => {
+      expect(parseDigitalLink(`${origin}/01/09506000134352`).origin).toBe(origin);
+    });
+
+    it.each([
+      [
+        'https://[fe80::1%25eth0]',
+        'the IPv6 address [fe80::1%25eth0] has a zone identifier, which is not allowed',
+      ],
+      ['https://[v1.fe80::a]', 'the host [v1.fe80::a] is not an IPv6 address'],
+      ['https://user@example.com', 'user information ("user@example.com") is not allowed before the host'],
+      ['https://ex_ample.com', 'the host "ex_ample.com" may hold only letters, digits, "-" and "."'],
+      ['https://ex%41mple.com', 'the host "ex%41mple.com" may hold only letters'],
+      ['https://example.com:80a', 'the port "80a" is not a number'],
+      ['https://', 'the URI has no host'],
+    ])('refuses %s', (origin, reason) => {
+      expect(refusal(`${origin}/01/09506000134352`)).toContain(reason);
+    });
+  });
+
+  describe('characters and percent-encoding (RFC 3986 §2)', () => {
+    it.each([
+      [`${gtin}/21/A B`, '" " (U+0020) cannot appear in a URI and must be percent-encoded'],
+      [`${gtin}/21/A<B`, '"<" (U+003C) cannot appear in a URI'],
+      [`${gtin}/21/A{B`, '"{" (U+007B) cannot appear in a URI'],
+      [`${gtin}/21/A\u001dB`, 'U+001D cannot appear in a URI'],
+      [`${gtin}/21/Aé`, '"é" (U+00E9) cannot appear in a URI'],
+      [`${gtin}/21/A%2`, 'malformed %-escape'],
+      [`${gtin}/21/A%20B`, 'AI (21) SERIAL contains " ", which is not allowed'],
+    ])('refuses %s', (uri, reason) => {
+      expect(refusal(uri)).toContain(reason);
+    });
+
+    it('decodes percent-encoded values, upper or lower case hex', () => {
+      expect(parseDigitalLink(`${gtin}/21/A%2fB%3C`).qualifiers).toEqual([{ ai: '21', value: 'A/B<' }]);
+    });
+  });
+
+  it('keeps other problems strict when lenient', () => {
+    expect(refusal(`${gtin}?21=S1`, { lenient: true })).toContain('AI (21) is a key qualifier of (01)');
+    expect(refusal('https://[fe80::1%25eth0]/01/09506000134352', { lenient: true })).toContain(
+      'zone identifier',
+    );
+    expect(refusal(`${gtin}?0599=1`, { lenient: true })).toContain('(0599)');
+  });
+});
+
 describe('formatDigitalLink', () => {
+  it('puts (235) in the path and (10) in the query when both are present', () => {
+    expect(
+      formatDigitalLink([
+        { ai: '01', value: '09506000134352' },
+        { ai: '10', value: 'L1' },
+        { ai: '235', value: 'T1' },
+      ]),
+    ).toBe('https://id.gs1.org/01/09506000134352/235/T1?10=L1');
+  });
+
   it('puts the key and its qualifiers in the standard order in the path, the rest in the query', () => {
     const elements = [
       { ai: '21', value: 'XYZ' },
@@ -131,7 +371,7 @@ describe('formatDigitalLink', () => {
 
   it('gives the canonical form', () => {
     expect(
-      canonicalDigitalLink('https://example.com/x/01/4006381333931/21/1?17=261231&linkType=all', { now }),
+      canonicalDigitalLink('https://example.com/x/01/04006381333931/21/1?17=261231&linkType=all', { now }),
     ).toBe('https://id.gs1.org/01/04006381333931/21/1?17=261231');
   });
 

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { formatElementString, GROUP_SEPARATOR as GS, parseElementString } from './element-string';
+import {
+  formatElementString,
+  GROUP_SEPARATOR as GS,
+  hasGroupSeparatorNotation,
+  parseElementString,
+  replaceGroupSeparatorNotations,
+} from './element-string';
 import { Gs1Error } from './errors';
 import { arbitraryIdentifiers, text82 } from '../test/arbitraries';
 
@@ -165,5 +171,40 @@ describe('round trips', () => {
         expect(parseElementString(bracketed).elements).toEqual(withExtra);
       }),
     );
+  });
+});
+
+describe('group separator notations', () => {
+  const scanned = (separator: string) => `]d201095060001343521726123110ABC${separator}21XYZ`;
+
+  it.each(['\\x1d', '\\x1D', '\\u001d', '\\u001D', '<GS>', '<gs>', '{GS}', '[GS]', '^]', '\u241d'])(
+    'reads %s as the group separator',
+    (notation) => {
+      expect(hasGroupSeparatorNotation(scanned(notation))).toBe(true);
+      expect(replaceGroupSeparatorNotations(scanned(notation))).toBe(scanned(GS));
+      expect(parseElementString(replaceGroupSeparatorNotations(scanned(notation)), { now }).elements).toEqual(
+        [
+          { ai: '01', value: '09506000134352' },
+          { ai: '17', value: '261231' },
+          { ai: '10', value: 'ABC' },
+          { ai: '21', value: 'XYZ' },
+        ],
+      );
+    },
+  );
+
+  it('leaves other text alone', () => {
+    for (const text of ['(01)09506000134352(21)A<B>', '\\x1e', '<G S>', '{GS', ']d2010950600013435221X']) {
+      expect(hasGroupSeparatorNotation(text)).toBe(false);
+      expect(replaceGroupSeparatorNotations(text)).toBe(text);
+    }
+  });
+
+  it('is needed: the notations are refused as written', () => {
+    for (const notation of ['\\x1d', '\\u001d', '{GS}', '[GS]', '^]']) {
+      expect(() => parseElementString(scanned(notation), { now })).toThrow(
+        expect.objectContaining({ code: 'CHARSET' }) as Error,
+      );
+    }
   });
 });

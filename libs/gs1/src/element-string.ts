@@ -10,6 +10,28 @@ import { Gs1Error } from './errors';
  */
 export const GROUP_SEPARATOR = '\u001d';
 
+/**
+ * How scanner manuals, terminals and shell users write the group separator (ASCII 29, FNC1 in GS1 data) as text:
+ * `\x1d` and `\u001d` (escape sequences, any case of the hex digits), `<GS>`, `{GS}` and `[GS]` (control-character
+ * names, any case), `^]` (caret notation, as terminals echo Ctrl+]) and `␝` (U+241D, the Unicode picture of GS).
+ */
+const GROUP_SEPARATOR_NOTATION = /\\x1d|\\u001d|<GS>|\{GS\}|\[GS\]|\^\]|\u241d/gi;
+
+/** Whether `text` holds one of the written notations of the group separator. */
+export function hasGroupSeparatorNotation(text: string): boolean {
+  return new RegExp(GROUP_SEPARATOR_NOTATION.source, 'i').test(text);
+}
+
+/**
+ * Replaces every written notation of the group separator (see {@link GROUP_SEPARATOR_NOTATION}) by ASCII 29. All but
+ * `<GS>` use a character outside GS1 AI encodable character set 82 (`\`, `{`, `}`, `[`, `]`, `^`, `␝`) and so can never
+ * be part of an AI value; `<` and `>` are in set 82, so `<GS>` may be data: callers that take text they cannot ask
+ * about should read it both ways (see the serialization service's scanned-code endpoint).
+ */
+export function replaceGroupSeparatorNotations(text: string): string {
+  return text.replace(GROUP_SEPARATOR_NOTATION, GROUP_SEPARATOR);
+}
+
 /** Symbology identifiers (ISO/IEC 15424) that announce GS1 data. */
 export const GS1_SYMBOLOGY_IDENTIFIERS: Record<string, string> = {
   ']C1': 'GS1-128',
@@ -33,7 +55,7 @@ export function parseElementString(input: string, options: DateOptions = {}): Pa
   const parsed = input.startsWith('(') ? parseBracketed(input) : parseRaw(input);
   if (parsed.elements.length === 0) throw new Gs1Error('SYNTAX', 'The element string holds no AI');
   parsed.elements.forEach((element) => validateElement(element, options));
-  checkCombinations(parsed.elements);
+  checkElementCombinations(parsed.elements);
   return parsed;
 }
 
@@ -138,7 +160,16 @@ const INVALID_PAIRS: [string, string][] = [
   ['8017', '8018'],
 ];
 
-function checkCombinations(elements: readonly Gs1Element[]): void {
+/**
+ * Checks a set of elements against each other: no AI twice with different values, every AI that needs a partner has
+ * one (e.g. (10) needs (01), (02), (03), (8006) or (8026)), no pair that must not appear together. AIs in
+ * `associatedByStructure` already have their partner by the structure they come in (the key qualifiers after their
+ * primary key in a Digital Link path, such as (22) after (8006)).
+ */
+export function checkElementCombinations(
+  elements: readonly Gs1Element[],
+  associatedByStructure: readonly string[] = [],
+): void {
   const seen = new Map<string, string>();
   for (const { ai, value } of elements) {
     const previous = seen.get(ai);
@@ -152,7 +183,11 @@ function checkCombinations(elements: readonly Gs1Element[]): void {
     seen.set(ai, value);
   }
   for (const [ai, partners] of Object.entries(REQUIRES_ONE_OF)) {
-    if (seen.has(ai) && !partners.some((partner) => seen.has(partner))) {
+    if (
+      seen.has(ai) &&
+      !associatedByStructure.includes(ai) &&
+      !partners.some((partner) => seen.has(partner))
+    ) {
       throw new Gs1Error(
         'SYNTAX',
         `AI (${ai}) requires ${partners.map((p) => `(${p})`).join(' or ')} in the same element string`,

@@ -1,7 +1,12 @@
 import { lookupAi } from './ai-table';
 import { CompanyPrefixOptions } from './company-prefix';
 import { DateOptions, parseYymmdd } from './dates';
-import { formatDigitalLink, isDigitalLinkPrimaryKey, parseDigitalLink } from './digital-link';
+import {
+  DigitalLinkParseOptions,
+  formatDigitalLink,
+  isDigitalLinkPrimaryKey,
+  parseDigitalLink,
+} from './digital-link';
 import { Gs1Element, aiTitle } from './element';
 import { formatElementString, parseElementString } from './element-string';
 import { elementsToEpcClassUri, elementsToEpcPatternUri, elementsToEpcUri, parseEpcUri } from './epc-uri';
@@ -14,7 +19,8 @@ import { Gs1Error } from './errors';
 export type IdentifierForm =
   'epc-uri' | 'digital-link' | 'element-string-bracketed' | 'element-string-raw' | 'gtin' | 'sscc';
 
-export interface ParseAnyIdentifierOptions extends CompanyPrefixOptions, DateOptions {
+/** `lenient` reads a sloppy scanned or typed Digital Link (see {@link DigitalLinkParseOptions}); other forms are unaffected. */
+export interface ParseAnyIdentifierOptions extends CompanyPrefixOptions, DigitalLinkParseOptions {
   /** Domain (and path prefix) for the Digital Link output; default `https://id.gs1.org`. */
   digitalLinkDomain?: string;
 }
@@ -68,7 +74,7 @@ interface ParsedInput {
   companyPrefix?: string;
 }
 
-function elementsOf(form: IdentifierForm, input: string, options: DateOptions): ParsedInput {
+function elementsOf(form: IdentifierForm, input: string, options: DigitalLinkParseOptions): ParsedInput {
   switch (form) {
     case 'epc-uri': {
       const parsed = parseEpcUri(input);

@@ -140,6 +140,29 @@ describe('pedigree gs1 parse', () => {
     });
   });
 
+  it.each(['\\x1d', '\\u001d', '<GS>', '{GS}'])(
+    'reads the group separator written as %s, as a shell user types it',
+    async (notation) => {
+      const { code, stdout } = await run([
+        'gs1',
+        'parse',
+        '--gcp-length',
+        '7',
+        `]d201095060001343521726123110ABC${notation}21XYZ`,
+      ]);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({
+        elementString: '(01)09506000134352(17)261231(10)ABC(21)XYZ',
+      });
+    },
+  );
+
+  it('keeps Digital Links strict', async () => {
+    const { code, stderr } = await run(['gs1', 'parse', 'https://id.gs1.org/01/9506000134352']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stderr)).toMatchObject({ error: 'LENGTH', ai: '01' });
+  });
+
   it('takes company-prefix lengths from a table file', async () => {
     const table = path.join(__dirname, '__fixtures__/prefix-lengths.json');
     const { stdout } = await run([

@@ -1,4 +1,13 @@
-import { Gs1Error, isValidGs1Key, parseAnyIdentifier, parseYymmdd, validateElement } from '@pedigree/gs1';
+import {
+  Gs1Error,
+  hasGroupSeparatorNotation,
+  isValidGs1Key,
+  parseAnyIdentifier,
+  parseYymmdd,
+  replaceGroupSeparatorNotations,
+  validateElement,
+  type IdentifierDescription,
+} from '@pedigree/gs1';
 import type { PackInput } from './verification.service';
 
 /** A pack request body that cannot be used: answered 400 naming the field. */
@@ -89,20 +98,56 @@ export function parsePackInput(body: unknown): PackInput {
   return input;
 }
 
-/**
- * `{code, location?}` of POST /verifications: a GS1 Digital Link URI, an element string, or the raw DataMatrix text a
- * scanner returns (`]d2` symbology identifier, GS separators) — the pack's GTIN, serial, lot and expiry.
- */
-export function parseScan(body: unknown, now: Date = new Date()): PackInput {
-  const b = jsonObject(body);
-  const code = text(b, 'code', true)!;
-  let description;
+/** The description of `code`, or undefined when it is no valid GS1 code; other errors are thrown. */
+function tryDescribe(code: string, now: Date): IdentifierDescription | undefined {
   try {
-    description = parseAnyIdentifier(code, { now });
+    return describe(code, now);
+  } catch (error) {
+    if (error instanceof PackRequestError) return undefined;
+    throw error;
+  }
+}
+
+/** A scanned code is read leniently (a sloppy Digital Link: scheme case, trailing "/", GTIN-13 in the path). */
+function describe(code: string, now: Date): IdentifierDescription {
+  try {
+    return parseAnyIdentifier(code, { now, lenient: true });
   } catch (error) {
     if (error instanceof Gs1Error) throw new PackRequestError(error.message, 'code');
     throw error;
   }
+}
+
+/**
+ * The scanned code, with the group separator written as text (`\x1d`, `\u001d`, `<GS>`, `{GS}`, `[GS]`, `^]`, `␝`)
+ * read as ASCII 29 only where that cannot change the meaning of a valid code. The notations other than `<GS>` hold a
+ * character outside GS1 AI encodable character set 82 (`\`, `{`, `}`, `[`, `]`, `^`, `␝`): no AI value may hold it, a
+ * Digital Link may not carry it unencoded (RFC 3986) and a bracketed element string only knows `\(`, so text with
+ * such a notation is never a valid code as it stands and reading it as GS is safe. Set 82 does hold `<` and `>`, so
+ * `<GS>` can be data, e.g. inside a serial number (21): the code is read both ways and refused when both are valid.
+ */
+function describeScan(code: string, now: Date): IdentifierDescription {
+  if (!hasGroupSeparatorNotation(code)) return describe(code, now);
+  const withSeparators = replaceGroupSeparatorNotations(code);
+  const asWritten = tryDescribe(code, now);
+  if (asWritten === undefined) return describe(withSeparators, now);
+  if (tryDescribe(withSeparators, now) === undefined) return asWritten;
+  throw new PackRequestError(
+    'the code is ambiguous: it is valid both with "<GS>" as text and with "<GS>" as the group separator; send the ' +
+      'group separator as the character ASCII 29 (\\u001d in JSON)',
+    'code',
+  );
+}
+
+/**
+ * `{code, location?}` of POST /verifications: a GS1 Digital Link URI, an element string, or the raw DataMatrix text a
+ * scanner returns (`]d2` symbology identifier, GS separators, also written as text — see describeScan) — the pack's
+ * GTIN, serial, lot and expiry.
+ */
+export function parseScan(body: unknown, now: Date = new Date()): PackInput {
+  const b = jsonObject(body);
+  const code = text(b, 'code', true)!;
+  const description = describeScan(code, now);
   const value = (ai: string) => description.elements.find((e) => e.ai === ai)?.value;
   const gtin = value('01');
   const serial = value('21');

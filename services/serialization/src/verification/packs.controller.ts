@@ -147,6 +147,13 @@ export class PacksController {
   @ApiOperation({
     summary:
       'Verify a scanned code: a GS1 Digital Link URI, an element string or the raw DataMatrix text (]d2, GS separators)',
+    description:
+      'The group separator (ASCII 29) may also be written as text: \\x1d, \\u001d, {GS}, [GS], ^] or ␝ are always read ' +
+      'as the separator (their characters are outside GS1 AI character set 82, so they can never be data); <GS> is ' +
+      'read as the separator only when the code is not valid with "<GS>" as text, and a code valid both ways is ' +
+      'refused (400) as ambiguous. A Digital Link is read as scanners and people write it: a scheme in any case, a ' +
+      'trailing "/", a GTIN-8, -12 or -13 in the path (padded to 14 digits); otherwise it must follow the GS1 Digital ' +
+      'Link URI syntax.',
   })
   @ApiBody({
     schema: {

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Gs1Error, parseAnyIdentifier, type CompanyPrefixLengthEntry } from '@pedigree/gs1';
+import {
+  Gs1Error,
+  parseAnyIdentifier,
+  replaceGroupSeparatorNotations,
+  type CompanyPrefixLengthEntry,
+} from '@pedigree/gs1';
 import { ExitCode, type CliIo } from '../io';
 
 export function registerGs1Commands(program: Command, io: CliIo): void {
@@ -12,7 +17,8 @@ export function registerGs1Commands(program: Command, io: CliIo): void {
     .description('Parse an identifier in any of the three forms and print every form as JSON')
     .argument(
       '<identifier>',
-      'EPC URI, GS1 Digital Link URI, bracketed element string or raw scanner data ("-" reads stdin)',
+      'EPC URI, GS1 Digital Link URI, bracketed element string or raw scanner data ("-" reads stdin); ' +
+        'the group separator may be written \\x1d, \\u001d, <GS>, {GS}, [GS] or ^]',
     )
     .option(
       '--gcp-length <n>',
@@ -23,7 +29,9 @@ export function registerGs1Commands(program: Command, io: CliIo): void {
       'JSON array of {"prefix","length"} company-prefix lengths (longest prefix wins)',
     )
     .action(async (identifier: string, options: { gcpLength?: string; prefixTable?: string }) => {
-      const input = identifier === '-' ? (await io.readStdin()).replace(/\r?\n$/, '') : identifier;
+      // A shell user cannot easily type ASCII 29: its written notations always stand for it here.
+      const typed = identifier === '-' ? (await io.readStdin()).replace(/\r?\n$/, '') : identifier;
+      const input = replaceGroupSeparatorNotations(typed);
       const prefixLengths = options.prefixTable
         ? (JSON.parse(await readFile(options.prefixTable, 'utf8')) as CompanyPrefixLengthEntry[])
         : undefined;

@@ -32,6 +32,15 @@ describe('pedigree verify', () => {
     );
   });
 
+  it.each(['\\x1d', '\\u001d', '<GS>', '{GS}', '[GS]', '^]'])(
+    'sends the group separator written as %s as ASCII 29',
+    (notation) => {
+      expect(verificationRequest(`]d201106141410734641728123110LOT1${notation}212017`, api).body).toEqual({
+        code: ']d201106141410734641728123110LOT1\u001d212017',
+      });
+    },
+  );
+
   async function run(argv: string[], answer: { status: number; body: unknown }) {
     const out: string[] = [];
     const err: string[] = [];

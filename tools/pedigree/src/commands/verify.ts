@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { replaceGroupSeparatorNotations } from '@pedigree/gs1';
 import { ExitCode, type CliIo } from '../io';
 
 interface VerifyOptions {
@@ -28,7 +29,11 @@ interface PackAnswer {
   data?: { verified: boolean; verificationFailureReason?: string; additionalInfo?: string };
 }
 
-/** The request a verify invocation makes: a scanned code goes to POST /verifications, typed fields to POST /packs/verify. */
+/**
+ * The request a verify invocation makes: a scanned code goes to POST /verifications, typed fields to POST /packs/verify.
+ * The group separator written as text in the code (`\x1d`, `\u001d`, `<GS>`, `{GS}`, `[GS]`, `^]`) is sent as ASCII 29,
+ * since a shell user cannot easily type it.
+ */
 export function verificationRequest(
   code: string | undefined,
   options: VerifyOptions,
@@ -38,7 +43,10 @@ export function verificationRequest(
       throw new Error('give either a code or --gtin/--serial, not both');
     return {
       path: '/verifications',
-      body: { code, ...(options.location ? { location: options.location } : {}) },
+      body: {
+        code: replaceGroupSeparatorNotations(code),
+        ...(options.location ? { location: options.location } : {}),
+      },
     };
   }
   if (options.gtin === undefined || options.serial === undefined)
@@ -74,7 +82,11 @@ export function registerVerifyCommand(program: Command, io: CliIo, fetchImpl: ty
       'Verify a pack with the serialization service: a GS1 Digital Link, an element string or the raw DataMatrix text, ' +
         'or --gtin/--serial (--lot, --exp). Exit 0 verified and no alert, 1 not verified or an alert, 2 usage or service error.',
     )
-    .argument('[code]', 'Digital Link URI, element string such as (01)…(21)…, or raw DataMatrix text')
+    .argument(
+      '[code]',
+      'Digital Link URI, element string such as (01)…(21)…, or raw DataMatrix text ' +
+        '(group separator as \\x1d, \\u001d, <GS>, {GS}, [GS] or ^])',
+    )
     .option('--gtin <gtin>', 'GTIN-14')
     .option('--serial <serial>', 'serial number (AI 21)')
     .option('--lot <lot>', 'lot/batch (AI 10)')
