@@ -1,11 +1,9 @@
 import { KafkaJSProtocolError, type ITopicMetadata } from 'kafkajs';
 import { waitForTopicLeaders } from './client';
 
-const notYet = (type: string) => {
-  const error = new KafkaJSProtocolError('not yet');
-  error.type = type;
-  return error;
-};
+/** kafkajs builds its protocol errors from the broker's error entry (message, type, code), as here. */
+const notYet = (type: string) =>
+  new KafkaJSProtocolError(Object.assign(new Error('not yet'), { type, code: 3, retriable: true }));
 
 const topicWithLeaders = (name: string, leaders: number[]): ITopicMetadata => ({
   name,
