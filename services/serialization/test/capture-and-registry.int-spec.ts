@@ -352,6 +352,37 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     });
   });
 
+  it('keeps validation warnings on the capture job; ?strict=true refuses the document instead', async () => {
+    const event = {
+      ...story([`w${uniqueSuffix()}`], 1).commission,
+      sensorElementList: [
+        {
+          sensorReport: [{ type: 'Temperature', value: 4.5, uom: 'CEL', time: '2026-03-01T09:00:00+01:00' }],
+        },
+      ],
+    };
+    const warning = {
+      pointer: '/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/time',
+      message: expect.stringContaining('is after the eventTime'),
+    };
+    const before = await sut.publishedEventCount();
+    const strict = await fetch(`${sut.service.baseUrl}/capture?strict=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${manufacturer}`, 'content-type': 'application/ld+json' },
+      body: JSON.stringify(epcisDocument([event])),
+    });
+    expect(strict.status).toBe(400);
+    const problem = (await strict.json()) as { type: string; errors: Array<{ pointer: string }> };
+    expect(problem.type).toBe('epcisException:ValidationException');
+    expect(problem.errors.map((e) => e.pointer)).toEqual([warning.pointer]);
+    expect(await sut.publishedEventCount()).toBe(before);
+
+    const response = await sut.capture(epcisDocument([event]), manufacturer);
+    expect(response.status).toBe(202);
+    const job = await (await sut.get(response.headers.get('location')!, manufacturer)).json();
+    expect(job).toMatchObject({ success: true, errors: [], warnings: [warning] });
+  });
+
   it('reports the capture job and captures a single event with POST /events', async () => {
     const response = await sut.capture(
       epcisDocument([story([`j${uniqueSuffix()}`], 1).commission]),
@@ -363,6 +394,7 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
       success: true,
       captureErrorBehaviour: 'rollback',
       errors: [],
+      warnings: [],
     });
     expect((await sut.get(response.headers.get('location')!, wholesaler)).status).toBe(404);
 

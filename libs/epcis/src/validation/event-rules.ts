@@ -16,7 +16,8 @@ function checkVocabulary(
   kind: CbvVocabularyKind,
   base: Location,
 ): void {
-  if (holder[field] !== undefined) c.add(base.at(field), vocabularyValueProblem(kind, field, holder[field]));
+  if (holder[field] !== undefined)
+    c.report(base.at(field), vocabularyValueProblem(kind, field, holder[field]));
 }
 
 function checkIdentifierList(
@@ -29,7 +30,7 @@ function checkIdentifierList(
   const list = event[field];
   if (!Array.isArray(list)) return;
   const listAt = base.at(field);
-  list.forEach((item, index) => c.add(listAt.at(index), identifierProblem(item, role)));
+  list.forEach((item, index) => c.report(listAt.at(index), identifierProblem(item, role)));
 }
 
 function checkQuantityList(c: ProblemCollector, event: Json, field: string, base: Location): void {
@@ -38,7 +39,7 @@ function checkQuantityList(c: ProblemCollector, event: Json, field: string, base
   list.forEach((element, index) => {
     if (!isObject(element)) return;
     const at = base.at(field).at(index);
-    c.add(at.at('epcClass'), identifierProblem(element['epcClass'], 'class'));
+    c.report(at.at('epcClass'), identifierProblem(element['epcClass'], 'class'));
     const { quantity, uom } = element;
     if (uom !== undefined) {
       if (typeof uom !== 'string' || !UOM_PATTERN.test(uom)) {
@@ -47,12 +48,12 @@ function checkQuantityList(c: ProblemCollector, event: Json, field: string, base
           `uom ${JSON.stringify(uom)} must be a UN/ECE Recommendation 20 code (2-3 upper-case letters or digits)`,
         );
       }
-      if (quantity === undefined) c.add(at.at('uom'), 'uom is only allowed together with quantity');
+      if (quantity === undefined) c.warn(at.at('uom'), 'uom is only allowed together with quantity');
     }
     if (typeof quantity === 'number') {
-      if (quantity < 0) c.add(at.at('quantity'), 'quantity must not be negative');
+      if (quantity < 0) c.warn(at.at('quantity'), 'quantity must not be negative');
       else if (uom === undefined && !Number.isInteger(quantity)) {
-        c.add(at.at('quantity'), 'a quantity without uom is a count and must be an integer');
+        c.warn(at.at('quantity'), 'a quantity without uom is a count and must be an integer');
       }
     }
   });
@@ -175,7 +176,7 @@ function checkPersistentDisposition(c: ProblemCollector, event: Json, base: Loca
     const values = persistent[list];
     if (Array.isArray(values)) {
       values.forEach((value, index) =>
-        c.add(
+        c.report(
           at.at(list).at(index),
           vocabularyValueProblem('disposition', `persistentDisposition.${list}`, value),
         ),
@@ -185,7 +186,7 @@ function checkPersistentDisposition(c: ProblemCollector, event: Json, base: Loca
   if (Array.isArray(persistent['set']) && Array.isArray(persistent['unset'])) {
     const set = new Set(persistent['set']);
     persistent['unset'].forEach((value, index) => {
-      if (set.has(value)) c.add(at.at('unset').at(index), `${JSON.stringify(value)} is both set and unset`);
+      if (set.has(value)) c.warn(at.at('unset').at(index), `${JSON.stringify(value)} is both set and unset`);
     });
   }
 }
@@ -203,7 +204,7 @@ function checkWhyLists(c: ProblemCollector, event: Json, base: Location): void {
       if (!isObject(item)) return;
       const at = base.at(listField).at(index);
       checkVocabulary(c, item, 'type', kind, at);
-      c.add(at.at(idField), identifierProblem(item[idField], role));
+      c.report(at.at(idField), identifierProblem(item[idField], role));
     });
   }
 }
@@ -224,14 +225,14 @@ export function checkEvent(c: ProblemCollector, event: unknown, base: Location):
     checkIdentifierList(c, event, field, 'instance', base);
   }
   if (event['parentID'] !== undefined) {
-    c.add(base.at('parentID'), identifierProblem(event['parentID'], 'instance'));
+    c.report(base.at('parentID'), identifierProblem(event['parentID'], 'instance'));
   }
   for (const field of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
     checkQuantityList(c, event, field, base);
   }
   for (const field of ['readPoint', 'bizLocation']) {
     const location = event[field];
-    if (isObject(location)) c.add(base.at(field).at('id'), identifierProblem(location['id'], 'location'));
+    if (isObject(location)) c.report(base.at(field).at('id'), identifierProblem(location['id'], 'location'));
   }
   checkSensorElements(c, event, eventTime, base);
 }

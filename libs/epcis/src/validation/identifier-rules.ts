@@ -6,6 +6,7 @@ import {
   type ParsedEpcUri,
 } from '@pedigree/gs1';
 import { parsedEpcUri } from '../parsed-epc-uris';
+import { error, type RuleFinding, warning } from './collector';
 
 /**
  * What an identifier field must denote: an instance (epcList, childEPCs, parentID…), a class (epcClass),
@@ -83,25 +84,34 @@ function mayBeDigitalLink(uri: string): boolean {
   return segments.some((segment, index) => index < segments.length - 1 && isDigitalLinkPrimaryKey(segment));
 }
 
-function uncachedIdentifierProblem(value: string, role: IdentifierRole): string | undefined {
+/** A role mismatch is a warning: EPCIS 2.0 describes what each field names but states no SHALL about it. */
+function roleWarning(message: string | undefined): RuleFinding | undefined {
+  return message === undefined ? undefined : warning(message);
+}
+
+function uncachedIdentifierProblem(value: string, role: IdentifierRole): RuleFinding | undefined {
   if (value.startsWith('urn:epc:')) {
+    let parsed: ParsedEpcUri;
     try {
-      return epcRoleProblem(parsedEpcUri(value), role);
-    } catch (error) {
-      return `invalid EPC URI ${JSON.stringify(value)}: ${gs1Reason(error)}`;
+      parsed = parsedEpcUri(value);
+    } catch (cause) {
+      return error(`invalid EPC URI ${JSON.stringify(value)}: ${gs1Reason(cause)}`);
     }
+    return roleWarning(epcRoleProblem(parsed, role));
   }
   if (!HTTP_URI.test(value)) return undefined;
   const canonicalHost = CANONICAL_DL_HOST.test(value);
   if (!canonicalHost && !mayBeDigitalLink(value)) return undefined;
+  let parsed: ParsedDigitalLink;
   try {
-    return digitalLinkRoleProblem(parseDigitalLink(value), role);
-  } catch (error) {
-    const looksLikeDigitalLink = canonicalHost || (error instanceof Gs1Error && error.code !== 'SYNTAX');
+    parsed = parseDigitalLink(value);
+  } catch (cause) {
+    const looksLikeDigitalLink = canonicalHost || (cause instanceof Gs1Error && cause.code !== 'SYNTAX');
     return looksLikeDigitalLink
-      ? `invalid GS1 Digital Link URI ${JSON.stringify(value)}: ${gs1Reason(error)}`
+      ? error(`invalid GS1 Digital Link URI ${JSON.stringify(value)}: ${gs1Reason(cause)}`)
       : undefined;
   }
+  return roleWarning(digitalLinkRoleProblem(parsed, role));
 }
 
 /**
@@ -110,17 +120,18 @@ function uncachedIdentifierProblem(value: string, role: IdentifierRole): string 
  */
 const MAX_REMEMBERED_VERDICTS = 10_000;
 const RECURRING_ROLES: ReadonlySet<IdentifierRole> = new Set(['location', 'party', 'class']);
-const verdicts = new Map<IdentifierRole, Map<string, string | null>>(
-  [...RECURRING_ROLES].map((role) => [role, new Map<string, string | null>()]),
+const verdicts = new Map<IdentifierRole, Map<string, RuleFinding | null>>(
+  [...RECURRING_ROLES].map((role) => [role, new Map<string, RuleFinding | null>()]),
 );
 
 /**
- * Why an identifier is malformed for its role, or undefined. EPC URIs (`urn:epc:…`) and GS1 Digital Link URIs
- * are checked in full (syntax, lengths, check digits) with @pedigree/gs1; other URIs are accepted as they are.
+ * Why an identifier is malformed (an error) or does not fit its role (a warning), or undefined. EPC URIs
+ * (`urn:epc:…`) and GS1 Digital Link URIs are checked in full (syntax, lengths, check digits) with
+ * @pedigree/gs1; other URIs are accepted as they are.
  */
-export function identifierProblem(value: unknown, role: IdentifierRole): string | undefined {
+export function identifierProblem(value: unknown, role: IdentifierRole): RuleFinding | undefined {
   if (typeof value !== 'string')
-    return value === undefined ? undefined : 'an identifier must be a URI string';
+    return value === undefined ? undefined : error('an identifier must be a URI string');
   const remembered = verdicts.get(role);
   if (remembered === undefined) return uncachedIdentifierProblem(value, role);
   const verdict = remembered.get(value);

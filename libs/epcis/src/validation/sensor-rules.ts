@@ -30,7 +30,7 @@ function checkNotAfterEvent(
     return undefined;
   }
   if (eventTime !== undefined && time > eventTime) {
-    c.add(
+    c.warn(
       base.at(field),
       `${field} ${String(value)} is after the eventTime; sensor data must not postdate the event`,
     );
@@ -64,12 +64,12 @@ function checkReport(
     c.add(at.at('type'), 'a sensorReport requires a type (measurement type) or an exception (alert type)');
   }
   if (report['type'] !== undefined)
-    c.add(at.at('type'), vocabularyValueProblem('measurementType', 'type', report['type']));
+    c.report(at.at('type'), vocabularyValueProblem('measurementType', 'type', report['type']));
   if (report['exception'] !== undefined) {
-    c.add(at.at('exception'), vocabularyValueProblem('sensorAlertType', 'exception', report['exception']));
+    c.report(at.at('exception'), vocabularyValueProblem('sensorAlertType', 'exception', report['exception']));
   }
   if (report['component'] !== undefined) {
-    c.add(at.at('component'), vocabularyValueProblem('component', 'component', report['component']));
+    c.report(at.at('component'), vocabularyValueProblem('component', 'component', report['component']));
     if (report['value'] === undefined)
       c.add(at.at('component'), 'a sensorReport with a component requires a value');
   }
@@ -100,7 +100,7 @@ function checkReport(
     c.add(at.at(present), 'percRank and percValue must be given together');
   }
   if (report['microorganism'] !== undefined && report['chemicalSubstance'] !== undefined) {
-    c.add(
+    c.warn(
       at.at('chemicalSubstance'),
       'a sensorReport names either a microorganism or a chemicalSubstance, not both',
     );
@@ -110,7 +110,7 @@ function checkReport(
   if (time !== undefined && interval) {
     const { start, end } = interval;
     if ((start !== undefined && time < start) || (end !== undefined && time > end)) {
-      c.add(at.at('time'), 'time lies outside the startTime–endTime interval of its sensorMetadata');
+      c.warn(at.at('time'), 'time lies outside the startTime–endTime interval of its sensorMetadata');
     }
   }
 }
@@ -121,19 +121,19 @@ function checkValueOrder(c: ProblemCollector, report: Json, at: Location): void 
   const min = number('minValue');
   const max = number('maxValue');
   if (min !== undefined && max !== undefined && min > max) {
-    c.add(at.at('minValue'), `minValue ${min} is greater than maxValue ${max}`);
+    c.warn(at.at('minValue'), `minValue ${min} is greater than maxValue ${max}`);
   }
   for (const field of ['meanValue', 'value']) {
     const v = number(field);
     if (v === undefined) continue;
-    if (min !== undefined && v < min) c.add(at.at(field), `${field} ${v} is below minValue ${min}`);
-    if (max !== undefined && v > max) c.add(at.at(field), `${field} ${v} is above maxValue ${max}`);
+    if (min !== undefined && v < min) c.warn(at.at(field), `${field} ${v} is below minValue ${min}`);
+    if (max !== undefined && v > max) c.warn(at.at(field), `${field} ${v} is above maxValue ${max}`);
   }
   const sDev = number('sDev');
-  if (sDev !== undefined && sDev < 0) c.add(at.at('sDev'), 'sDev must not be negative');
+  if (sDev !== undefined && sDev < 0) c.warn(at.at('sDev'), 'sDev must not be negative');
   const percRank = number('percRank');
   if (percRank !== undefined && (percRank < 0 || percRank > 100)) {
-    c.add(at.at('percRank'), 'percRank must be between 0 and 100');
+    c.warn(at.at('percRank'), 'percRank must be between 0 and 100');
   }
 }
 

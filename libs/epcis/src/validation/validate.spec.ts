@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EpcisException, type EpcisProblem } from '../errors';
 import { parseEpcisJson } from '../jsonld/parse';
+import { parseEpcisXml } from '../xml';
 import { assertValidEpcisDocument, createEpcisValidator, validateEpcisDocument } from './validate';
 
 const reference = gs1StandardsPath('gs1-epcis');
@@ -11,14 +12,22 @@ type Doc = { epcisBody: { eventList: Array<Record<string, unknown>> } } & Record
 const load = (name: string): Doc => JSON.parse(readFileSync(path.join(examplesDir, name), 'utf8')) as Doc;
 const E0 = '/epcisBody/eventList/0';
 
-/** Validates a mutated copy of an example and returns its problems. */
-function problemsAfter(
+type Mutation = (event: Record<string, unknown>, doc: Doc) => void;
+
+/** Validates a mutated copy of an example and returns its errors and warnings. */
+function findingsAfter(
   example: string,
-  mutate: (event: Record<string, unknown>, doc: Doc) => void,
-): EpcisProblem[] {
+  mutate: Mutation,
+): { problems: EpcisProblem[]; warnings: EpcisProblem[] } {
   const doc = load(example);
   mutate(doc.epcisBody.eventList[0], doc);
-  return validateEpcisDocument(doc).problems;
+  const { problems, warnings } = validateEpcisDocument(doc);
+  return { problems, warnings };
+}
+
+/** Validates a mutated copy of an example and returns its errors. */
+function problemsAfter(example: string, mutate: Mutation): EpcisProblem[] {
+  return findingsAfter(example, mutate).problems;
 }
 
 function thrown(document: unknown): EpcisException {
@@ -31,21 +40,89 @@ function thrown(document: unknown): EpcisException {
   throw new Error('expected a ValidationException');
 }
 
+/** The warnings GS1's all-possible-fields examples draw (every one has a single event with one sensor report). */
+function allPossibleFieldsWarnings(sensorTimesAfterEvent: boolean): EpcisProblem[] {
+  const at = `${E0}/sensorElementList/0`;
+  const afterEvent = (pointer: string) => ({
+    pointer,
+    message: expect.stringContaining('is after the eventTime') as string,
+  });
+  return [
+    ...(sensorTimesAfterEvent
+      ? ['time', 'startTime', 'endTime'].map((field) => afterEvent(`${at}/sensorMetadata/${field}`))
+      : []),
+    {
+      pointer: `${at}/sensorReport/0/chemicalSubstance`,
+      message: 'a sensorReport names either a microorganism or a chemicalSubstance, not both',
+    },
+    { pointer: `${at}/sensorReport/0/meanValue`, message: 'meanValue 13.2 is below minValue 26' },
+    ...(sensorTimesAfterEvent ? [afterEvent(`${at}/sensorReport/0/time`)] : []),
+    {
+      pointer: `${at}/sensorReport/0/time`,
+      message: 'time lies outside the startTime–endTime interval of its sensorMetadata',
+    },
+  ];
+}
+
 describe('validateEpcisDocument on the GS1 examples', () => {
-  const files = readdirSync(examplesDir).filter((f) => f.endsWith('.jsonld'));
+  const files = readdirSync(examplesDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.jsonld'))
+    .sort();
+  const allPossibleFields = files.filter((f) => f.startsWith('all-possible-fields/'));
+  // The association event's sensor times precede its eventTime; the other four events predate their sensor data.
+  const sensorTimesAfterEvent = (file: string) => !file.includes('association_event');
 
-  it('reads all examples', () => {
-    expect(files.length).toBeGreaterThanOrEqual(20);
+  it('reads all examples, including the five all-possible-fields documents', () => {
+    expect(files.length).toBeGreaterThanOrEqual(25);
+    expect(allPossibleFields).toHaveLength(5);
   });
 
-  it.each(files)('%s is valid', (file) => {
-    expect(validateEpcisDocument(load(file)).problems).toEqual([]);
+  it.each(files)('%s has no errors', (file) => {
+    const result = validateEpcisDocument(load(file));
+    expect(result.problems).toEqual([]);
+    expect(result.valid).toBe(true);
   });
+
+  it.each(files.filter((f) => !allPossibleFields.includes(f)))('%s has no warnings either', (file) => {
+    expect(validateEpcisDocument(load(file)).warnings).toEqual([]);
+  });
+
+  it.each(allPossibleFields)('%s draws only the known sensor-data warnings', (file) => {
+    expect(validateEpcisDocument(load(file)).warnings).toEqual(
+      allPossibleFieldsWarnings(sensorTimesAfterEvent(file)),
+    );
+  });
+
+  it.each(allPossibleFields)('%s is refused in strict mode, its warnings reported as errors', (file) => {
+    const expected = allPossibleFieldsWarnings(sensorTimesAfterEvent(file));
+    expect(validateEpcisDocument(load(file), { strict: true })).toEqual({
+      valid: false,
+      problems: expected,
+      warnings: [],
+    });
+    expect(createEpcisValidator({ strict: true }).validate(load(file)).problems).toEqual(expected);
+    expect(createEpcisValidator({ strict: true }).validate(load(file), { strict: false }).valid).toBe(true);
+    expect(() => assertValidEpcisDocument(load(file))).not.toThrow();
+    expect(() => assertValidEpcisDocument(load(file), { strict: true })).toThrow(EpcisException);
+  });
+
+  it.each(allPossibleFields.map((f) => f.replace(/\.jsonld$/, '.xml')))(
+    '%s (XML) parses and validates like its JSON-LD twin',
+    (file) => {
+      const doc = parseEpcisXml(readFileSync(path.join(examplesDir, file), 'utf8'));
+      const result = validateEpcisDocument(doc);
+      expect(result.problems).toEqual([]);
+      expect(result.warnings.map((w) => w.pointer)).toEqual(
+        allPossibleFieldsWarnings(sensorTimesAfterEvent(file)).map((w) => w.pointer),
+      );
+      expect(validateEpcisDocument(doc, { strict: true }).valid).toBe(false);
+    },
+  );
 
   it('accepts the query document example as an EPCISQueryDocument', () => {
     const doc = parseEpcisJson(readFileSync(path.join(examplesDir, 'EPCISQueryDocument.jsonld'), 'utf8'));
     expect(doc.type).toBe('EPCISQueryDocument');
-    expect(validateEpcisDocument(doc)).toEqual({ valid: true, problems: [] });
+    expect(validateEpcisDocument(doc)).toEqual({ valid: true, problems: [], warnings: [] });
   });
 
   it('reports problems inside a query document with query-result pointers', () => {
@@ -114,21 +191,24 @@ describe('validateEpcisDocument rejects mutated examples', () => {
     ]);
   });
 
-  it('an ObjectEvent OBSERVE with ilmd', () => {
+  it('ilmd in an ObjectEvent OBSERVE or DELETE (an error, as in the GS1 schema)', () => {
+    const message = (action: string) =>
+      `ilmd is only allowed in an ObjectEvent with action ADD, not ${action}`;
     expect(
-      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['ilmd'] = { 'example:lot': 'L1' })),
-    ).toEqual([
-      {
-        pointer: `${E0}/ilmd`,
-        message: 'ilmd is only allowed in an ObjectEvent with action ADD, not OBSERVE',
-      },
-    ]);
+      findingsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['ilmd'] = { 'example:lot': 'L1' })),
+    ).toEqual({ problems: [{ pointer: `${E0}/ilmd`, message: message('OBSERVE') }], warnings: [] });
     expect(
-      problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
+      findingsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
+        e['action'] = 'DELETE';
+        e['ilmd'] = { 'example:lot': 'L1' };
+      }),
+    ).toEqual({ problems: [{ pointer: `${E0}/ilmd`, message: message('DELETE') }], warnings: [] });
+    expect(
+      findingsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
         e['action'] = 'ADD';
         e['ilmd'] = { 'example:lot': 'L1' };
       }),
-    ).toEqual([]);
+    ).toEqual({ problems: [], warnings: [] });
   });
 
   it('a bad check digit in a Digital Link SGTIN', () => {
@@ -142,22 +222,24 @@ describe('validateEpcisDocument rejects mutated examples', () => {
     );
   });
 
-  it('a malformed EPC URI and a class where an instance is required', () => {
-    const problems = problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
+  it('a malformed EPC URI (an error) and a class where an instance is expected (a warning)', () => {
+    const { problems, warnings } = findingsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => {
       e['epcList'] = ['urn:epc:id:sgtin:0614141.10734.2017', 'urn:epc:class:lgtin:4012345.012345.998877'];
     });
-    expect(problems.map((p) => p.pointer)).toEqual([`${E0}/epcList/0`, `${E0}/epcList/1`]);
+    expect(problems.map((p) => p.pointer)).toEqual([`${E0}/epcList/0`]);
     expect(problems[0].message).toMatch(/^invalid EPC URI "urn:epc:id:sgtin:0614141.10734.2017": /);
-    expect(problems[1].message).toContain('is a class or pattern');
+    expect(warnings.map((p) => p.pointer)).toEqual([`${E0}/epcList/1`]);
+    expect(warnings[0].message).toContain('is a class or pattern');
   });
 
-  it('a serialised identifier as epcClass and a non-location readPoint', () => {
-    const problems = problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
+  it('a serialised identifier as epcClass and a non-location readPoint are warnings', () => {
+    const { problems, warnings } = findingsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
       (e['childQuantityList'] as Array<Record<string, unknown>>)[0]['epcClass'] =
         'urn:epc:id:sgtin:0614141.107346.2017';
       e['readPoint'] = { id: 'urn:epc:id:sscc:0614141.1234567890' };
     });
-    expect(problems.map((p) => p.pointer)).toEqual([
+    expect(problems).toEqual([]);
+    expect(warnings.map((p) => p.pointer)).toEqual([
       `${E0}/childQuantityList/0/epcClass`,
       `${E0}/readPoint/id`,
     ]);
@@ -195,7 +277,7 @@ describe('validateEpcisDocument rejects mutated examples', () => {
     ]);
   });
 
-  it('an unknown bizStep word, an EPCIS 1.2 URN and an unknown CBV URI', () => {
+  it('an unknown bizStep word and an EPCIS 1.2 URN (errors), an unknown CBV URI (a warning)', () => {
     expect(problemsAfter('Example_9.6.1-ObjectEvent.jsonld', (e) => (e['bizStep'] = 'flying'))).toEqual([
       {
         pointer: `${E0}/bizStep`,
@@ -215,16 +297,19 @@ describe('validateEpcisDocument rejects mutated examples', () => {
       },
     ]);
     expect(
-      problemsAfter(
+      findingsAfter(
         'Example_9.6.1-ObjectEvent.jsonld',
         (e) => (e['disposition'] = 'https://ref.gs1.org/cbv/Disp-lost'),
       ),
-    ).toEqual([
-      {
-        pointer: `${E0}/disposition`,
-        message: 'disposition "https://ref.gs1.org/cbv/Disp-lost" is not a CBV disposition of CBV 2.0',
-      },
-    ]);
+    ).toEqual({
+      problems: [],
+      warnings: [
+        {
+          pointer: `${E0}/disposition`,
+          message: 'disposition "https://ref.gs1.org/cbv/Disp-lost" is not a CBV disposition of CBV 2.0',
+        },
+      ],
+    });
   });
 
   it('accepts CBV values as full URIs and CURIEs, and user vocabulary URIs', () => {
@@ -276,7 +361,7 @@ describe('validateEpcisDocument rejects mutated examples', () => {
   });
 
   it('sensor reports with inconsistent statistics, bad uom and times after the event', () => {
-    const problems = problemsAfter('SensorDataExample1.jsonld', (e) => {
+    const { problems, warnings } = findingsAfter('SensorDataExample1.jsonld', (e) => {
       const element = (
         e['sensorElementList'] as Array<{
           sensorMetadata: Record<string, unknown>;
@@ -290,12 +375,14 @@ describe('validateEpcisDocument rejects mutated examples', () => {
     const at = `${E0}/sensorElementList/0`;
     expect(problems).toEqual(
       expect.arrayContaining([
-        { pointer: `${at}/sensorMetadata/time`, message: expect.stringContaining('is after the eventTime') },
         { pointer: `${at}/sensorReport/0/uom`, message: expect.stringContaining('UN/ECE Recommendation 20') },
         { pointer: `${at}/sensorReport/0/sDev`, message: 'sDev is only allowed together with meanValue' },
-        { pointer: `${at}/sensorReport/0/minValue`, message: 'minValue 5 is greater than maxValue 2' },
       ]),
     );
+    expect(warnings).toEqual([
+      { pointer: `${at}/sensorMetadata/time`, message: expect.stringContaining('is after the eventTime') },
+      { pointer: `${at}/sensorReport/0/minValue`, message: 'minValue 5 is greater than maxValue 2' },
+    ]);
     // The GS1 schema requires `type`; a report with only an exception is reported by the schema.
     expect(problems).toContainEqual({ pointer: `${at}/sensorReport/1/type`, message: 'type is required' });
   });
@@ -342,8 +429,8 @@ describe('validateEpcisDocument rejects mutated examples', () => {
     ]);
   });
 
-  it('quantity elements: unit format, uom without quantity, fractional counts', () => {
-    const problems = problemsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
+  it('quantity elements: unit format (an error), uom without quantity and fractional counts (warnings)', () => {
+    const { problems, warnings } = findingsAfter('Example_9.6.3-AggregationEvent.jsonld', (e) => {
       const list = e['childQuantityList'] as Array<Record<string, unknown>>;
       list[0]['quantity'] = 10.5;
       list[1]['uom'] = 'kgm';
@@ -352,16 +439,18 @@ describe('validateEpcisDocument rejects mutated examples', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         {
-          pointer: `${E0}/childQuantityList/0/quantity`,
-          message: 'a quantity without uom is a count and must be an integer',
-        },
-        {
           pointer: `${E0}/childQuantityList/1/uom`,
           message: expect.stringContaining('UN/ECE Recommendation 20'),
         },
-        { pointer: `${E0}/childQuantityList/2/uom`, message: 'uom is only allowed together with quantity' },
       ]),
     );
+    expect(warnings).toEqual([
+      {
+        pointer: `${E0}/childQuantityList/0/quantity`,
+        message: 'a quantity without uom is a count and must be an integer',
+      },
+      { pointer: `${E0}/childQuantityList/2/uom`, message: 'uom is only allowed together with quantity' },
+    ]);
   });
 
   it('a TransformationEvent with only outputs and no transformationID', () => {
@@ -413,11 +502,13 @@ describe('validateEpcisDocument rejects mutated examples', () => {
 
 describe('createEpcisValidator', () => {
   it('loads the schema from an explicit path', () => {
-    const validator = createEpcisValidator(path.join(reference, 'EPCIS-JSON-Schema.json'));
+    const validator = createEpcisValidator({ schemaPath: path.join(reference, 'EPCIS-JSON-Schema.json') });
     expect(validator.validate(load('Example_9.6.1-ObjectEvent.jsonld')).valid).toBe(true);
   });
 
   it('fails clearly when the schema file is missing', () => {
-    expect(() => createEpcisValidator('/nonexistent/EPCIS-JSON-Schema.json')).toThrow(/ENOENT/);
+    expect(() => createEpcisValidator({ schemaPath: '/nonexistent/EPCIS-JSON-Schema.json' })).toThrow(
+      /ENOENT/,
+    );
   });
 });

@@ -5,13 +5,36 @@ import { checkEvent } from './event-rules';
 import { compileEpcisSchema, type SchemaCheck, type SchemaProblem } from './schema-validator';
 import { dateTimeStampProblem } from './time-rules';
 
+/**
+ * The outcome of validation. `problems` are the errors: requirements of EPCIS 2.0 / CBV 2.0 (or the GS1 schema)
+ * the document breaks; `valid` is true when there are none. `warnings` are data-quality findings the standard
+ * does not forbid; they never make a document invalid unless validation is strict.
+ */
 export interface ValidationResult {
   valid: boolean;
   problems: EpcisProblem[];
+  warnings: EpcisProblem[];
+}
+
+export interface ValidationOptions {
+  /** Report every warning as an error (the document is then invalid when it has any). Default false. */
+  strict?: boolean;
+}
+
+export interface EpcisValidatorOptions extends ValidationOptions {
+  /** The GS1 EPCIS JSON schema to compile; default the copy in standards/gs1-epcis. */
+  schemaPath?: string;
 }
 
 export interface EpcisValidator {
-  validate(document: unknown): ValidationResult;
+  /** Validates `document`; `options.strict` overrides the validator's own setting. */
+  validate(document: unknown, options?: ValidationOptions): ValidationResult;
+}
+
+/** The business-rule findings for a document: errors and warnings. */
+export interface BusinessRuleFindings {
+  problems: EpcisProblem[];
+  warnings: EpcisProblem[];
 }
 
 function eventListOf(document: Record<string, unknown>): { events: unknown[]; pointer: string } | undefined {
@@ -29,9 +52,9 @@ function eventListOf(document: Record<string, unknown>): { events: unknown[]; po
 }
 
 /** The EPCIS 2.0 / CBV 2.0 rules beyond the JSON schema, for a document or a single event. */
-export function checkBusinessRules(document: unknown): EpcisProblem[] {
+export function checkBusinessRules(document: unknown): BusinessRuleFindings {
   const collector = new ProblemCollector();
-  if (!isObject(document)) return collector.problems;
+  if (!isObject(document)) return collector;
   if (document['type'] === 'EPCISDocument' || document['type'] === 'EPCISQueryDocument') {
     if (document['creationDate'] !== undefined) {
       collector.add(
@@ -44,7 +67,7 @@ export function checkBusinessRules(document: unknown): EpcisProblem[] {
   } else {
     checkEvent(collector, document, Location.of(''));
   }
-  return collector.problems;
+  return collector;
 }
 
 /** Depth of a pointer: `/epcisBody/eventList/0` has depth 3. */
@@ -73,13 +96,27 @@ function mergeProblems(schemaProblems: SchemaProblem[], ruleProblems: EpcisProbl
   });
 }
 
-/** Creates a validator from the GS1 EPCIS JSON schema at `schemaPath` (compiled once) and the business rules. */
-export function createEpcisValidator(schemaPath?: string): EpcisValidator {
-  const schemaCheck: SchemaCheck = compileEpcisSchema(schemaPath);
+/** Strict validation: every warning becomes an error. */
+function strictResult({ problems, warnings }: Omit<ValidationResult, 'valid'>): ValidationResult {
+  const errors = [...problems, ...warnings];
+  return { valid: errors.length === 0, problems: errors, warnings: [] };
+}
+
+/**
+ * Creates a validator from the GS1 EPCIS JSON schema (compiled once) and the business rules. With
+ * `strict`, warnings are reported as errors.
+ */
+export function createEpcisValidator(options: EpcisValidatorOptions = {}): EpcisValidator {
+  const schemaCheck: SchemaCheck = compileEpcisSchema(options.schemaPath);
   return {
-    validate(document: unknown): ValidationResult {
-      const problems = mergeProblems(schemaCheck(document), checkBusinessRules(document));
-      return { valid: problems.length === 0, problems };
+    validate(
+      document: unknown,
+      { strict = options.strict ?? false }: ValidationOptions = {},
+    ): ValidationResult {
+      const rules = checkBusinessRules(document);
+      const problems = mergeProblems(schemaCheck(document), rules.problems);
+      if (strict) return strictResult({ problems, warnings: rules.warnings });
+      return { valid: problems.length === 0, problems, warnings: rules.warnings };
     },
   };
 }
@@ -91,13 +128,16 @@ function getDefaultValidator(): EpcisValidator {
   return defaultValidator;
 }
 
-/** Validates an EPCISDocument or EPCISQueryDocument against the GS1 schema and the EPCIS 2.0 / CBV 2.0 rules. */
-export function validateEpcisDocument(document: unknown): ValidationResult {
-  return getDefaultValidator().validate(document);
+/**
+ * Validates an EPCISDocument or EPCISQueryDocument against the GS1 schema and the EPCIS 2.0 / CBV 2.0 rules;
+ * with `strict`, warnings count as errors.
+ */
+export function validateEpcisDocument(document: unknown, options: ValidationOptions = {}): ValidationResult {
+  return getDefaultValidator().validate(document, options);
 }
 
-/** Like validateEpcisDocument, but throws EpcisException ValidationException listing every problem. */
-export function assertValidEpcisDocument(document: unknown): void {
-  const { valid, problems } = validateEpcisDocument(document);
+/** Like validateEpcisDocument, but throws EpcisException ValidationException listing every error. */
+export function assertValidEpcisDocument(document: unknown, options: ValidationOptions = {}): void {
+  const { valid, problems } = validateEpcisDocument(document, options);
   if (!valid) throw new EpcisException('ValidationException', problems);
 }

@@ -26,7 +26,8 @@ export function parseXmlDocument(xml: string): Document {
     },
   });
   try {
-    return parser.parseFromString(xml, 'application/xml');
+    // XML 1.0 (Appendix F) allows a UTF-8 byte-order mark before the declaration; the DOM parser does not skip it.
+    return parser.parseFromString(xml.replace(/^\uFEFF/, ''), 'application/xml');
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     throw validationError('/', `malformed XML: ${message.split('\n')[0].trim()}`);

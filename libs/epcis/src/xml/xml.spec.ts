@@ -190,6 +190,16 @@ describe('parseEpcisXml: EPCIS 2.0 structures', () => {
   });
 });
 
+describe('parseEpcisXml: a UTF-8 byte-order mark', () => {
+  it('skips a byte-order mark before the XML declaration (GS1 Example-TransactionEvent-2020_07_03y.xml has one)', () => {
+    const xml = document20(
+      '<ObjectEvent><eventTime>2024-01-01T00:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>' +
+        '<epcList/><action>OBSERVE</action></ObjectEvent>',
+    );
+    expect(parseEpcisXml(`\uFEFF${xml}`)).toEqual(parseEpcisXml(xml));
+  });
+});
+
 describe('parseEpcisXml errors', () => {
   it('rejects malformed XML', () => {
     const error = exceptionOf(() =>

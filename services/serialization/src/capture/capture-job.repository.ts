@@ -6,12 +6,18 @@ import * as schema from '../db/schema';
 
 export type CaptureJob = typeof schema.captureJobs.$inferSelect;
 type CaptureError = CaptureJob['errors'][number];
+export type CaptureWarning = CaptureJob['warnings'][number];
 
 @Injectable()
 export class CaptureJobRepository {
   constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<typeof schema>) {}
 
-  async start(captureId: string, capturedBy: string, eventCount: number): Promise<CaptureJob> {
+  async start(
+    captureId: string,
+    capturedBy: string,
+    eventCount: number,
+    warnings: CaptureWarning[] = [],
+  ): Promise<CaptureJob> {
     const [job] = await this.database.db
       .insert(schema.captureJobs)
       .values({
@@ -23,6 +29,7 @@ export class CaptureJobRepository {
         captureErrorBehaviour: 'rollback',
         eventCount,
         errors: [],
+        warnings,
       })
       .returning();
     return job!;

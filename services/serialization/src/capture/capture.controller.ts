@@ -1,9 +1,10 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
 import { epcisProblem } from '../epcis-problems';
-import { CaptureJobRepository, type CaptureJob } from './capture-job.repository';
+import { captureJobDocument, strictParameter } from './capture-http';
+import { CaptureJobRepository } from './capture-job.repository';
 import { CAPTURING_ROLES } from './capture-policy';
 import { CaptureService, type CaptureFormat } from './capture.service';
 
@@ -25,18 +26,15 @@ function bodyText(request: FastifyRequest): string {
   return request.body;
 }
 
-/** The capture job document of the EPCIS 2.0 REST binding. */
-function captureJobDocument(job: CaptureJob) {
-  return {
-    captureID: job.captureId,
-    createdAt: job.createdAt.toISOString(),
-    ...(job.finishedAt ? { finishedAt: job.finishedAt.toISOString() } : {}),
-    running: job.running,
-    success: job.success,
-    captureErrorBehaviour: job.captureErrorBehaviour,
-    errors: job.errors,
-  };
-}
+const STRICT_QUERY = {
+  name: 'strict',
+  required: false,
+  enum: ['true', 'false'],
+  description:
+    'true: refuse the document when validation has warnings too, not only errors (docs/epcis-validation-rules.md). Default false: warnings are kept on the capture job.',
+} as const;
+
+const PROBLEM = 'application/problem+json: {type, title, status, detail, errors?: [{pointer, detail}]}';
 
 @ApiTags('capture')
 @AuthProblems('epcis')
@@ -55,20 +53,64 @@ export class CaptureController {
   })
   @ApiConsumes('application/ld+json', 'application/json', 'application/xml', 'text/xml')
   @ApiBody({ description: 'EPCISDocument' })
-  @ApiResponse({ status: 202, description: 'Accepted; Location: /capture/{captureID}' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiResponse({
+    status: 202,
+    description:
+      'Accepted, no body; Location: /capture/{captureID}, whose job lists the validation warnings (if any)',
+  })
+  @ApiResponse({
+    status: 400,
+    description: `epcisException:ValidationException (${PROBLEM}): the document is malformed or breaks an EPCIS rule (with strict=true, also a warning); or strict is neither true nor false`,
+  })
+  @ApiResponse({
+    status: 401,
+    description: `epcisException:SecurityException (${PROBLEM}): no or bad access token`,
+  })
+  @ApiResponse({
+    status: 403,
+    description: `epcisException:SecurityException (${PROBLEM}): the role may not capture, or the party may not commission these identifiers`,
+  })
+  @ApiResponse({
+    status: 413,
+    description: `epcisException:CaptureLimitExceededException (${PROBLEM}): too many events or bytes`,
+  })
+  @ApiResponse({
+    status: 415,
+    description: `epcisException:UnsupportedMediaTypeException (${PROBLEM}): not JSON-LD or XML`,
+  })
+  @ApiResponse({
+    status: 503,
+    description: `epcisException:ImplementationException (${PROBLEM}): the event log is unavailable; retry later`,
+  })
   async captureDocument(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
+    @Query('strict') strict?: string,
   ): Promise<void> {
+    const options = { strict: strictParameter(strict) };
     const document = this.capture.parse(bodyText(request), formatOf(request.headers['content-type']));
-    const { job } = await this.capture.capture(document, principal);
+    const { job } = await this.capture.capture(document, principal, options);
     void reply.header('location', `/capture/${job.captureId}`);
   }
 
   @Get('capture/:captureId')
   @Header('content-type', 'application/json')
   @ApiOperation({ summary: 'The state of a capture job' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{captureID, createdAt, finishedAt?, running, success, captureErrorBehaviour, errors: [{type, title, detail?}], warnings: [{pointer, message}]}',
+  })
+  @ApiResponse({
+    status: 401,
+    description: `epcisException:SecurityException (${PROBLEM}): no or bad access token`,
+  })
+  @ApiResponse({
+    status: 404,
+    description: `epcisException:NoSuchResourceException (${PROBLEM}): no such job, or it is another party’s`,
+  })
   async job(@Param('captureId') captureId: string, @CurrentPrincipal() principal: Principal) {
     const job = await this.jobs.find(captureId);
     const mayRead =
@@ -86,11 +128,40 @@ export class CaptureController {
       'Capture a single EPCIS event (JSON-LD); 201 with the event’s Location once it is in the event log',
   })
   @ApiConsumes('application/ld+json', 'application/json')
+  @ApiBody({ description: 'one EPCIS event' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiResponse({
+    status: 201,
+    description:
+      'Created, no body; Location: /events/{eventID} (validation warnings are kept on its capture job)',
+  })
+  @ApiResponse({
+    status: 400,
+    description: `epcisException:ValidationException (${PROBLEM}): malformed JSON, not one event, or the event breaks an EPCIS rule (with strict=true, also a warning)`,
+  })
+  @ApiResponse({
+    status: 401,
+    description: `epcisException:SecurityException (${PROBLEM}): no or bad access token`,
+  })
+  @ApiResponse({
+    status: 403,
+    description: `epcisException:SecurityException (${PROBLEM}): the role may not capture, or the party may not commission these identifiers`,
+  })
+  @ApiResponse({
+    status: 415,
+    description: `epcisException:UnsupportedMediaTypeException (${PROBLEM}): not JSON-LD`,
+  })
+  @ApiResponse({
+    status: 503,
+    description: `epcisException:ImplementationException (${PROBLEM}): the event log is unavailable; retry later`,
+  })
   async captureEvent(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
+    @Query('strict') strict?: string,
   ): Promise<void> {
+    const options = { strict: strictParameter(strict) };
     if (formatOf(request.headers['content-type']) !== 'json') {
       throw epcisProblem(
         'UnsupportedMediaTypeException',
@@ -110,6 +181,7 @@ export class CaptureController {
     const { eventIds } = await this.capture.capture(
       this.capture.wrapEvent(event as Record<string, unknown>),
       principal,
+      options,
     );
     void reply.header('location', `/events/${encodeURIComponent(eventIds[0]!)}`);
   }

@@ -23,9 +23,15 @@ import { commissioningViolations } from './capture-policy';
 
 export type CaptureFormat = 'json' | 'xml';
 
+export interface CaptureOptions {
+  /** Refuse the document when validation has warnings too, not only errors (POST /capture?strict=true). */
+  strict?: boolean;
+}
+
 /**
  * Capture: parse (JSON-LD or XML 2.0/1.2), validate, authorise, hash, and publish every event to Kafka. The job is
  * reported successful only once Kafka acknowledged every event; a document that fails any check publishes nothing.
+ * Validation warnings do not stop a capture (unless it is strict): they are kept on the capture job.
  */
 @Injectable()
 export class CaptureService {
@@ -61,6 +67,7 @@ export class CaptureService {
   async capture(
     document: AnyEpcisDocument,
     principal: Principal,
+    { strict = false }: CaptureOptions = {},
   ): Promise<{ job: CaptureJob; eventHashes: string[]; eventIds: string[] }> {
     const events = documentEvents(document);
     if (events.length > this.config.CAPTURE_MAX_EVENTS) {
@@ -70,7 +77,7 @@ export class CaptureService {
         `the document has ${events.length} events; at most ${this.config.CAPTURE_MAX_EVENTS} are accepted per capture`,
       );
     }
-    const validation = validateEpcisDocument(document);
+    const validation = validateEpcisDocument(document, { strict });
     if (!validation.valid) {
       throw epcisProblem(
         'ValidationException',
@@ -95,7 +102,7 @@ export class CaptureService {
     );
     const captureId = randomUUID();
     const recordTime = new Date().toISOString();
-    await this.jobs.start(captureId, principal.party, events.length);
+    await this.jobs.start(captureId, principal.party, events.length, validation.warnings);
     const eventIds: string[] = [];
     try {
       await this.producer.publish(

@@ -143,6 +143,8 @@ export const captureJobs = pgTable('capture_jobs', {
   captureErrorBehaviour: text('capture_error_behaviour').notNull(),
   eventCount: integer('event_count').notNull(),
   errors: jsonb('errors').$type<Array<{ type: string; title: string; detail?: string }>>().notNull(),
+  /** Data-quality warnings of validation (docs/epcis-validation-rules.md); they did not stop the capture. */
+  warnings: jsonb('warnings').$type<Array<{ pointer: string; message: string }>>().notNull().default([]),
 });
 
 /**

@@ -23,7 +23,13 @@ async function readDocument(io: CliIo, file: string): Promise<AnyEpcisDocument> 
 
 function problemLines(type: string, problems: readonly EpcisProblem[]): string {
   return problems
-    .map((p) => `${JSON.stringify({ type, pointer: p.pointer, message: p.message })}\n`)
+    .map((p) => `${JSON.stringify({ type, severity: 'error', pointer: p.pointer, message: p.message })}\n`)
+    .join('');
+}
+
+function warningLines(warnings: readonly EpcisProblem[]): string {
+  return warnings
+    .map((p) => `${JSON.stringify({ severity: 'warning', pointer: p.pointer, message: p.message })}\n`)
     .join('');
 }
 
@@ -44,18 +50,19 @@ export function registerEpcisCommands(program: Command, io: CliIo): void {
   epcis
     .command('validate')
     .description(
-      'Validate against the GS1 EPCIS 2.0 JSON schema and the EPCIS/CBV rules (exit 0 valid, 1 invalid, 2 unreadable)',
+      'Validate against the GS1 EPCIS 2.0 JSON schema and the EPCIS/CBV rules; errors and warnings are printed as JSON lines (exit 0 valid, possibly with warnings; 1 invalid; 2 unreadable)',
     )
     .argument('<file>', 'EPCIS document, JSON-LD or XML ("-" reads stdin)')
-    .action((file: string) =>
+    .option('--strict', 'treat warnings as errors (exit 1 when there are any)')
+    .action((file: string, options: { strict?: boolean }) =>
       reportingEpcisErrors(io, async () => {
-        const result = validateEpcisDocument(await readDocument(io, file));
-        if (result.valid) {
-          io.stdout('valid\n');
-          return;
-        }
+        const result = validateEpcisDocument(await readDocument(io, file), {
+          strict: options.strict ?? false,
+        });
         io.stdout(problemLines('epcisException:ValidationException', result.problems));
-        throw new ExitCode(1);
+        io.stdout(warningLines(result.warnings));
+        if (!result.valid) throw new ExitCode(1);
+        io.stdout('valid\n');
       }),
     );
 

@@ -1,0 +1,1 @@
+ALTER TABLE "capture_jobs" ADD COLUMN "warnings" jsonb DEFAULT '[]'::jsonb NOT NULL;

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Principal } from '@pedigree/auth';
+import { TOPICS } from '@pedigree/contracts';
+import { parseEpcisJson, parseEpcisXml } from '@pedigree/epcis';
+import { gs1StandardsPath } from '@pedigree/gs1';
+import type { EnvelopeProducer } from '@pedigree/kafka';
+import type { Logger } from '@pedigree/service-runtime';
+import { ProblemException } from '@pedigree/service-runtime';
+import type { SerializationConfig } from '../config';
+import { captureJobDocument, strictParameter } from './capture-http';
+import type { CaptureJob, CaptureJobRepository, CaptureWarning } from './capture-job.repository';
+import { CaptureService } from './capture.service';
+
+const admin: Principal = { subject: 'a', party: '0614141000005', roles: ['admin'], gcps: [] };
+const allPossibleFields = path.join(gs1StandardsPath('gs1-epcis'), 'examples', 'all-possible-fields');
+const example = (file: string) => readFileSync(path.join(allPossibleFields, file), 'utf8');
+
+/** Keeps capture jobs in memory. */
+class MemoryJobs {
+  readonly jobs = new Map<string, CaptureJob>();
+
+  async start(captureId: string, capturedBy: string, eventCount: number, warnings: CaptureWarning[] = []) {
+    const job: CaptureJob = {
+      captureId,
+      capturedBy,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+      finishedAt: null,
+      running: true,
+      success: true,
+      captureErrorBehaviour: 'rollback',
+      eventCount,
+      errors: [],
+      warnings,
+    };
+    this.jobs.set(captureId, job);
+    return job;
+  }
+
+  async succeed(captureId: string) {
+    const job = {
+      ...this.jobs.get(captureId)!,
+      running: false,
+      finishedAt: new Date('2026-01-01T00:00:01Z'),
+    };
+    this.jobs.set(captureId, job);
+    return job;
+  }
+}
+
+function service() {
+  const jobs = new MemoryJobs();
+  const published: unknown[] = [];
+  const producer = {
+    publish: async (_topic: string, messages: unknown[]) => void published.push(...messages),
+  };
+  const capture = new CaptureService(
+    jobs as unknown as CaptureJobRepository,
+    producer as unknown as EnvelopeProducer,
+    { CAPTURE_MAX_EVENTS: 100 } as SerializationConfig,
+    { error: () => undefined } as unknown as Logger,
+    TOPICS,
+  );
+  return { capture, published };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ProblemException> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ProblemException) return error;
+    throw error;
+  }
+  throw new Error('expected a ProblemException');
+}
+
+describe('CaptureService: validation warnings', () => {
+  it.each(['object_event_all_possible_fields.jsonld', 'object_event_all_possible_fields.xml'])(
+    'captures GS1 %s and keeps its warnings on the job',
+    async (file) => {
+      const { capture, published } = service();
+      const text = example(file);
+      const document = file.endsWith('.xml') ? parseEpcisXml(text) : parseEpcisJson(text);
+      const { job } = await capture.capture(document, admin);
+      expect(published).toHaveLength(1);
+      expect(job.success).toBe(true);
+      expect(job.warnings).toContainEqual({
+        pointer: '/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/chemicalSubstance',
+        message: 'a sensorReport names either a microorganism or a chemicalSubstance, not both',
+      });
+      expect(captureJobDocument(job).warnings).toEqual(job.warnings);
+    },
+  );
+
+  it('refuses the same document in strict mode, listing the warnings as errors, and publishes nothing', async () => {
+    const { capture, published } = service();
+    const error = await refusal(
+      capture.capture(parseEpcisJson(example('object_event_all_possible_fields.jsonld')), admin, {
+        strict: true,
+      }),
+    );
+    expect(error.problem).toMatchObject({ type: 'epcisException:ValidationException', status: 400 });
+    expect(error.problem['errors']).toContainEqual({
+      pointer: '/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/meanValue',
+      detail: 'meanValue 13.2 is below minValue 26',
+    });
+    expect(published).toEqual([]);
+  });
+});
+
+describe('strictParameter', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+  ])('%s → %s', (value, strict) => {
+    expect(strictParameter(value)).toBe(strict);
+  });
+
+  it.each(['yes', '1', ['true', 'true']])('refuses %j with a 400 ValidationException', (value) => {
+    expect(() => strictParameter(value)).toThrow(ProblemException);
+    try {
+      strictParameter(value);
+    } catch (error) {
+      expect((error as ProblemException).problem).toMatchObject({
+        type: 'epcisException:ValidationException',
+        status: 400,
+      });
+    }
+  });
+});
