@@ -1,0 +1,405 @@
+// Every command of README.md's ```bash blocks runs here, in README order and in one shell (as a reader pastes them into
+// one terminal), against services this test starts on databases, topics and a chaincode instance of their own. A
+// command the README gains that is neither expected below nor listed in NOT_RUN fails the test, naming it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DEV_AUDIENCE,
+  DEV_ISSUER,
+  devIssuerDirectory,
+  ensureDevIssuerKeys,
+  signAccessToken,
+  type DevIssuerKeys,
+} from '@pedigree/auth';
+import {
+  createTestDatabase,
+  eventually,
+  kafkaBrokers,
+  REPO_ROOT,
+  startServiceProcess,
+  testFabricNetwork,
+  uniqueSuffix,
+  waitForStatus,
+  type RunningService,
+} from '@pedigree/testing';
+import { defineChaincode, fabricEnv } from '../../services/ledger-writer/test/harness';
+import { bashCommands, relativeLinks, type ReadmeCommand } from './readme/readme-commands';
+import { ShellSession, type CommandResult } from './readme/shell-session';
+import { COMMISSIONING_HASH, createReadmeWorkspace, type ReadmeWorkspace } from './readme/working-directory';
+
+const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+const COMMANDS = bashCommands(README);
+const STACK_SH = path.join(REPO_ROOT, 'scripts/stack.sh');
+
+/** The commands a test cannot run, why, and how the test checks that they still exist. */
+const NOT_RUN: Record<string, { reason: string; check: () => void }> = {
+  'bash scripts/up.sh': {
+    reason: 'starts the platform on the dev stack and stays up until Ctrl-C',
+    check: () => {
+      scriptIsValid('scripts/up.sh');
+      // The README's URLs are up.sh's default ports; this test rewrites them to the services it starts.
+      const upSh = readFileSync(path.join(REPO_ROOT, 'scripts/up.sh'), 'utf8');
+      for (const [port, service] of Object.entries(README_PORTS))
+        expect(upSh).toContain(`[${service}]=${port}`);
+    },
+  },
+  'bash scripts/test.sh': {
+    reason: 'is the whole suite, this test included, and starts or stops the test stack',
+    check: () => scriptIsValid('scripts/test.sh'),
+  },
+  'bash scripts/bench.sh': {
+    reason: 'puts minutes of load on the machine (tests never assert timings)',
+    check: () => {
+      scriptIsValid('scripts/bench.sh');
+      // An unknown benchmark stops it before it builds or starts anything; the message names those the README offers.
+      const refused = runScript(['scripts/bench.sh', 'no-such-benchmark']);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('epcis, serialization, verification, ledger or all');
+    },
+  },
+};
+
+/** The ports of the README's URLs (scripts/up.sh's defaults) and the service this test starts for each. */
+const README_PORTS = { 3001: 'serialization', 3004: 'ledger-writer' } as const;
+type ServiceName = (typeof README_PORTS)[keyof typeof README_PORTS];
+
+function runScript(args: string[]): CommandResult {
+  try {
+    const stdout = execFileSync('bash', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: 'pipe' });
+    return { status: 0, stdout, stderr: '' };
+  } catch (error) {
+    const failed = error as { status: number; stdout: string; stderr: string };
+    return { status: failed.status, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function scriptIsValid(script: string): void {
+  expect(existsSync(path.join(REPO_ROOT, script))).toBe(true);
+  expect(runScript(['-n', script])).toMatchObject({ status: 0, stderr: '' });
+}
+
+/** What the test knows while the README's story runs. */
+interface Story {
+  shell: ShellSession;
+  workspace: ReadmeWorkspace;
+  services: Record<ServiceName, RunningService>;
+  chaincode: string;
+  /** A token of the test's own (any role reads proofs; a regulator sees every event). */
+  token: string;
+}
+
+interface Expectation {
+  /** Exit status; 0 unless given. */
+  status?: number;
+  /** Text or patterns the standard output must show. */
+  stdout?: Array<string | RegExp>;
+  /** Waits, before the command, for what a reader waits for (the projection, the ledger). */
+  before?: (story: Story) => Promise<void>;
+  /** Checks what the command left behind (a variable, a file). */
+  after?: (story: Story) => Promise<void>;
+}
+
+const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** The claims of the token a shell variable holds. */
+async function tokenClaims(story: Story, variable: string): Promise<Record<string, unknown>> {
+  const token = await shellValue(story, variable);
+  expect(token).toMatch(JWT);
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+}
+
+async function shellValue(story: Story, variable: string): Promise<string> {
+  const result = await story.shell.run(`printf %s "$${variable}"`);
+  return result.stdout;
+}
+
+async function api(story: Story, service: ServiceName, urlPath: string): Promise<Response> {
+  return fetch(`${story.services[service].baseUrl}${urlPath}`, {
+    headers: { authorization: `Bearer ${story.token}`, accept: 'application/json' },
+  });
+}
+
+/** The captured commissioning is projected (the registry knows the packs) and anchored (a head holds its leaf). */
+async function captureSettled(story: Story): Promise<void> {
+  const epc = encodeURIComponent('urn:epc:id:sgtin:0614141.107346.2017');
+  await eventually(
+    async () =>
+      (await (await api(story, 'serialization', `/epcs/${epc}/events`)).text()).includes('commissioning'),
+    (projected) => projected,
+    'the projection of the commissioning event',
+  );
+  await eventually(
+    async () =>
+      (await api(story, 'ledger-writer', `/proofs/${encodeURIComponent(COMMISSIONING_HASH)}`)).status,
+    (status) => status === 200,
+    'an anchored head holding the commissioning event',
+  );
+}
+
+/** The ledger holds the two heads of the story: after the commissioning, and after the supply of pack 2017. */
+async function twoHeadsAnchored(story: Story): Promise<void> {
+  await eventually(
+    async () =>
+      ((await (await api(story, 'ledger-writer', '/heads')).json()) as { heads: unknown[] }).heads.length,
+    (heads) => heads >= 2,
+    'two anchored heads',
+  );
+}
+
+/** Every command of README.md that runs, by its exact text, with what it must show. */
+const EXPECTED: Record<string, Expectation> = {
+  // Capturing and querying events
+  'cp docs/examples/* .': {
+    after: async ({ workspace }) => {
+      for (const file of ['events.jsonld', 'event.json', 'event.jsonld', 'events.xml'])
+        expect(existsSync(path.join(workspace.directory, file))).toBe(true);
+    },
+  },
+  'TOKEN=$(npx pedigree token --role manufacturer --party 0614141000005 --gcp 0614141)': {
+    after: async (story) =>
+      expect(await tokenClaims(story, 'TOKEN')).toMatchObject({
+        party: '0614141000005',
+        roles: ['manufacturer'],
+        gcp: ['0614141'],
+      }),
+  },
+  [`LOCATION=$(curl -si -X POST http://127.0.0.1:3001/capture -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/ld+json' --data @events.jsonld | sed -n 's/^location: //Ip' | tr -d '\\r')`]:
+    { after: async (story) => expect(await shellValue(story, 'LOCATION')).toMatch(/^\/capture\/[\w-]+$/) },
+  'curl -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:3001$LOCATION"': {
+    stdout: [/"captureID":"[\w-]+"/, '"success":true'],
+  },
+  [`curl -H "Authorization: Bearer $TOKEN" 'http://127.0.0.1:3001/events?EQ_bizStep=commissioning&perPage=50'`]:
+    {
+      before: captureSettled,
+      stdout: ['EPCISQueryDocument', 'urn:epc:id:sgtin:0614141.107346.2017', '"cbvmda:lotNumber":"LOT1"'],
+    },
+  [`curl -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:3001/epcs/$(printf %s 'urn:epc:id:sgtin:0614141.107346.2017' | jq -sRr @uri)/events"`]:
+    { stdout: ['EPCISQueryDocument', '"bizStep":"commissioning"'] },
+
+  // Verifying packs
+  'TOKEN=$(npx pedigree token --role distributor --party 4012345000009)': {
+    after: async (story) =>
+      expect(await tokenClaims(story, 'TOKEN')).toMatchObject({
+        party: '4012345000009',
+        roles: ['distributor'],
+      }),
+  },
+  [`curl -H "Authorization: Bearer $TOKEN" -H 'GS1US-Version: 1.3.0' 'http://127.0.0.1:3001/verify/gtin/10614141073464/lot/LOT1/ser/2017?exp=281231&linkType=verificationService&context=dscsaSaleableReturn&reqGLN=4012345000009&corrUUID=0b5a3d1c-6f1e-4c8a-9d2b-1a2b3c4d5e6f'`]:
+    {
+      stdout: [
+        '"responderGLN":"0614141000005"',
+        '"corrUUID":"0b5a3d1c-6f1e-4c8a-9d2b-1a2b3c4d5e6f"',
+        '"data":{"verified":true}',
+      ],
+    },
+  'PHARMACY=$(npx pedigree token --role dispenser --party 9521321000001)': {
+    after: async (story) =>
+      expect(await tokenClaims(story, 'PHARMACY')).toMatchObject({
+        party: '9521321000001',
+        roles: ['dispenser'],
+      }),
+  },
+  // The README writes the DataMatrix's group separator (FNC1, 0x1D) as \u001d: the CLI must accept that notation.
+  [`npx pedigree verify ']d20110614141073464172812311011LOT1\\u001d212017' --token $PHARMACY`]: {
+    stdout: [/^VERIFIED {2}OK/, 'GTIN 10614141073464  serial 2017  lot LOT1'],
+  },
+  [`curl -X POST -H "Authorization: Bearer $PHARMACY" -H 'Content-Type: application/json' -d '{"gtin":"10614141073464","serial":"2017","lot":"LOT1","expiry":"281231"}' http://127.0.0.1:3001/packs/supply`]:
+    { stdout: ['"returnCode":"OK"'] },
+
+  // Proofs
+  [`eval "$(bash scripts/stack.sh env | sed -n 's/^FABRIC_REGULATOR_/export FABRIC_/p')"`]: {
+    before: twoHeadsAnchored,
+    after: async (story) => expect(await shellValue(story, 'FABRIC_MSP_ID')).toBe('RegulatorMSP'),
+  },
+  'export PEDIGREE_TOKEN=$(npx pedigree token --role regulator --party 4000001000005)': {
+    after: async (story) =>
+      expect(await tokenClaims(story, 'PEDIGREE_TOKEN')).toMatchObject({ roles: ['regulator'] }),
+  },
+  'npx pedigree proof verify event.json': {
+    stdout: [`VERIFIED ${COMMISSIONING_HASH}`, /anchored on channel \S+, chaincode \S+: transaction/],
+  },
+  'HASH=$(npx pedigree epcis hash event.jsonld)': {
+    after: async (story) => expect(await shellValue(story, 'HASH')).toBe(COMMISSIONING_HASH),
+  },
+  'npx pedigree proof export "$HASH" --out proof.json': {
+    after: async ({ workspace }) =>
+      expect(JSON.parse(readFileSync(path.join(workspace.directory, 'proof.json'), 'utf8'))).toMatchObject({
+        eventHash: COMMISSIONING_HASH,
+        auditPath: expect.any(Array),
+      }),
+  },
+  'npx pedigree proof verify event.json --bundle proof.json': { stdout: [`VERIFIED ${COMMISSIONING_HASH}`] },
+  [`read OLDER NEWER < <(curl -s -H "Authorization: Bearer $PEDIGREE_TOKEN" 'http://127.0.0.1:3004/heads?limit=2' | jq -r '.heads | "\\(last.treeSize) \\(first.treeSize)"')`]:
+    {
+      after: async (story) => {
+        const [older, newer] = [await shellValue(story, 'OLDER'), await shellValue(story, 'NEWER')].map(
+          Number,
+        );
+        expect(older).toBeGreaterThan(0);
+        expect(newer).toBeGreaterThan(older!);
+      },
+    },
+  'npx pedigree proof consistency $OLDER $NEWER': {
+    stdout: [/^VERIFIED the log of \d+ leaves extends the log of \d+ leaves/],
+  },
+
+  // The `pedigree` command line
+  // The README writes the group separator as \x1d: the CLI must accept that notation.
+  [`npx pedigree gs1 parse ']d201095060001343521726123110ABC\\x1d21XYZ' --gcp-length 7`]: {
+    stdout: ['"value": "09506000134352"', '"title": "SERIAL",\n      "value": "XYZ"'],
+  },
+  'npx pedigree epcis validate events.jsonld': { stdout: ['valid\n'] },
+  'npx pedigree epcis hash events.xml': { stdout: [`${COMMISSIONING_HASH}\n`] },
+  'npx pedigree epcis convert --to xml events.jsonld': {
+    stdout: ['<epcis:EPCISDocument', '<epc>urn:epc:id:sgtin:0614141.107346.2017</epc>'],
+  },
+  'npx pedigree kafka ensure-topics --brokers 127.0.0.1:19092': {
+    stdout: [/ epcis\.events\.v1 \(\d+ partitions\)/],
+  },
+  'npx pedigree token --role manufacturer --party 0614141000005 --gcp 0614141': {
+    stdout: [/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/],
+  },
+  [`npx pedigree verify 'https://id.gs1.org/01/10614141073464/10/LOT1/21/2018?17=281231' --token "$TOKEN"`]: {
+    stdout: [/^VERIFIED {2}OK/, 'GTIN 10614141073464  serial 2018  lot LOT1'],
+  },
+  'npx pedigree proof verify event.jsonld': { stdout: [`VERIFIED ${COMMISSIONING_HASH}`] },
+};
+
+/** The dev stack's Kafka address, which the README names: `scripts/stack.sh env --profile dev` prints it. */
+function devKafkaBrokers(): string {
+  const env = execFileSync('bash', [STACK_SH, 'env', '--profile', 'dev'], { encoding: 'utf8' });
+  return /^KAFKA_BROKERS=(.+)$/m.exec(env)![1]!;
+}
+
+/** The README's command as this test runs it: its services, the test stack, the repository's scripts and examples. */
+function rewrite(command: string, story: Story, devBrokers: string): string {
+  return command
+    .replace(/http:\/\/127\.0\.0\.1:(\d+)/g, (url, port: string) => {
+      const service = README_PORTS[Number(port) as keyof typeof README_PORTS];
+      if (!service) throw new Error(`${url}: the README test starts no service for port ${port}; add it`);
+      return story.services[service].baseUrl;
+    })
+    .replace(
+      /(^|\s)(scripts|docs)\//g,
+      (_, space: string, folder: string) => `${space}${REPO_ROOT}/${folder}/`,
+    )
+    .replace(/scripts\/stack\.sh env(?! --profile)/g, 'scripts/stack.sh env --profile test')
+    .replaceAll(`--brokers ${devBrokers}`, `--brokers ${kafkaBrokers().join(',')}`);
+}
+
+function describeCommand(command: ReadmeCommand): string {
+  return `README line ${command.line}: ${command.text.length > 110 ? `${command.text.slice(0, 107)}…` : command.text}`;
+}
+
+describe('README.md', () => {
+  it('links only to files that exist', () => {
+    const missing = relativeLinks(README).filter((target) => !existsSync(path.join(REPO_ROOT, target)));
+    expect(missing).toEqual([]);
+  });
+
+  it('has a test or a reason not to run it for every command of its bash blocks', () => {
+    const untested = COMMANDS.filter((c) => !(c.text in EXPECTED) && !(c.text in NOT_RUN)).map(
+      describeCommand,
+    );
+    expect(untested).toEqual([]);
+    const texts = new Set(COMMANDS.map((c) => c.text));
+    const stale = [...Object.keys(EXPECTED), ...Object.keys(NOT_RUN)].filter((text) => !texts.has(text));
+    expect(stale).toEqual([]);
+  });
+
+  describe.each(Object.entries(NOT_RUN))('%s (not run)', (_, { reason, check }) => {
+    it(`still exists (not run: it ${reason})`, check);
+  });
+
+  describe('its commands, run in order in one shell against services started for this test', () => {
+    const story = {} as Story;
+    let devBrokers: string;
+    let keys: DevIssuerKeys;
+
+    beforeAll(async () => {
+      devBrokers = devKafkaBrokers();
+      story.workspace = createReadmeWorkspace();
+      // As scripts/up.sh does: the dev issuer's key pair in PEDIGREE_CACHE, which `pedigree token` signs with and the
+      // services trust.
+      keys = await ensureDevIssuerKeys(
+        devIssuerDirectory({ PEDIGREE_CACHE: story.workspace.cacheDirectory }),
+      );
+      story.token = await signAccessToken(
+        { sub: 'test:readme', party: '4000001000005', roles: ['regulator'], gcp: [] },
+        keys.privateJwk,
+        { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, ttlSeconds: 600 },
+      );
+      story.chaincode = `readme${uniqueSuffix()}`;
+      defineChaincode(story.chaincode);
+      const shared = {
+        KAFKA_BROKERS: kafkaBrokers().join(','),
+        KAFKA_TOPIC_PREFIX: `t${uniqueSuffix()}.`,
+        AUTH_DEV_PUBLIC_JWK_FILE: keys.publicJwkFile,
+        AUTH_ISSUER: DEV_ISSUER,
+        AUTH_AUDIENCE: DEV_AUDIENCE,
+      };
+      const [serialization, ledgerWriter] = await Promise.all([
+        startServiceProcess('serialization', {
+          ...shared,
+          DATABASE_URL: await createTestDatabase('readme_serialization'),
+          VRS_RESPONDER_GLN: '0614141000005',
+        }),
+        startServiceProcess('ledger-writer', {
+          ...shared,
+          DATABASE_URL: await createTestDatabase('readme_ledger_writer'),
+          ANCHOR_MAX_DELAY_MS: '200',
+          ...fabricEnv(testFabricNetwork().orgs.manufacturer, story.chaincode),
+        }),
+      ]);
+      story.services = { serialization, 'ledger-writer': ledgerWriter };
+      await Promise.all(
+        Object.values(story.services).map((service) => waitForStatus(service, '/health/ready')),
+      );
+
+      const passThrough = ['HOME', 'LANG', 'PEDIGREE_STATE', 'XDG_STATE_HOME'].filter(
+        (name) => process.env[name],
+      );
+      story.shell = new ShellSession(story.workspace.directory, {
+        ...Object.fromEntries(passThrough.map((name) => [name, process.env[name]!])),
+        PATH: [story.workspace.binDirectory, path.dirname(process.execPath), process.env.PATH].join(':'),
+        PEDIGREE_CACHE: story.workspace.cacheDirectory,
+        // The CLI's defaults are up.sh's URLs (verify: port 3001, proof: 3004): here, the services of this test.
+        PEDIGREE_API: story.services.serialization.baseUrl,
+        PEDIGREE_LEDGER_API: story.services['ledger-writer'].baseUrl,
+        // The README's reader has the channel's `anchor` chaincode; this test's ledger-writer anchors on its own.
+        FABRIC_CHANNEL: testFabricNetwork().channel,
+        FABRIC_CHAINCODE: story.chaincode,
+      });
+    }, 120_000);
+
+    afterAll(async () => {
+      story.shell?.close();
+      await Promise.all(Object.values(story.services ?? {}).map((service) => service.stop()));
+      if (story.workspace) rmSync(story.workspace.root, { recursive: true, force: true });
+    });
+
+    it.each(COMMANDS.filter((c) => !(c.text in NOT_RUN)).map((c) => [describeCommand(c), c] as const))(
+      '%s',
+      async (_, command) => {
+        const expected = EXPECTED[command.text];
+        if (!expected) throw new Error(`no expectation for this README command: ${command.text}`);
+        await expected.before?.(story);
+        const result = await story.shell.run(rewrite(command.text, story, devBrokers));
+        const failures = [
+          ...(result.status === (expected.status ?? 0) ? [] : [`exit status ${result.status}`]),
+          ...(expected.stdout ?? [])
+            .filter((part) =>
+              typeof part === 'string' ? !result.stdout.includes(part) : !part.test(result.stdout),
+            )
+            .map((part) => `standard output without ${JSON.stringify(String(part))}`),
+        ];
+        if (failures.length > 0)
+          throw new Error(
+            `${failures.join('\n')}\n--- stdout:\n${result.stdout}\n--- stderr:\n${result.stderr}`,
+          );
+        await expected.after?.(story);
+      },
+    );
+  });
+});
