@@ -36,7 +36,8 @@ export interface AuthSettings {
   AUTH_ISSUER: string;
   AUTH_AUDIENCE: string;
   AUTH_CLOCK_TOLERANCE_SECONDS: number;
-  AUTH_MAX_TOKEN_LIFETIME_SECONDS: number;
+  /** Optional for callers that build settings by hand; loaded configuration always has it. */
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS?: number;
 }
 
 type KeySources = Pick<AuthSettings, 'AUTH_JWKS_URL' | 'AUTH_DEV_PUBLIC_JWK_FILE'>;

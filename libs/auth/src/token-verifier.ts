@@ -52,8 +52,10 @@ export async function createTokenVerifier(settings: AuthSettings): Promise<Token
 
 export function verifierFor(
   key: VerificationKey,
-  settings: Pick<AuthSettings, 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_CLOCK_TOLERANCE_SECONDS'> &
-    Partial<Pick<AuthSettings, 'AUTH_MAX_TOKEN_LIFETIME_SECONDS'>>,
+  settings: Pick<
+    AuthSettings,
+    'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_CLOCK_TOLERANCE_SECONDS' | 'AUTH_MAX_TOKEN_LIFETIME_SECONDS'
+  >,
 ): TokenVerifier {
   const maxLifetime = settings.AUTH_MAX_TOKEN_LIFETIME_SECONDS ?? MAX_TOKEN_LIFETIME_SECONDS;
   const options = {
