@@ -4,7 +4,7 @@ import { authConfigSchema, withAuthConfig } from './auth-config';
 const issuerAndAudience = { AUTH_ISSUER: 'https://idp.example.com/', AUTH_AUDIENCE: 'pedigree' };
 
 describe('auth configuration', () => {
-  it('takes a JWKS URL, with a default clock tolerance', () => {
+  it('takes a JWKS URL, with a default clock tolerance and token lifetime', () => {
     const config = loadConfig(authConfigSchema, {
       ...issuerAndAudience,
       AUTH_JWKS_URL: 'https://idp.example.com/jwks.json',
@@ -13,7 +13,20 @@ describe('auth configuration', () => {
       ...issuerAndAudience,
       AUTH_JWKS_URL: 'https://idp.example.com/jwks.json',
       AUTH_CLOCK_TOLERANCE_SECONDS: 30,
+      AUTH_MAX_TOKEN_LIFETIME_SECONDS: 86400,
     });
+  });
+
+  it('bounds the maximum token lifetime between a minute and 30 days', () => {
+    const withLifetime = (value: string) =>
+      loadConfig(authConfigSchema, {
+        ...issuerAndAudience,
+        AUTH_JWKS_URL: 'https://idp.example.com/jwks.json',
+        AUTH_MAX_TOKEN_LIFETIME_SECONDS: value,
+      });
+    expect(withLifetime('3600').AUTH_MAX_TOKEN_LIFETIME_SECONDS).toBe(3600);
+    expect(() => withLifetime('59')).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
+    expect(() => withLifetime(String(31 * 86400))).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
   });
 
   it('takes a dev public JWK file and a clock tolerance', () => {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Default for AUTH_MAX_TOKEN_LIFETIME_SECONDS: an access token lives at most a day. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86400;
+
 /**
  * Settings of token verification, read from the environment like every other setting (libs/config).
  * Exactly one key source: `AUTH_JWKS_URL` (the identity provider's JWKS, production) or
@@ -17,6 +20,13 @@ export const authConfigFields = {
     .string({ error: 'is required (the expected "aud" of access tokens)' })
     .min(1, 'must not be empty'),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /** The longest lifetime (`exp` − `iat`) of an access token accepted: 24 h unless set (1 min to 30 days). */
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86400)
+    .default(MAX_TOKEN_LIFETIME_SECONDS),
 };
 
 /** The AUTH_* settings as loaded (withAuthConfig guarantees exactly one key source). */
@@ -26,6 +36,8 @@ export interface AuthSettings {
   AUTH_ISSUER: string;
   AUTH_AUDIENCE: string;
   AUTH_CLOCK_TOLERANCE_SECONDS: number;
+  /** Optional for callers that build settings by hand; loaded configuration always has it. */
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS?: number;
 }
 
 type KeySources = Pick<AuthSettings, 'AUTH_JWKS_URL' | 'AUTH_DEV_PUBLIC_JWK_FILE'>;

@@ -122,6 +122,37 @@ describe('verifierFor (a known public key)', () => {
     );
   });
 
+  it('rejects a token issued in the future beyond the clock tolerance', async () => {
+    const token = await sign(signer.privateKey, { iat: now() + 120, exp: now() + 600 });
+    expect(await rejection(verifier, token)).toBe('the token\'s "iat" claim is not accepted');
+  });
+
+  it('accepts a token issued in the future within the clock tolerance', async () => {
+    const token = await sign(signer.privateKey, { iat: now() + 10 });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'alice' });
+  });
+
+  it('rejects a token that lives longer than the maximum lifetime (24 h by default)', async () => {
+    const centuries = await sign(signer.privateKey, { exp: now() + 200 * 365 * 86400 });
+    expect(await rejection(verifier, centuries)).toMatch(
+      /^the token's lifetime \(exp − iat\) of \d+ s is longer than the 86400 s accepted$/,
+    );
+    const aDayAndASecond = await sign(signer.privateKey, { iat: now(), exp: now() + 86401 });
+    expect(await rejection(verifier, aDayAndASecond)).toContain('longer than the 86400 s accepted');
+    await expect(
+      verifier.verify(await sign(signer.privateKey, { iat: now(), exp: now() + 86400 })),
+    ).resolves.toMatchObject({ subject: 'alice' });
+  });
+
+  it('takes the maximum lifetime from AUTH_MAX_TOKEN_LIFETIME_SECONDS', async () => {
+    const strict = verifierFor(signer.publicKey, { ...settings, AUTH_MAX_TOKEN_LIFETIME_SECONDS: 300 });
+    expect(await rejection(strict, await sign(signer.privateKey, { exp: now() + 600 }))).toContain(
+      'longer than the 300 s accepted',
+    );
+    const old = await sign(signer.privateKey, { iat: now() - 400, exp: now() + 600 });
+    expect(await rejection(strict, old)).toBe('the token has expired');
+  });
+
   it('rejects a token without an expiry', async () => {
     expect(await rejection(verifier, await sign(signer.privateKey, { exp: 0 }))).toBe(
       'the token\'s "exp" claim is missing',

@@ -8,7 +8,7 @@ import {
   type JWTVerifyGetKey,
   type KeyLike,
 } from 'jose';
-import type { AuthSettings } from './auth-config';
+import { MAX_TOKEN_LIFETIME_SECONDS, type AuthSettings } from './auth-config';
 import { InvalidClaimsError, parsePedigreeClaims, principalFromClaims, type Principal } from './principal';
 
 /** Signature algorithms accepted from an identity provider: asymmetric only (never `none` or a shared secret). */
@@ -52,14 +52,20 @@ export async function createTokenVerifier(settings: AuthSettings): Promise<Token
 
 export function verifierFor(
   key: VerificationKey,
-  settings: Pick<AuthSettings, 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_CLOCK_TOLERANCE_SECONDS'>,
+  settings: Pick<
+    AuthSettings,
+    'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_CLOCK_TOLERANCE_SECONDS' | 'AUTH_MAX_TOKEN_LIFETIME_SECONDS'
+  >,
 ): TokenVerifier {
+  const maxLifetime = settings.AUTH_MAX_TOKEN_LIFETIME_SECONDS ?? MAX_TOKEN_LIFETIME_SECONDS;
   const options = {
     issuer: settings.AUTH_ISSUER,
     audience: settings.AUTH_AUDIENCE,
     clockTolerance: settings.AUTH_CLOCK_TOLERANCE_SECONDS,
     algorithms: ACCEPTED_ALGORITHMS,
     requiredClaims: ['exp', 'iat', 'sub'],
+    // Refuses an `iat` in the future (beyond the clock tolerance) and a token issued longer ago than it may live.
+    maxTokenAge: maxLifetime,
   };
   // A client sends the same token with every request: its verdict is remembered until the token expires (at most
   // VERIFIED_TOKEN_TTL_MS), so the signature is checked once per token rather than once per request.
@@ -75,6 +81,12 @@ export function verifierFor(
           typeof key === 'function'
             ? await jwtVerify(token, key, options)
             : await jwtVerify(token, key, options);
+        const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
+        if (lifetime > maxLifetime) {
+          throw new InvalidTokenError(
+            `the token's lifetime (exp − iat) of ${lifetime} s is longer than the ${maxLifetime} s accepted`,
+          );
+        }
         const principal = principalFromClaims(parsePedigreeClaims(payload));
         if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
         verified.set(token, {
@@ -114,6 +126,7 @@ export async function importPublicJwkFile(file: string): Promise<KeyLike> {
  * answering garbage) is our problem, not the caller's, and stays as it is.
  */
 function asInvalidToken(error: unknown): unknown {
+  if (error instanceof InvalidTokenError) return error;
   if (error instanceof InvalidClaimsError) return new InvalidTokenError(error.message);
   if (error instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {

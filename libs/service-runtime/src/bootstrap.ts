@@ -9,6 +9,7 @@ import type { Logger } from '@pedigree/observability';
 import { NestPinoLogger } from './nest-logger';
 import { ProblemDetailsFilter, type ProblemRefiner } from './problem-details.filter';
 import { logRequests } from './request-log';
+import { problemClientErrorHandler, problemFrameworkErrors, screenRequests } from './request-screening';
 import { RouteTable } from './route-table';
 import { LOGGER } from './tokens';
 
@@ -60,16 +61,17 @@ export async function createServiceApp(
       bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
+      clientErrorHandler: problemClientErrorHandler,
+      frameworkErrors: problemFrameworkErrors,
     }),
     { bufferLogs: true, bodyParser: false },
   );
   acceptRawText(app);
   // Routes are registered when the app initialises, after this hook is in place.
   const routes = new RouteTable();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => routes.add(route.method, route.url));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  screenRequests(fastify, routes);
   // The request id (the caller's X-Request-Id, or a new UUID) goes back in the response and into the access log.
   app
     .getHttpAdapter()
@@ -80,7 +82,7 @@ export async function createServiceApp(
   const logger = app.get<Logger>(LOGGER);
   logRequests(app.getHttpAdapter().getInstance(), logger, options.unloggedPaths ?? []);
   app.useLogger(new NestPinoLogger(logger));
-  app.useGlobalFilters(new ProblemDetailsFilter(options.refineProblem, routes));
+  app.useGlobalFilters(new ProblemDetailsFilter(options.refineProblem));
   app.enableShutdownHooks();
   return app;
 }

@@ -7,7 +7,6 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RouteTable } from './route-table';
 
 /** An RFC 9457 problem details body. */
 export interface ProblemDetails {
@@ -29,36 +28,20 @@ export class ProblemException extends HttpException {
 export type ProblemRefiner = (problem: ProblemDetails, request: FastifyRequest) => ProblemDetails;
 
 /**
- * Every error leaves the service as `application/problem+json` (RFC 9457); internal details stay in the log. A path the
- * service serves, asked with a method it does not serve, answers 405 with `Allow` rather than 404.
+ * Every error leaves the service as `application/problem+json` (RFC 9457); internal details stay in the log. (Requests
+ * refused before a controller runs — 405, a NUL in the URL, 414, 431 — are answered by request-screening.ts.)
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  constructor(
-    private readonly refine: ProblemRefiner = (problem) => problem,
-    private readonly routes?: RouteTable,
-  ) {}
+  constructor(private readonly refine: ProblemRefiner = (problem) => problem) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    let problem = toProblem(exception);
-    if (problem.status === 404 && this.routes) {
-      const allowed = this.routes.methodsAt(request.url);
-      if (allowed.length > 0 && !allowed.includes(request.method)) {
-        void reply.header('allow', allowed.join(', '));
-        problem = {
-          type: 'about:blank',
-          title: 'Method Not Allowed',
-          status: 405,
-          detail: `${request.method} is not served here; allowed: ${allowed.join(', ')}`,
-        };
-      }
-    }
-    problem = { ...this.refine(problem, request), instance: request.url };
+    const problem = { ...this.refine(toProblem(exception), request), instance: request.url };
     if (problem.status >= 500) {
       // An answer the service chose (503 while a dependency is down) gets one line; anything else is a fault.
       if (exception instanceof ProblemException)

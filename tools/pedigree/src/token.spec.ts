@@ -115,6 +115,25 @@ describe('pedigree token', () => {
     await expect(verifier.verify(second.stdout.trim())).resolves.toMatchObject({ roles: ['dispenser'] });
   });
 
+  it('warns that a lifetime over 24 h is refused by services with the default maximum, and such tokens are', async () => {
+    const { code, stdout, stderr } = await run([
+      'token',
+      '--role',
+      'manufacturer',
+      '--party',
+      PARTY,
+      '--ttl',
+      '7d',
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('a lifetime over 86400 s is refused by services');
+    await expect((await verifierFor()).verify(stdout.trim())).rejects.toThrow(
+      'longer than the 86400 s accepted',
+    );
+    const lenient = await verifierFor({ AUTH_MAX_TOKEN_LIFETIME_SECONDS: 7 * 86400 });
+    await expect(lenient.verify(stdout.trim())).resolves.toMatchObject({ party: PARTY });
+  });
+
   it('uses --key-dir instead of $PEDIGREE_CACHE', async () => {
     const elsewhere = path.join(cache, 'elsewhere');
     const { code, stdout } = await run([

@@ -3,6 +3,7 @@ import {
   DEV_AUDIENCE,
   DEV_ISSUER,
   InvalidClaimsError,
+  MAX_TOKEN_LIFETIME_SECONDS,
   ROLES,
   devIssuerDirectory,
   ensureDevIssuerKeys,
@@ -35,7 +36,11 @@ export function registerTokenCommand(program: Command, io: CliIo): void {
     .requiredOption('--party <gln>', 'GLN of the party the token acts for')
     .option('--role <role>', `a role of the party, repeatable: ${ROLES.join(', ')}`, collect, [])
     .option('--gcp <prefix>', 'a GS1 Company Prefix the party owns, repeatable', collect, [])
-    .option('--ttl <duration>', 'lifetime: seconds, or with a unit as in 30m, 8h, 7d', '8h')
+    .option(
+      '--ttl <duration>',
+      'lifetime: seconds, or with a unit as in 30m, 8h, 1d (services accept at most AUTH_MAX_TOKEN_LIFETIME_SECONDS, 24 h by default)',
+      '8h',
+    )
     .option('--audience <aud>', 'the "aud" claim', DEV_AUDIENCE)
     .option('--issuer <iss>', 'the "iss" claim', DEV_ISSUER)
     .option('--subject <sub>', 'the "sub" claim (default dev:<party>)')
@@ -49,6 +54,12 @@ export function registerTokenCommand(program: Command, io: CliIo): void {
       const ttlSeconds = parseTtl(options.ttl);
       if (ttlSeconds === undefined)
         throw usageError(`--ttl must be seconds or a number with s, m, h or d, got "${options.ttl}"`);
+      if (ttlSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
+        io.stderr(
+          `pedigree token: a lifetime over ${MAX_TOKEN_LIFETIME_SECONDS} s is refused by services unless their ` +
+            `AUTH_MAX_TOKEN_LIFETIME_SECONDS allows it\n`,
+        );
+      }
       const keys = await ensureDevIssuerKeys(options.keyDir ?? devIssuerDirectory());
       const claims = {
         sub: options.subject ?? `dev:${options.party}`,
