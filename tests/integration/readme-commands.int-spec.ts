@@ -201,7 +201,7 @@ const EXPECTED: Record<string, Expectation> = {
       }),
   },
   // The README writes the DataMatrix's group separator (FNC1, 0x1D) as \u001d: the CLI must accept that notation.
-  [`npx pedigree verify ']d20110614141073464172812311011LOT1\\u001d212017' --token $PHARMACY`]: {
+  [`npx pedigree verify ']d201106141410734641728123110LOT1\\u001d212017' --token $PHARMACY`]: {
     stdout: [/^VERIFIED {2}OK/, 'GTIN 10614141073464  serial 2017  lot LOT1'],
   },
   [`curl -X POST -H "Authorization: Bearer $PHARMACY" -H 'Content-Type: application/json' -d '{"gtin":"10614141073464","serial":"2017","lot":"LOT1","expiry":"281231"}' http://127.0.0.1:3001/packs/supply`]:
