@@ -10,6 +10,7 @@ import { CaptureController } from './capture/capture.controller';
 import { CaptureService } from './capture/capture.service';
 import type { SerializationConfig } from './config';
 import * as schema from './db/schema';
+import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { ProjectionService } from './projection/projection.service';
 import { EventQueryRepository } from './query/event-query.repository';
 import { QueryController } from './query/query.controller';
@@ -44,6 +45,7 @@ export class AppModule {
         CaptureJobRepository,
         CaptureService,
         ProjectionService,
+        OutboxRelayService,
         EventQueryRepository,
         PgVerificationStore,
         { provide: VERIFICATION_STORE, useExisting: PgVerificationStore },
