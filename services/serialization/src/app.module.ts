@@ -3,7 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@pedigree/auth';
 import { EnvelopeProducer } from '@pedigree/kafka';
-import { KAFKA, ServiceRuntimeModule } from '@pedigree/service-runtime';
+import { KAFKA, ServiceRuntimeModule, TOPICS } from '@pedigree/service-runtime';
+import type { Topics } from '@pedigree/contracts';
 import type { Kafka } from 'kafkajs';
 import { CaptureJobRepository } from './capture/capture-job.repository';
 import { CaptureController } from './capture/capture.controller';
@@ -51,9 +52,9 @@ export class AppModule {
         { provide: VERIFICATION_STORE, useExisting: PgVerificationStore },
         {
           provide: VerificationService,
-          inject: [VERIFICATION_STORE, CaptureService],
-          useFactory: (store: VerificationStore, capture: CaptureService) =>
-            new VerificationService(store, new CaptureEventCapturer(capture), {
+          inject: [VERIFICATION_STORE, CaptureService, TOPICS],
+          useFactory: (store: VerificationStore, capture: CaptureService, topics: Topics) =>
+            new VerificationService(store, new CaptureEventCapturer(capture, topics, config.SERVICE_NAME), {
               responderGln: config.VRS_RESPONDER_GLN,
             }),
         },

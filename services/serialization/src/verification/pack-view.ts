@@ -26,6 +26,7 @@ export interface LastOperation {
   performedAt: Date;
   eventHash: string;
   undone: boolean;
+  undoneAt?: Date;
 }
 
 export interface ExpiryExtension {
