@@ -51,6 +51,22 @@ export class EnvelopeProducer {
     return envelopes;
   }
 
+  /**
+   * Publishes envelopes made earlier (e.g. stored in an outbox), unchanged: a message sent again after a crash carries
+   * the same `messageId` as the first copy, so consumers can recognise it.
+   */
+  async publishEnvelopes(
+    topicName: string,
+    messages: Array<{ key: string; envelope: Envelope }>,
+  ): Promise<void> {
+    await this.connect();
+    await this.producer.send({
+      topic: topicName,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.envelope) })),
+    });
+  }
+
   async disconnect(): Promise<void> {
     if (this.connected) await this.producer.disconnect();
     this.connected = undefined;

@@ -3,13 +3,15 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@pedigree/auth';
 import { EnvelopeProducer } from '@pedigree/kafka';
-import { KAFKA, ServiceRuntimeModule } from '@pedigree/service-runtime';
+import { KAFKA, ServiceRuntimeModule, TOPICS } from '@pedigree/service-runtime';
+import type { Topics } from '@pedigree/contracts';
 import type { Kafka } from 'kafkajs';
 import { CaptureJobRepository } from './capture/capture-job.repository';
 import { CaptureController } from './capture/capture.controller';
 import { CaptureService } from './capture/capture.service';
 import type { SerializationConfig } from './config';
 import * as schema from './db/schema';
+import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { ProjectionService } from './projection/projection.service';
 import { EventQueryRepository } from './query/event-query.repository';
 import { QueryController } from './query/query.controller';
@@ -44,14 +46,15 @@ export class AppModule {
         CaptureJobRepository,
         CaptureService,
         ProjectionService,
+        OutboxRelayService,
         EventQueryRepository,
         PgVerificationStore,
         { provide: VERIFICATION_STORE, useExisting: PgVerificationStore },
         {
           provide: VerificationService,
-          inject: [VERIFICATION_STORE, CaptureService],
-          useFactory: (store: VerificationStore, capture: CaptureService) =>
-            new VerificationService(store, new CaptureEventCapturer(capture), {
+          inject: [VERIFICATION_STORE, CaptureService, TOPICS],
+          useFactory: (store: VerificationStore, capture: CaptureService, topics: Topics) =>
+            new VerificationService(store, new CaptureEventCapturer(capture, topics, config.SERVICE_NAME), {
               responderGln: config.VRS_RESPONDER_GLN,
             }),
         },

@@ -48,6 +48,19 @@ export class SerializationUnderTest {
     }
   }
 
+  /** Another process of the service on the same database and topics (as a second replica); the caller stops it. */
+  async replica(extraEnv: Record<string, string> = {}): Promise<RunningService> {
+    const replica = await startServiceProcess('serialization', {
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      ...this.issuer.env,
+      ...extraEnv,
+    });
+    await waitForStatus(replica, '/health/ready');
+    return replica;
+  }
+
   async stop(): Promise<void> {
     await this.service?.stop();
     await this.db?.end();

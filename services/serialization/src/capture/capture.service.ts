@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@pedigree/auth';
-import type { Topics } from '@pedigree/contracts';
+import type { PayloadOf, Topics } from '@pedigree/contracts';
 import {
   documentEventHashes,
   EPCIS_CONTEXT_URI,
   documentEvents,
   EpcisException,
+  type EpcisProblem,
   eventListPointer,
   namespacesFromJsonLdContext,
   parseEpcisJson,
@@ -64,11 +65,17 @@ export class CaptureService {
     } as unknown as AnyEpcisDocument;
   }
 
-  async capture(
+  /**
+   * Everything capture checks and computes before publishing, without publishing: the document validated whole (its
+   * warnings returned; with `strict` they refuse it), the capturer authorised, and one message payload per event (GS1
+   * event hash, `eventID` defaulting to it).
+   */
+  prepare(
     document: AnyEpcisDocument,
     principal: Principal,
+    capture: { captureId: string; recordTime: string },
     { strict = false }: CaptureOptions = {},
-  ): Promise<{ job: CaptureJob; eventHashes: string[]; eventIds: string[] }> {
+  ): { payloads: Array<PayloadOf<Topics['epcisEvents']>>; warnings: EpcisProblem[] } {
     const events = documentEvents(document);
     if (events.length > this.config.CAPTURE_MAX_EVENTS) {
       throw epcisProblem(
@@ -100,32 +107,41 @@ export class CaptureService {
     const namespaces = namespacesFromJsonLdContext(
       (document as unknown as Record<string, unknown>)['@context'],
     );
+    const payloads = events.map((event, i) => {
+      const record: Record<string, unknown> = {
+        ...(event as unknown as Record<string, unknown>),
+        recordTime: capture.recordTime,
+      };
+      record.eventID ??= hashes[i];
+      return {
+        eventHash: hashes[i]!,
+        captureId: capture.captureId,
+        capturedBy: principal.party,
+        recordTime: capture.recordTime,
+        namespaces,
+        event: record,
+      };
+    });
+    return { payloads, warnings: validation.warnings };
+  }
+
+  async capture(
+    document: AnyEpcisDocument,
+    principal: Principal,
+    options: CaptureOptions = {},
+  ): Promise<{ job: CaptureJob; eventHashes: string[]; eventIds: string[] }> {
     const captureId = randomUUID();
-    const recordTime = new Date().toISOString();
-    await this.jobs.start(captureId, principal.party, events.length, validation.warnings);
-    const eventIds: string[] = [];
+    const { payloads, warnings } = this.prepare(
+      document,
+      principal,
+      { captureId, recordTime: new Date().toISOString() },
+      options,
+    );
+    await this.jobs.start(captureId, principal.party, payloads.length, warnings);
     try {
       await this.producer.publish(
         this.topics.epcisEvents,
-        events.map((event, i) => {
-          const record: Record<string, unknown> = {
-            ...(event as unknown as Record<string, unknown>),
-            recordTime,
-          };
-          record.eventID ??= hashes[i];
-          eventIds.push(String(record.eventID));
-          return {
-            key: captureId,
-            payload: {
-              eventHash: hashes[i]!,
-              captureId,
-              capturedBy: principal.party,
-              recordTime,
-              namespaces,
-              event: record,
-            },
-          };
-        }),
+        payloads.map((payload) => ({ key: captureId, payload })),
       );
     } catch (error) {
       this.logger.error({ err: error, captureId }, 'capture could not be published to Kafka');
@@ -142,6 +158,10 @@ export class CaptureService {
         `capture ${captureId} failed: the event log is unavailable; retry later`,
       );
     }
-    return { job: await this.jobs.succeed(captureId), eventHashes: hashes, eventIds };
+    return {
+      job: await this.jobs.succeed(captureId),
+      eventHashes: payloads.map((p) => p.eventHash),
+      eventIds: payloads.map((p) => String(p.event.eventID)),
+    };
   }
 }

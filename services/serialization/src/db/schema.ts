@@ -227,3 +227,21 @@ export const expiryExtensions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.gtin, t.lot] })],
 );
+
+/**
+ * Messages written in the transaction of the change they announce (the transactional outbox), waiting for the relay to
+ * publish them to Kafka; a row is deleted once its message is acknowledged. Today: the EPCIS events pack operations
+ * and undos are captured as.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    topic: text('topic').notNull(),
+    /** Kafka message key; a key's rows are published in `id` order. */
+    key: text('key').notNull(),
+    envelope: jsonb('envelope').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('outbox_key').on(t.key, t.id)],
+);

@@ -1,16 +1,37 @@
 import type { Principal } from '@pedigree/auth';
+import { createEnvelope, type Topics } from '@pedigree/contracts';
 import type { CaptureService } from '../capture/capture.service';
-import type { EventCapturer } from './verification-store';
+import type { CapturedEvent, EventCapturer } from './verification-store';
 
-/** Pack operations take the ordinary capture path (validation, event hash, Kafka), so the registry, queries and ledger see them. */
+/**
+ * Pack operations take the ordinary capture checks (validation, authorisation, event hash) and become the message
+ * capture would publish, so the registry, queries and ledger see them; it goes out through the outbox.
+ */
 export class CaptureEventCapturer implements EventCapturer {
-  constructor(private readonly captureService: CaptureService) {}
+  constructor(
+    private readonly captureService: CaptureService,
+    private readonly topics: Topics,
+    private readonly producerName: string,
+  ) {}
 
-  async capture(event: Record<string, unknown>, principal: Principal): Promise<string> {
-    const { eventHashes } = await this.captureService.capture(
-      this.captureService.wrapEvent(event),
-      principal,
-    );
-    return eventHashes[0]!;
+  prepare(
+    event: Record<string, unknown>,
+    principal: Principal,
+    capture: { captureId: string; key: string; recordTime: Date },
+  ): CapturedEvent {
+    const {
+      payloads: [payload],
+    } = this.captureService.prepare(this.captureService.wrapEvent(event), principal, {
+      captureId: capture.captureId,
+      recordTime: capture.recordTime.toISOString(),
+    });
+    return {
+      eventHash: payload!.eventHash,
+      message: {
+        topic: this.topics.epcisEvents.name,
+        key: capture.key,
+        envelope: createEnvelope(this.topics.epcisEvents, this.producerName, payload!, capture.recordTime),
+      },
+    };
   }
 }

@@ -166,6 +166,16 @@ describe('decideVrs', () => {
       lastOperation: operation({ undone: true }),
     };
     expect(currentStatus(foldedThenUndone)).toBe('active');
+    // Supplied, undone, supplied again and undone again: the projector has folded the first supply only.
+    const earlierSupplyFolded = {
+      registry: registry({
+        status: 'dispensed',
+        statusEventHash: 'ni:///sha-256;first-supply',
+        statusChangedAt: new Date('2026-11-24T11:00:00Z'),
+      }),
+      lastOperation: operation({ undone: true }),
+    };
+    expect(currentStatus(earlierSupplyFolded)).toBe('active');
     expect(
       currentStatus({
         registry: registry({

@@ -26,6 +26,7 @@ export interface LastOperation {
   performedAt: Date;
   eventHash: string;
   undone: boolean;
+  undoneAt?: Date;
 }
 
 export interface ExpiryExtension {
@@ -59,20 +60,17 @@ export function isPackOperation(value: string): value is PackOperation {
 }
 
 /**
- * The pack's status now: an operation newer than the registry's last status change wins (the projector has not
- * folded its event yet); an undone operation whose event still sets the registry status gives back the status it
- * replaced (the projector has not folded the error declaration yet); otherwise the registry.
+ * The pack's status now. The newest operation decides unless the registry holds a status change newer than it (an
+ * event captured since): not undone, the status it set; undone, the status it replaced — even while the registry
+ * still shows an earlier operation of the pack whose undo the projector has not folded yet. Otherwise the registry.
  */
 export function currentStatus(record: PackRecord): PackStatus | undefined {
   const { registry, lastOperation: op } = record;
-  if (
-    op &&
-    !op.undone &&
-    (!registry || registry.statusEventHash === op.eventHash || op.performedAt >= registry.statusChangedAt)
-  ) {
-    return op.status;
-  }
-  if (op && op.undone && registry?.statusEventHash === op.eventHash) return op.previousStatus;
+  const registryNewer =
+    registry !== undefined &&
+    registry.statusEventHash !== op?.eventHash &&
+    (!op || registry.statusChangedAt > op.performedAt);
+  if (op && !registryNewer) return op.undone ? op.previousStatus : op.status;
   return registry?.status;
 }
 

@@ -1,10 +1,19 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { DatabaseHandle } from '@pedigree/database';
+import { inTransaction, type DatabaseHandle } from '@pedigree/database';
 import { DATABASE, LOGGER, type Logger } from '@pedigree/service-runtime';
+import type { Pool, PoolClient } from 'pg';
+import type { OutboxMessage } from '../outbox/outbox';
+import { OutboxRelayService } from '../outbox/outbox-relay.service';
+import { writeOutbox } from '../outbox/pg-outbox-store';
 import type { PackStatus } from '../registry/pack-status';
 import type { CatalogueFacts } from './decisions';
 import type { PackOperation, PackRecord } from './pack-view';
-import type { NewOperation, VerificationEntry, VerificationStore } from './verification-store';
+import type {
+  NewOperation,
+  PackTransaction,
+  VerificationEntry,
+  VerificationStore,
+} from './verification-store';
 
 const FIND_PACK = `
 SELECT s.key, s.gtin, s.serial, s.lot, s.expiry::text AS expiry, s.commissioned, s.status, s.status_event_hash,
@@ -74,6 +83,7 @@ function recordOf(row: PackRow): PackRecord {
       performedAt: row.performed_at!,
       eventHash: row.op_event_hash!,
       undone: row.undone_at !== null,
+      ...(row.undone_at !== null ? { undoneAt: row.undone_at } : {}),
     };
   }
   if (row.suspect_reason !== null)
@@ -81,6 +91,15 @@ function recordOf(row: PackRow): PackRecord {
   if (row.original_expiry !== null)
     record.expiryExtension = { originalExpiry: row.original_expiry, extendedExpiry: row.extended_expiry! };
   return record;
+}
+
+async function findPack(db: Pool | PoolClient, key: string): Promise<PackRecord> {
+  const { rows } = await db.query<PackRow>({
+    name: 'verification-find-pack',
+    text: FIND_PACK,
+    values: [key],
+  });
+  return recordOf(rows[0]!);
 }
 
 const ENTRY_COLUMNS = `id, kind, key, gtin, serial, lot, expiry, party, subject, roles, location, requester_gln, context, corr_uuid,
@@ -119,6 +138,125 @@ SELECT ${ENTRY_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS x(
   alert boolean, answer jsonb, at timestamptz)
 ON CONFLICT (id) DO NOTHING`;
 
+/**
+ * The lock on one pack, taken by every process of the service before it reads and changes the pack, and held until
+ * its transaction ends. Advisory locks in their two-key form, under a class of their own: they never meet the
+ * projector's one-key locks on the same items (ADR 0006).
+ */
+const PACK_LOCK_CLASS = 0x50414b; // "PAK"
+const LOCK_PACK = `SELECT pg_advisory_xact_lock(${PACK_LOCK_CLASS}, hashtext($1)), clock_timestamp() AS now`;
+
+/**
+ * Runs the work on one key of this process one after another. Not what keeps operations apart (the database lock
+ * does, across processes): it keeps requests of this process that would only wait for that lock from each holding a
+ * pooled connection while they wait, which starved the pool under a burst on a few packs.
+ */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
+
+/** Reads and writes of one pack in the transaction that holds its lock. */
+class PgPackTransaction implements PackTransaction {
+  queued = 0;
+
+  constructor(private readonly client: PoolClient) {}
+
+  findPack(key: string): Promise<PackRecord> {
+    return findPack(this.client, key);
+  }
+
+  async catalogue(gtin: string, lot: string | undefined): Promise<CatalogueFacts> {
+    const { rows } = await this.client.query<{ product: boolean; batch: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM serials WHERE gtin = $1 AND commissioned) AS product,
+              EXISTS (SELECT 1 FROM serials WHERE gtin = $1 AND lot = $2) AS batch`,
+      [gtin, lot ?? null],
+    );
+    return { productKnown: rows[0]!.product, batchKnown: rows[0]!.batch };
+  }
+
+  async dispensingParties(key: string): Promise<string[]> {
+    const { rows } = await this.client.query<{ party: string }>(
+      `SELECT party FROM pack_operations WHERE key = $1 AND operation = 'supply' AND undone_at IS NULL
+       UNION SELECT party FROM verifications WHERE key = $1 AND purpose = 'dispensing'`,
+      [key],
+    );
+    return rows.map((r) => r.party);
+  }
+
+  async record(entry: VerificationEntry): Promise<void> {
+    await this.client.query(INSERT_ENTRIES, [JSON.stringify([entryRow(entry)])]);
+  }
+
+  async saveOperation(op: NewOperation): Promise<void> {
+    await this.client.query(
+      `INSERT INTO pack_operations (id, key, gtin, serial, operation, status, previous_status, party, location, subject,
+         performed_at, event_hash, event)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        op.id,
+        op.key,
+        op.gtin,
+        op.serial,
+        op.operation,
+        op.status,
+        op.previousStatus,
+        op.party,
+        op.location,
+        op.subject,
+        op.performedAt,
+        op.eventHash,
+        op.event,
+      ],
+    );
+  }
+
+  async markUndone(operationId: string, by: string, at: Date): Promise<void> {
+    await this.client.query(`UPDATE pack_operations SET undone_at = $2, undone_by = $3 WHERE id = $1`, [
+      operationId,
+      at,
+      by,
+    ]);
+  }
+
+  async operationEvent(operationId: string): Promise<Record<string, unknown> | undefined> {
+    const { rows } = await this.client.query<{ event: Record<string, unknown> }>(
+      `SELECT event FROM pack_operations WHERE id = $1`,
+      [operationId],
+    );
+    return rows[0]?.event;
+  }
+
+  async markSuspect(
+    key: string,
+    reason: string,
+    parties: string[],
+    verificationId: string,
+    at: Date,
+  ): Promise<void> {
+    await this.client.query(
+      `INSERT INTO suspect_packs (key, reason, parties, detected_at, verification_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (key) DO UPDATE SET parties = ARRAY(SELECT DISTINCT unnest(suspect_packs.parties || EXCLUDED.parties))`,
+      [key, reason, parties, at, verificationId],
+    );
+  }
+
+  async queueEvent(message: OutboxMessage): Promise<void> {
+    await writeOutbox(this.client, [message]);
+    this.queued += 1;
+  }
+}
+
 /** Read-only verifications are written in batches: at most this many rows, or after this many milliseconds. */
 const BATCH_ROWS = 500;
 const BATCH_DELAY_MS = 20;
@@ -128,45 +266,32 @@ export class PgVerificationStore implements VerificationStore, OnApplicationShut
   private pending: VerificationEntry[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly waiting = new KeyedQueue();
 
   constructor(
     @Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly outbox: OutboxRelayService,
   ) {}
 
   private get pool() {
     return this.database.pool;
   }
 
-  async findPack(key: string): Promise<PackRecord> {
-    const { rows } = await this.pool.query<PackRow>({
-      name: 'verification-find-pack',
-      text: FIND_PACK,
-      values: [key],
-    });
-    return recordOf(rows[0]!);
+  findPack(key: string): Promise<PackRecord> {
+    return findPack(this.pool, key);
   }
 
-  async catalogue(gtin: string, lot: string | undefined): Promise<CatalogueFacts> {
-    const { rows } = await this.pool.query<{ product: boolean; batch: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM serials WHERE gtin = $1 AND commissioned) AS product,
-              EXISTS (SELECT 1 FROM serials WHERE gtin = $1 AND lot = $2) AS batch`,
-      [gtin, lot ?? null],
+  async forPack<T>(key: string, work: (tx: PackTransaction, now: Date) => Promise<T>): Promise<T> {
+    const { transaction, result } = await this.waiting.run(key, () =>
+      inTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ now: Date }>(LOCK_PACK, [key]);
+        const pack = new PgPackTransaction(client);
+        return { transaction: pack, result: await work(pack, rows[0]!.now) };
+      }),
     );
-    return { productKnown: rows[0]!.product, batchKnown: rows[0]!.batch };
-  }
-
-  async dispensingParties(key: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ party: string }>(
-      `SELECT party FROM pack_operations WHERE key = $1 AND operation = 'supply' AND undone_at IS NULL
-       UNION SELECT party FROM verifications WHERE key = $1 AND purpose = 'dispensing'`,
-      [key],
-    );
-    return rows.map((r) => r.party);
-  }
-
-  async record(entry: VerificationEntry): Promise<void> {
-    await this.pool.query(INSERT_ENTRIES, [JSON.stringify([entryRow(entry)])]);
+    if (transaction.queued > 0) this.outbox.wake();
+    return result;
   }
 
   recordLater(entry: VerificationEntry): void {
@@ -193,59 +318,6 @@ export class PgVerificationStore implements VerificationStore, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     this.flush();
     await this.flushing;
-  }
-
-  async saveOperation(op: NewOperation): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO pack_operations (id, key, gtin, serial, operation, status, previous_status, party, location, subject,
-         performed_at, event_hash, event)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        op.id,
-        op.key,
-        op.gtin,
-        op.serial,
-        op.operation,
-        op.status,
-        op.previousStatus,
-        op.party,
-        op.location,
-        op.subject,
-        op.performedAt,
-        op.eventHash,
-        op.event,
-      ],
-    );
-  }
-
-  async markUndone(operationId: string, by: string, at: Date): Promise<void> {
-    await this.pool.query(`UPDATE pack_operations SET undone_at = $2, undone_by = $3 WHERE id = $1`, [
-      operationId,
-      at,
-      by,
-    ]);
-  }
-
-  async operationEvent(operationId: string): Promise<Record<string, unknown> | undefined> {
-    const { rows } = await this.pool.query<{ event: Record<string, unknown> }>(
-      `SELECT event FROM pack_operations WHERE id = $1`,
-      [operationId],
-    );
-    return rows[0]?.event;
-  }
-
-  async markSuspect(
-    key: string,
-    reason: string,
-    parties: string[],
-    verificationId: string,
-    at: Date,
-  ): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO suspect_packs (key, reason, parties, detected_at, verification_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (key) DO UPDATE SET parties = ARRAY(SELECT DISTINCT unnest(suspect_packs.parties || EXCLUDED.parties))`,
-      [key, reason, parties, at, verificationId],
-    );
   }
 
   async saveExpiryExtension(extension: {

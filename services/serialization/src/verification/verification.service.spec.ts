@@ -1,19 +1,43 @@
 import type { Principal } from '@pedigree/auth';
+import type { OutboxMessage } from '../outbox/outbox';
 import type { CatalogueFacts } from './decisions';
 import type { PackRecord, RegistryPack } from './pack-view';
 import { packKey, VerificationService } from './verification.service';
-import type { EventCapturer, NewOperation, VerificationEntry, VerificationStore } from './verification-store';
+import type {
+  CapturedEvent,
+  EventCapturer,
+  NewOperation,
+  PackTransaction,
+  VerificationEntry,
+  VerificationStore,
+} from './verification-store';
 
 const GTIN = '10614141073464';
 const pharmacy: Principal = { subject: 'p', party: '9521321000001', roles: ['dispenser'], gcps: [] };
 const otherPharmacy: Principal = { subject: 'o', party: '4000001000005', roles: ['dispenser'], gcps: [] };
 
-/** The store as a few maps: what the service reads back is what it wrote. */
-class FakeStore implements VerificationStore {
+/**
+ * The store as a few maps: what the service reads back is what it wrote. Work on one pack waits for the work before
+ * it, as the database lock makes it; `clock` is the store's clock.
+ */
+class FakeStore implements VerificationStore, PackTransaction {
   readonly registry = new Map<string, RegistryPack>();
-  readonly operations: Array<NewOperation & { undone: boolean }> = [];
+  readonly operations: Array<NewOperation & { undone: boolean; undoneAt?: Date }> = [];
   readonly entries: VerificationEntry[] = [];
   readonly suspects = new Map<string, string[]>();
+  readonly outbox: OutboxMessage[] = [];
+  private locked: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly clock: () => Date) {}
+
+  forPack<T>(_key: string, work: (tx: PackTransaction, now: Date) => Promise<T>): Promise<T> {
+    const result = this.locked.then(() => work(this, this.clock()));
+    this.locked = result.catch(() => undefined);
+    return result;
+  }
+  async queueEvent(message: OutboxMessage): Promise<void> {
+    this.outbox.push(message);
+  }
 
   async findPack(key: string): Promise<PackRecord> {
     const ops = this.operations.filter((o) => o.key === key);
@@ -44,8 +68,11 @@ class FakeStore implements VerificationStore {
   async saveOperation(operation: NewOperation): Promise<void> {
     this.operations.push({ ...operation, undone: false });
   }
-  async markUndone(operationId: string): Promise<void> {
-    this.operations.find((o) => o.id === operationId)!.undone = true;
+  async markUndone(operationId: string, _by: string, at: Date): Promise<void> {
+    Object.assign(
+      this.operations.find((o) => o.id === operationId)!,
+      { undone: true, undoneAt: at },
+    );
   }
   async operationEvent(operationId: string): Promise<Record<string, unknown> | undefined> {
     return this.operations.find((o) => o.id === operationId)?.event;
@@ -58,9 +85,28 @@ class FakeStore implements VerificationStore {
 
 class FakeCapturer implements EventCapturer {
   readonly captured: Array<Record<string, unknown>> = [];
-  async capture(event: Record<string, unknown>): Promise<string> {
+  prepare(
+    event: Record<string, unknown>,
+    _principal: Principal,
+    capture: { captureId: string; key: string; recordTime: Date },
+  ): CapturedEvent {
     this.captured.push(event);
-    return `ni:///sha-256;event-${this.captured.length}`;
+    const eventHash = `ni:///sha-256;event-${this.captured.length}`;
+    return {
+      eventHash,
+      message: {
+        topic: 'epcis.events.v1',
+        key: capture.key,
+        envelope: {
+          messageId: `m${this.captured.length}`,
+          type: 'epcis.event.captured',
+          envelopeVersion: 1,
+          occurredAt: capture.recordTime.toISOString(),
+          producer: 'test',
+          payload: { eventHash, captureId: capture.captureId, event },
+        },
+      },
+    };
   }
 }
 
@@ -73,9 +119,9 @@ describe('VerificationService', () => {
   const input = { gtin: GTIN, serial: 'S1', lot: 'L1', expiry: '2028-02-29' };
 
   beforeEach(() => {
-    store = new FakeStore();
-    capturer = new FakeCapturer();
     now = new Date('2026-11-25T12:00:00Z');
+    store = new FakeStore(() => now);
+    capturer = new FakeCapturer();
     service = new VerificationService(store, capturer, { responderGln: '0614141000005' }, () => now);
     store.registry.set(key, {
       key,
@@ -135,6 +181,27 @@ describe('VerificationService', () => {
     expect(store.operations[0]!.undone).toBe(true);
   });
 
+  it('queues the event of an applied operation in its transaction, keyed by the pack, named by the operation', async () => {
+    const supplied = await service.operate('supply', input, pharmacy);
+    const undone = await service.undo(input, pharmacy, false);
+    expect(store.outbox.map((m) => [m.key, (m.envelope.payload as { captureId: string }).captureId])).toEqual(
+      [
+        [key, supplied.verificationId],
+        [key, undone.verificationId],
+      ],
+    );
+  });
+
+  it('times a pack operation after the one before it, even when the store clock has not moved', async () => {
+    await service.operate('supply', input, pharmacy);
+    await service.undo(input, pharmacy, false);
+    await service.operate('supply', input, pharmacy);
+    const times = store.operations.map((o) => o.performedAt.getTime());
+    expect(times).toEqual([now.getTime(), now.getTime() + 2]);
+    expect(store.operations[0]!.undoneAt!.getTime()).toBe(now.getTime() + 1);
+    expect(capturer.captured[2]!.eventTime).not.toEqual(capturer.captured[0]!.eventTime);
+  });
+
   it('captures nothing when an operation is refused', async () => {
     await service.operate('supply', input, pharmacy);
     const again = await service.operate('supply', input, pharmacy);
@@ -144,6 +211,7 @@ describe('VerificationService', () => {
       alert: { code: 'ALREADY_IN_STATE' },
     });
     expect(capturer.captured).toHaveLength(1);
+    expect(store.outbox).toHaveLength(1);
   });
 
   it('marks a pack suspect when it is verified for dispensing at a second party, not when a wholesaler verifies it', async () => {

@@ -25,7 +25,12 @@ import {
   type PackRecord,
 } from './pack-view';
 import type { VrsData, VrsRequest, VrsResponse } from './vrs-request';
-import type { EventCapturer, VerificationEntry, VerificationStore } from './verification-store';
+import type {
+  EventCapturer,
+  PackTransaction,
+  VerificationEntry,
+  VerificationStore,
+} from './verification-store';
 
 /** A pack as scanned or typed: GTIN and serial, lot and ISO expiry when known, and the premises (GLN) of the requester. */
 export interface PackInput {
@@ -63,22 +68,6 @@ export interface VerificationSettings {
   responderGln?: string;
 }
 
-/** Serialises work on one pack inside this process, so two operations on the same pack cannot interleave. */
-class KeyedQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
-}
-
 export function packKey(gtin: string, serial: string): string {
   return canonicalIdentifier(
     formatDigitalLink([
@@ -91,10 +80,10 @@ export function packKey(gtin: string, serial: string): string {
 /**
  * Pack verification: the DSCSA VRS answer, EU FMD-style pack verification and state changes with undo, and clone
  * detection. Decisions are the plain functions of decisions.ts; this class reads and records through its ports.
+ * Each pack verification, operation and undo reads, decides and writes in one transaction holding the pack's lock, so
+ * operations on one pack are applied one at a time whichever process of the service receives them.
  */
 export class VerificationService {
-  private readonly queue = new KeyedQueue();
-
   constructor(
     private readonly store: VerificationStore,
     private readonly capturer: EventCapturer,
@@ -159,19 +148,18 @@ export class VerificationService {
     kind: 'pack-verify' | 'scan' = 'pack-verify',
   ): Promise<PackAnswer> {
     const key = packKey(input.gtin, input.serial);
-    return this.queue.run(key, async () => {
-      const now = this.clock();
+    return this.store.forPack(key, async (tx, lockedAt) => {
       const location = input.location ?? principal.party;
-      const { record, catalogue } = await this.read(key, input);
+      const { record, catalogue, now } = await this.read(tx, key, input, lockedAt);
       let code = decideVerify(record, input, catalogue);
       const forDispensing = principal.roles.includes('dispenser') && record.registry?.commissioned === true;
       const id = randomUUID();
-      if (forDispensing && (await this.detectClone(key, principal.party, id, now))) {
+      if (forDispensing && (await this.detectClone(tx, key, principal.party, id, now))) {
         code = 'SUSPECT_CLONE';
         record.suspect = { reason: 'clone', parties: [principal.party] };
       }
       const answer = this.answer(id, now, 'verify', code, false, input, record);
-      await this.store.record({
+      await tx.record({
         ...this.entryOf(principal, kind, now, key, input, location, answer),
         ...(forDispensing ? { purpose: 'dispensing' as const } : {}),
       });
@@ -179,19 +167,21 @@ export class VerificationService {
     });
   }
 
-  /** A state change (supply, destroy, export, …): applied at once, captured as an EPCIS event, recorded. */
+  /**
+   * A state change (supply, destroy, export, …): applied at once, recorded, and captured as an EPCIS event that is
+   * published once the operation is stored (the outbox).
+   */
   async operate(operation: PackOperation, input: PackInput, principal: Principal): Promise<PackAnswer> {
     const key = packKey(input.gtin, input.serial);
-    return this.queue.run(key, async () => {
-      const now = this.clock();
+    return this.store.forPack(key, async (tx, lockedAt) => {
       const location = input.location ?? principal.party;
-      const { record, catalogue } = await this.read(key, input);
+      const { record, catalogue, now } = await this.read(tx, key, input, lockedAt);
       const id = randomUUID();
       let code = decideOperation(operation, record, input, catalogue, now);
       const suppliedElsewhere =
         operation === 'supply' &&
         record.registry?.commissioned === true &&
-        (await this.detectClone(key, principal.party, id, now));
+        (await this.detectClone(tx, key, principal.party, id, now));
       if (suppliedElsewhere) {
         code = 'SUSPECT_CLONE';
         record.suspect = { reason: 'clone', parties: [principal.party] };
@@ -205,8 +195,12 @@ export class VerificationService {
           location,
           at: now,
         });
-        const eventHash = await this.capturer.capture(event, principal);
-        await this.store.saveOperation({
+        const { eventHash, message } = this.capturer.prepare(event, principal, {
+          captureId: id,
+          key,
+          recordTime: now,
+        });
+        await tx.saveOperation({
           id,
           key,
           gtin: input.gtin,
@@ -221,6 +215,7 @@ export class VerificationService {
           eventHash,
           event,
         });
+        await tx.queueEvent(message);
         record.lastOperation = {
           id,
           operation,
@@ -234,7 +229,7 @@ export class VerificationService {
         };
       }
       const answer = this.answer(id, now, operation, code, applied, input, record);
-      await this.store.record(this.entryOf(principal, 'pack-operation', now, key, input, location, answer));
+      await tx.record(this.entryOf(principal, 'pack-operation', now, key, input, location, answer));
       return answer;
     });
   }
@@ -242,48 +237,68 @@ export class VerificationService {
   /** Reverts the operation in force to active (Regulation (EU) 2016/161 Art. 13), with an EPCIS error declaration. */
   async undo(input: PackInput, principal: Principal, suppliedToPublic: boolean): Promise<PackAnswer> {
     const key = packKey(input.gtin, input.serial);
-    return this.queue.run(key, async () => {
-      const now = this.clock();
+    return this.store.forPack(key, async (tx, lockedAt) => {
       const location = input.location ?? principal.party;
-      const { record } = await this.read(key, input);
+      const { record, now } = await this.read(tx, key, input, lockedAt);
       const id = randomUUID();
       const code = decideUndo(record, { party: principal.party, location }, suppliedToPublic, now);
       const applied = code === 'OK';
       if (applied) {
         const op = operationInForce(record)!;
-        const event = await this.store.operationEvent(op.id);
+        const event = await tx.operationEvent(op.id);
         const declaration = {
           declarationTime: now.toISOString(),
           reason: 'incorrect_data',
           'rdfs:comment': `undo of pack operation ${op.id}`,
         };
-        await this.capturer.capture({ ...event, errorDeclaration: declaration }, principal);
-        await this.store.markUndone(op.id, principal.party, now);
-        record.lastOperation = { ...op, undone: true };
+        const { message } = this.capturer.prepare({ ...event, errorDeclaration: declaration }, principal, {
+          captureId: id,
+          key,
+          recordTime: now,
+        });
+        await tx.markUndone(op.id, principal.party, now);
+        await tx.queueEvent(message);
+        record.lastOperation = { ...op, undone: true, undoneAt: now };
       }
       const answer = this.answer(id, now, 'undo', code, applied, input, record);
-      await this.store.record(this.entryOf(principal, 'pack-undo', now, key, input, location, answer));
+      await tx.record(this.entryOf(principal, 'pack-undo', now, key, input, location, answer));
       return answer;
     });
   }
 
+  /**
+   * The pack as the lock holder sees it, and the time of the request: the store's clock once the lock is held, moved
+   * past the pack's newest operation or undo when needed, so a pack's changes are ordered by time whichever process
+   * made them, and two operations never make the same EPCIS event.
+   */
   private async read(
+    tx: PackTransaction,
     key: string,
     input: Claimed & { gtin: string },
-  ): Promise<{ record: PackRecord; catalogue: CatalogueFacts }> {
-    const record = await this.store.findPack(key);
+    lockedAt: Date,
+  ): Promise<{ record: PackRecord; catalogue: CatalogueFacts; now: Date }> {
+    const record = await tx.findPack(key);
     const known = record.registry?.commissioned === true;
     const catalogue = known
       ? { productKnown: true, batchKnown: true }
-      : await this.store.catalogue(input.gtin, input.lot);
-    return { record, catalogue };
+      : await tx.catalogue(input.gtin, input.lot);
+    const op = record.lastOperation;
+    const newest = Math.max(op?.performedAt.getTime() ?? 0, op?.undoneAt?.getTime() ?? 0);
+    const now = newest >= lockedAt.getTime() ? new Date(newest + 1) : lockedAt;
+    return { record, catalogue, now };
   }
 
   /** A dispensing at this party of a pack supplied or verified for dispensing at another party: the pack turns suspect. */
-  private async detectClone(key: string, party: string, verificationId: string, now: Date): Promise<boolean> {
-    const parties = await this.store.dispensingParties(key);
+  private async detectClone(
+    tx: PackTransaction,
+    key: string,
+    party: string,
+    verificationId: string,
+    now: Date,
+  ): Promise<boolean> {
+    const parties = await tx.dispensingParties(key);
     if (!cloneSignal(parties, party)) return false;
-    await this.store.markSuspect(key, 'clone', [...new Set([...parties, party])], verificationId, now);
+    await tx.markSuspect(key, 'clone', [...new Set([...parties, party])], verificationId, now);
     return true;
   }
 
