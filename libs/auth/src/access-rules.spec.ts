@@ -1,5 +1,5 @@
 import { withCheckDigit } from '@pedigree/gs1';
-import { canSeeEvent, companyPrefixDigits, ownsCompanyPrefix, partyGln } from './access-rules';
+import { canSeeEvent, companyPrefixDigits, ownsCompanyPrefix } from './access-rules';
 import type { Principal } from './principal';
 
 const PARTY = '0614141000012';
@@ -106,22 +106,6 @@ describe('ownsCompanyPrefix', () => {
     expect(ownsCompanyPrefix(manufacturer, 'https://id.gs1.org/01/80614141123459/21/6789')).toBe(false);
     expect(ownsCompanyPrefix(manufacturer, 'urn:epc:id:gid:95100000.12345.400')).toBe(false);
     expect(ownsCompanyPrefix(manufacturer, '0614141')).toBe(false);
-  });
-});
-
-describe('partyGln', () => {
-  it.each([
-    [PARTY, PARTY],
-    ['urn:epc:id:sgln:0614141.00001.0', PARTY],
-    ['urn:epc:id:sgln:0614141.00001.12', PARTY],
-    ['urn:epc:id:pgln:0614141.00001', PARTY],
-    ['https://id.gs1.org/417/0614141000012', PARTY],
-    ['https://id.gs1.org/414/0614141000012/254/12', PARTY],
-    ['0614141000013', undefined],
-    ['urn:epc:id:sgtin:0614141.812345.6789', undefined],
-    ['not a party', undefined],
-  ])('%s stands for %p', (identifier, gln) => {
-    expect(partyGln(identifier)).toBe(gln);
   });
 });
 

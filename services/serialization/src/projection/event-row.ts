@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { epcisEventMessageSchema } from '@pedigree/contracts';
 import { canonicalIdentifier, toBareCbvWord, type EpcisEvent } from '@pedigree/epcis';
-import { eventFacts, type EventFacts } from '../registry/event-facts';
+import { eventFacts, type EventFacts } from '@pedigree/registry';
 
 export type EpcisEventMessage = z.infer<typeof epcisEventMessageSchema>;
 

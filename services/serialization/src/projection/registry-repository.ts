@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
-import { eventFacts, type EventFacts } from '../registry/event-facts';
-import type { RegistryEvent, SerialState } from '../registry/registry-fold';
+import { eventFacts, type EventFacts, type RegistryEvent, type SerialState } from '@pedigree/registry';
 import type { EpcisEvent } from '@pedigree/epcis';
 import type { EventRow } from './event-row';
 

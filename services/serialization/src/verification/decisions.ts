@@ -1,4 +1,4 @@
-import type { PackStatus } from '../registry/pack-status';
+import type { PackStatus } from '@pedigree/registry';
 import {
   currentStatus,
   effectiveExpiry,

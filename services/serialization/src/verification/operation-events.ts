@@ -1,5 +1,5 @@
 import { formatDigitalLink } from '@pedigree/gs1';
-import { PEDIGREE_DISPOSITIONS } from '../registry/pack-status';
+import { PEDIGREE_DISPOSITIONS } from '@pedigree/registry';
 import type { PackOperation } from './pack-view';
 
 /** Business step and disposition of the ObjectEvent each pack operation is captured as (CBV 2.0 where it has a word). */

@@ -1,4 +1,4 @@
-import type { PackStatus } from '../registry/pack-status';
+import type { PackStatus } from '@pedigree/registry';
 
 /** The registry row of a serialised item, as verification reads it. */
 export interface RegistryPack {

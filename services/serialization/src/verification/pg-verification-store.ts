@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DatabaseHandle } from '@pedigree/database';
 import { DATABASE, LOGGER, type Logger } from '@pedigree/service-runtime';
-import type { PackStatus } from '../registry/pack-status';
+import type { PackStatus } from '@pedigree/registry';
 import type { CatalogueFacts } from './decisions';
 import type { PackOperation, PackRecord } from './pack-view';
 import type { NewOperation, VerificationEntry, VerificationStore } from './verification-store';

@@ -1,5 +1,5 @@
 import { canonicalIdentifier, toBareCbvWord, type EpcisEvent } from '@pedigree/epcis';
-import { partyGln } from '@pedigree/auth';
+import { partyGln } from '@pedigree/gs1';
 
 export type IdentifierRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'quantity' | 'childQuantity';
 
