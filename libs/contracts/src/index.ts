@@ -1,7 +1,7 @@
 export * from './topics';
 export * from './envelope';
 export * from './messages/common';
-export { epcisEventMessageSchema } from './messages/epcis-events';
+export { epcisEventMessageSchema, type EpcisEventMessage } from './messages/epcis-events';
 export { readingBatchSchema } from './messages/coldchain-readings';
 export { excursionSchema } from './messages/coldchain-excursions';
 export { recallNoticeSchema } from './messages/recall-notices';

@@ -1,4 +1,10 @@
-import { canonicalIdentifier, toBareCbvWord, type EpcisEvent } from '@pedigree/epcis';
+import {
+  canonicalIdentifier,
+  toBareCbvWord,
+  type EpcisEvent,
+  type Ilmd,
+  type QuantityElement,
+} from '@pedigree/epcis';
 import { partyGln } from '@pedigree/gs1';
 
 export type IdentifierRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'quantity' | 'childQuantity';
@@ -39,8 +45,8 @@ const CBVMDA = [
   'https://ref.gs1.org/cbv/mda/',
 ];
 
-function ilmdValue(ilmd: unknown, name: string): string | undefined {
-  if (ilmd === null || typeof ilmd !== 'object') return undefined;
+function ilmdValue(ilmd: Ilmd | undefined, name: string): string | undefined {
+  if (ilmd === undefined) return undefined;
   for (const [key, value] of Object.entries(ilmd)) {
     if (
       CBVMDA.some((prefix) => key === prefix + name) &&
@@ -52,75 +58,58 @@ function ilmdValue(ilmd: unknown, name: string): string | undefined {
   return undefined;
 }
 
-function list(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+function named(values: readonly string[] | undefined, role: IdentifierRole): NamedIdentifier[] {
+  return (values ?? []).map((value) => ({ key: canonicalIdentifier(value), value, role }));
 }
 
-function named(values: string[], role: IdentifierRole): NamedIdentifier[] {
-  return values.map((value) => ({ key: canonicalIdentifier(value), value, role }));
-}
-
-function quantityClasses(value: unknown, role: IdentifierRole): NamedIdentifier[] {
-  if (!Array.isArray(value)) return [];
+function quantityClasses(quantities: readonly QuantityElement[] | undefined, role: IdentifierRole) {
   return named(
-    value.flatMap((q) =>
-      q && typeof q === 'object' && typeof q.epcClass === 'string' ? [q.epcClass as string] : [],
-    ),
+    quantities?.map((q) => q.epcClass),
     role,
   );
 }
 
-function parties(list: unknown, field: 'source' | 'destination'): Array<{ type: string; party: string }> {
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((entry) =>
-    entry && typeof entry === 'object' && typeof entry[field] === 'string'
-      ? [
-          {
-            type: toBareCbvWord('sourceDestType', String(entry.type)),
-            party: partyGln(entry[field] as string) ?? (entry[field] as string),
-          },
-        ]
-      : [],
-  );
+function parties(
+  entries: ReadonlyArray<{ type: string; party: string }> | undefined,
+): Array<{ type: string; party: string }> {
+  return (entries ?? []).map(({ type, party }) => ({
+    type: toBareCbvWord('sourceDestType', type),
+    party: partyGln(party) ?? party,
+  }));
 }
 
 export function eventFacts(event: EpcisEvent): EventFacts {
-  const e = event as unknown as Record<string, unknown>;
   const identifiers = [
-    ...named(list(e.epcList), 'epc'),
-    ...named(typeof e.parentID === 'string' ? [e.parentID] : [], 'parent'),
-    ...named(list(e.childEPCs), 'child'),
-    ...named(list(e.inputEPCList), 'input'),
-    ...named(list(e.outputEPCList), 'output'),
-    ...quantityClasses(e.quantityList, 'quantity'),
-    ...quantityClasses(e.inputQuantityList, 'quantity'),
-    ...quantityClasses(e.outputQuantityList, 'quantity'),
-    ...quantityClasses(e.childQuantityList, 'childQuantity'),
+    ...named('epcList' in event ? event.epcList : undefined, 'epc'),
+    ...named('parentID' in event && event.parentID !== undefined ? [event.parentID] : undefined, 'parent'),
+    ...named('childEPCs' in event ? event.childEPCs : undefined, 'child'),
+    ...named('inputEPCList' in event ? event.inputEPCList : undefined, 'input'),
+    ...named('outputEPCList' in event ? event.outputEPCList : undefined, 'output'),
+    ...quantityClasses('quantityList' in event ? event.quantityList : undefined, 'quantity'),
+    ...quantityClasses('inputQuantityList' in event ? event.inputQuantityList : undefined, 'quantity'),
+    ...quantityClasses('outputQuantityList' in event ? event.outputQuantityList : undefined, 'quantity'),
+    ...quantityClasses('childQuantityList' in event ? event.childQuantityList : undefined, 'childQuantity'),
   ];
-  const sources = parties(e.sourceList, 'source');
-  const destinations = parties(e.destinationList, 'destination');
+  const sources = parties(event.sourceList?.map((s) => ({ type: s.type, party: s.source })));
+  const destinations = parties(event.destinationList?.map((d) => ({ type: d.type, party: d.destination })));
+  const ilmd = 'ilmd' in event ? event.ilmd : undefined;
   return {
-    type: String(e.type),
-    action: typeof e.action === 'string' ? e.action : undefined,
-    bizStep: typeof e.bizStep === 'string' ? toBareCbvWord('bizStep', e.bizStep) : undefined,
-    disposition: typeof e.disposition === 'string' ? toBareCbvWord('disposition', e.disposition) : undefined,
-    eventTime: new Date(String(e.eventTime)),
-    readPoint: idOf(e.readPoint),
-    bizLocation: idOf(e.bizLocation),
+    type: event.type,
+    action: 'action' in event ? event.action : undefined,
+    bizStep: event.bizStep === undefined ? undefined : toBareCbvWord('bizStep', event.bizStep),
+    disposition:
+      event.disposition === undefined ? undefined : toBareCbvWord('disposition', event.disposition),
+    eventTime: new Date(event.eventTime),
+    readPoint: event.readPoint?.id,
+    bizLocation: event.bizLocation?.id,
     identifiers,
-    lot: ilmdValue(e.ilmd, 'lotNumber'),
-    expiry: ilmdValue(e.ilmd, 'itemExpirationDate'),
+    lot: ilmdValue(ilmd, 'lotNumber'),
+    expiry: ilmdValue(ilmd, 'itemExpirationDate'),
     sourceParties: [...new Set(sources.map((s) => s.party))],
     destinationParties: [...new Set(destinations.map((d) => d.party))],
     destinationOwner: destinations.find((d) => d.type === 'owning_party')?.party,
-    errorDeclared: e.errorDeclaration !== undefined,
+    errorDeclared: event.errorDeclaration !== undefined,
   };
-}
-
-function idOf(value: unknown): string | undefined {
-  return value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string'
-    ? (value as { id: string }).id
-    : undefined;
 }
 
 /** GTIN and serial of an instance key `https://id.gs1.org/01/{gtin}/21/{serial}`; SSCC containers have neither. */

@@ -13,6 +13,7 @@ import {
   parseEpcisXml,
   validateEpcisDocument,
   type AnyEpcisDocument,
+  type EpcisEvent,
 } from '@pedigree/epcis';
 import { EnvelopeProducer } from '@pedigree/kafka';
 import { LOGGER, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
@@ -89,10 +90,8 @@ export class CaptureService {
       );
     }
 
-    const hashes = documentEventHashes(document as unknown as Record<string, unknown>);
-    const namespaces = namespacesFromJsonLdContext(
-      (document as unknown as Record<string, unknown>)['@context'],
-    );
+    const hashes = documentEventHashes(document);
+    const namespaces = namespacesFromJsonLdContext(document['@context']);
     const captureId = randomUUID();
     const recordTime = new Date().toISOString();
     await this.jobs.start(captureId, principal.party, events.length);
@@ -101,11 +100,7 @@ export class CaptureService {
       await this.producer.publish(
         this.topics.epcisEvents,
         events.map((event, i) => {
-          const record: Record<string, unknown> = {
-            ...(event as unknown as Record<string, unknown>),
-            recordTime,
-          };
-          record.eventID ??= hashes[i];
+          const record: EpcisEvent = { ...event, recordTime, eventID: event.eventID ?? hashes[i] };
           eventIds.push(String(record.eventID));
           return {
             key: captureId,
