@@ -6,3 +6,5 @@ export { readingBatchSchema } from './messages/coldchain-readings';
 export { excursionSchema } from './messages/coldchain-excursions';
 export { recallNoticeSchema } from './messages/recall-notices';
 export { anchorNoticeSchema } from './messages/ledger-anchors';
+export * from './http/pack-answer';
+export * from './http/proofs';

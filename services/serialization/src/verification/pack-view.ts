@@ -1,3 +1,4 @@
+import type { PackOperationName } from '@pedigree/contracts';
 import type { PackStatus } from '@pedigree/registry';
 
 /** The registry row of a serialised item, as verification reads it. */
@@ -51,7 +52,7 @@ export const PACK_OPERATIONS = {
   lock: 'locked',
   stolen: 'stolen',
   'check-out': 'checked_out',
-} as const satisfies Record<string, PackStatus>;
+} as const satisfies Record<PackOperationName, PackStatus>;
 export type PackOperation = keyof typeof PACK_OPERATIONS;
 
 export function isPackOperation(value: string): value is PackOperation {

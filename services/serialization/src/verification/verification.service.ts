@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@pedigree/auth';
+import type { PackAnswer } from '@pedigree/contracts';
 import { canonicalIdentifier } from '@pedigree/epcis';
 import { formatDigitalLink } from '@pedigree/gs1';
 import {
@@ -24,7 +25,7 @@ import {
   type PackOperation,
   type PackRecord,
 } from './pack-view';
-import type { VrsData, VrsRequest, VrsResponse } from './vrs-request';
+import type { VrsRequest, VrsResponse } from './vrs-request';
 import type { EventCapturer, VerificationEntry, VerificationStore } from './verification-store';
 
 /** A pack as scanned or typed: GTIN and serial, lot and ISO expiry when known, and the premises (GLN) of the requester. */
@@ -36,28 +37,7 @@ export interface PackInput {
   location?: string;
 }
 
-/** The answer to a pack verification or operation: NMVS-style return code and alert, the pack, and the DSCSA view. */
-export interface PackAnswer {
-  verificationId: string;
-  verificationTimestamp: string;
-  responderGLN?: string;
-  operation: 'verify' | PackOperation | 'undo';
-  returnCode: ReturnCode;
-  message: string;
-  applied: boolean;
-  alert?: { alertId: string; code: ReturnCode };
-  pack: {
-    gtin: string;
-    serial: string;
-    lot?: string;
-    expiry?: string;
-    state?: string;
-    expired: boolean;
-    recalled: boolean;
-    suspect: boolean;
-  };
-  data: VrsData;
-}
+export type { PackAnswer };
 
 export interface VerificationSettings {
   responderGln?: string;

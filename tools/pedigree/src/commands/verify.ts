@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { PackAnswer } from '@pedigree/contracts';
 import { ExitCode, type CliIo } from '../io';
 
 interface VerifyOptions {
@@ -9,23 +10,6 @@ interface VerifyOptions {
   location?: string;
   api: string;
   token?: string;
-}
-
-interface PackAnswer {
-  returnCode?: string;
-  message?: string;
-  alert?: { alertId: string; code: string };
-  pack?: {
-    gtin: string;
-    serial: string;
-    lot?: string;
-    expiry?: string;
-    state?: string;
-    expired?: boolean;
-    recalled?: boolean;
-    suspect?: boolean;
-  };
-  data?: { verified: boolean; verificationFailureReason?: string; additionalInfo?: string };
 }
 
 /** The request a verify invocation makes: a scanned code goes to POST /verifications, typed fields to POST /packs/verify. */
