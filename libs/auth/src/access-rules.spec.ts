@@ -1,5 +1,5 @@
 import { withCheckDigit } from '@pedigree/gs1';
-import { canSeeEvent, companyPrefixDigits, ownsCompanyPrefix } from './access-rules';
+import { canSeeEvent, companyPrefixDigits, ownsCompanyPrefix, seesEveryParty } from './access-rules';
 import type { Principal } from './principal';
 
 const PARTY = '0614141000012';
@@ -106,6 +106,19 @@ describe('ownsCompanyPrefix', () => {
     expect(ownsCompanyPrefix(manufacturer, 'https://id.gs1.org/01/80614141123459/21/6789')).toBe(false);
     expect(ownsCompanyPrefix(manufacturer, 'urn:epc:id:gid:95100000.12345.400')).toBe(false);
     expect(ownsCompanyPrefix(manufacturer, '0614141')).toBe(false);
+  });
+});
+
+describe('seesEveryParty', () => {
+  it.each([
+    [['regulator'], true],
+    [['admin'], true],
+    [['manufacturer', 'regulator'], true],
+    [['manufacturer'], false],
+    [['distributor', 'dispenser'], false],
+    [[], false],
+  ] as const)('%p → %p', (roles, expected) => {
+    expect(seesEveryParty({ roles })).toBe(expected);
   });
 });
 

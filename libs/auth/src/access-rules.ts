@@ -45,8 +45,16 @@ export function ownsCompanyPrefix(
   return digits !== undefined && principal.gcps.some((gcp) => digits.startsWith(gcp));
 }
 
-/** Roles that see every event. */
-export const SEE_ALL_ROLES: readonly Role[] = ['regulator', 'admin'];
+/** Roles that see every party's data. */
+const SEE_ALL_ROLES: readonly Role[] = ['regulator', 'admin'];
+
+/**
+ * Whether the principal sees every party's data (events, capture jobs, …): regulators and admins do. The one place
+ * that decides it; everything else a party sees is its own or names it.
+ */
+export function seesEveryParty(principal: Pick<Principal, 'roles'>): boolean {
+  return principal.roles.some((role) => SEE_ALL_ROLES.includes(role));
+}
 
 export interface EventParties {
   /** GLN (or party identifier) of the party whose principal captured the event. */
@@ -62,7 +70,7 @@ export interface EventParties {
  * name it (its GLN, or an SGLN / PGLN of its GLN) as a source or destination party.
  */
 export function canSeeEvent(principal: Pick<Principal, 'party' | 'roles'>, event: EventParties): boolean {
-  if (principal.roles.some((role) => SEE_ALL_ROLES.includes(role))) return true;
+  if (seesEveryParty(principal)) return true;
   const parties = [event.capturedBy, ...(event.sourceParties ?? []), ...(event.destinationParties ?? [])];
   return parties.some((party) => party !== undefined && partyGln(party) === principal.party);
 }

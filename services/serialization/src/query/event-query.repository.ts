@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@pedigree/auth';
+import { seesEveryParty, type Principal } from '@pedigree/auth';
 import type { DatabaseHandle } from '@pedigree/database';
 import { DATABASE } from '@pedigree/service-runtime';
 import type { EventQuery } from './event-query';
@@ -10,8 +10,6 @@ export interface StoredEvent {
   document: Record<string, unknown>;
   namespaces: Record<string, string>;
 }
-
-const SEE_ALL = ['regulator', 'admin'];
 
 /** Builds the WHERE clause of an event query with numbered parameters. */
 class Conditions {
@@ -49,7 +47,7 @@ export class EventQueryRepository {
   /** One page of matching events the principal may see, in (eventTime, hash) order, plus whether more follow. */
   async find(query: EventQuery, principal: Principal): Promise<{ events: StoredEvent[]; more: boolean }> {
     const c = new Conditions();
-    if (!principal.roles.some((r) => SEE_ALL.includes(r))) {
+    if (!seesEveryParty(principal)) {
       const party = c.param(principal.party);
       c.add(`(e.captured_by = ${party} OR ${party} = ANY(e.parties))`);
     }
