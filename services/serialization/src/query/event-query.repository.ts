@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { seesEveryParty, type Principal } from '@pedigree/auth';
 import type { DatabaseHandle } from '@pedigree/database';
+import type { EpcisEvent } from '@pedigree/epcis';
 import { DATABASE } from '@pedigree/service-runtime';
 import type { EventQuery } from './event-query';
 
 export interface StoredEvent {
   eventHash: string;
   eventTime: Date;
-  document: Record<string, unknown>;
+  document: EpcisEvent;
   namespaces: Record<string, string>;
 }
 
@@ -83,7 +84,7 @@ export class EventQueryRepository {
     const { rows } = await this.database.pool.query<{
       event_hash: string;
       event_time: Date;
-      document: Record<string, unknown>;
+      document: EpcisEvent;
       namespaces: Record<string, string>;
     }>(
       `SELECT e.event_hash, e.event_time, e.document, e.namespaces FROM events e ${c.where()}
