@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createEphemeralIssuer } from '@pedigree/auth';
 import { topicsWithPrefix } from '@pedigree/contracts';
-import { eventHash } from '@pedigree/epcis';
+import { eventHash, type EpcisEvent } from '@pedigree/epcis';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { hashLeaf, MerkleLog, verifyInclusion } from '@pedigree/merkle';
 import { createLogger } from '@pedigree/observability';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   // Prepare the messages first, so that publishing runs at the rate asked for.
   const run = uniqueSuffix().slice(-5);
   const messages = Array.from({ length: EVENTS }, (_, n) => {
-    const event = {
+    const event: EpcisEvent = {
       type: 'ObjectEvent',
       action: 'ADD',
       eventTime: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import {
@@ -57,9 +59,12 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
     });
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const { rows } = await db.query(`SELECT to_regclass('processed_messages') AS t`);
+    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations');
     await db.end();
-    expect(rows[0].t).toBe('processed_messages');
+    const migrations = readdirSync(path.join(__dirname, '../../services', name, 'drizzle')).filter((file) =>
+      file.endsWith('.sql'),
+    );
+    expect(Number(rows[0]!.n)).toBe(migrations.length);
   });
 
   it('is live, echoes the caller’s request id and answers unknown routes with problem+json', async () => {

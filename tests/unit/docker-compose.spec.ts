@@ -1,29 +1,101 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { allTopicSpecs, TOPICS } from '@pedigree/contracts';
+import { parse } from 'yaml';
+import { DEAD_LETTER_PARTITIONS, TOPICS } from '@pedigree/contracts';
+import { configSchema as coldChainConfig } from '../../services/cold-chain/src/config';
+import { configSchema as ledgerWriterConfig } from '../../services/ledger-writer/src/config';
+import { configSchema as recallConfig } from '../../services/recall/src/config';
+import { configSchema as serializationConfig } from '../../services/serialization/src/config';
 
-// docker-compose.yml cannot run on the project's machines (no Docker engine); these checks keep it in step with the code.
-const compose = readFileSync(path.resolve(__dirname, '../../docker-compose.yml'), 'utf8');
+// docker-compose.yml cannot run on the project's machines (no Docker engine); these checks read it as Compose does
+// (YAML with merge keys) and keep it in step with the code: services, their ports and databases, Kafka topics.
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  command?: string[];
+  healthcheck?: { test: string[] };
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  configs: Record<string, { content: string }>;
+  volumes: Record<string, unknown>;
+}
+
+const root = path.resolve(__dirname, '../..');
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as ComposeFile;
+
+/** Each service with the port its configuration defaults to (what its image listens on). */
+const SERVICES = {
+  serialization: serializationConfig.shape.PORT.parse(undefined),
+  'cold-chain': coldChainConfig.shape.PORT.parse(undefined),
+  recall: recallConfig.shape.PORT.parse(undefined),
+  'ledger-writer': ledgerWriterConfig.shape.PORT.parse(undefined),
+};
+const INFRASTRUCTURE = ['postgres', 'kafka', 'kafka-topics'];
+
+const service = (name: string): ComposeService => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
 
 describe('docker-compose.yml', () => {
-  it('creates every topic with the partition count libs/contracts declares', () => {
-    for (const topic of Object.values(TOPICS))
-      expect(compose).toContain(` ${topic.name}:${topic.partitions}`);
-    expect(
-      allTopicSpecs()
-        .filter((t) => t.name.endsWith('.dlq'))
-        .every((t) => t.partitions === 1),
-    ).toBe(true);
+  it('runs PostgreSQL, Kafka, the topic set-up and exactly the four services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [...INFRASTRUCTURE, ...Object.keys(SERVICES)].sort(),
+    );
+    expect(service('kafka').image).toBe('apache/kafka:4.1.1');
+    expect(service('kafka-topics').depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
+    expect(service('postgres').healthcheck?.test).toBeDefined();
+    expect(service('kafka').healthcheck?.test).toBeDefined();
   });
 
-  it.each(['serialization', 'cold-chain', 'recall', 'ledger-writer'])(
-    'runs the %s service from its own Dockerfile and database',
-    (name) => {
-      expect(compose).toContain(`dockerfile: services/${name}/Dockerfile`);
-      expect(compose).toContain(`/pedigree_${name.replace('-', '_')}`);
-      const dockerfile = readFileSync(path.resolve(__dirname, `../../services/${name}/Dockerfile`), 'utf8');
+  it('creates every topic of libs/contracts with its partition count, and its dead-letter twin', () => {
+    const script = service('kafka-topics').command?.join('\n') ?? '';
+    const specs = /for spec in ([^;]+); do/.exec(script)?.[1]?.trim().split(/\s+/) ?? [];
+    const created = specs.map((spec) => {
+      const [name, partitions] = spec.split(':');
+      return { name, partitions: Number(partitions) };
+    });
+    expect(created).toEqual(Object.values(TOPICS).map((t) => ({ name: t.name, partitions: t.partitions })));
+    expect(script).toContain(`--topic "$$topic.dlq" --partitions ${DEAD_LETTER_PARTITIONS}`);
+  });
+
+  describe.each(Object.entries(SERVICES))('the %s service', (name, port) => {
+    const database = `pedigree_${name.replace('-', '_')}`;
+
+    it('is built from its own Dockerfile, which runs it as the node user on its configured port', () => {
+      expect(service(name).build).toEqual({ context: '.', dockerfile: `services/${name}/Dockerfile` });
+      const dockerfile = readFileSync(path.join(root, `services/${name}/Dockerfile`), 'utf8');
       expect(dockerfile).toMatch(/^USER node$/m);
+      expect(dockerfile).toMatch(new RegExp(`^ENV .*\\bPORT=${port}\\b`, 'm'));
+      expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
       expect(dockerfile).toContain(`CMD ["node", "services/${name}/dist/main.js"]`);
-    },
-  );
+    });
+
+    it('publishes its configured port', () => {
+      expect(service(name).ports).toEqual([`${port}:${port}`]);
+    });
+
+    it('uses a database of its own that PostgreSQL creates, and the Kafka broker', () => {
+      const env = service(name).environment ?? {};
+      expect(env.DATABASE_URL).toBe(`postgres://pedigree:pedigree@postgres:5432/${database}`);
+      expect(env.KAFKA_BROKERS).toBe('kafka:9092');
+      expect(compose.configs['create-databases']?.content).toContain(`CREATE DATABASE ${database};`);
+    });
+
+    it('starts once PostgreSQL is healthy and the topics exist', () => {
+      expect(service(name).depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        'kafka-topics': { condition: 'service_completed_successfully' },
+      });
+    });
+  });
 });

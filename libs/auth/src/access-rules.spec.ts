@@ -1,5 +1,5 @@
 import { withCheckDigit } from '@pedigree/gs1';
-import { canSeeEvent, companyPrefixDigits, ownsCompanyPrefix, partyGln } from './access-rules';
+import { canSeeEvent, companyPrefixDigits, ownsCompanyPrefix, seesEveryParty } from './access-rules';
 import type { Principal } from './principal';
 
 const PARTY = '0614141000012';
@@ -109,19 +109,16 @@ describe('ownsCompanyPrefix', () => {
   });
 });
 
-describe('partyGln', () => {
+describe('seesEveryParty', () => {
   it.each([
-    [PARTY, PARTY],
-    ['urn:epc:id:sgln:0614141.00001.0', PARTY],
-    ['urn:epc:id:sgln:0614141.00001.12', PARTY],
-    ['urn:epc:id:pgln:0614141.00001', PARTY],
-    ['https://id.gs1.org/417/0614141000012', PARTY],
-    ['https://id.gs1.org/414/0614141000012/254/12', PARTY],
-    ['0614141000013', undefined],
-    ['urn:epc:id:sgtin:0614141.812345.6789', undefined],
-    ['not a party', undefined],
-  ])('%s stands for %p', (identifier, gln) => {
-    expect(partyGln(identifier)).toBe(gln);
+    [['regulator'], true],
+    [['admin'], true],
+    [['manufacturer', 'regulator'], true],
+    [['manufacturer'], false],
+    [['distributor', 'dispenser'], false],
+    [[], false],
+  ] as const)('%p → %p', (roles, expected) => {
+    expect(seesEveryParty({ roles })).toBe(expected);
   });
 });
 

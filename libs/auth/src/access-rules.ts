@@ -1,9 +1,9 @@
 import {
   Gs1Error,
-  isValidGs1Key,
   lookupAi,
   parseAnyIdentifier,
   parseEpcUri,
+  partyGln,
   type Gs1Element,
 } from '@pedigree/gs1';
 import type { Principal, Role } from './principal';
@@ -45,26 +45,16 @@ export function ownsCompanyPrefix(
   return digits !== undefined && principal.gcps.some((gcp) => digits.startsWith(gcp));
 }
 
-/**
- * The GLN a party identifier stands for: a bare GLN, an SGLN or PGLN EPC URI (`urn:epc:id:sgln:…`,
- * `urn:epc:id:pgln:…`), or a Digital Link / element string with AI (414) or (417). An SGLN with an
- * extension is a place inside that party's location and so stands for the same GLN.
- */
-export function partyGln(identifier: string): string | undefined {
-  if (/^[0-9]{13}$/.test(identifier)) return isValidGs1Key('GLN', identifier) ? identifier : undefined;
-  try {
-    const elements = identifier.startsWith('urn:epc:')
-      ? parseEpcUri(identifier).elements
-      : parseAnyIdentifier(identifier).elements;
-    return elements.find((element) => element.ai === '414' || element.ai === '417')?.value;
-  } catch (error) {
-    if (error instanceof Gs1Error) return undefined;
-    throw error;
-  }
-}
+/** Roles that see every party's data. */
+const SEE_ALL_ROLES: readonly Role[] = ['regulator', 'admin'];
 
-/** Roles that see every event. */
-export const SEE_ALL_ROLES: readonly Role[] = ['regulator', 'admin'];
+/**
+ * Whether the principal sees every party's data (events, capture jobs, …): regulators and admins do. The one place
+ * that decides it; everything else a party sees is its own or names it.
+ */
+export function seesEveryParty(principal: Pick<Principal, 'roles'>): boolean {
+  return principal.roles.some((role) => SEE_ALL_ROLES.includes(role));
+}
 
 export interface EventParties {
   /** GLN (or party identifier) of the party whose principal captured the event. */
@@ -80,7 +70,7 @@ export interface EventParties {
  * name it (its GLN, or an SGLN / PGLN of its GLN) as a source or destination party.
  */
 export function canSeeEvent(principal: Pick<Principal, 'party' | 'roles'>, event: EventParties): boolean {
-  if (principal.roles.some((role) => SEE_ALL_ROLES.includes(role))) return true;
+  if (seesEveryParty(principal)) return true;
   const parties = [event.capturedBy, ...(event.sourceParties ?? []), ...(event.destinationParties ?? [])];
   return parties.some((party) => party !== undefined && partyGln(party) === principal.party);
 }

@@ -41,9 +41,17 @@ export type Topics = typeof TOPICS;
  */
 export function topicsWithPrefix(prefix: string): Topics {
   if (prefix === '') return TOPICS;
-  return Object.fromEntries(
-    Object.entries(TOPICS).map(([key, contract]) => [key, { ...contract, name: prefix + contract.name }]),
-  ) as unknown as Topics;
+  const prefixed = <S extends z.ZodType>(contract: TopicContract<S>): TopicContract<S> => ({
+    ...contract,
+    name: prefix + contract.name,
+  });
+  return {
+    epcisEvents: prefixed(TOPICS.epcisEvents),
+    coldchainReadings: prefixed(TOPICS.coldchainReadings),
+    coldchainExcursions: prefixed(TOPICS.coldchainExcursions),
+    recallNotices: prefixed(TOPICS.recallNotices),
+    ledgerAnchors: prefixed(TOPICS.ledgerAnchors),
+  };
 }
 export type PayloadOf<T extends TopicContract> = z.infer<T['payload']>;
 

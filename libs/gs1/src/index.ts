@@ -13,3 +13,4 @@ export * from './element-string';
 export * from './keys';
 export * from './identifier';
 export * from './standards';
+export * from './party';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import { topicsWithPrefix, type PayloadOf, type Topics } from '@pedigree/contracts';
-import { eventHash } from '@pedigree/epcis';
+import { eventHash, type EpcisEvent } from '@pedigree/epcis';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import {
@@ -58,8 +58,8 @@ export function fabricPeer(action: 'stop' | 'start', org: 'manufacturer' | 'regu
 }
 
 /** A distinct ObjectEvent (a commissioning of one pack) and its GS1 event hash. */
-export function commissioning(serial: string): { event: Record<string, unknown>; hash: string } {
-  const event = {
+export function commissioning(serial: string): { event: EpcisEvent; hash: string } {
+  const event: EpcisEvent = {
     type: 'ObjectEvent',
     eventTime: '2026-03-01T08:00:00.000+01:00',
     eventTimeZoneOffset: '+01:00',
@@ -142,7 +142,7 @@ export class LedgerWriterUnderTest {
   }
 
   /** Publishes captured events the way the serialization service does (one epcis.events.v1 message each). */
-  async publishEvents(events: Array<Record<string, unknown>>): Promise<string[]> {
+  async publishEvents(events: EpcisEvent[]): Promise<string[]> {
     const producer = await this.envelopes();
     const hashes = events.map((event) => eventHash(event));
     const captureId = randomUUID();

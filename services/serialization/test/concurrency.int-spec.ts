@@ -1,7 +1,6 @@
 import type { EpcisEvent } from '@pedigree/epcis';
 import { uniqueSuffix } from '@pedigree/testing';
-import { eventFacts } from '../src/registry/event-facts';
-import { foldRegistry } from '../src/registry/registry-fold';
+import { eventFacts, foldRegistry } from '@pedigree/registry';
 import { epcisDocument, eventually, SerializationUnderTest, story } from './harness';
 
 describe('serialization projector under concurrent batches (real Kafka and PostgreSQL)', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isEpcisEvent, type EpcisEvent } from '@pedigree/epcis';
 import { glnSchema, isoTimestampSchema } from './common';
 
 /** An EPCIS 2.0 event accepted by capture: the event as EPCIS 2.0 JSON-LD plus what capture learned about it. */
@@ -11,8 +12,14 @@ export const epcisEventMessageSchema = z.object({
   recordTime: isoTimestampSchema,
   /** Namespace prefixes of the capture document's @context that the event's extension fields use. */
   namespaces: z.record(z.string(), z.string()),
-  /** The event in EPCIS 2.0 JSON-LD form (validated by libs/epcis at capture). */
-  event: z
-    .record(z.string(), z.unknown())
-    .refine((e) => typeof e.type === 'string', 'event.type is required'),
+  /**
+   * The event in EPCIS 2.0 JSON-LD form, validated whole by libs/epcis at capture; a consumer checks its shape (an
+   * event type, event time and offset, an action) and receives it typed.
+   */
+  event: z.custom<EpcisEvent>(
+    isEpcisEvent,
+    'event must be an EPCIS 2.0 event (type, eventTime, eventTimeZoneOffset, action)',
+  ),
 });
+
+export type EpcisEventMessage = z.infer<typeof epcisEventMessageSchema>;

@@ -2,3 +2,4 @@ export * from './json';
 export * from './vocabulary';
 export * from './events';
 export * from './documents';
+export * from './event-guard';

@@ -15,8 +15,6 @@ import {
   unique,
 } from 'drizzle-orm/pg-core';
 
-export { processedMessages } from '@pedigree/database';
-
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /** The entries of the Merkle log, one per consumed message, in leaf order without gaps. */

@@ -1,6 +1,12 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type {
+  AnchoredHeadView,
+  ConsistencyProofAnswer,
+  InclusionProofBundle,
+  ProofAnchor,
+} from '@pedigree/contracts';
 import { consistencyProof, inclusionProof } from '@pedigree/merkle';
 import { ProblemException } from '@pedigree/service-runtime';
 import { entryOfEventHash } from '../log/leaf';
@@ -14,7 +20,7 @@ function problem(status: number, type: string, title: string, detail: string): P
   return new ProblemException({ type: `urn:pedigree:problem:${type}`, title, status, detail });
 }
 
-function anchorOf(head: AnchoredHead) {
+function anchorOf(head: AnchoredHead): ProofAnchor {
   return {
     channel: head.channel,
     chaincode: head.chaincode,
@@ -24,7 +30,7 @@ function anchorOf(head: AnchoredHead) {
   };
 }
 
-function headView(head: AnchoredHead) {
+function headView(head: AnchoredHead): AnchoredHeadView {
   return {
     treeSize: head.treeSize,
     rootHash: head.rootHash,
@@ -64,7 +70,7 @@ export class ProofsController {
     summary:
       'Inclusion proof of an event (GS1 event hash ID, ni:///sha-256;… or hex) in the newest anchored head, with its Fabric anchor',
   })
-  async proof(@Param('eventHash') eventHash: string) {
+  async proof(@Param('eventHash') eventHash: string): Promise<InclusionProofBundle> {
     const entry = entryOfEventHash(eventHash);
     if (!entry) {
       throw problem(
@@ -135,7 +141,10 @@ export class ProofsController {
   @ApiOperation({
     summary: 'Consistency proof between two anchored heads (from ≤ to): the larger log extends the smaller',
   })
-  async consistency(@Query('from') fromText: string | undefined, @Query('to') toText: string | undefined) {
+  async consistency(
+    @Query('from') fromText: string | undefined,
+    @Query('to') toText: string | undefined,
+  ): Promise<ConsistencyProofAnswer> {
     const from = treeSizeParameter('from', fromText, { required: true })!;
     const to = treeSizeParameter('to', toText, { required: true })!;
     if (from > to)

@@ -20,17 +20,18 @@ export function commissioningViolations(
   if (principal.roles.includes('admin')) return [];
   const problems: EpcisProblem[] = [];
   documentEvents(document).forEach((event, index) => {
-    const e = event as unknown as Record<string, unknown>;
-    const commissioning =
-      (e.type === 'ObjectEvent' &&
-        (e.action === 'ADD' ||
-          (typeof e.bizStep === 'string' && toBareCbvWord('bizStep', e.bizStep) === 'commissioning'))) ||
-      e.type === 'TransformationEvent';
-    if (!commissioning) return;
-    const field = e.type === 'TransformationEvent' ? 'outputEPCList' : 'epcList';
-    const epcs = Array.isArray(e[field]) ? (e[field] as unknown[]) : [];
-    epcs.forEach((epc, i) => {
-      if (typeof epc === 'string' && !ownsCompanyPrefix(principal, epc)) {
+    const commissioned =
+      event.type === 'TransformationEvent'
+        ? { field: 'outputEPCList', epcs: event.outputEPCList }
+        : event.type === 'ObjectEvent' &&
+            (event.action === 'ADD' ||
+              (event.bizStep !== undefined && toBareCbvWord('bizStep', event.bizStep) === 'commissioning'))
+          ? { field: 'epcList', epcs: event.epcList }
+          : undefined;
+    if (!commissioned) return;
+    const { field, epcs } = commissioned;
+    (epcs ?? []).forEach((epc, i) => {
+      if (!ownsCompanyPrefix(principal, epc)) {
         problems.push({
           pointer: jsonPointer(eventListPointer, index, field, i),
           message: `${epc} is not under a GS1 company prefix of party ${principal.party} (${principal.gcps.join(', ') || 'none'})`,

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthProblems, CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
+import { AuthProblems, CurrentPrincipal, Roles, seesEveryParty, type Principal } from '@pedigree/auth';
 import { epcisProblem } from '../epcis-problems';
 import { captureJobDocument, strictParameter } from './capture-http';
 import { CaptureJobRepository } from './capture-job.repository';
@@ -113,9 +113,7 @@ export class CaptureController {
   })
   async job(@Param('captureId') captureId: string, @CurrentPrincipal() principal: Principal) {
     const job = await this.jobs.find(captureId);
-    const mayRead =
-      job &&
-      (job.capturedBy === principal.party || principal.roles.some((r) => r === 'admin' || r === 'regulator'));
+    const mayRead = job && (job.capturedBy === principal.party || seesEveryParty(principal));
     if (!job || !mayRead) throw epcisProblem('NoSuchResourceException', 404, `no capture job ${captureId}`);
     return captureJobDocument(job);
   }

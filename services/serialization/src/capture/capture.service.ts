@@ -14,6 +14,7 @@ import {
   parseEpcisXml,
   validateEpcisDocument,
   type AnyEpcisDocument,
+  type EpcisEvent,
 } from '@pedigree/epcis';
 import { EnvelopeProducer } from '@pedigree/kafka';
 import { LOGGER, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
@@ -103,16 +104,14 @@ export class CaptureService {
       );
     }
 
-    const hashes = documentEventHashes(document as unknown as Record<string, unknown>);
-    const namespaces = namespacesFromJsonLdContext(
-      (document as unknown as Record<string, unknown>)['@context'],
-    );
+    const hashes = documentEventHashes(document);
+    const namespaces = namespacesFromJsonLdContext(document['@context']);
     const payloads = events.map((event, i) => {
-      const record: Record<string, unknown> = {
-        ...(event as unknown as Record<string, unknown>),
+      const record: EpcisEvent = {
+        ...event,
         recordTime: capture.recordTime,
+        eventID: event.eventID ?? hashes[i],
       };
-      record.eventID ??= hashes[i];
       return {
         eventHash: hashes[i]!,
         captureId: capture.captureId,

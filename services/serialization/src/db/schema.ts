@@ -13,8 +13,6 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 
-export { processedMessages } from '@pedigree/database';
-
 /**
  * Identifiers (event hashes, EPC keys) compare byte by byte: they are ASCII, their order carries no language, and the
  * "C" collation makes every index probe a memcmp and lets a plain b-tree answer prefix (`LIKE 'prefix%'`) matches.

@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '@pedigree/database';
-import type { EventFacts } from '../registry/event-facts';
-import { foldRegistry, type RegistryEvent } from '../registry/registry-fold';
+import { foldRegistry, type EventFacts, type RegistryEvent } from '@pedigree/registry';
 import { eventRow, type EpcisEventMessage, type EventRow } from './event-row';
 import { RegistryRepository } from './registry-repository';
 

@@ -1,9 +1,8 @@
-import type { z } from 'zod';
-import type { epcisEventMessageSchema } from '@pedigree/contracts';
-import { canonicalIdentifier, toBareCbvWord, type EpcisEvent } from '@pedigree/epcis';
-import { eventFacts, type EventFacts } from '../registry/event-facts';
+import type { EpcisEventMessage } from '@pedigree/contracts';
+import { canonicalIdentifier, toBareCbvWord } from '@pedigree/epcis';
+import { eventFacts, type EventFacts } from '@pedigree/registry';
 
-export type EpcisEventMessage = z.infer<typeof epcisEventMessageSchema>;
+export type { EpcisEventMessage };
 
 /** The columns of one `events` row (and its EPC index entries), derived from a captured-event message. */
 export interface EventRow {
@@ -44,10 +43,8 @@ function grouped(
 }
 
 export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: EventFacts } {
-  const event = message.event as unknown as EpcisEvent;
   const e = message.event;
-  const facts = eventFacts(event);
-  const errorDeclaration = e.errorDeclaration as { declarationTime?: string } | undefined;
+  const facts = eventFacts(e);
   return {
     facts,
     row: {
@@ -67,7 +64,9 @@ export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: Ev
       biz_transactions: grouped(e.bizTransactionList, 'bizTransaction', 'bizTransactionType'),
       sources: grouped(e.sourceList, 'source', 'sourceDestType'),
       destinations: grouped(e.destinationList, 'destination', 'sourceDestType'),
-      error_declared_at: errorDeclaration ? (errorDeclaration.declarationTime ?? message.recordTime) : null,
+      error_declared_at: e.errorDeclaration
+        ? (e.errorDeclaration.declarationTime ?? message.recordTime)
+        : null,
       document: e,
       namespaces: message.namespaces,
     },

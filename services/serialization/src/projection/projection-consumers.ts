@@ -28,7 +28,7 @@ export interface ProjectionConsumersOptions {
  * start (Kafka unreachable) is retried in the background; `membership` tells how many are in their groups.
  */
 export class ProjectionConsumers {
-  private readonly consumers: Array<BatchConsumer<TopicContract>> = [];
+  private readonly consumers: Array<Pick<BatchConsumer<TopicContract>, 'joined' | 'stop'>> = [];
   /** How many consumers were asked for (each is in `consumers` once it has started). */
   private wanted = 0;
   private stopped = false;
@@ -83,7 +83,7 @@ export class ProjectionConsumers {
       });
       try {
         await consumer.start();
-        this.consumers.push(consumer as unknown as BatchConsumer<TopicContract>);
+        this.consumers.push(consumer);
         if (this.stopped) await consumer.stop();
       } catch (error) {
         this.options.logger.warn({ err: error, topic: topic.name }, 'consumer could not start; retrying');

@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
-import { eventFacts, type EventFacts } from '../registry/event-facts';
-import type { RegistryEvent, SerialState } from '../registry/registry-fold';
+import { eventFacts, type EventFacts, type RegistryEvent, type SerialState } from '@pedigree/registry';
 import type { EpcisEvent } from '@pedigree/epcis';
 import type { EventRow } from './event-row';
 
@@ -125,7 +124,7 @@ export class RegistryRepository {
       event_hash: string;
       record_time: Date;
       captured_by: string;
-      document: Record<string, unknown> | null;
+      document: EpcisEvent | null;
       error_declared_at: Date | null;
     }>(
       `SELECT e.event_hash, e.record_time, e.captured_by, e.error_declared_at,
@@ -137,7 +136,8 @@ export class RegistryRepository {
       [keys, INSTANCE_ROLES, [...known.keys()]],
     );
     return rows.map((r) => {
-      const facts = known.get(r.event_hash) ?? eventFacts(r.document as unknown as EpcisEvent);
+      const facts = known.get(r.event_hash) ?? (r.document === null ? undefined : eventFacts(r.document));
+      if (facts === undefined) throw new Error(`event ${r.event_hash} was read back without its document`);
       return {
         hash: r.event_hash,
         recordTime: r.record_time,

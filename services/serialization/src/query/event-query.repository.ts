@@ -1,17 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@pedigree/auth';
+import { seesEveryParty, type Principal } from '@pedigree/auth';
 import type { DatabaseHandle } from '@pedigree/database';
+import type { EpcisEvent } from '@pedigree/epcis';
 import { DATABASE } from '@pedigree/service-runtime';
 import type { EventQuery } from './event-query';
 
 export interface StoredEvent {
   eventHash: string;
   eventTime: Date;
-  document: Record<string, unknown>;
+  document: EpcisEvent;
   namespaces: Record<string, string>;
 }
-
-const SEE_ALL = ['regulator', 'admin'];
 
 /** Builds the WHERE clause of an event query with numbered parameters. */
 class Conditions {
@@ -49,7 +48,7 @@ export class EventQueryRepository {
   /** One page of matching events the principal may see, in (eventTime, hash) order, plus whether more follow. */
   async find(query: EventQuery, principal: Principal): Promise<{ events: StoredEvent[]; more: boolean }> {
     const c = new Conditions();
-    if (!principal.roles.some((r) => SEE_ALL.includes(r))) {
+    if (!seesEveryParty(principal)) {
       const party = c.param(principal.party);
       c.add(`(e.captured_by = ${party} OR ${party} = ANY(e.parties))`);
     }
@@ -85,7 +84,7 @@ export class EventQueryRepository {
     const { rows } = await this.database.pool.query<{
       event_hash: string;
       event_time: Date;
-      document: Record<string, unknown>;
+      document: EpcisEvent;
       namespaces: Record<string, string>;
     }>(
       `SELECT e.event_hash, e.event_time, e.document, e.namespaces FROM events e ${c.where()}

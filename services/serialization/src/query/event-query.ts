@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { canonicalIdentifier, toBareCbvWord, type EpcisProblem } from '@pedigree/epcis';
+import {
+  canonicalIdentifier,
+  EPCIS_ACTIONS,
+  EPCIS_EVENT_TYPES,
+  toBareCbvWord,
+  type EpcisProblem,
+} from '@pedigree/epcis';
 
 export type IdentifierMatch = { roles: readonly string[]; values: string[] };
 
@@ -39,14 +45,6 @@ const MATCH_ROLES: Record<string, readonly string[]> = {
   MATCH_epcClass: ['quantity', 'childQuantity'],
 };
 
-const EVENT_TYPES = [
-  'ObjectEvent',
-  'AggregationEvent',
-  'TransactionEvent',
-  'TransformationEvent',
-  'AssociationEvent',
-];
-const ACTIONS = ['ADD', 'OBSERVE', 'DELETE'];
 const PREFIXED = /^(EQ_bizTransaction|EQ_source|EQ_destination)_(.+)$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -145,12 +143,14 @@ export function parseEventQuery(
       case 'eventType':
         query.eventTypes = list;
         for (const type of list)
-          if (!EVENT_TYPES.includes(type)) bad(name, `"${type}" is not an EPCIS event type`);
+          if (!(EPCIS_EVENT_TYPES as readonly string[]).includes(type))
+            bad(name, `"${type}" is not an EPCIS event type`);
         break;
       case 'EQ_action':
         query.actions = list;
         for (const action of list)
-          if (!ACTIONS.includes(action)) bad(name, `"${action}" is not ADD, OBSERVE or DELETE`);
+          if (!(EPCIS_ACTIONS as readonly string[]).includes(action))
+            bad(name, `"${action}" is not ${EPCIS_ACTIONS.join(', ')}`);
         break;
       case 'EQ_bizStep':
         query.bizSteps = list.map((v) => toBareCbvWord('bizStep', v));

@@ -45,7 +45,7 @@ function queryDocument(events: StoredEvent[]): AnyEpcisDocument {
         resultsBody: { eventList: events.map((e) => e.document) },
       },
     },
-  } as unknown as AnyEpcisDocument;
+  };
 }
 
 function wantsXml(request: FastifyRequest): boolean {

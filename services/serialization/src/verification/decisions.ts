@@ -1,4 +1,5 @@
-import type { PackStatus } from '../registry/pack-status';
+import type { PackReturnCode } from '@pedigree/contracts';
+import type { PackStatus } from '@pedigree/registry';
 import {
   currentStatus,
   effectiveExpiry,
@@ -122,7 +123,7 @@ export const RETURN_CODES = {
     alert: false,
     message: 'the pack was supplied to the public: it cannot return to active',
   },
-} as const;
+} as const satisfies Record<PackReturnCode, { alert: boolean; message: string }>;
 export type ReturnCode = keyof typeof RETURN_CODES;
 
 /** What verification knows besides the pack itself, for unknown serials. */

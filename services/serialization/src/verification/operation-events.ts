@@ -1,9 +1,13 @@
 import { formatDigitalLink } from '@pedigree/gs1';
-import { PEDIGREE_DISPOSITIONS } from '../registry/pack-status';
+import type { CbvBizStep, CbvDisposition } from '@pedigree/epcis';
+import { PEDIGREE_DISPOSITIONS, type PedigreeDisposition } from '@pedigree/registry';
 import type { PackOperation } from './pack-view';
 
 /** Business step and disposition of the ObjectEvent each pack operation is captured as (CBV 2.0 where it has a word). */
-const VOCABULARY: Record<PackOperation, { bizStep: string; disposition?: string }> = {
+const VOCABULARY: Record<
+  PackOperation,
+  { bizStep: CbvBizStep; disposition?: CbvDisposition | PedigreeDisposition }
+> = {
   supply: { bizStep: 'dispensing', disposition: 'dispensed' },
   destroy: { bizStep: 'destroying', disposition: 'destroyed' },
   stolen: { bizStep: 'decommissioning', disposition: 'stolen' },

@@ -1,4 +1,5 @@
-import type { PackStatus } from '../registry/pack-status';
+import type { PackOperationName } from '@pedigree/contracts';
+import type { PackStatus } from '@pedigree/registry';
 
 /** The registry row of a serialised item, as verification reads it. */
 export interface RegistryPack {
@@ -52,7 +53,7 @@ export const PACK_OPERATIONS = {
   lock: 'locked',
   stolen: 'stolen',
   'check-out': 'checked_out',
-} as const satisfies Record<string, PackStatus>;
+} as const satisfies Record<PackOperationName, PackStatus>;
 export type PackOperation = keyof typeof PACK_OPERATIONS;
 
 export function isPackOperation(value: string): value is PackOperation {

@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { OutboxMessage } from '../outbox/outbox';
 import { OutboxRelayService } from '../outbox/outbox-relay.service';
 import { writeOutbox } from '../outbox/pg-outbox-store';
-import type { PackStatus } from '../registry/pack-status';
+import type { PackStatus } from '@pedigree/registry';
 import type { CatalogueFacts } from './decisions';
 import type { PackOperation, PackRecord } from './pack-view';
 import type {
@@ -271,7 +271,7 @@ export class PgVerificationStore implements VerificationStore, OnApplicationShut
   constructor(
     @Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly outbox: OutboxRelayService,
+    @Inject(OutboxRelayService) private readonly outbox: Pick<OutboxRelayService, 'wake'>,
   ) {}
 
   private get pool() {

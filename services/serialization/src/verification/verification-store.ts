@@ -1,6 +1,6 @@
 import type { Principal } from '@pedigree/auth';
 import type { OutboxMessage } from '../outbox/outbox';
-import type { PackStatus } from '../registry/pack-status';
+import type { PackStatus } from '@pedigree/registry';
 import type { CatalogueFacts } from './decisions';
 import type { PackOperation, PackRecord } from './pack-view';
 

@@ -1,87 +1,11 @@
 import type { Principal } from '@pedigree/auth';
-import type { OutboxMessage } from '../outbox/outbox';
-import type { CatalogueFacts } from './decisions';
-import type { PackRecord, RegistryPack } from './pack-view';
+import { MemoryVerificationStore } from '../../test/verification-store/memory-verification-store';
 import { packKey, VerificationService } from './verification.service';
-import type {
-  CapturedEvent,
-  EventCapturer,
-  NewOperation,
-  PackTransaction,
-  VerificationEntry,
-  VerificationStore,
-} from './verification-store';
+import type { CapturedEvent, EventCapturer } from './verification-store';
 
 const GTIN = '10614141073464';
 const pharmacy: Principal = { subject: 'p', party: '9521321000001', roles: ['dispenser'], gcps: [] };
 const otherPharmacy: Principal = { subject: 'o', party: '4000001000005', roles: ['dispenser'], gcps: [] };
-
-/**
- * The store as a few maps: what the service reads back is what it wrote. Work on one pack waits for the work before
- * it, as the database lock makes it; `clock` is the store's clock.
- */
-class FakeStore implements VerificationStore, PackTransaction {
-  readonly registry = new Map<string, RegistryPack>();
-  readonly operations: Array<NewOperation & { undone: boolean; undoneAt?: Date }> = [];
-  readonly entries: VerificationEntry[] = [];
-  readonly suspects = new Map<string, string[]>();
-  readonly outbox: OutboxMessage[] = [];
-  private locked: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly clock: () => Date) {}
-
-  forPack<T>(_key: string, work: (tx: PackTransaction, now: Date) => Promise<T>): Promise<T> {
-    const result = this.locked.then(() => work(this, this.clock()));
-    this.locked = result.catch(() => undefined);
-    return result;
-  }
-  async queueEvent(message: OutboxMessage): Promise<void> {
-    this.outbox.push(message);
-  }
-
-  async findPack(key: string): Promise<PackRecord> {
-    const ops = this.operations.filter((o) => o.key === key);
-    const last = ops[ops.length - 1];
-    return {
-      registry: this.registry.get(key),
-      ...(last ? { lastOperation: { ...last } } : {}),
-      ...(this.suspects.has(key) ? { suspect: { reason: 'clone', parties: this.suspects.get(key)! } } : {}),
-    };
-  }
-  async catalogue(): Promise<CatalogueFacts> {
-    return { productKnown: true, batchKnown: true };
-  }
-  async dispensingParties(key: string): Promise<string[]> {
-    return [
-      ...this.operations
-        .filter((o) => o.key === key && o.operation === 'supply' && !o.undone)
-        .map((o) => o.party),
-      ...this.entries.filter((e) => e.key === key && e.purpose === 'dispensing').map((e) => e.party),
-    ];
-  }
-  async record(entry: VerificationEntry): Promise<void> {
-    this.entries.push(entry);
-  }
-  recordLater(entry: VerificationEntry): void {
-    this.entries.push(entry);
-  }
-  async saveOperation(operation: NewOperation): Promise<void> {
-    this.operations.push({ ...operation, undone: false });
-  }
-  async markUndone(operationId: string, _by: string, at: Date): Promise<void> {
-    Object.assign(
-      this.operations.find((o) => o.id === operationId)!,
-      { undone: true, undoneAt: at },
-    );
-  }
-  async operationEvent(operationId: string): Promise<Record<string, unknown> | undefined> {
-    return this.operations.find((o) => o.id === operationId)?.event;
-  }
-  async markSuspect(key: string, _reason: string, parties: string[]): Promise<void> {
-    this.suspects.set(key, parties);
-  }
-  async saveExpiryExtension(): Promise<void> {}
-}
 
 class FakeCapturer implements EventCapturer {
   readonly captured: Array<Record<string, unknown>> = [];
@@ -111,7 +35,7 @@ class FakeCapturer implements EventCapturer {
 }
 
 describe('VerificationService', () => {
-  let store: FakeStore;
+  let store: MemoryVerificationStore;
   let capturer: FakeCapturer;
   let now: Date;
   let service: VerificationService;
@@ -120,7 +44,7 @@ describe('VerificationService', () => {
 
   beforeEach(() => {
     now = new Date('2026-11-25T12:00:00Z');
-    store = new FakeStore(() => now);
+    store = new MemoryVerificationStore(() => now);
     capturer = new FakeCapturer();
     service = new VerificationService(store, capturer, { responderGln: '0614141000005' }, () => now);
     store.registry.set(key, {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@pedigree/auth';
+import type { PackAnswer } from '@pedigree/contracts';
 import { canonicalIdentifier } from '@pedigree/epcis';
 import { formatDigitalLink } from '@pedigree/gs1';
 import {
@@ -24,7 +25,7 @@ import {
   type PackOperation,
   type PackRecord,
 } from './pack-view';
-import type { VrsData, VrsRequest, VrsResponse } from './vrs-request';
+import type { VrsRequest, VrsResponse } from './vrs-request';
 import type {
   EventCapturer,
   PackTransaction,
@@ -41,28 +42,7 @@ export interface PackInput {
   location?: string;
 }
 
-/** The answer to a pack verification or operation: NMVS-style return code and alert, the pack, and the DSCSA view. */
-export interface PackAnswer {
-  verificationId: string;
-  verificationTimestamp: string;
-  responderGLN?: string;
-  operation: 'verify' | PackOperation | 'undo';
-  returnCode: ReturnCode;
-  message: string;
-  applied: boolean;
-  alert?: { alertId: string; code: ReturnCode };
-  pack: {
-    gtin: string;
-    serial: string;
-    lot?: string;
-    expiry?: string;
-    state?: string;
-    expired: boolean;
-    recalled: boolean;
-    suspect: boolean;
-  };
-  data: VrsData;
-}
+export type { PackAnswer };
 
 export interface VerificationSettings {
   responderGln?: string;

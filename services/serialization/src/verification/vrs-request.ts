@@ -3,42 +3,14 @@ import { Gs1Error, isValidGs1Key, parseYymmdd, validateElement } from '@pedigree
 /** The release of the GS1 US implementation guideline this responder follows; sent back in `GS1US-Version`. */
 export const GS1US_VERSION = '1.3.0';
 
-/** Verification failure reasons of the GS1 Lightweight Messaging Standard (GS1 US guideline 1.3). */
-export const VERIFICATION_FAILURE_REASONS = [
-  'No_match_GTIN_Serial',
-  'No_match_GTIN_Serial_Lot',
-  'No_match_GTIN_Serial_Expiry',
-  'No_match_GTIN_Serial_Lot_Expiry',
-  'Not_for_re-distribution',
-  'Manufacturer_policy',
-  'No_reason_provided',
-] as const;
-export type VerificationFailureReason = (typeof VERIFICATION_FAILURE_REASONS)[number];
-
-/** Additional information values of the guideline. */
-export const ADDITIONAL_INFO = [
-  'Expired',
-  'Recalled',
-  'Suspect',
-  'Illegitimate',
-  'ExpirationExtended',
-] as const;
-export type AdditionalInfo = (typeof ADDITIONAL_INFO)[number];
-
-/** The `data` member of a verification response. */
-export interface VrsData {
-  verified: boolean;
-  verificationFailureReason?: VerificationFailureReason;
-  additionalInfo?: AdditionalInfo;
-}
-
-/** The verification response message. */
-export interface VrsResponse {
-  verificationTimestamp: string;
-  responderGLN: string;
-  corrUUID: string;
-  data: VrsData;
-}
+export {
+  ADDITIONAL_INFO,
+  VERIFICATION_FAILURE_REASONS,
+  type AdditionalInfo,
+  type VerificationFailureReason,
+  type VrsData,
+  type VrsResponse,
+} from '@pedigree/contracts';
 
 /** A request the standard calls malformed: answered 400 (or the status given). */
 export class VrsRequestError extends Error {

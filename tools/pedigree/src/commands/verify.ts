@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { PackAnswer } from '@pedigree/contracts';
 import { replaceGroupSeparatorNotations } from '@pedigree/gs1';
 import { ExitCode, type CliIo } from '../io';
 
@@ -10,23 +11,6 @@ interface VerifyOptions {
   location?: string;
   api: string;
   token?: string;
-}
-
-interface PackAnswer {
-  returnCode?: string;
-  message?: string;
-  alert?: { alertId: string; code: string };
-  pack?: {
-    gtin: string;
-    serial: string;
-    lot?: string;
-    expiry?: string;
-    state?: string;
-    expired?: boolean;
-    recalled?: boolean;
-    suspect?: boolean;
-  };
-  data?: { verified: boolean; verificationFailureReason?: string; additionalInfo?: string };
 }
 
 /**

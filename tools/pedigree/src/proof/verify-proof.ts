@@ -1,3 +1,7 @@
+import type {
+  ConsistencyProofAnswer as ConsistencyProofAnswerContract,
+  InclusionProofBundle,
+} from '@pedigree/contracts';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@pedigree/merkle';
 
 /** A head as the anchor chaincode keeps it on the ledger. */
@@ -19,36 +23,16 @@ export interface LedgerReader {
   blockOfTransaction(transactionId: string): Promise<number | undefined>;
 }
 
-export interface Anchor {
-  channel: string;
-  chaincode: string;
-  transactionId: string;
-  blockNumber: number;
-  anchoredAt: string;
-}
-
-/** What GET /proofs/{eventHash} answers; a saved bundle is the same object with its format marker. */
-export interface InclusionProofBundle {
-  eventHash: string;
-  kind: string;
-  entry: string;
-  leafHash: string;
-  leafIndex: number;
-  treeSize: number;
-  rootHash: string;
-  auditPath: string[];
-  anchor: Anchor;
-}
+/** What GET /proofs/{eventHash} answers (the contract); a saved bundle is the same object with its format marker. */
+export type { InclusionProofBundle };
 
 export const BUNDLE_FORMAT = 'pedigree-proof-bundle/1';
 
-export interface ConsistencyProofAnswer {
-  firstSize: number;
-  secondSize: number;
-  firstRoot: string;
-  secondRoot: string;
-  path: string[];
-}
+/** What the verifier needs of a GET /consistency answer. */
+export type ConsistencyProofAnswer = Pick<
+  ConsistencyProofAnswerContract,
+  'firstSize' | 'secondSize' | 'firstRoot' | 'secondRoot' | 'path'
+>;
 
 export type Verdict = { ok: true; lines: string[] } | { ok: false; failures: string[] };
 

@@ -1,3 +1,4 @@
+import type { CbvBizStep } from '@pedigree/epcis';
 import { itemOfKey, type EventFacts, type NamedIdentifier } from './event-facts';
 import { statusFromEvent, type PackStatus } from './pack-status';
 
@@ -43,7 +44,7 @@ export function compareRegistryEvents(a: RegistryEvent, b: RegistryEvent): numbe
   );
 }
 
-const OWNERSHIP_STEPS = new Set(['receiving', 'accepting']);
+const OWNERSHIP_STEPS: ReadonlySet<string> = new Set(['receiving', 'accepting'] satisfies CbvBizStep[]);
 
 /**
  * Replays events in event-time order into the state of every serialised item and container they name. Because the

@@ -144,6 +144,67 @@ describe('foldRegistry', () => {
     );
   });
 
+  it('orders events of equal event time by record time, then by hash, whatever order they arrive in', () => {
+    // Few distinct event and record times, so that ties are the rule: the registry must still be the one the
+    // order (event time, record time, hash) gives, for every arrival order.
+    const EVENT_TIMES = ['2026-02-01T10:00:00.000Z', '2026-02-01T11:00:00.000Z'];
+    const RECORD_TIMES = ['2026-02-02T00:00:00.000Z', '2026-02-02T00:00:01.000Z'];
+    const DISPOSITIONS = ['in_transit', 'dispensed', 'destroyed', 'stolen', 'returned', 'damaged', 'expired'];
+    const contested = fc.uniqueArray(
+      fc.record({
+        disposition: fc.constantFrom(...DISPOSITIONS),
+        eventTime: fc.constantFrom(...EVENT_TIMES),
+        recordTime: fc.constantFrom(...RECORD_TIMES),
+        nonce: fc.stringMatching(/^[0-9a-f]{4}$/),
+      }),
+      { minLength: 2, maxLength: DISPOSITIONS.length, selector: (e) => e.disposition },
+    );
+    const toEvent = (e: { disposition: string; eventTime: string; recordTime: string; nonce: string }) => ({
+      // Unique (one event per disposition), in an order unrelated to the generation order.
+      hash: `${e.nonce}-${e.disposition}`,
+      recordTime: new Date(e.recordTime),
+      capturedBy: WHOLESALER,
+      facts: eventFacts({
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime: e.eventTime,
+        eventTimeZoneOffset: '+00:00',
+        epcList: [pack(1)],
+        disposition: e.disposition,
+        bizLocation: { id: `urn:epc:id:sgln:4012345.00001.${e.disposition}` },
+      }),
+    });
+    const commissioning = story()[0]!;
+
+    fc.assert(
+      fc.property(
+        contested.chain((entries) =>
+          fc.tuple(fc.constant(entries), fc.shuffledSubarray(entries, { minLength: entries.length })),
+        ),
+        ([entries, arrival]) => {
+          const codeUnits = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+          const last = [...entries].sort(
+            (a, b) =>
+              codeUnits(a.eventTime, b.eventTime) ||
+              codeUnits(a.recordTime, b.recordTime) ||
+              codeUnits(toEvent(a).hash, toEvent(b).hash),
+          )[entries.length - 1]!;
+          const state = foldRegistry([...arrival.map(toEvent), commissioning]).states.get(packKey(1));
+          expect(state).toMatchObject({
+            status: last.disposition,
+            statusEventHash: toEvent(last).hash,
+            lastEventHash: toEvent(last).hash,
+            location: `urn:epc:id:sgln:4012345.00001.${last.disposition}`,
+          });
+          expect(foldRegistry([commissioning, ...entries.map(toEvent)]).states).toEqual(
+            foldRegistry([...arrival.map(toEvent), commissioning]).states,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('ignores an event that carries an error declaration', () => {
     const events = story();
     const dispensing = events[5]!;

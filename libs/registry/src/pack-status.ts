@@ -1,3 +1,5 @@
+import type { CbvBizStep, CbvDisposition } from '@pedigree/epcis';
+
 /**
  * The state of a pack (or case, or pallet) in the serial registry. The vocabulary follows the EU FMD / NMVS pack
  * states, extended with what CBV dispositions can say about a container in the supply chain.
@@ -26,7 +28,7 @@ export const PACK_STATUSES = [
 export type PackStatus = (typeof PACK_STATUSES)[number];
 
 /** CBV 2.0 dispositions → pack status. Dispositions that say nothing about the pack's state are absent. */
-const BY_DISPOSITION: Readonly<Record<string, PackStatus>> = {
+const BY_DISPOSITION: Readonly<Partial<Record<CbvDisposition, PackStatus>>> = {
   active: 'active',
   available: 'active',
   container_closed: 'active',
@@ -72,13 +74,14 @@ export const PEDIGREE_DISPOSITIONS = {
   checked_out: 'urn:pedigree:disposition:checked_out',
   sample: 'urn:pedigree:disposition:sample',
 } as const satisfies Partial<Record<PackStatus, string>>;
+export type PedigreeDisposition = (typeof PEDIGREE_DISPOSITIONS)[keyof typeof PEDIGREE_DISPOSITIONS];
 
 const BY_PEDIGREE_DISPOSITION: Readonly<Record<string, PackStatus>> = Object.fromEntries(
   Object.entries(PEDIGREE_DISPOSITIONS).map(([status, uri]) => [uri, status as PackStatus]),
 );
 
 /** Business steps that imply a state when the event carries no disposition. */
-const BY_BIZ_STEP: Readonly<Record<string, PackStatus>> = {
+const BY_BIZ_STEP: Readonly<Partial<Record<CbvBizStep, PackStatus>>> = {
   commissioning: 'active',
   decommissioning: 'decommissioned',
   destroying: 'destroyed',
@@ -98,11 +101,17 @@ export function statusFromEvent(
   disposition: string | undefined,
   bizStep: string | undefined,
 ): PackStatus | undefined {
-  if (disposition !== undefined && BY_DISPOSITION[disposition]) return BY_DISPOSITION[disposition];
-  if (disposition !== undefined && BY_PEDIGREE_DISPOSITION[disposition])
-    return BY_PEDIGREE_DISPOSITION[disposition];
-  if (disposition === undefined && bizStep !== undefined) return BY_BIZ_STEP[bizStep];
-  return undefined;
+  if (disposition !== undefined)
+    return lookup(BY_DISPOSITION, disposition) ?? lookup(BY_PEDIGREE_DISPOSITION, disposition);
+  return bizStep === undefined ? undefined : lookup(BY_BIZ_STEP, bizStep);
+}
+
+/** The status a vocabulary word maps to; own entries only (a word such as `constructor` maps to nothing). */
+function lookup<K extends string>(
+  map: Readonly<Partial<Record<K, PackStatus>>>,
+  word: string,
+): PackStatus | undefined {
+  return Object.hasOwn(map, word) ? map[word as K] : undefined;
 }
 
 /** Terminal states: nothing in the supply chain may legitimately move or sell the pack any more. */

@@ -1,0 +1,3 @@
+export * from './event-facts';
+export * from './pack-status';
+export * from './registry-fold';
