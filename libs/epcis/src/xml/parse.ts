@@ -16,6 +16,7 @@ import {
 } from './dom';
 import { ExtensionPrefixes } from './extension-prefixes';
 import { EPCIS_1_NS, EPCIS_2_NS, EPCIS_QUERY_1_NS, EPCIS_QUERY_2_NS, SBDH_NS } from './namespaces';
+import { validateAgainstEpcisXsd } from './xsd';
 
 /**
  * Reads an EPCIS 2.0 or 1.2 XML document (EPCISDocument or EPCISQueryDocument) into the EPCIS 2.0 JSON-LD model.
@@ -29,8 +30,14 @@ import { EPCIS_1_NS, EPCIS_2_NS, EPCIS_QUERY_1_NS, EPCIS_QUERY_2_NS, SBDH_NS } f
  * with only text becomes a string, an element with child elements or attributes an object (attributes as keys,
  * its own text beside them under `#text`), repeated elements an array. Unqualified elements nested inside an extension
  * keep their bare local name. Each extension namespace gets an `@context` entry.
+ *
+ * Before it is read, the document is validated against GS1's XSD of its version (element order, cardinality,
+ * simple types, which the JSON schema cannot see once the document is mapped to JSON); an invalid document is
+ * refused with a ValidationException.
  */
-export function parseEpcisXml(xml: string): AnyEpcisDocument {
+export async function parseEpcisXml(xml: string): Promise<AnyEpcisDocument> {
+  // First, as it is the faster parser and refuses a hostile document (say, nested 10,000 deep) in milliseconds.
+  await validateAgainstEpcisXsd(xml);
   const document = parseXmlDocument(xml);
   const root = document.documentElement;
   if (!root) throw validationError('/', 'the XML document has no root element');
