@@ -61,7 +61,7 @@ export class CaptureController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    const document = this.capture.parse(bodyText(request), formatOf(request.headers['content-type']));
+    const document = await this.capture.parse(bodyText(request), formatOf(request.headers['content-type']));
     const { job } = await this.capture.capture(document, principal);
     void reply.header('location', `/capture/${job.captureId}`);
   }
