@@ -63,19 +63,21 @@ describe('parseEpcisXml: EPCIS 2.0 structures', () => {
         ),
       ),
     );
+    // `example:Custom` is a URI with the scheme `example` (XML expands no value through xmlns:example), so the
+    // JSON-LD prefix of the extension namespace is renamed: `example:Custom` must not become a compact IRI.
     expect(event['sensorElementList']).toEqual([
       {
         sensorMetadata: {
           time: '2024-01-01T00:00:00Z',
           deviceID: 'urn:epc:id:giai:4000001.111',
-          'example:batteryLevel': '87',
+          'example1:batteryLevel': '87',
         },
         sensorReport: [
           { type: 'Temperature', value: -18.5, uom: 'CEL', exception: 'ALARM_CONDITION' },
           { type: 'Speed', minValue: 100, component: 'x', booleanValue: true },
           { type: 'example:Custom', stringValue: 'ok', hexBinaryValue: '0FA1' },
         ],
-        'example:note': 'checked',
+        'example1:note': 'checked',
       },
     ]);
   });
