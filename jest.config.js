@@ -19,7 +19,10 @@ const shared = {
   // @noble/curves and @noble/hashes (under @hyperledger/fabric-gateway) ship only ES modules: compile them to CommonJS.
   transform: { '^.+\\.ts$': swc, '/node_modules/@noble/.+\\.js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
-  moduleNameMapper: { '^@pedigree/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@pedigree/([^/]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^libxml2-wasm$': '<rootDir>/libs/testing/src/libxml2-wasm.jest.ts',
+  },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],
 };

@@ -7,6 +7,7 @@ import type { CliIo } from './io';
 const REFERENCE = gs1StandardsPath();
 const vectors = path.join(REFERENCE, 'event-hash');
 const examples = path.join(REFERENCE, 'gs1-epcis/examples');
+/** The GS1 JSON-LD example documents at the top of `examples` (its subfolders hold XML and more). */
 
 async function run(argv: string[], stdin = '') {
   let stdout = '';
@@ -96,6 +97,17 @@ describe('pedigree epcis validate', () => {
       );
     },
   );
+
+  it('refuses an XML document that the GS1 XSD refuses (action before epcList)', async () => {
+    const xml = readFileSync(path.join(examples, 'xml/Example_9.6.1-ObjectEvent-2020_06_18a.xml'), 'utf8');
+    const swapped = xml.replace(/(<epcList>[\s\S]*?<\/epcList>)(\s*)(<action>\w+<\/action>)/, '$3$2$1');
+    expect(swapped).not.toBe(xml);
+    const { code, stderr } = await run(['epcis', 'validate', '-'], swapped);
+    expect(code).toBe(1);
+    const [problem] = lines(stderr).map((line) => JSON.parse(line) as { pointer: string; message: string });
+    expect(problem.pointer).toBe('/EPCISDocument/EPCISBody/EventList/ObjectEvent[1]/epcList');
+    expect(problem.message).toMatch(/^Element 'epcList': This element is not expected\./);
+  });
 
   it('exits 1 with one JSON line per problem, each with the exception type and a JSON pointer', async () => {
     const doc = JSON.parse(readFileSync(path.join(examples, 'Example_9.6.1-ObjectEvent.jsonld'), 'utf8'));

@@ -108,8 +108,8 @@ describe('validateEpcisDocument on the GS1 examples', () => {
 
   it.each(allPossibleFields.map((f) => f.replace(/\.jsonld$/, '.xml')))(
     '%s (XML) parses and validates like its JSON-LD twin',
-    (file) => {
-      const doc = parseEpcisXml(readFileSync(path.join(examplesDir, file), 'utf8'));
+    async (file) => {
+      const doc = await parseEpcisXml(readFileSync(path.join(examplesDir, file), 'utf8'));
       const result = validateEpcisDocument(doc);
       expect(result.problems).toEqual([]);
       expect(result.warnings.map((w) => w.pointer)).toEqual(

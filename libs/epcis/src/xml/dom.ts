@@ -73,6 +73,30 @@ export function directTextOf(el: Element): string {
   return text.trim();
 }
 
+const URI_SCHEME_OR_PREFIX = /^([A-Za-z_][\w.-]*):(?!\/\/)/;
+
+/**
+ * The part before the first colon of every text and data-attribute value below `root` that could be read as a
+ * compact IRI (`example:x`, not `https://…`), e.g. `example` for `type="example:someSensorProperty"`.
+ */
+export function valueSchemes(root: Element): Set<string> {
+  const schemes = new Set<string>();
+  const add = (value: string | null): void => {
+    const scheme = URI_SCHEME_OR_PREFIX.exec((value ?? '').trim())?.[1];
+    if (scheme !== undefined) schemes.add(scheme);
+  };
+  const pending: Element[] = [root];
+  for (let el = pending.pop(); el; el = pending.pop()) {
+    for (const attr of dataAttributes(el)) add(attr.value);
+    for (let node = el.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === node.ELEMENT_NODE) pending.push(node as Element);
+      else if (node.nodeType === node.TEXT_NODE || node.nodeType === node.CDATA_SECTION_NODE)
+        add(node.nodeValue);
+    }
+  }
+  return schemes;
+}
+
 /** Attributes that carry data: namespace declarations and xsi:* (schemaLocation, type, nil) are binding machinery. */
 export function dataAttributes(el: Element): Attr[] {
   const attrs: Attr[] = [];

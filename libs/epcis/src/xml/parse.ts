@@ -13,9 +13,11 @@ import {
   parseXmlDocument,
   textOf,
   validationError,
+  valueSchemes,
 } from './dom';
 import { ExtensionPrefixes } from './extension-prefixes';
 import { EPCIS_1_NS, EPCIS_2_NS, EPCIS_QUERY_1_NS, EPCIS_QUERY_2_NS, SBDH_NS } from './namespaces';
+import { validateAgainstEpcisXsd } from './xsd';
 
 /**
  * Reads an EPCIS 2.0 or 1.2 XML document (EPCISDocument or EPCISQueryDocument) into the EPCIS 2.0 JSON-LD model.
@@ -28,13 +30,23 @@ import { EPCIS_1_NS, EPCIS_2_NS, EPCIS_QUERY_1_NS, EPCIS_QUERY_2_NS, SBDH_NS } f
  * User extensions (elements and attributes in a non-EPCIS namespace) become `prefix:localName` keys; an element
  * with only text becomes a string, an element with child elements or attributes an object (attributes as keys,
  * its own text beside them under `#text`), repeated elements an array. Unqualified elements nested inside an extension
- * keep their bare local name. Each extension namespace gets an `@context` entry.
+ * keep their bare local name. Each extension namespace gets an `@context` entry. Only names are expanded through
+ * the document's namespace declarations, never values: a JSON-LD prefix that a value would use as a compact IRI
+ * (`type="example:someSensorProperty"`) is renamed, so the value stays the URI it is in XML.
+ *
+ * Before it is read, the document is validated against GS1's XSD of its version (element order, cardinality,
+ * simple types, which the JSON schema cannot see once the document is mapped to JSON); an invalid document is
+ * refused with a ValidationException.
  */
-export function parseEpcisXml(xml: string): AnyEpcisDocument {
+export async function parseEpcisXml(xml: string): Promise<AnyEpcisDocument> {
+  // First, as it is the faster parser and refuses a hostile document (say, nested 10,000 deep) in milliseconds.
+  await validateAgainstEpcisXsd(xml);
   const document = parseXmlDocument(xml);
   const root = document.documentElement;
   if (!root) throw validationError('/', 'the XML document has no root element');
-  const doc = new EpcisXmlReader().readDocument(located(root, `/${root.localName ?? root.nodeName}`));
+  const doc = new EpcisXmlReader(valueSchemes(root)).readDocument(
+    located(root, `/${root.localName ?? root.nodeName}`),
+  );
   // The reader builds the document's JSON shape; whether its content is a valid EPCIS document is the
   // validation step's question, as for any JSON-LD capture.
   return doc as unknown as AnyEpcisDocument;
@@ -84,7 +96,12 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const DOUBLE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 class EpcisXmlReader {
-  private readonly prefixes = new ExtensionPrefixes();
+  private readonly prefixes: ExtensionPrefixes;
+
+  /** `valueSchemes`: the schemes of the document's values, which no JSON-LD prefix may take (see ExtensionPrefixes). */
+  constructor(valueSchemes: ReadonlySet<string>) {
+    this.prefixes = new ExtensionPrefixes(valueSchemes);
+  }
 
   readDocument(root: LocatedElement): JsonObject {
     const { el, name } = root;

@@ -107,6 +107,22 @@ const SENSOR_VOCABULARY_FIELDS: ReadonlyMap<string, CbvVocabularyKind> = new Map
   ['component', 'component'],
 ]);
 
+/** The sensorMetadata / sensorReport attributes the XSD types xsd:anyURI. */
+const SENSOR_URI_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'exception',
+  'component',
+  'deviceID',
+  'deviceMetadata',
+  'rawData',
+  'dataProcessingMethod',
+  'bizRules',
+  'microorganism',
+  'chemicalSubstance',
+  'uriValue',
+  'coordinateReferenceSystem',
+]);
+
 /** XML prefixes the writer uses itself; an extension prefix with one of these names is renamed. */
 /** Lists of typed entries: the XML element of each entry and the vocabulary of its `type`. */
 const TYPED_LISTS: Readonly<
@@ -181,6 +197,18 @@ class EpcisXmlWriter {
     const creationDate = this.doc['creationDate'];
     if (typeof creationDate === 'string') attributes.push(['creationDate', creationDate]);
     return element(rootName, children, attributes);
+  }
+
+  /**
+   * A compact IRI with a prefix of the document's context (`example:someSensorProperty`) as the IRI it stands for.
+   * An XML value typed anyURI is never expanded through namespace declarations: written as is, it would be a URI
+   * with the scheme `example`.
+   */
+  private absoluteIri(value: string): string {
+    const curie = CURIE.exec(value);
+    if (!curie || curie[2].startsWith('//')) return value;
+    const namespace = this.contextPrefixes.get(curie[1]);
+    return namespace === undefined ? value : namespace + curie[2];
   }
 
   private collectContext(context: JsonValue | undefined): void {
@@ -453,7 +481,8 @@ class EpcisXmlWriter {
       const vocabulary = SENSOR_VOCABULARY_FIELDS.get(key);
       const text = typeof field === 'string' ? field : String(field);
       const attributeName = isExtensionKey(key) ? this.qualifiedName(key, fieldPointer) : key;
-      attributes.push([attributeName, vocabulary ? toCbvUrn(vocabulary, text) : text]);
+      const written = vocabulary ? toCbvUrn(vocabulary, text) : text;
+      attributes.push([attributeName, SENSOR_URI_FIELDS.has(key) ? this.absoluteIri(written) : written]);
     }
     return { name, attributes, children };
   }

@@ -90,7 +90,7 @@ export class CaptureController {
     @Query('strict') strict?: string,
   ): Promise<void> {
     const options = { strict: strictParameter(strict) };
-    const document = this.capture.parse(bodyText(request), formatOf(request.headers['content-type']));
+    const document = await this.capture.parse(bodyText(request), formatOf(request.headers['content-type']));
     const { job } = await this.capture.capture(document, principal, options);
     void reply.header('location', `/capture/${job.captureId}`);
   }

@@ -80,7 +80,7 @@ describe('CaptureService: validation warnings', () => {
     async (file) => {
       const { capture, published } = service();
       const text = example(file);
-      const document = file.endsWith('.xml') ? parseEpcisXml(text) : parseEpcisJson(text);
+      const document = file.endsWith('.xml') ? await parseEpcisXml(text) : parseEpcisJson(text);
       const { job } = await capture.capture(document, admin);
       expect(published).toHaveLength(1);
       expect(job.success).toBe(true);

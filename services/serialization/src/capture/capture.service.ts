@@ -45,9 +45,9 @@ export class CaptureService {
     @Inject(TOPICS) private readonly topics: Topics,
   ) {}
 
-  parse(text: string, format: CaptureFormat): AnyEpcisDocument {
+  async parse(text: string, format: CaptureFormat): Promise<AnyEpcisDocument> {
     try {
-      return format === 'xml' ? parseEpcisXml(text) : parseEpcisJson(text);
+      return format === 'xml' ? await parseEpcisXml(text) : parseEpcisJson(text);
     } catch (error) {
       if (error instanceof EpcisException) throw fromEpcisException(error);
       throw error;

@@ -18,7 +18,7 @@ import { ExitCode, readInput, type CliIo } from '../io';
 /** Reads and parses an EPCIS document in JSON-LD or XML (2.0 or 1.2), whichever the text is. */
 async function readDocument(io: CliIo, file: string): Promise<AnyEpcisDocument> {
   const text = await readInput(io, file);
-  return detectEpcisFormat(text) === 'xml' ? parseEpcisXml(text) : parseEpcisJson(text);
+  return detectEpcisFormat(text) === 'xml' ? await parseEpcisXml(text) : parseEpcisJson(text);
 }
 
 function problemLines(type: string, problems: readonly EpcisProblem[]): string {

@@ -153,7 +153,10 @@ async function eventHashOf(io: CliIo, argument: string): Promise<string> {
   if (entryOf(argument)) return argument;
   const text = await readInput(io, argument);
   if (detectEpcisFormat(text) === 'xml')
-    return onlyHash(io, documentEventHashes(parseEpcisXml(text) as unknown as Record<string, unknown>));
+    return onlyHash(
+      io,
+      documentEventHashes((await parseEpcisXml(text)) as unknown as Record<string, unknown>),
+    );
   let json: unknown;
   try {
     json = JSON.parse(text);
