@@ -1,2 +1,3 @@
 export * from './database';
 export * from './processed-messages';
+export * from './migrations';
