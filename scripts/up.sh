@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole platform locally: installs what is missing, builds, starts PostgreSQL and Kafka (profile `dev`),
-# creates the topics, then starts the four services and stays up. Ctrl-C stops the services; the infrastructure
+# migrates the four databases and creates the topics (the explicit steps a deployment runs once, ADR 0014), then
+# starts the four services and stays up. Ctrl-C stops the services; the infrastructure
 # keeps running (and keeps its data) until `bash scripts/stack.sh stop`.
 source "$(dirname "$0")/lib/common.sh"
 cd "$PEDIGREE_ROOT"
@@ -12,6 +13,12 @@ build_workspace
 
 bash scripts/stack.sh start --profile dev
 eval "$(bash scripts/stack.sh env --profile dev | sed 's/^/export /')"
+services=(serialization cold-chain recall ledger-writer)
+for service in "${services[@]}"; do
+  export "DATABASE_URL_$(echo "$service" | tr 'a-z-' 'A-Z_')=postgres://$PGUSER@$PGHOST:$PGPORT/pedigree_${service//-/_}"
+done
+step "Database migrations"
+node tools/pedigree/bin/pedigree.js db migrate | sed 's/^/  /'
 step "Kafka topics"
 node tools/pedigree/bin/pedigree.js kafka ensure-topics --brokers "$KAFKA_BROKERS" | sed 's/^/  /'
 
@@ -32,7 +39,6 @@ export AUTH_DEV_PUBLIC_JWK_FILE="$PEDIGREE_CACHE/dev-issuer/public.jwk.json" AUT
 info "services trust $AUTH_DEV_PUBLIC_JWK_FILE; get a token with: npx pedigree token --role manufacturer --party <GLN> --gcp <prefix>"
 
 declare -A ports=([serialization]=3001 [cold-chain]=3002 [recall]=3003 [ledger-writer]=3004)
-services=(serialization cold-chain recall ledger-writer)
 pids=()
 stop_services() {
   step "Stopping the services"
@@ -47,8 +53,9 @@ for service in "${services[@]}"; do
   port="${!port_var:-${ports[$service]}}"
   ports[$service]=$port
   step "Starting $service on port $port (log: $log_dir/$service.log)"
+  url_var="DATABASE_URL_$(echo "$service" | tr 'a-z-' 'A-Z_')"
   PORT="$port" SERVICE_NAME="$service" \
-    DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/pedigree_${service//-/_}" \
+    DATABASE_URL="${!url_var}" \
     KAFKA_BROKERS="$KAFKA_BROKERS" \
     node "services/$service/dist/main.js" >>"$log_dir/$service.log" 2>&1 &
   pids+=($!)

@@ -1,7 +1,9 @@
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
+import { migrateServiceDatabase, type MigratedService } from '@pedigree/database';
 import {
   createTestDatabase,
+  createTestTopics,
   dropTestDatabase,
   kafkaBrokers,
   selectProvider,
@@ -27,14 +29,16 @@ export interface BenchService {
  * namespace (the database is dropped again on stop), trusting an ephemeral token issuer. `BENCH_SERVICE_NODE_OPTIONS` is passed to the service (e.g. --cpu-prof).
  */
 export async function startBenchService(
-  name: string,
+  name: MigratedService,
   env: Record<string, string> = {},
 ): Promise<BenchService> {
   const infrastructure = await selectProvider().start();
   process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
   const issuer = await createEphemeralIssuer();
   const databaseUrl = await createTestDatabase(`bench_${name.replace(/-/g, '_')}`);
+  await migrateServiceDatabase(name, databaseUrl);
   const topicPrefix = `bench${uniqueSuffix()}.`;
+  await createTestTopics(topicPrefix);
   const service = await startServiceProcess(name, {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: kafkaBrokers().join(','),

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createEphemeralIssuer } from '@pedigree/auth';
 import { topicsWithPrefix } from '@pedigree/contracts';
+import { migrateServiceDatabase } from '@pedigree/database';
 import { eventHash, type EpcisEvent } from '@pedigree/epcis';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { hashLeaf, MerkleLog, verifyInclusion } from '@pedigree/merkle';
 import { createLogger } from '@pedigree/observability';
 import {
   createTestDatabase,
+  createTestTopics,
   kafkaBrokers,
   REPO_ROOT,
   selectProvider,
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
   );
   const issuer = await createEphemeralIssuer();
   const databaseUrl = await createTestDatabase('bench_ledger_writer');
+  await migrateServiceDatabase('ledger-writer', databaseUrl);
   const prefix = `bench${uniqueSuffix()}.`;
+  await createTestTopics(prefix);
   const org = fabric.orgs.manufacturer;
   const service = await startServiceProcess('ledger-writer', {
     DATABASE_URL: databaseUrl,

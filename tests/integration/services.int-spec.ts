@@ -1,13 +1,25 @@
-import { readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import {
+  migrateDatabase,
+  migrateServiceDatabase,
+  serviceMigrationsFolder,
+  type MigratedService,
+} from '@pedigree/database';
+import {
   createTestDatabase,
+  createTestTopics,
+  eventually,
   freePort,
   kafkaBrokers,
+  REPO_ROOT,
   startServiceProcess,
   testFabricNetwork,
+  uniqueSuffix,
   waitForStatus,
   type RunningService,
 } from '@pedigree/testing';
@@ -31,6 +43,16 @@ function serviceSpecificEnv(name: (typeof SERVICES)[number]): Record<string, str
   };
 }
 
+/** A fresh database migrated the way a deployment migrates it (`pedigree db migrate` runs the same code). */
+async function createServiceDatabase(
+  service: MigratedService,
+  prefix = service.replace(/-/g, '_'),
+): Promise<string> {
+  const url = await createTestDatabase(prefix);
+  await migrateServiceDatabase(service, url);
+  return url;
+}
+
 let issuer: EphemeralIssuer;
 beforeAll(async () => {
   issuer = await createEphemeralIssuer();
@@ -41,7 +63,8 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
   let service: RunningService;
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase(name.replace('-', '_'));
+    databaseUrl = await createServiceDatabase(name);
+    await createTestTopics('');
     service = await startServiceProcess(name, {
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: kafkaBrokers().join(','),
@@ -51,11 +74,15 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
   });
   afterAll(() => service.stop());
 
-  it('migrates its database and reports ready with PostgreSQL and Kafka up', async () => {
+  it('reports ready on its migrated database with PostgreSQL, Kafka and its topics up', async () => {
     const ready = await waitForStatus(service, '/health/ready');
     expect(ready).toMatchObject({
       status: 'ok',
-      details: { postgres: { status: 'up' }, kafka: { status: 'up', brokers: 1 } },
+      details: {
+        postgres: { status: 'up' },
+        kafka: { status: 'up', brokers: 1 },
+        'kafka-topics': { status: 'up', topics: 10 },
+      },
     });
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
@@ -117,7 +144,7 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
 describe('a service whose Kafka is unreachable', () => {
   it('stays live but reports not ready, naming Kafka', async () => {
     const service = await startServiceProcess('recall', {
-      DATABASE_URL: await createTestDatabase('recall_nokafka'),
+      DATABASE_URL: await createServiceDatabase('recall', 'recall_nokafka'),
       KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
       ...issuer.env,
     });
@@ -162,5 +189,115 @@ describe('a service started with a bad configuration', () => {
     expect(keyless.output()).toContain(
       'exactly one of AUTH_JWKS_URL and AUTH_DEV_PUBLIC_JWK_FILE must be set (neither is)',
     );
+  });
+});
+
+/** Runs the built `pedigree` CLI. */
+function runPedigree(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(REPO_ROOT, 'tools/pedigree/bin/pedigree.js'), ...args],
+      { env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('a service whose database schema is behind its build', () => {
+  it('refuses to start (exit 78) and says which migration to run; `pedigree db migrate` lets it start', async () => {
+    const folder = serviceMigrationsFolder('serialization');
+    const journal = JSON.parse(readFileSync(path.join(folder, 'meta/_journal.json'), 'utf8')) as {
+      entries: Array<{ tag: string }>;
+    };
+    const [previous, latest] = journal.entries.slice(-2).map((e) => e.tag);
+    // The database as the previous build left it: every migration but the newest.
+    const older = mkdtempSync(path.join(tmpdir(), 'pedigree-migrations-'));
+    cpSync(folder, older, { recursive: true });
+    writeFileSync(
+      path.join(older, 'meta/_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, -1) }),
+    );
+    const databaseUrl = await createTestDatabase('serialization_behind');
+    await migrateDatabase(databaseUrl, older);
+    rmSync(older, { recursive: true, force: true });
+    const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers().join(','), ...issuer.env };
+
+    const refused = await startServiceProcess('serialization', env);
+    expect(await refused.exited).toBe(78);
+    expect(refused.output()).toContain(
+      `serialization refuses to start: database schema is at migration ${previous}, this build needs ${latest} ` +
+        `(pending: ${latest}): run \`pedigree db migrate --service serialization\``,
+    );
+
+    const migrated = await runPedigree([
+      'db',
+      'migrate',
+      '--service',
+      'serialization',
+      '--database-url',
+      databaseUrl,
+    ]);
+    expect(migrated).toEqual({ code: 0, stdout: `serialization: applied ${latest}\n`, stderr: '' });
+    await createTestTopics('');
+    const service = await startServiceProcess('serialization', env);
+    try {
+      await waitForStatus(service, '/health/ready');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('migrates itself on start only when asked to (MIGRATE_ON_START=true, for development)', async () => {
+    const databaseUrl = await createTestDatabase('recall_migrate_on_start');
+    const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers().join(','), ...issuer.env };
+    const refused = await startServiceProcess('recall', env);
+    expect(await refused.exited).toBe(78);
+    expect(refused.output()).toContain(
+      'recall refuses to start: database schema is not migrated, this build needs 0000_init',
+    );
+    await createTestTopics('');
+    const service = await startServiceProcess('recall', { ...env, MIGRATE_ON_START: 'true' });
+    try {
+      await waitForStatus(service, '/health/ready');
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('a service whose topics do not exist', () => {
+  it('does not create them; it reports not ready naming the missing ones until they are created', async () => {
+    const prefix = `t${uniqueSuffix()}.`;
+    const service = await startServiceProcess('cold-chain', {
+      DATABASE_URL: await createServiceDatabase('cold-chain', 'cold_chain_notopics'),
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      ...issuer.env,
+    });
+    try {
+      await waitForStatus(service, '/health/live');
+      // Once connected to the broker (the first answers may come before), only the topics are down.
+      const notReady = await eventually(
+        async () =>
+          (await (await fetch(`${service.baseUrl}/health/ready`)).json()) as {
+            detail?: string;
+            checks?: Record<string, { status: string; message?: string; missing?: string[] }>;
+          },
+        (answer) => answer.detail !== 'not ready: kafka, kafka-topics are down',
+        'the broker to answer',
+      );
+      expect(notReady.detail).toBe('not ready: kafka-topics is down');
+      expect(notReady.checks!['kafka-topics']!.missing).toContain(`${prefix}epcis.events.v1`);
+      expect(notReady.checks!['kafka-topics']!.missing).toContain(`${prefix}epcis.events.v1.dlq`);
+      expect(notReady.checks!['kafka-topics']!.message).toMatch(
+        /^missing topics: .* \(create them with `pedigree kafka ensure-topics`\)$/,
+      );
+      await createTestTopics(prefix);
+      await waitForStatus(service, '/health/ready', 200);
+    } finally {
+      await service.stop();
+    }
   });
 });

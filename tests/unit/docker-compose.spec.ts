@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { DEAD_LETTER_PARTITIONS, TOPICS } from '@pedigree/contracts';
+import { MIGRATED_SERVICES } from '@pedigree/database';
 import { configSchema as coldChainConfig } from '../../services/cold-chain/src/config';
 import { configSchema as ledgerWriterConfig } from '../../services/ledger-writer/src/config';
 import { configSchema as recallConfig } from '../../services/recall/src/config';
@@ -38,7 +38,8 @@ const SERVICES = {
   recall: recallConfig.shape.PORT.parse(undefined),
   'ledger-writer': ledgerWriterConfig.shape.PORT.parse(undefined),
 };
-const INFRASTRUCTURE = ['postgres', 'kafka', 'kafka-topics'];
+/** PostgreSQL, Kafka and the two one-shot set-up steps (ADR 0014), which run the pedigree CLI. */
+const INFRASTRUCTURE = ['postgres', 'kafka', 'migrate', 'kafka-topics'];
 
 const service = (name: string): ComposeService => {
   const found = compose.services[name];
@@ -47,25 +48,44 @@ const service = (name: string): ComposeService => {
 };
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, Kafka, the topic set-up and exactly the four services', () => {
+  it('runs PostgreSQL, Kafka, the migration and topic set-up and exactly the four services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [...INFRASTRUCTURE, ...Object.keys(SERVICES)].sort(),
     );
     expect(service('kafka').image).toBe('apache/kafka:4.1.1');
     expect(service('kafka-topics').depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
+    expect(service('migrate').depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(service('postgres').healthcheck?.test).toBeDefined();
     expect(service('kafka').healthcheck?.test).toBeDefined();
   });
 
-  it('creates every topic of libs/contracts with its partition count, and its dead-letter twin', () => {
-    const script = service('kafka-topics').command?.join('\n') ?? '';
-    const specs = /for spec in ([^;]+); do/.exec(script)?.[1]?.trim().split(/\s+/) ?? [];
-    const created = specs.map((spec) => {
-      const [name, partitions] = spec.split(':');
-      return { name, partitions: Number(partitions) };
+  it('creates the topics of libs/contracts (and their dead-letter twins) with the pedigree CLI', () => {
+    expect(service('kafka-topics').build).toEqual({
+      context: '.',
+      dockerfile: 'services/serialization/Dockerfile',
     });
-    expect(created).toEqual(Object.values(TOPICS).map((t) => ({ name: t.name, partitions: t.partitions })));
-    expect(script).toContain(`--topic "$$topic.dlq" --partitions ${DEAD_LETTER_PARTITIONS}`);
+    expect(service('kafka-topics').command?.slice(0, 4)).toEqual([
+      'kafka',
+      'ensure-topics',
+      '--brokers',
+      'kafka:9092',
+    ]);
+  });
+
+  it('migrates the database of each of the four services with the pedigree CLI, whose image carries them all', () => {
+    expect(service('migrate').command).toEqual(['db', 'migrate']);
+    const env = service('migrate').environment ?? {};
+    expect(Object.keys(env).sort()).toEqual(
+      MIGRATED_SERVICES.map((name) => `DATABASE_URL_${name.toUpperCase().replace('-', '_')}`).sort(),
+    );
+    for (const name of MIGRATED_SERVICES) {
+      expect(env[`DATABASE_URL_${name.toUpperCase().replace('-', '_')}`]).toBe(
+        service(name).environment?.DATABASE_URL,
+      );
+    }
+    const image = readFileSync(path.join(root, 'services/serialization/Dockerfile'), 'utf8');
+    for (const name of MIGRATED_SERVICES.filter((n) => n !== 'serialization'))
+      expect(image).toContain(`COPY --from=build /src/services/${name}/drizzle ./services/${name}/drizzle`);
   });
 
   describe.each(Object.entries(SERVICES))('the %s service', (name, port) => {
@@ -88,12 +108,13 @@ describe('docker-compose.yml', () => {
       const env = service(name).environment ?? {};
       expect(env.DATABASE_URL).toBe(`postgres://pedigree:pedigree@postgres:5432/${database}`);
       expect(env.KAFKA_BROKERS).toBe('kafka:9092');
-      expect(compose.configs['create-databases']?.content).toContain(`CREATE DATABASE ${database};`);
+      expect(compose.configs['service-databases']?.content).toContain(`CREATE DATABASE ${database};`);
     });
 
-    it('starts once PostgreSQL is healthy and the topics exist', () => {
+    it('starts once PostgreSQL is healthy, its schema is migrated and the topics exist', () => {
       expect(service(name).depends_on).toEqual({
         postgres: { condition: 'service_healthy' },
+        migrate: { condition: 'service_completed_successfully' },
         'kafka-topics': { condition: 'service_completed_successfully' },
       });
     });

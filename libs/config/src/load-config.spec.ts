@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { ...valid, PORT: '4001' }).PORT).toBe(4001);
   });
 
+  it('migrates on start only when asked to (MIGRATE_ON_START, for development)', () => {
+    expect(loadConfig(schema, valid).MIGRATE_ON_START).toBe(false);
+    expect(loadConfig(schema, { ...valid, MIGRATE_ON_START: 'true' }).MIGRATE_ON_START).toBe(true);
+    expect(loadConfig(schema, { ...valid, MIGRATE_ON_START: 'false' }).MIGRATE_ON_START).toBe(false);
+    expect(() => loadConfig(schema, { ...valid, MIGRATE_ON_START: 'sometimes' })).toThrow(
+      /^ {2}- MIGRATE_ON_START: .*\(got "sometimes"\)$/m,
+    );
+  });
+
   it('names a missing setting', () => {
     expect(() => loadConfig(schema, { KAFKA_BROKERS: 'a:1' })).toThrow(
       /DATABASE_URL: .*required.*\(missing\)/,

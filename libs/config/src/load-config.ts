@@ -45,6 +45,11 @@ export function serviceConfigSchema(defaults: { port: number; serviceName: strin
       .string()
       .regex(/^[A-Za-z0-9._-]*$/, 'may contain letters, digits, ".", "_" and "-" only')
       .default(''),
+    /**
+     * Development only: apply the service's pending database migrations when it starts. Otherwise a service whose
+     * schema is behind refuses to start, and `pedigree db migrate` is the step that migrates.
+     */
+    MIGRATE_ON_START: z.stringbool().default(false),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     HTTP_BODY_LIMIT_BYTES: z.coerce
       .number()

@@ -1,5 +1,4 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Pool, type PoolClient } from 'pg';
 
 export type Database<TSchema extends Record<string, unknown> = Record<string, never>> =
@@ -33,11 +32,6 @@ export function openDatabase<TSchema extends Record<string, unknown>>(
   // Without a listener a broken idle connection would crash the process; the pool reconnects on next use.
   pool.on('error', options.onConnectionError ?? (() => undefined));
   return { pool, db: drizzle(pool, { schema }) };
-}
-
-/** Applies the SQL migrations drizzle-kit generated into `folder`; already applied ones are skipped. */
-export async function applyMigrations(db: Database<Record<string, unknown>>, folder: string): Promise<void> {
-  await migrate(db, { migrationsFolder: folder });
 }
 
 /** Round-trips a query; rejects when the database does not answer within `timeoutMs`. */

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceConfig } from '@pedigree/config';
+import { SchemaBehindError } from '@pedigree/database';
 import type { Logger } from '@pedigree/observability';
 import { NestPinoLogger } from './nest-logger';
 import { ProblemDetailsFilter, type ProblemRefiner } from './problem-details.filter';
@@ -19,6 +20,9 @@ export interface OpenApiInfo {
   version: string;
 }
 
+/** Exit code of a service that cannot run as set up: a bad setting, a database schema behind the build (EX_CONFIG). */
+export const EXIT_CONFIG = 78;
+
 /** Validates the environment; on a bad setting prints what is wrong and stops the process (exit code 78, EX_CONFIG). */
 export function loadServiceConfigOrExit<S extends z.ZodObject>(schema: S): z.infer<S> {
   try {
@@ -26,7 +30,7 @@ export function loadServiceConfigOrExit<S extends z.ZodObject>(schema: S): z.inf
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
-    process.exit(78);
+    process.exit(EXIT_CONFIG);
   }
 }
 
@@ -64,7 +68,8 @@ export async function createServiceApp(
       clientErrorHandler: problemClientErrorHandler,
       frameworkErrors: problemFrameworkErrors,
     }),
-    { bufferLogs: true, bodyParser: false },
+    // abortOnError false: a failure while the modules initialise is thrown to the caller (runService says what it was).
+    { bufferLogs: true, bodyParser: false, abortOnError: false },
   );
   acceptRawText(app);
   // Routes are registered when the app initialises, after this hook is in place.
@@ -97,14 +102,30 @@ function acceptRawText(app: NestFastifyApplication): void {
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }
 
-/** Creates the service, serves its OpenAPI document at /docs, and listens. */
+/**
+ * Creates the service, serves its OpenAPI document at /docs, and listens. A service whose database schema is behind
+ * the build stops with the message saying which migration to run (exit code 78); any other failure to start stops it
+ * with the error (exit code 1).
+ */
 export async function runService(
   appModule: DynamicModule,
   config: ServiceConfig,
   info: OpenApiInfo,
   options: ServiceAppOptions = {},
 ) {
-  const app = await createServiceApp(appModule, config, options);
+  let app: NestFastifyApplication;
+  try {
+    app = await createServiceApp(appModule, config, options);
+  } catch (error) {
+    if (error instanceof SchemaBehindError) {
+      process.stderr.write(`${config.SERVICE_NAME} refuses to start: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    process.stderr.write(
+      `${config.SERVICE_NAME} could not start: ${(error as Error).stack ?? String(error)}\n`,
+    );
+    process.exit(1);
+  }
   SwaggerModule.setup('docs', app, openApiDocument(app, info), { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(config.PORT, config.HOST);
   app

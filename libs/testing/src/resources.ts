@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createKafkaClient } from '@pedigree/kafka';
+import { allTopicSpecs } from '@pedigree/contracts';
+import { createKafkaClient, ensureTopics } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import { testInfrastructure } from './infrastructure';
 
@@ -44,6 +45,19 @@ export async function dropTestDatabase(url: string): Promise<void> {
 
 export function kafkaBrokers(): string[] {
   return testInfrastructure().kafkaBrokers;
+}
+
+/**
+ * Creates every topic of a namespace (KAFKA_TOPIC_PREFIX) that does not exist yet, dead-letter twins included, with
+ * the code `pedigree kafka ensure-topics --topic-prefix` runs: services only check that their topics exist.
+ */
+export async function createTestTopics(prefix: string): Promise<void> {
+  const kafka = createKafkaClient({
+    brokers: kafkaBrokers(),
+    clientId: 'pedigree-test-topics',
+    logger: createLogger('pedigree-test-topics', 'silent'),
+  });
+  await ensureTopics(kafka, allTopicSpecs(prefix), { replicationFactor: 1 });
 }
 
 /** When a name made with uniqueSuffix() was made, or undefined for other names. */

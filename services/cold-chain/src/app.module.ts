@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@pedigree/auth';
 import { ServiceRuntimeModule } from '@pedigree/service-runtime';
@@ -14,7 +13,7 @@ export class AppModule {
         ServiceRuntimeModule.forRoot({
           config,
           schema,
-          migrationsFolder: path.resolve(__dirname, '../drizzle'),
+          migrations: 'cold-chain',
         }),
         AuthModule.forRoot(config),
       ],

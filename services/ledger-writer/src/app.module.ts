@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@pedigree/auth';
@@ -19,7 +18,7 @@ export class AppModule {
         ServiceRuntimeModule.forRoot({
           config,
           schema,
-          migrationsFolder: path.resolve(__dirname, '../drizzle'),
+          migrations: 'ledger-writer',
         }),
         AuthModule.forRoot(config),
         TerminusModule,

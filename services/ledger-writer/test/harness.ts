@@ -4,12 +4,14 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import { topicsWithPrefix, type PayloadOf, type Topics } from '@pedigree/contracts';
+import { migrateServiceDatabase } from '@pedigree/database';
 import { eventHash, type EpcisEvent } from '@pedigree/epcis';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import {
   connectFabricGateway,
   createTestDatabase,
+  createTestTopics,
   kafkaBrokers,
   REPO_ROOT,
   startServiceProcess,
@@ -91,7 +93,10 @@ export class LedgerWriterUnderTest {
     if (!this.databaseUrl) {
       defineChaincode(this.chaincode);
       this.issuer = await createEphemeralIssuer();
+      // What a deployment runs before it starts the service: `pedigree db migrate`, `pedigree kafka ensure-topics`.
       this.databaseUrl = await createTestDatabase('ledger_writer');
+      await migrateServiceDatabase('ledger-writer', this.databaseUrl);
+      await createTestTopics(this.topicPrefix);
     }
     this.service = await startServiceProcess('ledger-writer', {
       DATABASE_URL: this.databaseUrl,

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { TerminusModule } from '@nestjs/terminus';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@pedigree/auth';
@@ -31,7 +30,7 @@ export class AppModule {
         ServiceRuntimeModule.forRoot({
           config,
           schema,
-          migrationsFolder: path.resolve(__dirname, '../drizzle'),
+          migrations: 'serialization',
         }),
         AuthModule.forRoot(config),
         TerminusModule,

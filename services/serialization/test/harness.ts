@@ -2,10 +2,12 @@ import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer, type Role } from '@pedigree/auth';
 import { deadLetterTopicName, topicsWithPrefix } from '@pedigree/contracts';
+import { migrateServiceDatabase } from '@pedigree/database';
 import { createKafkaClient } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import {
   createTestDatabase,
+  createTestTopics,
   kafkaBrokers,
   startServiceProcess,
   uniqueSuffix,
@@ -33,7 +35,12 @@ export class SerializationUnderTest {
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
     this.issuer ??= await createEphemeralIssuer();
-    this.databaseUrl ??= await createTestDatabase('serialization');
+    if (!this.databaseUrl) {
+      // What a deployment runs before it starts the service: `pedigree db migrate`, `pedigree kafka ensure-topics`.
+      this.databaseUrl = await createTestDatabase('serialization');
+      await migrateServiceDatabase('serialization', this.databaseUrl);
+      await createTestTopics(this.topicPrefix);
+    }
     this.service = await startServiceProcess('serialization', {
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: kafkaBrokers().join(','),

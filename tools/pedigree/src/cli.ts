@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EpcisException } from '@pedigree/epcis';
+import { registerDbCommands } from './commands/db';
 import { registerEpcisCommands } from './commands/epcis';
 import { registerGs1Commands } from './commands/gs1';
 import { registerKafkaCommands } from './commands/kafka';
@@ -17,6 +18,7 @@ export function createProgram(io: CliIo): Command {
   registerGs1Commands(program, io);
   registerEpcisCommands(program, io);
   registerKafkaCommands(program, io);
+  registerDbCommands(program, io);
   registerTokenCommand(program, io);
   registerProofCommands(program, io);
   registerVerifyCommand(program, io);

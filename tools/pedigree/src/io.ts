@@ -5,6 +5,12 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   readStdin(): Promise<string>;
+  /** Environment variables the commands read (settings such as DATABASE_URL_SERIALIZATION); process.env if absent. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function environment(io: CliIo): Readonly<Record<string, string | undefined>> {
+  return io.env ?? process.env;
 }
 
 export const processIo: CliIo = {

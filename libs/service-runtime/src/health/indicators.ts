@@ -27,7 +27,8 @@ export class DatabaseHealthIndicator {
 /** Ready when the broker answers a cluster description within the time-out. */
 @Injectable()
 export class KafkaHealthIndicator implements OnModuleDestroy {
-  private admin?: Admin;
+  /** One admin client for both checks, connected once (the checks run concurrently). */
+  private admin?: Promise<Admin>;
 
   constructor(
     private readonly health: HealthIndicatorService,
@@ -40,27 +41,57 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
       const cluster = await withTimeout(this.describeCluster(), CHECK_TIMEOUT_MS);
       return indicator.up({ brokers: cluster.brokers.length });
     } catch (error) {
-      await this.dropAdmin();
+      this.dropAdmin();
       return indicator.down({ message: (error as Error).message });
     }
   }
 
-  async onModuleDestroy() {
-    await this.dropAdmin();
+  /**
+   * Ready when every topic in `names` exists. Services do not create topics (`pedigree kafka ensure-topics` does);
+   * the indicator names the missing ones.
+   */
+  async checkTopics(names: readonly string[], key = 'kafka-topics') {
+    const indicator = this.health.check(key);
+    try {
+      const existing = new Set(await withTimeout(this.listTopics(), CHECK_TIMEOUT_MS));
+      const missing = names.filter((name) => !existing.has(name));
+      if (missing.length === 0) return indicator.up({ topics: names.length });
+      return indicator.down({
+        message: `missing topics: ${missing.join(', ')} (create them with \`pedigree kafka ensure-topics\`)`,
+        missing,
+      });
+    } catch (error) {
+      this.dropAdmin();
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  onModuleDestroy() {
+    this.dropAdmin();
   }
 
   private async describeCluster() {
-    if (!this.admin) {
-      this.admin = this.kafka.admin();
-      await this.admin.connect();
-    }
-    return this.admin.describeCluster();
+    return (await this.connectedAdmin()).describeCluster();
   }
 
-  private async dropAdmin() {
+  private async listTopics() {
+    return (await this.connectedAdmin()).listTopics();
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return this.admin;
+  }
+
+  /** Forgets the admin client; one still connecting (kafkajs retries for a while) is closed once it settles. */
+  private dropAdmin(): void {
     const admin = this.admin;
     this.admin = undefined;
-    await admin?.disconnect().catch(() => undefined);
+    void admin?.then((connected) => connected.disconnect()).catch(() => undefined);
   }
 }
 

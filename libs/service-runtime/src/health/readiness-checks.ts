@@ -1,22 +1,35 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { HealthIndicatorFunction } from '@nestjs/terminus';
+import { allTopicSpecs } from '@pedigree/contracts';
+import type { ServiceConfig } from '@pedigree/config';
+import { SERVICE_CONFIG } from '../tokens';
 import { DatabaseHealthIndicator, KafkaHealthIndicator } from './indicators';
 
 /** The checks behind /health/ready. A service may register more (e.g. the Fabric gateway). */
 @Injectable()
 export class ReadinessChecks {
   private readonly extra: HealthIndicatorFunction[] = [];
+  /** Every topic of the deployment's prefix, dead-letter twins included: what `pedigree kafka ensure-topics` creates. */
+  private readonly topics: string[];
 
   constructor(
     private readonly database: DatabaseHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.topics = allTopicSpecs(config.KAFKA_TOPIC_PREFIX).map((topic) => topic.name);
+  }
 
   register(check: HealthIndicatorFunction): void {
     this.extra.push(check);
   }
 
   all(): HealthIndicatorFunction[] {
-    return [() => this.database.check(), () => this.kafka.check(), ...this.extra];
+    return [
+      () => this.database.check(),
+      () => this.kafka.check(),
+      () => this.kafka.checkTopics(this.topics),
+      ...this.extra,
+    ];
   }
 }

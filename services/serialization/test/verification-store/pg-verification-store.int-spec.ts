@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { applyMigrations, openDatabase } from '@pedigree/database';
+import { migrateServiceDatabase, openDatabase } from '@pedigree/database';
 import { createLogger } from '@pedigree/observability';
 import { createTestDatabase, dropTestDatabase } from '@pedigree/testing';
 import { PgVerificationStore } from '../../src/verification/pg-verification-store';
@@ -7,8 +6,8 @@ import { verificationStoreContract } from './verification-store.contract';
 
 verificationStoreContract('PgVerificationStore', async () => {
   const url = await createTestDatabase('verification_store');
+  await migrateServiceDatabase('serialization', url);
   const database = openDatabase(url, {}, { maxConnections: 3 });
-  await applyMigrations(database.db, path.resolve(__dirname, '../../drizzle'));
   // The outbox relay is the service's; here nothing publishes what the store queues.
   const store = new PgVerificationStore(database, createLogger('verification-store-test', 'silent'), {
     wake: () => undefined,
