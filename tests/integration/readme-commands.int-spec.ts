@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { migrateServiceDatabase } from '@pedigree/database';
 import {
   DEV_AUDIENCE,
   DEV_ISSUER,
@@ -14,6 +15,7 @@ import {
 } from '@pedigree/auth';
 import {
   createTestDatabase,
+  createTestTopics,
   eventually,
   kafkaBrokers,
   REPO_ROOT,
@@ -339,15 +341,23 @@ describe('README.md', () => {
         AUTH_ISSUER: DEV_ISSUER,
         AUTH_AUDIENCE: DEV_AUDIENCE,
       };
+      // As scripts/up.sh does before starting the services: their databases migrated and their topics created.
+      const databases = {
+        serialization: await createTestDatabase('readme_serialization'),
+        'ledger-writer': await createTestDatabase('readme_ledger_writer'),
+      };
+      await migrateServiceDatabase('serialization', databases.serialization);
+      await migrateServiceDatabase('ledger-writer', databases['ledger-writer']);
+      await createTestTopics(shared.KAFKA_TOPIC_PREFIX);
       const [serialization, ledgerWriter] = await Promise.all([
         startServiceProcess('serialization', {
           ...shared,
-          DATABASE_URL: await createTestDatabase('readme_serialization'),
+          DATABASE_URL: databases.serialization,
           VRS_RESPONDER_GLN: '0614141000005',
         }),
         startServiceProcess('ledger-writer', {
           ...shared,
-          DATABASE_URL: await createTestDatabase('readme_ledger_writer'),
+          DATABASE_URL: databases['ledger-writer'],
           ANCHOR_MAX_DELAY_MS: '200',
           ...fabricEnv(testFabricNetwork().orgs.manufacturer, story.chaincode),
         }),
