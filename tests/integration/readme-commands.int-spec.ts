@@ -256,7 +256,18 @@ const EXPECTED: Record<string, Expectation> = {
   'npx pedigree epcis convert --to xml events.jsonld': {
     stdout: ['<epcis:EPCISDocument', '<epc>urn:epc:id:sgtin:0614141.107346.2017</epc>'],
   },
-  'npx pedigree kafka ensure-topics --brokers 127.0.0.1:19092': {
+  'npx pedigree db migrate --service serialization': { stdout: [/^serialization: up to date/m] },
+  'npx pedigree db migrate --service serialization --database-url "$DATABASE_URL_SERIALIZATION"': {
+    stdout: [/^serialization: up to date/m],
+  },
+  'npx pedigree db migrate': {
+    stdout: [
+      /^serialization: up to date/m,
+      /^ledger-writer: up to date/m,
+      /^cold-chain: (applied|up to date)/m,
+    ],
+  },
+  'npx pedigree kafka ensure-topics --brokers 127.0.0.1:19092 --replication-factor 1': {
     stdout: [/ epcis\.events\.v1 \(\d+ partitions\)/],
   },
   'npx pedigree token --role manufacturer --party 0614141000005 --gcp 0614141': {
@@ -345,6 +356,8 @@ describe('README.md', () => {
       const databases = {
         serialization: await createTestDatabase('readme_serialization'),
         'ledger-writer': await createTestDatabase('readme_ledger_writer'),
+        'cold-chain': await createTestDatabase('readme_cold_chain'),
+        recall: await createTestDatabase('readme_recall'),
       };
       await migrateServiceDatabase('serialization', databases.serialization);
       await migrateServiceDatabase('ledger-writer', databases['ledger-writer']);
@@ -374,6 +387,11 @@ describe('README.md', () => {
         ...Object.fromEntries(passThrough.map((name) => [name, process.env[name]!])),
         PATH: [story.workspace.binDirectory, path.dirname(process.execPath), process.env.PATH].join(':'),
         PEDIGREE_CACHE: story.workspace.cacheDirectory,
+        // What `pedigree db migrate` reads: this test's databases (serialization and ledger-writer already migrated).
+        DATABASE_URL_SERIALIZATION: databases.serialization,
+        DATABASE_URL_LEDGER_WRITER: databases['ledger-writer'],
+        DATABASE_URL_COLD_CHAIN: databases['cold-chain'],
+        DATABASE_URL_RECALL: databases.recall,
         // The CLI's defaults are up.sh's URLs (verify: port 3001, proof: 3004): here, the services of this test.
         PEDIGREE_API: story.services.serialization.baseUrl,
         PEDIGREE_LEDGER_API: story.services['ledger-writer'].baseUrl,

@@ -7,6 +7,7 @@ import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import {
   migrateDatabase,
   migrateServiceDatabase,
+  readMigrationJournal,
   serviceMigrationsFolder,
   type MigratedService,
 } from '@pedigree/database';
@@ -254,8 +255,9 @@ describe('a service whose database schema is behind its build', () => {
     const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers().join(','), ...issuer.env };
     const refused = await startServiceProcess('recall', env);
     expect(await refused.exited).toBe(78);
+    const recallMigrations = readMigrationJournal(serviceMigrationsFolder('recall')).map((m) => m.tag);
     expect(refused.output()).toContain(
-      'recall refuses to start: database schema is not migrated, this build needs 0000_init',
+      `recall refuses to start: database schema is not migrated, this build needs ${recallMigrations.at(-1)}`,
     );
     await createTestTopics('');
     const service = await startServiceProcess('recall', { ...env, MIGRATE_ON_START: 'true' });
