@@ -16,18 +16,29 @@ import { FabricAnchorLedger } from './fabric/fabric-anchor-ledger';
 import { Anchorer } from './log/anchorer';
 import { LedgerConsumer } from './log/ledger-consumer';
 import { LogRepository } from './log/log-repository';
+import {
+  LedgerCounters,
+  renderMetrics,
+  type AnchoringStateName,
+  type Backlog,
+} from './metrics/ledger-metrics';
 
 export const LEDGER_GROUP = 'ledger-writer.log';
 const RETRY_START_MS = 5000;
 const FABRIC_PING_MS = 2000;
 
-/** Starts the log consumer and the anchorer, and tells readiness how Fabric and anchoring are doing. */
+/**
+ * Starts the log consumer and the anchorer. Readiness depends only on what serving needs (database, Kafka, the
+ * consumer in its group); how Fabric and anchoring are doing is reported in the health details and the metrics, so
+ * that a Fabric outage or a rejected head does not take the proofs API (served from PostgreSQL) out of service.
+ */
 @Injectable()
 export class LedgerWriterService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly ledger: FabricAnchorLedger;
   private readonly producer: EnvelopeProducer;
   private readonly anchorer: Anchorer;
   private readonly consumer: LedgerConsumer;
+  private readonly counters = new LedgerCounters();
   private stopped = false;
 
   constructor(
@@ -55,7 +66,10 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
       config.KAFKA_TOPIC_PREFIX + LEDGER_GROUP,
       topics,
       repository,
-      () => this.anchorer.wake(),
+      (appended) => {
+        this.counters.appended(appended);
+        this.anchorer.wake();
+      },
       logger,
     );
     this.anchorer = new Anchorer(
@@ -70,13 +84,16 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
       { maxLeaves: config.ANCHOR_MAX_LEAVES, maxDelayMs: config.ANCHOR_MAX_DELAY_MS },
       { initialMs: config.ANCHOR_RETRY_INITIAL_MS, maxMs: config.ANCHOR_RETRY_MAX_MS },
       logger.child({ component: 'anchorer' }),
+      undefined,
+      () => this.counters.anchored(),
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.repository.init();
-    this.readiness.register(() => this.fabricCheck());
-    this.readiness.register(() => this.anchoringCheck());
+    this.readiness.register(() => this.consumerCheck());
+    this.readiness.report(() => this.fabricCheck());
+    this.readiness.report(() => this.anchoringCheck());
     this.anchorer.start();
     void this.startConsumer();
   }
@@ -99,6 +116,37 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
       await this.consumer.stop().catch(() => undefined);
       setTimeout(() => void this.startConsumer(), RETRY_START_MS).unref();
     }
+  }
+
+  /** The metrics in the Prometheus text format. */
+  async metrics(): Promise<string> {
+    const [backlog, fabricReachable] = await Promise.all([
+      this.repository.backlog().catch((error: unknown): Backlog | undefined => {
+        this.logger.warn({ err: error }, 'metrics: the database did not answer');
+        return undefined;
+      }),
+      this.ledger.ping(FABRIC_PING_MS).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    return renderMetrics({
+      leavesAppended: this.counters.leavesAppended,
+      headsAnchored: this.counters.headsAnchored,
+      backlog,
+      anchoring: this.anchoringStateName(),
+      fabricReachable,
+      active: true,
+    });
+  }
+
+  private anchoringStateName(): AnchoringStateName {
+    return this.anchorer.anchoringState.status;
+  }
+
+  private consumerCheck() {
+    const indicator = this.health.check('ledger-consumer');
+    return this.consumer.joined ? indicator.up() : indicator.down({ message: 'not in its consumer group' });
   }
 
   private async fabricCheck() {

@@ -2,10 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorFunction } from '@nestjs/terminus';
 import { DatabaseHealthIndicator, KafkaHealthIndicator } from './indicators';
 
-/** The checks behind /health/ready. A service may register more (e.g. the Fabric gateway). */
+/**
+ * The checks behind /health/ready. A service may register more that decide readiness (e.g. its consumers have
+ * joined their groups), and reports that only inform: they appear in the answer's details, up or down, but never
+ * make it 503 (e.g. a dependency the service degrades without, such as the Fabric gateway of the ledger-writer).
+ */
 @Injectable()
 export class ReadinessChecks {
   private readonly extra: HealthIndicatorFunction[] = [];
+  private readonly reports: HealthIndicatorFunction[] = [];
 
   constructor(
     private readonly database: DatabaseHealthIndicator,
@@ -16,7 +21,16 @@ export class ReadinessChecks {
     this.extra.push(check);
   }
 
+  /** Adds a report to the details of /health/ready that does not decide readiness. */
+  report(check: HealthIndicatorFunction): void {
+    this.reports.push(check);
+  }
+
   all(): HealthIndicatorFunction[] {
     return [() => this.database.check(), () => this.kafka.check(), ...this.extra];
+  }
+
+  informational(): HealthIndicatorFunction[] {
+    return [...this.reports];
   }
 }

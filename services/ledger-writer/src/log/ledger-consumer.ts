@@ -41,13 +41,14 @@ export class LedgerConsumer implements OffsetCommitter {
   private readonly tracker = new OffsetTracker();
   private readonly byTopic: Map<string, ReturnType<typeof loggedTopics>[number]>;
   private stopping = false;
+  private inGroup = false;
 
   constructor(
     kafka: Kafka,
     private readonly groupId: string,
     topics: Topics,
     private readonly repository: LogRepository,
-    private readonly onAppended: () => void,
+    private readonly onAppended: (appended: number) => void,
     private readonly logger: Logger,
   ) {
     this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
@@ -58,7 +59,17 @@ export class LedgerConsumer implements OffsetCommitter {
     });
     this.byTopic = new Map(loggedTopics(topics).map((t) => [t.contract.name, t]));
     // A rebalance may move partitions away; their uncommitted messages are redelivered to the new owner.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.tracker.clear());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.tracker.clear();
+      this.inGroup = true;
+    });
+    this.consumer.on(this.consumer.events.STOP, () => (this.inGroup = false));
+    this.consumer.on(this.consumer.events.CRASH, () => (this.inGroup = false));
+  }
+
+  /** Whether the consumer has joined its group (and so has its partitions). */
+  get joined(): boolean {
+    return this.inGroup;
   }
 
   async start(): Promise<void> {
@@ -112,10 +123,10 @@ export class LedgerConsumer implements OffsetCommitter {
     for (;;) {
       if (!isRunning() || isStale() || this.stopping) return;
       try {
-        const { size } = await this.repository.append(leaves);
+        const { appended, size } = await this.repository.append(leaves);
         resolveOffset(batch.lastOffset());
         this.tracker.record(batch.topic, batch.partition, (BigInt(batch.lastOffset()) + 1n).toString(), size);
-        this.onAppended();
+        this.onAppended(appended);
         await heartbeat();
         return;
       } catch (error) {
