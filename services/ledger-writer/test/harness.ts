@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import { topicsWithPrefix, type PayloadOf, type Topics } from '@pedigree/contracts';
 import { eventHash } from '@pedigree/epcis';
+import { AnchorClient, type AnchorHeadRecord } from '@pedigree/fabric';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import {
@@ -178,14 +179,11 @@ export class LedgerWriterUnderTest {
   }
 
   /** The ledger's current head of this test's chaincode, read with the regulator's own identity. */
-  async ledgerCurrentHead(): Promise<{ treeSize: number; rootHash: string } | null> {
+  async ledgerCurrentHead(): Promise<AnchorHeadRecord | null> {
     const regulator = await connectFabricGateway(testFabricNetwork().orgs.regulator);
     try {
-      const contract = regulator.gateway.getNetwork(testFabricNetwork().channel).getContract(this.chaincode);
-      return JSON.parse(new TextDecoder().decode(await contract.evaluateTransaction('currentHead'))) as {
-        treeSize: number;
-        rootHash: string;
-      } | null;
+      const network = regulator.gateway.getNetwork(testFabricNetwork().channel);
+      return await new AnchorClient(network, this.chaincode).currentHead();
     } finally {
       regulator.close();
     }
