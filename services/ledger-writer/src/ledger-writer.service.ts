@@ -14,7 +14,7 @@ import {
 import type { LedgerWriterConfig } from './config';
 import { FabricAnchorLedger } from './fabric/fabric-anchor-ledger';
 import { Anchorer } from './log/anchorer';
-import { LedgerConsumer } from './log/ledger-consumer';
+import { LogAppender } from './log/log-appender';
 import { LogRepository } from './log/log-repository';
 import {
   LedgerCounters,
@@ -37,7 +37,7 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
   readonly ledger: FabricAnchorLedger;
   private readonly producer: EnvelopeProducer;
   private readonly anchorer: Anchorer;
-  private readonly consumer: LedgerConsumer;
+  private readonly consumer: LogAppender;
   private readonly counters = new LedgerCounters();
   private stopped = false;
 
@@ -61,17 +61,17 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
       chaincode: config.FABRIC_CHAINCODE,
     });
     this.producer = new EnvelopeProducer(kafka, config.SERVICE_NAME);
-    this.consumer = new LedgerConsumer(
+    this.consumer = new LogAppender({
       kafka,
-      config.KAFKA_TOPIC_PREFIX + LEDGER_GROUP,
+      groupId: config.KAFKA_TOPIC_PREFIX + LEDGER_GROUP,
       topics,
       repository,
-      (appended) => {
+      onAppended: (appended) => {
         this.counters.appended(appended);
         this.anchorer.wake();
       },
       logger,
-    );
+    });
     this.anchorer = new Anchorer(
       repository,
       this.ledger,
