@@ -85,16 +85,39 @@ export class LedgerWriterUnderTest {
   private databaseUrl!: string;
   private issuer!: EphemeralIssuer;
   private producer?: EnvelopeProducer;
+  private readonly replicas: RunningService[] = [];
 
   constructor(private readonly settings: Record<string, string> = {}) {}
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    this.service = await this.startProcess(extraEnv);
+    if (!this.db) {
+      this.db = new Client({ connectionString: this.databaseUrl });
+      await this.db.connect();
+    }
+  }
+
+  /** Another ledger-writer process on the same database, topics and chaincode (a replica); stopped with the rest. */
+  async startReplica(extraEnv: Record<string, string> = {}): Promise<RunningService> {
+    const replica = await this.startProcess(extraEnv);
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  async stop(): Promise<void> {
+    for (const replica of this.replicas) await replica.stop();
+    await this.service?.stop();
+    await this.producer?.disconnect();
+    await this.db?.end();
+  }
+
+  private async startProcess(extraEnv: Record<string, string>): Promise<RunningService> {
     if (!this.databaseUrl) {
       defineChaincode(this.chaincode);
       this.issuer = await createEphemeralIssuer();
       this.databaseUrl = await createTestDatabase('ledger_writer');
     }
-    this.service = await startServiceProcess('ledger-writer', {
+    const service = await startServiceProcess('ledger-writer', {
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: kafkaBrokers().join(','),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
@@ -107,25 +130,16 @@ export class LedgerWriterUnderTest {
       ...this.settings,
       ...extraEnv,
     });
-    await waitForStatus(this.service, '/health/ready');
-    if (!this.db) {
-      this.db = new Client({ connectionString: this.databaseUrl });
-      await this.db.connect();
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.service?.stop();
-    await this.producer?.disconnect();
-    await this.db?.end();
+    await waitForStatus(service, '/health/ready');
+    return service;
   }
 
   async token(): Promise<string> {
     return this.issuer.token({ sub: 'test:auditor', party: '4000001000005', roles: ['regulator'], gcp: [] });
   }
 
-  async get(urlPath: string, token?: string): Promise<Response> {
-    return fetch(`${this.service.baseUrl}${urlPath}`, {
+  async get(urlPath: string, token?: string, service: RunningService = this.service): Promise<Response> {
+    return fetch(`${service.baseUrl}${urlPath}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
   }
