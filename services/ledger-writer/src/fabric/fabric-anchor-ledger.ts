@@ -19,7 +19,7 @@ export interface FabricSettings extends FabricPeerConnection {
  */
 export class FabricAnchorLedger implements AnchorLedger {
   private gateway?: FabricGatewayConnection;
-  private client?: AnchorClient;
+  private client?: Promise<AnchorClient>;
 
   constructor(private readonly settings: FabricSettings) {}
 
@@ -52,18 +52,21 @@ export class FabricAnchorLedger implements AnchorLedger {
     this.client = undefined;
   }
 
-  private async connection(): Promise<AnchorClient> {
-    if (!this.client) {
-      this.gateway = await connectFabricGateway(this.settings, {
-        evaluateMs: 5_000,
-        endorseMs: 15_000,
-        submitMs: 5_000,
-      });
-      this.client = new AnchorClient(
-        this.gateway.gateway.getNetwork(this.settings.channel),
-        this.settings.chaincode,
-      );
-    }
+  /** One connection, shared by anchoring, health and metrics (made once even when they ask at the same time). */
+  private connection(): Promise<AnchorClient> {
+    this.client ??= this.connect().catch((error: unknown) => {
+      this.client = undefined;
+      throw error;
+    });
     return this.client;
+  }
+
+  private async connect(): Promise<AnchorClient> {
+    this.gateway = await connectFabricGateway(this.settings, {
+      evaluateMs: 5_000,
+      endorseMs: 15_000,
+      submitMs: 5_000,
+    });
+    return new AnchorClient(this.gateway.gateway.getNetwork(this.settings.channel), this.settings.chaincode);
   }
 }
