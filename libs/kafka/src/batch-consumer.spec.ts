@@ -170,4 +170,22 @@ describe('BatchConsumer', () => {
     expect(fake.batchCommits).toHaveLength(1);
     expect(fake.deadLetters).toEqual([]);
   });
+
+  it('consumes again when started after a stop (a failed start being retried)', async () => {
+    const fake = new FakeKafka();
+    const seen: number[] = [];
+    const consumer = new BatchConsumer({
+      kafka: fake.asKafka(),
+      groupId: 'g',
+      topic: numbers,
+      logger,
+      handler: async (messages) => void seen.push(...messages.map((m) => m.envelope.payload.n)),
+    });
+    await consumer.start();
+    await consumer.stop();
+    await consumer.start();
+    await fake.deliver(numbers, 0, [3]);
+    expect(seen).toEqual([3]);
+    expect(fake.batchCommits).toHaveLength(1);
+  });
 });

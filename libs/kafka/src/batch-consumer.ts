@@ -102,7 +102,7 @@ export class BatchConsumer<T extends TopicContract, R = void> {
   private readonly withMessageContext: MessageContextHook;
   private stopping = false;
   private inGroup = false;
-  private readonly stopSignal = new AbortController();
+  private stopSignal = new AbortController();
 
   constructor(private readonly options: BatchConsumerOptions<T, R>) {
     const topics: readonly T[] = Array.isArray(options.topic) ? options.topic : [options.topic as T];
@@ -142,7 +142,10 @@ export class BatchConsumer<T extends TopicContract, R = void> {
     return this.inGroup;
   }
 
+  /** Starts consuming; may be called again after `stop()` (e.g. to retry a start that failed). */
   async start(): Promise<void> {
+    this.stopping = false;
+    if (this.stopSignal.signal.aborted) this.stopSignal = new AbortController();
     await this.dlqProducer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.contracts.keys()], fromBeginning: true });
