@@ -183,7 +183,7 @@ export class BatchConsumer<T extends TopicContract, R = void> {
   private async applyAndCommit(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
     const contract = this.contracts.get(batch.topic);
-    if (!contract || batch.messages.length === 0) return;
+    if (!contract) return;
     const valid: Array<ConsumedMessage<PayloadOf<T>>> = [];
     const originals = new Map(batch.messages.map((m) => [m.offset, m]));
     for (const message of batch.messages) {
