@@ -1,10 +1,27 @@
 import { createHash } from 'node:crypto';
+import { decodeAnchorError, type AnchorErrorCode } from '@pedigree/fabric';
 import { AnchorContract, CURRENT_HEAD_KEY, HEAD_ANCHORED_EVENT } from './anchor-contract';
-import type { HeadRecord } from './head';
+import { AnchorError, type HeadRecord } from './head';
 import { FakeLedger } from './testing/fake-ledger';
 
 const root = (label: string): string => createHash('sha256').update(label).digest('hex');
 const MANUFACTURER = 'ManufacturerMSP';
+
+/**
+ * The error a call rejects with, checked as clients see it: an AnchorError whose message libs/fabric's
+ * decodeAnchorError reads back into the same code and explanation.
+ */
+async function rejection(call: Promise<unknown>, code: AnchorErrorCode): Promise<string> {
+  const error = await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(AnchorError);
+  expect(error).toMatchObject({ code });
+  const decoded = decodeAnchorError(new Error(`chaincode response 500, ${(error as Error).message}`));
+  expect(decoded).toMatchObject({ code, explanation: (error as AnchorError).explanation });
+  return (error as AnchorError).explanation;
+}
 
 describe('AnchorContract', () => {
   let ledger: FakeLedger;
@@ -39,7 +56,9 @@ describe('AnchorContract', () => {
   it('answers null for the current head and an empty history before the first anchor', async () => {
     await expect(current()).resolves.toBeNull();
     await expect(history()).resolves.toEqual([]);
-    await expect(bySize('1')).rejects.toThrow('no head with tree size 1 is anchored');
+    await expect(rejection(bySize('1'), 'HEAD_NOT_FOUND')).resolves.toBe(
+      'no head with tree size 1 is anchored',
+    );
   });
 
   it('anchors the first head and records the transaction id, its time and the submitting organisation', async () => {
@@ -110,7 +129,7 @@ describe('AnchorContract', () => {
 
   it('rejects a different root for an anchored size, naming both roots', async () => {
     await anchor(3, root('a'), 0, '');
-    await expect(anchor(3, root('evil'), 0, '')).rejects.toThrow(
+    await expect(rejection(anchor(3, root('evil'), 0, ''), 'CONFLICTING_ROOT')).resolves.toBe(
       `conflicting root for tree size 3: the ledger holds ${root('a')}, the submission has ${root('evil')}`,
     );
     await expect(bySize('3')).resolves.toMatchObject({ rootHash: root('a') });
@@ -119,18 +138,22 @@ describe('AnchorContract', () => {
   it('rejects the same head claimed to extend a different predecessor', async () => {
     await anchor(3, root('a'), 0, '');
     await anchor(5, root('b'), 3, root('a'));
-    await expect(anchor(5, root('b'), 0, '')).rejects.toThrow('head 5 is already anchored extending size 3');
+    await expect(rejection(anchor(5, root('b'), 0, ''), 'CONFLICTING_PREVIOUS')).resolves.toContain(
+      'head 5 is already anchored extending size 3',
+    );
   });
 
   it('rejects a head that does not extend the current head and leaves the ledger unchanged', async () => {
     await anchor(3, root('a'), 0, '');
     const stateBefore = new Map(ledger.state);
-    await expect(anchor(8, root('c'), 2, root('x'))).rejects.toThrow(
+    await expect(rejection(anchor(8, root('c'), 2, root('x')), 'NOT_EXTENDING')).resolves.toBe(
       `head 8 does not extend the current head: it claims to follow size 2 with root ${root('x')}, ` +
         `the current head is size 3 with root ${root('a')}`,
     );
-    await expect(anchor(8, root('c'), 3, root('wrong'))).rejects.toThrow('does not extend the current head');
-    await expect(anchor(8, root('c'), 0, '')).rejects.toThrow('the current head is size 3');
+    await rejection(anchor(8, root('c'), 3, root('wrong')), 'NOT_EXTENDING');
+    await expect(rejection(anchor(8, root('c'), 0, ''), 'NOT_EXTENDING')).resolves.toContain(
+      'the current head is size 3',
+    );
     expect(ledger.state).toEqual(stateBefore);
     expect(ledger.events).toHaveLength(1);
   });
@@ -138,12 +161,14 @@ describe('AnchorContract', () => {
   it('rejects a second first head and a head that skips back below the current size', async () => {
     await anchor(3, root('a'), 0, '');
     await anchor(6, root('b'), 3, root('a'));
-    await expect(anchor(4, root('c'), 0, '')).rejects.toThrow('does not extend the current head');
-    await expect(anchor(5, root('c'), 3, root('a'))).rejects.toThrow('the current head is size 6');
+    await rejection(anchor(4, root('c'), 0, ''), 'NOT_EXTENDING');
+    await expect(rejection(anchor(5, root('c'), 3, root('a')), 'NOT_EXTENDING')).resolves.toContain(
+      'the current head is size 6',
+    );
   });
 
   it('rejects a first head that does not start from the empty log', async () => {
-    await expect(anchor(3, root('a'), 1, root('z'))).rejects.toThrow(
+    await expect(rejection(anchor(3, root('a'), 1, root('z')), 'NOT_EXTENDING')).resolves.toContain(
       `it claims to follow size 1 with root ${root('z')}, the current head is the empty log (size 0)`,
     );
     expect(ledger.state.size).toBe(0);
@@ -183,14 +208,19 @@ describe('AnchorContract', () => {
   ])('rejects %s', async (_label, args, message) => {
     const [treeSize, rootHash, previousTreeSize, previousRootHash] = args as [string, string, string, string];
     await expect(
-      ledger.submit(MANUFACTURER, (ctx) =>
-        contract.anchor(ctx, treeSize, rootHash, previousTreeSize, previousRootHash),
+      rejection(
+        ledger.submit(MANUFACTURER, (ctx) =>
+          contract.anchor(ctx, treeSize, rootHash, previousTreeSize, previousRootHash),
+        ),
+        'MALFORMED_ARGUMENT',
       ),
-    ).rejects.toThrow(message);
+    ).resolves.toContain(message);
     expect(ledger.state.size).toBe(0);
   });
 
   it('rejects a malformed size in headBySize', async () => {
-    await expect(bySize('x')).rejects.toThrow('treeSize must be a non-negative decimal integer, got "x"');
+    await expect(rejection(bySize('x'), 'MALFORMED_ARGUMENT')).resolves.toBe(
+      'treeSize must be a non-negative decimal integer, got "x"',
+    );
   });
 });

@@ -1,12 +1,5 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import {
-  decide,
-  HeadRecord,
-  HeadRejectedError,
-  paddedTreeSize,
-  parseSubmission,
-  parseTreeSize,
-} from './head';
+import { AnchorError, decide, HeadRecord, paddedTreeSize, parseSubmission, parseTreeSize } from './head';
 
 /** Composite-key object type of the head records: one key per tree size, zero-padded so key order is size order. */
 export const HEAD_OBJECT_TYPE = 'head';
@@ -18,7 +11,7 @@ export const HEAD_ANCHORED_EVENT = 'HeadAnchored';
 /**
  * The ledger side of Pedigree's Merkle log: it accepts a head only if it extends the current head, and keeps every
  * head so that anyone can read the root of any anchored tree size from the ledger itself.
- * All results are JSON strings.
+ * All results are JSON strings. Errors are AnchorErrors: their message starts with a stable code (`NOT_EXTENDING: …`).
  */
 @Info({ title: 'Pedigree anchor', description: 'Heads of the append-only Merkle log of Pedigree events' })
 export class AnchorContract extends Contract {
@@ -65,13 +58,13 @@ export class AnchorContract extends Contract {
     return JSON.stringify((await readHead(ctx, CURRENT_HEAD_KEY)) ?? null);
   }
 
-  /** The head anchored for exactly this tree size; an error names the size when there is none. */
+  /** The head anchored for exactly this tree size; a HEAD_NOT_FOUND error naming the size when there is none. */
   @Transaction(false)
   @Returns('string')
   async headBySize(ctx: Context, treeSize: string): Promise<string> {
     const size = parseTreeSize(treeSize, 'treeSize');
     const record = await readHead(ctx, headKey(ctx, size));
-    if (!record) throw new HeadRejectedError(`no head with tree size ${size} is anchored`);
+    if (!record) throw new AnchorError('HEAD_NOT_FOUND', `no head with tree size ${size} is anchored`);
     return JSON.stringify(record);
   }
 

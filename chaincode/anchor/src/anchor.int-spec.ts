@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ChaincodeEvent, Contract, EndorseError, Network } from '@hyperledger/fabric-gateway';
+import { AnchorClient, decodeAnchorError } from '@pedigree/fabric';
 import {
   connectFabricGateway,
   FabricGatewayConnection,
@@ -22,6 +23,7 @@ describe('anchor chaincode on the Fabric network', () => {
   let manufacturerNetwork: Network;
   let manufacturerContract: Contract;
   let regulatorContract: Contract;
+  let regulatorAnchors: AnchorClient;
 
   beforeAll(async () => {
     fabric = testFabricNetwork();
@@ -30,6 +32,7 @@ describe('anchor chaincode on the Fabric network', () => {
     manufacturerNetwork = manufacturer.gateway.getNetwork(fabric.channel);
     manufacturerContract = manufacturerNetwork.getContract(fabric.chaincode);
     regulatorContract = regulator.gateway.getNetwork(fabric.channel).getContract(fabric.chaincode);
+    regulatorAnchors = new AnchorClient(regulator.gateway.getNetwork(fabric.channel), fabric.chaincode);
   });
 
   afterAll(() => {
@@ -37,13 +40,10 @@ describe('anchor chaincode on the Fabric network', () => {
     regulator?.close();
   });
 
-  const evaluate = async <T>(contract: Contract, name: string, ...args: string[]): Promise<T> =>
-    JSON.parse(decoder.decode(await contract.evaluateTransaction(name, ...args))) as T;
-
   /** Anchors a new head on top of the current one; retries when another client moved the head in between. */
   async function anchorNext(growBy: number): Promise<{ record: HeadRecord; blockNumber: bigint }> {
     for (let attempt = 1; ; attempt++) {
-      const current = await evaluate<HeadRecord | null>(manufacturerContract, 'currentHead');
+      const current = await new AnchorClient(manufacturerNetwork, fabric.chaincode).currentHead();
       const previousSize = current?.treeSize ?? 0;
       try {
         const submitted = await manufacturerContract.submitAsync('anchor', {
@@ -62,7 +62,7 @@ describe('anchor chaincode on the Fabric network', () => {
           blockNumber: status.blockNumber,
         };
       } catch (error) {
-        if (attempt < 3 && endorsementMessages(error).includes('does not extend the current head')) continue;
+        if (attempt < 3 && decodeAnchorError(error)?.code === 'NOT_EXTENDING') continue;
         throw error;
       }
     }
@@ -74,8 +74,8 @@ describe('anchor chaincode on the Fabric network', () => {
     expect(record.txId).toMatch(/^[0-9a-f]{64}$/);
     expect(Math.abs(Date.parse(record.anchoredAt) - Date.now())).toBeLessThan(60_000);
 
-    await expect(evaluate(regulatorContract, 'headBySize', String(record.treeSize))).resolves.toEqual(record);
-    const history = await evaluate<HeadRecord[]>(regulatorContract, 'history');
+    await expect(regulatorAnchors.headBySize(record.treeSize)).resolves.toEqual(record);
+    const history = await regulatorAnchors.history();
     expect(history).toContainEqual(record);
     const sizes = history.map((head) => head.treeSize);
     expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
@@ -116,7 +116,7 @@ describe('anchor chaincode on the Fabric network', () => {
       record.previousRootHash,
     );
     expect(JSON.parse(decoder.decode(again))).toEqual(record);
-    await expect(evaluate(regulatorContract, 'headBySize', String(record.treeSize))).resolves.toEqual(record);
+    await expect(regulatorAnchors.headBySize(record.treeSize)).resolves.toEqual(record);
   });
 
   it('rejects a head that does not extend the current head, at endorsement', async () => {
@@ -135,12 +135,22 @@ describe('anchor chaincode on the Fabric network', () => {
         (thrown: unknown) => thrown,
       );
     expect(error).toBeInstanceOf(EndorseError);
-    expect(endorsementMessages(error)).toContain(
+    const decoded = decodeAnchorError(error);
+    expect(decoded).toMatchObject({ code: 'NOT_EXTENDING', refusesHead: true });
+    expect(decoded?.explanation).toContain(
       `claims to follow size ${record.treeSize} with root ${forgedPrevious}, the current head is size`,
     );
-    await expect(evaluate(regulatorContract, 'headBySize', String(record.treeSize + 10))).rejects.toThrow(
-      `no head with tree size ${record.treeSize + 10} is anchored`,
-    );
+    await expect(regulatorAnchors.headBySize(record.treeSize + 10)).resolves.toBeUndefined();
+    const notFound = await regulatorContract
+      .evaluateTransaction('headBySize', String(record.treeSize + 10))
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(decodeAnchorError(notFound)).toMatchObject({
+      code: 'HEAD_NOT_FOUND',
+      explanation: `no head with tree size ${record.treeSize + 10} is anchored`,
+    });
   });
 
   it('rejects a different root for a tree size that is already anchored', async () => {
@@ -159,15 +169,11 @@ describe('anchor chaincode on the Fabric network', () => {
         (thrown: unknown) => thrown,
       );
     expect(error).toBeInstanceOf(EndorseError);
-    expect(endorsementMessages(error)).toContain(
-      `conflicting root for tree size ${record.treeSize}: the ledger holds ${record.rootHash}, the submission has ${otherRoot}`,
-    );
-    await expect(evaluate(regulatorContract, 'headBySize', String(record.treeSize))).resolves.toEqual(record);
+    expect(decodeAnchorError(error)).toMatchObject({
+      code: 'CONFLICTING_ROOT',
+      refusesHead: true,
+      explanation: `conflicting root for tree size ${record.treeSize}: the ledger holds ${record.rootHash}, the submission has ${otherRoot}`,
+    });
+    await expect(regulatorAnchors.headBySize(record.treeSize)).resolves.toEqual(record);
   });
 });
-
-/** The chaincode's own error messages, as the peers returned them in the endorsement error's details. */
-function endorsementMessages(error: unknown): string {
-  if (!(error instanceof EndorseError)) return '';
-  return [error.message, ...error.details.map((detail) => detail.message)].join('\n');
-}

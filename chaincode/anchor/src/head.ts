@@ -20,9 +20,35 @@ export interface HeadRecord extends HeadSubmission {
   submitterMspId: string;
 }
 
-/** A submission the ledger refuses; the message says exactly why. */
-export class HeadRejectedError extends Error {
-  override readonly name = 'HeadRejectedError';
+/**
+ * The stable codes of the chaincode's errors. Clients decide on the code, never on the wording (which may change):
+ * libs/fabric's `decodeAnchorError` reads them, and this chaincode's unit tests check that it does.
+ */
+export type AnchorErrorCode =
+  /** An argument is malformed (not a decimal size, not a SHA-256 root, a size that does not grow…). */
+  | 'MALFORMED_ARGUMENT'
+  /** The ledger holds another root for this tree size. */
+  | 'CONFLICTING_ROOT'
+  /** The ledger holds this head, but extending another predecessor. */
+  | 'CONFLICTING_PREVIOUS'
+  /** The head does not extend the ledger's current head. */
+  | 'NOT_EXTENDING'
+  /** No head of the asked tree size is anchored. */
+  | 'HEAD_NOT_FOUND';
+
+/**
+ * An error of the anchor chaincode. Its message is `CODE: explanation` (the code first, then a colon and a space):
+ * the peer passes only the message to clients, so the code travels as its stable prefix.
+ */
+export class AnchorError extends Error {
+  override readonly name = 'AnchorError';
+
+  constructor(
+    readonly code: AnchorErrorCode,
+    readonly explanation: string,
+  ) {
+    super(`${code}: ${explanation}`);
+  }
 }
 
 /** The outcome of checking a submission against what the ledger already holds. */
@@ -36,17 +62,26 @@ export const TREE_SIZE_DIGITS = 16;
 
 export function parseTreeSize(value: string, field: string): number {
   if (!DECIMAL.test(value))
-    throw new HeadRejectedError(`${field} must be a non-negative decimal integer, got "${value}"`);
+    throw new AnchorError(
+      'MALFORMED_ARGUMENT',
+      `${field} must be a non-negative decimal integer, got "${value}"`,
+    );
   const size = Number(value);
   if (!Number.isSafeInteger(size))
-    throw new HeadRejectedError(`${field} ${value} is larger than ${Number.MAX_SAFE_INTEGER}`);
+    throw new AnchorError(
+      'MALFORMED_ARGUMENT',
+      `${field} ${value} is larger than ${Number.MAX_SAFE_INTEGER}`,
+    );
   return size;
 }
 
 /** A SHA-256 root in lowercase hex; upper-case hex is accepted and normalised. */
 export function parseRootHash(value: string, field: string): string {
   if (!SHA256_HEX.test(value))
-    throw new HeadRejectedError(`${field} must be a SHA-256 hash in hex (64 digits), got "${value}"`);
+    throw new AnchorError(
+      'MALFORMED_ARGUMENT',
+      `${field} must be a SHA-256 hash in hex (64 digits), got "${value}"`,
+    );
   return value.toLowerCase();
 }
 
@@ -65,13 +100,17 @@ export function parseSubmission(
   };
   if (submission.previousTreeSize === 0) {
     if (previousRootHash !== '') {
-      throw new HeadRejectedError('the first head (previousTreeSize 0) must have an empty previousRootHash');
+      throw new AnchorError(
+        'MALFORMED_ARGUMENT',
+        'the first head (previousTreeSize 0) must have an empty previousRootHash',
+      );
     }
   } else {
     submission.previousRootHash = parseRootHash(previousRootHash, 'previousRootHash');
   }
   if (submission.treeSize <= submission.previousTreeSize) {
-    throw new HeadRejectedError(
+    throw new AnchorError(
+      'MALFORMED_ARGUMENT',
       `treeSize ${submission.treeSize} must be larger than previousTreeSize ${submission.previousTreeSize}`,
     );
   }
@@ -89,7 +128,8 @@ export function decide(
 ): HeadDecision {
   if (existingAtSize) {
     if (existingAtSize.rootHash !== submission.rootHash) {
-      throw new HeadRejectedError(
+      throw new AnchorError(
+        'CONFLICTING_ROOT',
         `conflicting root for tree size ${submission.treeSize}: the ledger holds ${existingAtSize.rootHash}, ` +
           `the submission has ${submission.rootHash}`,
       );
@@ -98,7 +138,8 @@ export function decide(
       existingAtSize.previousTreeSize !== submission.previousTreeSize ||
       existingAtSize.previousRootHash !== submission.previousRootHash
     ) {
-      throw new HeadRejectedError(
+      throw new AnchorError(
+        'CONFLICTING_PREVIOUS',
         `head ${submission.treeSize} is already anchored extending ${describe(existingAtSize.previousTreeSize, existingAtSize.previousRootHash)}, ` +
           `not ${describe(submission.previousTreeSize, submission.previousRootHash)}`,
       );
@@ -108,7 +149,8 @@ export function decide(
   const currentSize = current?.treeSize ?? 0;
   const currentRoot = current?.rootHash ?? '';
   if (submission.previousTreeSize !== currentSize || submission.previousRootHash !== currentRoot) {
-    throw new HeadRejectedError(
+    throw new AnchorError(
+      'NOT_EXTENDING',
       `head ${submission.treeSize} does not extend the current head: it claims to follow ` +
         `${describe(submission.previousTreeSize, submission.previousRootHash)}, the current head is ${describe(currentSize, currentRoot)}`,
     );

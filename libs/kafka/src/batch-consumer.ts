@@ -16,6 +16,8 @@ import {
   type TopicContract,
 } from '@pedigree/contracts';
 import type { Logger } from '@pedigree/observability';
+import { abortableDelay } from './abortable-delay';
+import { commitWhenDurable, type CommitPolicy, type PartitionPosition } from './commit-policy';
 
 export interface ConsumedMessage<P> {
   topic: string;
@@ -26,15 +28,33 @@ export interface ConsumedMessage<P> {
   envelope: Envelope<P>;
 }
 
-/** Applies the effect of a batch; must be idempotent, because a batch is redelivered after a crash before its commit. */
-export type BatchHandler<P> = (messages: Array<ConsumedMessage<P>>) => Promise<void>;
+/**
+ * Applies the effect of a batch; must be idempotent, because a batch is redelivered after a crash before its commit.
+ * What it resolves to goes to the commit policy (e.g. the log size after appending, for HoldUntilWatermark).
+ */
+export type BatchHandler<P, R = void> = (messages: Array<ConsumedMessage<P>>) => Promise<R>;
 
-export interface BatchConsumerOptions<T extends TopicContract> {
+/**
+ * Runs a handler call within the trace context its messages carry in their Kafka headers (e.g. as a span linked to
+ * each message's context). No tracing library is wired in yet: this is where one plugs in.
+ */
+export type MessageContextHook = <X>(
+  messages: ReadonlyArray<ConsumedMessage<unknown>>,
+  work: () => Promise<X>,
+) => Promise<X>;
+
+export interface BatchConsumerOptions<T extends TopicContract, R = void> {
   kafka: Kafka;
   groupId: string;
-  topic: T;
-  handler: BatchHandler<PayloadOf<T>>;
+  /** The topic, or the topics (one group, one handler; each message is decoded with its own topic's contract). */
+  topic: T | readonly T[];
+  handler: BatchHandler<PayloadOf<T>, R>;
   logger: Logger;
+  /** When a batch's offsets are committed once its effect is durable; by default at once (commitWhenDurable). */
+  commitPolicy?: CommitPolicy<R>;
+  withMessageContext?: MessageContextHook;
+  /** The group's session timeout (kafkajs default 30 s): how long a dead member keeps its partitions. */
+  sessionTimeoutMs?: number;
   /** Attempts per batch, and again per message once a batch keeps failing, before a message goes to the DLQ. */
   maxAttempts?: number;
   /** First retry delay; doubled on each further attempt, up to `maxRetryBackoffMs`. */
@@ -63,12 +83,13 @@ export const DLQ_HEADERS = {
 class ConsumerStopping extends Error {}
 
 /**
- * Consumes one topic in batches. Offsets are committed only after the handler's effect is durable; a message the
- * handler keeps failing on (or that does not match the topic's contract) goes to the topic's `.dlq` twin with the
- * error in its headers, and consumption carries on. `stop()` lets the batch in hand finish (or abandons it
- * uncommitted when it is only waiting to retry), so it is redelivered rather than lost.
+ * Consumes one topic (or several) in batches. Offsets are committed only after the handler's effect is durable —
+ * at once, or later when the commit policy holds them; a message the handler keeps failing on (or that does not match
+ * the topic's contract) goes to the topic's `.dlq` twin with the error in its headers, and consumption carries on.
+ * `stop()` lets the batch in hand finish (or abandons it uncommitted when it is only waiting to retry), so it is
+ * redelivered rather than lost.
  */
-export class BatchConsumer<T extends TopicContract> {
+export class BatchConsumer<T extends TopicContract, R = void> {
   private readonly consumer: Consumer;
   private readonly dlqProducer: Producer;
   private readonly maxAttempts: number;
@@ -76,13 +97,28 @@ export class BatchConsumer<T extends TopicContract> {
   private readonly maxRetryBackoffMs: number;
   private readonly isTransient: (error: unknown) => boolean;
   private readonly logger: Logger;
+  private readonly contracts: ReadonlyMap<string, T>;
+  private readonly commitPolicy: CommitPolicy<R>;
+  private readonly withMessageContext: MessageContextHook;
   private stopping = false;
   private inGroup = false;
-  private readonly stopSignal = new AbortController();
+  private stopSignal = new AbortController();
 
-  constructor(private readonly options: BatchConsumerOptions<T>) {
-    this.consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.inGroup = true));
+  constructor(private readonly options: BatchConsumerOptions<T, R>) {
+    const topics: readonly T[] = Array.isArray(options.topic) ? options.topic : [options.topic as T];
+    this.contracts = new Map(topics.map((topic) => [topic.name, topic]));
+    this.commitPolicy = options.commitPolicy ?? commitWhenDurable;
+    this.withMessageContext = options.withMessageContext ?? ((_messages, work) => work());
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      // Partitions may have moved: what the policy held will be redelivered to their owner.
+      this.commitPolicy.reset();
+      this.inGroup = true;
+    });
     this.consumer.on(this.consumer.events.STOP, () => (this.inGroup = false));
     this.consumer.on(this.consumer.events.CRASH, () => (this.inGroup = false));
     this.dlqProducer = options.kafka.producer({
@@ -96,7 +132,7 @@ export class BatchConsumer<T extends TopicContract> {
     this.isTransient = options.isTransient ?? (() => false);
     this.logger = options.logger.child({
       component: 'consumer',
-      topic: options.topic.name,
+      topic: [...this.contracts.keys()].join(','),
       groupId: options.groupId,
     });
   }
@@ -106,10 +142,13 @@ export class BatchConsumer<T extends TopicContract> {
     return this.inGroup;
   }
 
+  /** Starts consuming; may be called again after `stop()` (e.g. to retry a start that failed). */
   async start(): Promise<void> {
+    this.stopping = false;
+    if (this.stopSignal.signal.aborted) this.stopSignal = new AbortController();
     await this.dlqProducer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic.name, fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...this.contracts.keys()], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -117,6 +156,11 @@ export class BatchConsumer<T extends TopicContract> {
       eachBatch: (payload) => this.consumeBatch(payload),
     });
     this.logger.info('consumer started');
+  }
+
+  /** Commits positions a commit policy held (e.g. HoldUntilWatermark.release). */
+  async commit(positions: readonly PartitionPosition[]): Promise<void> {
+    if (positions.length > 0) await this.consumer.commitOffsets([...positions]);
   }
 
   async stop(): Promise<void> {
@@ -138,6 +182,8 @@ export class BatchConsumer<T extends TopicContract> {
 
   private async applyAndCommit(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const contract = this.contracts.get(batch.topic);
+    if (!contract) return;
     const valid: Array<ConsumedMessage<PayloadOf<T>>> = [];
     const originals = new Map(batch.messages.map((m) => [m.offset, m]));
     for (const message of batch.messages) {
@@ -148,63 +194,84 @@ export class BatchConsumer<T extends TopicContract> {
           offset: message.offset,
           key: message.key?.toString() ?? null,
           headers: message.headers ?? {},
-          envelope: decodeEnvelope(this.options.topic, message.value),
+          envelope: decodeEnvelope(contract, message.value),
         });
       } catch (error) {
-        await this.deadLetter(batch.partition, message, error, 0);
+        await this.deadLetter(batch.topic, batch.partition, message, error, 0);
       }
     }
     const stillMine = () => isRunning() && !isStale() && !this.stopping;
+    let result: R | undefined;
     if (valid.length > 0) {
-      const failed = await this.applyWithRetries(valid, heartbeat, stillMine);
-      for (const { message, error } of failed) {
-        await this.deadLetter(batch.partition, originals.get(message.offset)!, error, this.maxAttempts);
+      const applied = await this.applyWithRetries(valid, heartbeat, stillMine);
+      result = applied.result;
+      for (const { message, error } of applied.failed) {
+        await this.deadLetter(
+          batch.topic,
+          batch.partition,
+          originals.get(message.offset)!,
+          error,
+          this.maxAttempts,
+        );
       }
     }
     if (isStale()) return;
     resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    const position = { topic: batch.topic, partition: batch.partition, offset: next };
+    if (this.commitPolicy.afterBatch(position, result) === 'hold') return;
     // The batch's own commit works while the consumer is stopping, so a graceful stop commits the batch in hand.
     await commitOffsetsIfNecessary({
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
     });
   }
 
-  /** Applies the batch; when it keeps failing, applies its messages one by one. Returns the messages that failed. */
+  /**
+   * Applies the batch; when it keeps failing, applies its messages one by one. Returns the messages that failed and
+   * the result of the handler's last successful call.
+   */
   private async applyWithRetries(
     messages: Array<ConsumedMessage<PayloadOf<T>>>,
     heartbeat: () => Promise<void>,
     stillMine: () => boolean,
-  ): Promise<Array<{ message: ConsumedMessage<PayloadOf<T>>; error: unknown }>> {
-    const batchError = await this.attempt(() => this.options.handler(messages), heartbeat, stillMine);
-    if (batchError === undefined) return [];
-    if (messages.length === 1) return [{ message: messages[0]!, error: batchError }];
+  ): Promise<{
+    failed: Array<{ message: ConsumedMessage<PayloadOf<T>>; error: unknown }>;
+    result: R | undefined;
+  }> {
+    const whole = await this.attempt(messages, heartbeat, stillMine);
+    if (whole.ok) return { failed: [], result: whole.result };
+    if (messages.length === 1)
+      return { failed: [{ message: messages[0]!, error: whole.error }], result: undefined };
     this.logger.warn(
-      { err: batchError, size: messages.length },
+      { err: whole.error, size: messages.length },
       'batch keeps failing; retrying message by message',
     );
     const failed: Array<{ message: ConsumedMessage<PayloadOf<T>>; error: unknown }> = [];
+    let result: R | undefined;
     for (const message of messages) {
-      const error = await this.attempt(() => this.options.handler([message]), heartbeat, stillMine);
-      if (error !== undefined) failed.push({ message, error });
+      const single = await this.attempt([message], heartbeat, stillMine);
+      if (single.ok) result = single.result;
+      else failed.push({ message, error: single.error });
     }
-    return failed;
+    return { failed, result };
   }
 
   /**
-   * Runs `effect` until it succeeds or has failed maxAttempts times on errors that are not transient; resolves to the
-   * last error, or undefined on success.
+   * Runs the handler on `messages` (within their trace context) until it succeeds or has failed maxAttempts times on
+   * errors that are not transient; resolves to its result, or to the last error.
    */
   private async attempt(
-    effect: () => Promise<void>,
+    messages: Array<ConsumedMessage<PayloadOf<T>>>,
     heartbeat: () => Promise<void>,
     stillMine: () => boolean,
-  ) {
+  ): Promise<{ ok: true; result: R } | { ok: false; error: unknown }> {
     for (let attempt = 1, counted = 0; ; attempt++) {
       if (!stillMine()) throw new ConsumerStopping('consumer is stopping; the batch stays uncommitted');
       try {
-        await effect();
-        return undefined;
+        return {
+          ok: true,
+          result: await this.withMessageContext(messages, () => this.options.handler(messages)),
+        };
       } catch (error) {
         const transient = this.isTransient(error);
         if (!transient) counted += 1;
@@ -212,25 +279,26 @@ export class BatchConsumer<T extends TopicContract> {
           { err: error, attempt, transient },
           transient ? 'handler failed on a transient error; retrying until it clears' : 'handler failed',
         );
-        if (counted >= this.maxAttempts) return error;
+        if (counted >= this.maxAttempts) return { ok: false, error };
         const backoff = Math.min(
           this.retryBackoffMs * 2 ** Math.min(attempt - 1, 20),
           this.maxRetryBackoffMs,
         );
-        await delay(backoff, this.stopSignal.signal);
+        await abortableDelay(backoff, this.stopSignal.signal);
         await heartbeat();
       }
     }
   }
 
   private async deadLetter(
+    topic: string,
     partition: number,
     message: KafkaMessage,
     error: unknown,
     attempts: number,
   ): Promise<void> {
     const record = deadLetterRecord({
-      topic: this.options.topic.name,
+      topic,
       partition,
       message,
       error,
@@ -239,6 +307,7 @@ export class BatchConsumer<T extends TopicContract> {
     });
     this.logger.error(
       {
+        topic,
         offset: message.offset,
         partition,
         reason: record.messages[0]!.headers![DLQ_HEADERS.error],
@@ -280,15 +349,4 @@ export function deadLetterRecord(failure: {
       },
     ],
   };
-}
-
-/** Waits `ms`, or less when the consumer is stopped meanwhile. */
-function delay(ms: number, stop: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    stop.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

@@ -1,3 +1,4 @@
 export * from './client';
 export * from './producer';
 export * from './batch-consumer';
+export * from './commit-policy';

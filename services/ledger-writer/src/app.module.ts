@@ -7,6 +7,7 @@ import type { LedgerWriterConfig } from './config';
 import * as schema from './db/schema';
 import { LedgerWriterService } from './ledger-writer.service';
 import { LogRepository } from './log/log-repository';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProofsController } from './proofs/proofs.controller';
 
 @Module({})
@@ -23,7 +24,7 @@ export class AppModule {
         AuthModule.forRoot(config),
         TerminusModule,
       ],
-      controllers: [ProofsController],
+      controllers: [ProofsController, MetricsController],
       providers: [
         {
           provide: LogRepository,

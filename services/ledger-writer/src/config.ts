@@ -13,6 +13,10 @@ export const configSchema = withAuthConfig(
     /** First wait before retrying an anchor Fabric did not take (doubled per failure up to the maximum). */
     ANCHOR_RETRY_INITIAL_MS: z.coerce.number().int().positive().default(500),
     ANCHOR_RETRY_MAX_MS: z.coerce.number().int().positive().default(15_000),
+    /** How often a standby replica tries to become the active writer, and the active one checks it still is (ADR 0012). */
+    WRITER_LOCK_POLL_MS: z.coerce.number().int().positive().default(1000),
+    /** Kafka session timeout of the log consumer: how long partitions stay with an active writer that died. */
+    LEDGER_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(10_000),
     /** The Fabric peer whose Gateway service the writer submits through, and the identity it submits with. */
     FABRIC_PEER_ENDPOINT: z
       .string({ error: 'is required (host:port of a peer Gateway)' })

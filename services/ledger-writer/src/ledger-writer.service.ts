@@ -13,22 +13,34 @@ import {
 } from '@pedigree/service-runtime';
 import type { LedgerWriterConfig } from './config';
 import { FabricAnchorLedger } from './fabric/fabric-anchor-ledger';
-import { Anchorer } from './log/anchorer';
-import { LedgerConsumer } from './log/ledger-consumer';
+import { ActiveWriter } from './log/active-writer';
 import { LogRepository } from './log/log-repository';
+import { PgLockSession } from './log/pg-lock-session';
+import { WriterElection } from './log/writer-election';
+import {
+  LedgerCounters,
+  renderMetrics,
+  type AnchoringStateName,
+  type Backlog,
+} from './metrics/ledger-metrics';
 
 export const LEDGER_GROUP = 'ledger-writer.log';
-const RETRY_START_MS = 5000;
 const FABRIC_PING_MS = 2000;
+const LOCK_SESSION_TIMEOUT_MS = 5000;
 
-/** Starts the log consumer and the anchorer, and tells readiness how Fabric and anchoring are doing. */
+/**
+ * Runs the writer election and, while this process is the active writer, the log consumer and the anchorer (see
+ * ADR 0012); every replica serves the proofs API. Readiness depends only on what serving needs (database, Kafka, the
+ * active writer's consumer in its group); how Fabric and anchoring are doing is reported in the health details and
+ * the metrics, so that a Fabric outage or a rejected head does not take the proofs API out of service.
+ */
 @Injectable()
 export class LedgerWriterService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly ledger: FabricAnchorLedger;
   private readonly producer: EnvelopeProducer;
-  private readonly anchorer: Anchorer;
-  private readonly consumer: LedgerConsumer;
-  private stopped = false;
+  private readonly election: WriterElection;
+  private readonly counters = new LedgerCounters();
+  private term?: ActiveWriter;
 
   constructor(
     private readonly repository: LogRepository,
@@ -50,55 +62,91 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
       chaincode: config.FABRIC_CHAINCODE,
     });
     this.producer = new EnvelopeProducer(kafka, config.SERVICE_NAME);
-    this.consumer = new LedgerConsumer(
-      kafka,
-      config.KAFKA_TOPIC_PREFIX + LEDGER_GROUP,
-      topics,
-      repository,
-      () => this.anchorer.wake(),
-      logger,
-    );
-    this.anchorer = new Anchorer(
-      repository,
-      this.ledger,
-      {
-        publish: async (head) => {
-          await this.producer.publish(topics.ledgerAnchors, [{ key: 'log', payload: head }]);
+    const newTerm = () =>
+      new ActiveWriter({
+        kafka,
+        groupId: config.KAFKA_TOPIC_PREFIX + LEDGER_GROUP,
+        topics,
+        repository,
+        ledger: this.ledger,
+        publisher: {
+          publish: async (head) => {
+            await this.producer.publish(topics.ledgerAnchors, [{ key: 'log', payload: head }]);
+          },
         },
+        policy: { maxLeaves: config.ANCHOR_MAX_LEAVES, maxDelayMs: config.ANCHOR_MAX_DELAY_MS },
+        backoff: { initialMs: config.ANCHOR_RETRY_INITIAL_MS, maxMs: config.ANCHOR_RETRY_MAX_MS },
+        consumerSessionTimeoutMs: config.LEDGER_CONSUMER_SESSION_TIMEOUT_MS,
+        logger,
+        onAppended: (appended) => this.counters.appended(appended),
+        onAnchored: () => this.counters.anchored(),
+      });
+    this.election = new WriterElection(
+      () => PgLockSession.open(config.DATABASE_URL, config.SERVICE_NAME, LOCK_SESSION_TIMEOUT_MS),
+      async () => {
+        const term = newTerm().start();
+        this.term = term;
+        return {
+          stop: async () => {
+            this.term = undefined;
+            await term.stop();
+          },
+        };
       },
-      this.consumer,
-      { maxLeaves: config.ANCHOR_MAX_LEAVES, maxDelayMs: config.ANCHOR_MAX_DELAY_MS },
-      { initialMs: config.ANCHOR_RETRY_INITIAL_MS, maxMs: config.ANCHOR_RETRY_MAX_MS },
-      logger.child({ component: 'anchorer' }),
+      { pollMs: config.WRITER_LOCK_POLL_MS },
+      logger.child({ component: 'election' }),
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.repository.init();
-    this.readiness.register(() => this.fabricCheck());
-    this.readiness.register(() => this.anchoringCheck());
-    this.anchorer.start();
-    void this.startConsumer();
+    this.readiness.register(() => this.writerCheck());
+    this.readiness.report(() => this.fabricCheck());
+    this.readiness.report(() => this.anchoringCheck());
+    this.election.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.consumer.stop().catch(() => undefined);
-    await this.anchorer.stop();
+    await this.election.stop();
     await this.producer.disconnect().catch(() => undefined);
     this.ledger.close();
   }
 
-  /** Starts the consumer, retrying in the background while Kafka is unreachable. */
-  private async startConsumer(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      await this.consumer.start();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'ledger consumer could not start; retrying');
-      await this.consumer.stop().catch(() => undefined);
-      setTimeout(() => void this.startConsumer(), RETRY_START_MS).unref();
-    }
+  /** The metrics in the Prometheus text format. */
+  async metrics(): Promise<string> {
+    const [backlog, fabricReachable] = await Promise.all([
+      this.repository.backlog().catch((error: unknown): Backlog | undefined => {
+        this.logger.warn({ err: error }, 'metrics: the database did not answer');
+        return undefined;
+      }),
+      this.ledger.ping(FABRIC_PING_MS).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    return renderMetrics({
+      leavesAppended: this.counters.leavesAppended,
+      headsAnchored: this.counters.headsAnchored,
+      backlog,
+      anchoring: this.anchoringStateName(),
+      fabricReachable,
+      active: this.term !== undefined,
+    });
+  }
+
+  private anchoringStateName(): AnchoringStateName {
+    return this.term?.anchoringState.status ?? 'standby';
+  }
+
+  /** A standby serves proofs; the active writer is ready once its consumer is in its group. */
+  private writerCheck() {
+    const indicator = this.health.check('writer');
+    if (this.election.role === 'starting')
+      return indicator.down({ role: 'starting', message: 'the writer lock has not answered yet' });
+    if (!this.term) return indicator.up({ role: 'standby' });
+    return this.term.joined
+      ? indicator.up({ role: 'active' })
+      : indicator.down({ role: 'active', message: 'the log consumer is not in its group yet' });
   }
 
   private async fabricCheck() {
@@ -113,7 +161,8 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
 
   private anchoringCheck() {
     const indicator = this.health.check('anchoring');
-    const state = this.anchorer.anchoringState;
+    const state = this.term?.anchoringState;
+    if (!state) return indicator.up({ role: 'standby', message: 'the active replica anchors' });
     switch (state.status) {
       case 'ok':
         return indicator.up();

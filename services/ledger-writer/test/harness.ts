@@ -6,6 +6,7 @@ import { createEphemeralIssuer, type EphemeralIssuer } from '@pedigree/auth';
 import { topicsWithPrefix, type PayloadOf, type Topics } from '@pedigree/contracts';
 import { migrateServiceDatabase } from '@pedigree/database';
 import { eventHash, type EpcisEvent } from '@pedigree/epcis';
+import { AnchorClient, type AnchorHeadRecord } from '@pedigree/fabric';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import {
@@ -86,10 +87,33 @@ export class LedgerWriterUnderTest {
   private databaseUrl!: string;
   private issuer!: EphemeralIssuer;
   private producer?: EnvelopeProducer;
+  private readonly replicas: RunningService[] = [];
 
   constructor(private readonly settings: Record<string, string> = {}) {}
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    this.service = await this.startProcess(extraEnv);
+    if (!this.db) {
+      this.db = new Client({ connectionString: this.databaseUrl });
+      await this.db.connect();
+    }
+  }
+
+  /** Another ledger-writer process on the same database, topics and chaincode (a replica); stopped with the rest. */
+  async startReplica(extraEnv: Record<string, string> = {}): Promise<RunningService> {
+    const replica = await this.startProcess(extraEnv);
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  async stop(): Promise<void> {
+    for (const replica of this.replicas) await replica.stop();
+    await this.service?.stop();
+    await this.producer?.disconnect();
+    await this.db?.end();
+  }
+
+  private async startProcess(extraEnv: Record<string, string>): Promise<RunningService> {
     if (!this.databaseUrl) {
       defineChaincode(this.chaincode);
       this.issuer = await createEphemeralIssuer();
@@ -98,7 +122,7 @@ export class LedgerWriterUnderTest {
       await migrateServiceDatabase('ledger-writer', this.databaseUrl);
       await createTestTopics(this.topicPrefix);
     }
-    this.service = await startServiceProcess('ledger-writer', {
+    const service = await startServiceProcess('ledger-writer', {
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: kafkaBrokers().join(','),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
@@ -111,25 +135,16 @@ export class LedgerWriterUnderTest {
       ...this.settings,
       ...extraEnv,
     });
-    await waitForStatus(this.service, '/health/ready');
-    if (!this.db) {
-      this.db = new Client({ connectionString: this.databaseUrl });
-      await this.db.connect();
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.service?.stop();
-    await this.producer?.disconnect();
-    await this.db?.end();
+    await waitForStatus(service, '/health/ready');
+    return service;
   }
 
   async token(): Promise<string> {
     return this.issuer.token({ sub: 'test:auditor', party: '4000001000005', roles: ['regulator'], gcp: [] });
   }
 
-  async get(urlPath: string, token?: string): Promise<Response> {
-    return fetch(`${this.service.baseUrl}${urlPath}`, {
+  async get(urlPath: string, token?: string, service: RunningService = this.service): Promise<Response> {
+    return fetch(`${service.baseUrl}${urlPath}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
   }
@@ -183,14 +198,11 @@ export class LedgerWriterUnderTest {
   }
 
   /** The ledger's current head of this test's chaincode, read with the regulator's own identity. */
-  async ledgerCurrentHead(): Promise<{ treeSize: number; rootHash: string } | null> {
+  async ledgerCurrentHead(): Promise<AnchorHeadRecord | null> {
     const regulator = await connectFabricGateway(testFabricNetwork().orgs.regulator);
     try {
-      const contract = regulator.gateway.getNetwork(testFabricNetwork().channel).getContract(this.chaincode);
-      return JSON.parse(new TextDecoder().decode(await contract.evaluateTransaction('currentHead'))) as {
-        treeSize: number;
-        rootHash: string;
-      } | null;
+      const network = regulator.gateway.getNetwork(testFabricNetwork().channel);
+      return await new AnchorClient(network, this.chaincode).currentHead();
     } finally {
       regulator.close();
     }

@@ -50,7 +50,7 @@ describe('ledger-writer facing a ledger that holds a different head', () => {
   beforeAll(() => sut.start());
   afterAll(() => sut.stop());
 
-  it('reports the rejected head (readiness, log_heads) instead of retrying it forever', async () => {
+  it('reports the rejected head (health details, metrics, log_heads) instead of retrying it forever, and stays ready', async () => {
     // Someone else anchored a head of size 1 on this chaincode: the writer's first head cannot match it.
     const manufacturer = await connectFabricGateway(testFabricNetwork().orgs.manufacturer);
     const foreignRoot = randomBytes(32).toString('hex');
@@ -76,14 +76,23 @@ describe('ledger-writer facing a ledger that holds a different head', () => {
     expect(rejected[0]!.rejection).toContain(
       `conflicting root for tree size 1: the ledger holds ${foreignRoot}`,
     );
+    // The proofs API is served from PostgreSQL: a rejected head is reported, it does not make the writer unready.
     const readiness = await fetch(`${sut.service.baseUrl}/health/ready`);
-    expect(readiness.status).toBe(503);
-    const body = (await readiness.json()) as { checks: Record<string, { status: string; message?: string }> };
-    expect(body.checks.anchoring).toMatchObject({
+    expect(readiness.status).toBe(200);
+    const body = (await readiness.json()) as {
+      status: string;
+      details: Record<string, { status: string; message?: string }>;
+    };
+    expect(body.status).toBe('ok');
+    expect(body.details.anchoring).toMatchObject({
       status: 'down',
       message: expect.stringContaining('the ledger rejected head 1'),
     });
-    expect(body.checks.fabric?.status).toBe('up');
+    expect(body.details.fabric?.status).toBe('up');
+    const metrics = await (await fetch(`${sut.service.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('pedigree_ledger_anchoring_state{state="rejected"} 1\n');
+    expect(metrics).toContain('pedigree_ledger_fabric_reachable 1\n');
+    expect(metrics).toContain('pedigree_ledger_unanchored_leaves 1\n');
     await expect(sut.ledgerCurrentHead()).resolves.toMatchObject({ treeSize: 1, rootHash: foreignRoot });
     // No further attempts: the head stays rejected, nothing else is recorded.
     await new Promise((r) => setTimeout(r, 1500));

@@ -1,6 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import { ProblemException } from '../problem-details.filter';
 import { Public } from '../public-route';
 import { ReadinessChecks } from './readiness-checks';
@@ -24,11 +29,14 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Ready for traffic: the database and Kafka answer (503 problem+json naming what is down otherwise)',
+      'Ready for traffic: the database and Kafka answer (503 problem+json naming what is down otherwise). ' +
+      "`details` also holds the service's reports on dependencies it degrades without; those never make it 503.",
   })
   async ready(): Promise<HealthCheckResult> {
+    const reports = this.reports();
     try {
-      return await this.health.check(this.readiness.all());
+      const result = await this.health.check(this.readiness.all());
+      return { ...result, details: { ...result.details, ...(await reports) } };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
@@ -38,8 +46,22 @@ export class HealthController {
         title: 'Service Unavailable',
         status: 503,
         detail: `not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down`,
-        checks: result.details,
+        checks: { ...result.details, ...(await reports) },
       });
     }
+  }
+
+  /** The informational reports, run beside the readiness checks; a report that throws is shown down. */
+  private async reports(): Promise<HealthIndicatorResult> {
+    const results = await Promise.all(
+      this.readiness.informational().map(async (report, i) => {
+        try {
+          return await report();
+        } catch (error) {
+          return { [`report${i}`]: { status: 'down' as const, message: (error as Error).message } };
+        }
+      }),
+    );
+    return Object.assign({}, ...results) as HealthIndicatorResult;
   }
 }

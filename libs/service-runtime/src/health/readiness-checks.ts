@@ -5,12 +5,17 @@ import type { ServiceConfig } from '@pedigree/config';
 import { SERVICE_CONFIG } from '../tokens';
 import { DatabaseHealthIndicator, KafkaHealthIndicator } from './indicators';
 
-/** The checks behind /health/ready. A service may register more (e.g. the Fabric gateway). */
+/**
+ * The checks behind /health/ready. A service may register more that decide readiness (e.g. its consumers have
+ * joined their groups), and reports that only inform: they appear in the answer's details, up or down, but never
+ * make it 503 (e.g. a dependency the service degrades without, such as the Fabric gateway of the ledger-writer).
+ */
 @Injectable()
 export class ReadinessChecks {
   private readonly extra: HealthIndicatorFunction[] = [];
   /** Every topic of the deployment's prefix, dead-letter twins included: what `pedigree kafka ensure-topics` creates. */
   private readonly topics: string[];
+  private readonly reports: HealthIndicatorFunction[] = [];
 
   constructor(
     private readonly database: DatabaseHealthIndicator,
@@ -24,6 +29,11 @@ export class ReadinessChecks {
     this.extra.push(check);
   }
 
+  /** Adds a report to the details of /health/ready that does not decide readiness. */
+  report(check: HealthIndicatorFunction): void {
+    this.reports.push(check);
+  }
+
   all(): HealthIndicatorFunction[] {
     return [
       () => this.database.check(),
@@ -31,5 +41,9 @@ export class ReadinessChecks {
       () => this.kafka.checkTopics(this.topics),
       ...this.extra,
     ];
+  }
+
+  informational(): HealthIndicatorFunction[] {
+    return [...this.reports];
   }
 }

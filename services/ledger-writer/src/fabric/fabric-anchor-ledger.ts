@@ -1,6 +1,6 @@
-import { EndorseError, type Contract, type Network } from '@hyperledger/fabric-gateway';
 import {
-  blockOfTransaction,
+  AnchorChaincodeError,
+  AnchorClient,
   connectFabricGateway,
   type FabricGatewayConnection,
   type FabricPeerConnection,
@@ -13,104 +13,60 @@ export interface FabricSettings extends FabricPeerConnection {
   chaincode: string;
 }
 
-/** The head record the anchor chaincode keeps (and returns from `anchor`). */
-interface LedgerHeadRecord {
-  treeSize: number;
-  rootHash: string;
-  txId: string;
-  anchoredAt: string;
-}
-
-/** Chaincode messages that mean the head itself is refused: resubmitting the same head cannot succeed. */
-const REFUSALS = [
-  'does not extend the current head',
-  'conflicting root for tree size',
-  'is already anchored extending',
-];
-const decoder = new TextDecoder();
-
 /**
  * Anchors heads with the anchor chaincode through a peer's Gateway: submit, then wait for the commit status.
  * The gRPC channel reconnects by itself, so an unreachable peer only makes calls fail until it is back.
  */
 export class FabricAnchorLedger implements AnchorLedger {
   private gateway?: FabricGatewayConnection;
-  private network?: Network;
-  private contract?: Contract;
+  private client?: Promise<AnchorClient>;
 
   constructor(private readonly settings: FabricSettings) {}
 
   async anchor(head: Head): Promise<AnchorReceipt> {
-    const { network, contract } = await this.connection();
-    let submitted;
+    const client = await this.connection();
     try {
-      submitted = await contract.submitAsync('anchor', {
-        arguments: [
-          String(head.treeSize),
-          head.rootHash,
-          String(head.previousTreeSize),
-          head.previousRootHash ?? '',
-        ],
-      });
+      const { record, blockNumber } = await client.anchor(head);
+      return {
+        channel: this.settings.channel,
+        chaincode: this.settings.chaincode,
+        transactionId: record.txId,
+        blockNumber,
+        anchoredAt: record.anchoredAt,
+      };
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (refusal) throw new HeadRejectedError(refusal);
+      if (error instanceof AnchorChaincodeError && error.refusesHead)
+        throw new HeadRejectedError(error.message);
       throw error;
     }
-    const status = await submitted.getStatus();
-    if (!status.successful) {
-      throw new Error(
-        `anchor transaction ${status.transactionId} was not committed (validation code ${status.code})`,
-      );
-    }
-    const record = JSON.parse(decoder.decode(submitted.getResult())) as LedgerHeadRecord;
-    // An identical resubmission commits a transaction that only returns the earlier record: find that one's block.
-    const blockNumber =
-      record.txId === status.transactionId
-        ? Number(status.blockNumber)
-        : await blockOfTransaction(network, record.txId);
-    return {
-      channel: this.settings.channel,
-      chaincode: this.settings.chaincode,
-      transactionId: record.txId,
-      blockNumber,
-      anchoredAt: record.anchoredAt,
-    };
   }
 
   /** Evaluates `currentHead` on the peer: the cheapest round trip that proves the ledger answers. */
   async ping(deadlineMs: number): Promise<void> {
-    const { contract } = await this.connection();
-    await contract.newProposal('currentHead').evaluate({ deadline: Date.now() + deadlineMs });
+    await (await this.connection()).currentHead(deadlineMs);
   }
 
   close(): void {
     this.gateway?.close();
     this.gateway = undefined;
-    this.network = undefined;
-    this.contract = undefined;
+    this.client = undefined;
   }
 
-  private async connection(): Promise<{ network: Network; contract: Contract }> {
-    if (!this.network || !this.contract) {
-      this.gateway = await connectFabricGateway(this.settings, {
-        evaluateMs: 5_000,
-        endorseMs: 15_000,
-        submitMs: 5_000,
-      });
-      this.network = this.gateway.gateway.getNetwork(this.settings.channel);
-      this.contract = this.network.getContract(this.settings.chaincode);
-    }
-    return { network: this.network, contract: this.contract };
+  /** One connection, shared by anchoring, health and metrics (made once even when they ask at the same time). */
+  private connection(): Promise<AnchorClient> {
+    this.client ??= this.connect().catch((error: unknown) => {
+      this.client = undefined;
+      throw error;
+    });
+    return this.client;
   }
-}
 
-/** The chaincode's refusal message, when the endorsement error is one. */
-function refusalOf(error: unknown): string | undefined {
-  if (!(error instanceof EndorseError)) return undefined;
-  const messages = [error.message, ...error.details.map((detail) => detail.message)];
-  const refusal = messages.find((message) => REFUSALS.some((text) => message.includes(text)));
-  if (!refusal) return undefined;
-  const chaincodeMessage = /message=(.*)$/s.exec(refusal)?.[1];
-  return chaincodeMessage ?? refusal;
+  private async connect(): Promise<AnchorClient> {
+    this.gateway = await connectFabricGateway(this.settings, {
+      evaluateMs: 5_000,
+      endorseMs: 15_000,
+      submitMs: 5_000,
+    });
+    return new AnchorClient(this.gateway.gateway.getNetwork(this.settings.channel), this.settings.chaincode);
+  }
 }

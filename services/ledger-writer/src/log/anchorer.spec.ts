@@ -1,9 +1,9 @@
+import { HoldUntilWatermark } from '@pedigree/kafka';
 import { createHash } from 'node:crypto';
 import { MerkleLog } from '@pedigree/merkle';
 import { createLogger } from '@pedigree/observability';
 import { Anchorer, type NextStep } from './anchorer';
 import type { Unheaded } from './head-policy';
-import { OffsetTracker } from './offset-tracker';
 import {
   HeadRejectedError,
   type AnchorLedger,
@@ -129,7 +129,7 @@ class FakeLedger implements AnchorLedger {
 }
 
 class RecordingCommitter implements OffsetCommitter {
-  readonly tracker = new OffsetTracker();
+  readonly tracker = new HoldUntilWatermark();
   readonly committed: string[] = [];
   async commitThrough(anchoredSize: number) {
     for (const o of this.tracker.release(anchoredSize))
@@ -173,7 +173,7 @@ describe('Anchorer', () => {
 
   it('cuts a head by size, anchors it, publishes it and only then releases the offsets it covers', async () => {
     store.append(10, now);
-    offsets.tracker.record('events', 0, '10', 10);
+    offsets.tracker.afterBatch({ topic: 'events', partition: 0, offset: '10' }, 10);
     await expect(anchorer.step()).resolves.toEqual({ wait: 0 });
     expect(store.heads).toMatchObject([
       {
@@ -191,7 +191,7 @@ describe('Anchorer', () => {
 
   it('cuts by time: a few leaves wait until the oldest is maxDelayMs old', async () => {
     store.append(3, now);
-    offsets.tracker.record('events', 1, '3', 3);
+    offsets.tracker.afterBatch({ topic: 'events', partition: 1, offset: '3' }, 3);
     await expect(anchorer.step()).resolves.toEqual({ wait: 1000 });
     later(400);
     await expect(anchorer.step()).resolves.toEqual({ wait: 600 });
@@ -239,7 +239,7 @@ describe('Anchorer', () => {
 
   it('retries with exponential backoff while Fabric is unreachable, keeps offsets back, and resumes', async () => {
     store.append(10, now);
-    offsets.tracker.record('events', 0, '10', 10);
+    offsets.tracker.afterBatch({ topic: 'events', partition: 0, offset: '10' }, 10);
     ledger.unreachableFor = 5;
     const waits: NextStep[] = [];
     for (let i = 0; i < 5; i++) waits.push(await anchorer.step());
@@ -264,7 +264,7 @@ describe('Anchorer', () => {
   it('reports a head the ledger rejects and stops instead of retrying it', async () => {
     ledger.current = { treeSize: 4, rootHash: 'f'.repeat(64), previousTreeSize: 0, previousRootHash: null };
     store.append(10, now);
-    offsets.tracker.record('events', 0, '10', 10);
+    offsets.tracker.afterBatch({ topic: 'events', partition: 0, offset: '10' }, 10);
     await expect(anchorer.step()).resolves.toEqual({ stop: true });
     expect(anchorer.anchoringState).toMatchObject({
       status: 'rejected',

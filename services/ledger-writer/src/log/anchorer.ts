@@ -53,6 +53,7 @@ export class Anchorer {
     private readonly backoff: Backoff,
     private readonly logger: Logger,
     private readonly clock: Clock = { now: () => new Date() },
+    private readonly onAnchored: (head: Head) => void = () => undefined,
   ) {}
 
   get anchoringState(): AnchoringState {
@@ -117,6 +118,7 @@ export class Anchorer {
       const receipt = await this.ledger.anchor(head);
       await this.store.markAnchored(head, receipt);
       this.anchored = head.treeSize;
+      this.onAnchored(head);
       if (this.state.status !== 'ok') this.logger.info({ treeSize: head.treeSize }, 'anchoring resumed');
       this.state = { status: 'ok' };
       this.failures = 0;

@@ -2,6 +2,7 @@ import { Frontier, MerkleError, type NodeId, type NodeRecord, type NodeSource } 
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '@pedigree/database';
 import type { Unheaded } from './head-policy';
+import type { Backlog } from '../metrics/ledger-metrics';
 import type { LeafEntry } from './leaf';
 import type { AnchorReceipt, AnchoredHead, Head, HeadStore } from './ports';
 
@@ -132,6 +133,24 @@ export class LogRepository implements HeadStore, NodeSource {
   async logSize(): Promise<number> {
     const { rows } = await this.pool.query<{ size: string }>(`SELECT size FROM log_state WHERE id = 1`);
     return Number(rows[0]?.size ?? 0);
+  }
+
+  /** The leaves not yet covered by an anchored head, and how long the oldest of them has waited (database clock). */
+  async backlog(): Promise<Backlog> {
+    const { rows } = await this.pool.query<{ size: string; anchored: string; age: number | null }>(
+      `SELECT s.size, a.anchored, extract(epoch FROM now() - l.appended_at)::float8 AS age
+         FROM log_state s
+         CROSS JOIN (SELECT coalesce(max(tree_size), 0) AS anchored FROM log_heads WHERE status = 'anchored') a
+         LEFT JOIN log_leaves l ON l.leaf_index = a.anchored
+        WHERE s.id = 1`,
+    );
+    const row = rows[0];
+    if (!row) return { logSize: 0, unanchoredLeaves: 0, oldestUnanchoredAgeSeconds: 0 };
+    return {
+      logSize: Number(row.size),
+      unanchoredLeaves: Number(row.size) - Number(row.anchored),
+      oldestUnanchoredAgeSeconds: Math.max(0, row.age ?? 0),
+    };
   }
 
   // HeadStore

@@ -1,10 +1,11 @@
-import type { Network } from '@hyperledger/fabric-gateway';
 import {
+  AnchorClient,
   blockOfTransaction,
   connectFabricGateway,
   type FabricGatewayConnection,
   type FabricPeerConnection,
 } from '@pedigree/fabric';
+import type { Network } from '@hyperledger/fabric-gateway';
 import type { LedgerHead, LedgerReader } from './verify-proof';
 
 /** Where the verifier reads the ledger: its own organisation's peer, as its own user. */
@@ -13,15 +14,17 @@ export interface FabricReaderSettings extends FabricPeerConnection {
   chaincode: string;
 }
 
-const decoder = new TextDecoder();
-
 /** Reads anchored heads from the anchor chaincode with Gateway evaluate (a query, no transaction). */
 export class FabricLedgerReader implements LedgerReader {
+  private readonly client: AnchorClient;
+
   private constructor(
     private readonly connection: FabricGatewayConnection,
     private readonly network: Network,
     private readonly settings: FabricReaderSettings,
-  ) {}
+  ) {
+    this.client = new AnchorClient(network, settings.chaincode);
+  }
 
   static async connect(settings: FabricReaderSettings): Promise<FabricLedgerReader> {
     const connection = await connectFabricGateway(settings);
@@ -36,16 +39,8 @@ export class FabricLedgerReader implements LedgerReader {
     return this.settings.chaincode;
   }
 
-  async headBySize(treeSize: number): Promise<LedgerHead | undefined> {
-    try {
-      const bytes = await this.network
-        .getContract(this.settings.chaincode)
-        .evaluateTransaction('headBySize', String(treeSize));
-      return JSON.parse(decoder.decode(bytes)) as LedgerHead;
-    } catch (error) {
-      if (describe(error).includes(`no head with tree size ${treeSize} is anchored`)) return undefined;
-      throw error;
-    }
+  headBySize(treeSize: number): Promise<LedgerHead | undefined> {
+    return this.client.headBySize(treeSize);
   }
 
   async blockOfTransaction(transactionId: string): Promise<number | undefined> {
@@ -59,9 +54,4 @@ export class FabricLedgerReader implements LedgerReader {
   close(): void {
     this.connection.close();
   }
-}
-
-function describe(error: unknown): string {
-  const details = (error as { details?: Array<{ message: string }> }).details ?? [];
-  return [(error as Error).message, ...details.map((d) => d.message)].join('\n');
 }

@@ -2,18 +2,11 @@ import type {
   ConsistencyProofAnswer as ConsistencyProofAnswerContract,
   InclusionProofBundle,
 } from '@pedigree/contracts';
+import type { AnchorHeadRecord } from '@pedigree/fabric';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@pedigree/merkle';
 
 /** A head as the anchor chaincode keeps it on the ledger. */
-export interface LedgerHead {
-  treeSize: number;
-  rootHash: string;
-  previousTreeSize: number;
-  previousRootHash: string;
-  txId: string;
-  anchoredAt: string;
-  submitterMspId: string;
-}
+export type LedgerHead = AnchorHeadRecord;
 
 export interface LedgerReader {
   readonly channel: string;

@@ -1,0 +1,105 @@
+import type { Kafka } from 'kafkajs';
+import type { TopicContract, Topics } from '@pedigree/contracts';
+import { BatchConsumer, HoldUntilWatermark, type ConsumedMessage } from '@pedigree/kafka';
+import type { Logger } from '@pedigree/observability';
+import { epcisLeaf, jsonLeaf, type LeafEntry } from './leaf';
+import type { LogRepository, SourcedLeaf } from './log-repository';
+import type { OffsetCommitter } from './ports';
+
+/** The topics the log records and how a message on each becomes a leaf. */
+export function loggedTopics(
+  topics: Topics,
+): Array<{ contract: TopicContract; leafOf: (payload: unknown) => LeafEntry }> {
+  return [
+    {
+      contract: topics.epcisEvents,
+      leafOf: (payload) => epcisLeaf((payload as { eventHash: string }).eventHash),
+    },
+    { contract: topics.coldchainExcursions, leafOf: (payload) => jsonLeaf('coldchain-excursion', payload) },
+    { contract: topics.recallNotices, leafOf: (payload) => jsonLeaf('recall-notice', payload) },
+  ];
+}
+
+/** A message that cannot become a leaf: retrying will not help, it goes to the dead-letter topic. */
+class UnloggableMessage extends Error {
+  override readonly name = 'UnloggableMessage';
+}
+
+export interface LogAppenderOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: Topics;
+  repository: LogRepository;
+  /** Called after each append with the number of leaves it added (0 for a redelivered batch). */
+  onAppended: (appended: number) => void;
+  logger: Logger;
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * Appends every message of the logged topics to the Merkle log, batch by batch (libs/kafka's BatchConsumer), and
+ * holds their offsets back until the anchorer reports a head covering them on the ledger (HoldUntilWatermark on the
+ * log size). After a crash Kafka redelivers from the last commit; messages already in the log append nothing, so the
+ * log has no gap and no duplicate. A failed append is retried until it succeeds (the database is down, most likely);
+ * only a message that cannot become a leaf is dead-lettered.
+ */
+export class LogAppender implements OffsetCommitter {
+  private readonly consumer: BatchConsumer<TopicContract, number>;
+  private readonly held = new HoldUntilWatermark();
+  private readonly leafOf: ReadonlyMap<string, (payload: unknown) => LeafEntry>;
+
+  constructor(private readonly options: LogAppenderOptions) {
+    const logged = loggedTopics(options.topics);
+    this.leafOf = new Map(logged.map((topic) => [topic.contract.name, topic.leafOf]));
+    this.consumer = new BatchConsumer({
+      kafka: options.kafka,
+      groupId: options.groupId,
+      topic: logged.map((topic) => topic.contract),
+      logger: options.logger,
+      commitPolicy: this.held,
+      isTransient: (error) => !(error instanceof UnloggableMessage),
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      handler: (messages) => this.append(messages),
+    });
+  }
+
+  get joined(): boolean {
+    return this.consumer.joined;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async commitThrough(anchoredSize: number): Promise<void> {
+    await this.consumer.commit(this.held.release(anchoredSize));
+  }
+
+  /** Appends the batch's leaves; resolves to the log size after it (what its offsets wait for). */
+  private async append(messages: Array<ConsumedMessage<unknown>>): Promise<number> {
+    const leaves: SourcedLeaf[] = messages.map((message) => ({
+      ...this.leaf(message),
+      sourceTopic: message.topic,
+      sourcePartition: message.partition,
+      sourceOffset: message.offset,
+      messageId: message.envelope.messageId,
+    }));
+    const { appended, size } = await this.options.repository.append(leaves);
+    this.options.onAppended(appended);
+    return size;
+  }
+
+  private leaf(message: ConsumedMessage<unknown>): LeafEntry {
+    try {
+      return this.leafOf.get(message.topic)!(message.envelope.payload);
+    } catch (error) {
+      throw new UnloggableMessage(`message cannot become a leaf: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+}
