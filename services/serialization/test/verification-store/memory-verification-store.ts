@@ -94,6 +94,7 @@ export class MemoryVerificationStore implements VerificationStore, PackTransacti
               performedAt: last.performedAt,
               eventHash: last.eventHash,
               undone: last.undone,
+              ...(last.undoneAt ? { undoneAt: last.undoneAt } : {}),
             },
           }
         : {}),

@@ -175,7 +175,11 @@ export function verificationStoreContract(name: string, open: () => Promise<Stor
       expect(await tx.operationEvent('no-such-operation')).toBeUndefined();
 
       await tx.markUndone(newer.id, 'pharmacist', new Date('2026-11-25T11:30:00Z'));
-      expect((await store.findPack(key(s))).lastOperation).toMatchObject({ id: newer.id, undone: true });
+      expect((await store.findPack(key(s))).lastOperation).toMatchObject({
+        id: newer.id,
+        undone: true,
+        undoneAt: new Date('2026-11-25T11:30:00Z'),
+      });
     });
 
     it('refuses to record the same operation twice', async () => {
