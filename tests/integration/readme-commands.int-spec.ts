@@ -268,7 +268,7 @@ const EXPECTED: Record<string, Expectation> = {
     ],
   },
   'npx pedigree kafka ensure-topics --brokers 127.0.0.1:19092 --replication-factor 1': {
-    stdout: [/ epcis\.events\.v1 \(\d+ partitions\)/],
+    stdout: [/ epcis\.events\.v1 \(\d+ partitions, replication factor 1\)/],
   },
   'npx pedigree token --role manufacturer --party 0614141000005 --gcp 0614141': {
     stdout: [/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/],
