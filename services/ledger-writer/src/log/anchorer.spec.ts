@@ -1,90 +1,15 @@
 import { HoldUntilWatermark } from '@pedigree/kafka';
-import { createHash } from 'node:crypto';
-import { MerkleLog } from '@pedigree/merkle';
 import { createLogger } from '@pedigree/observability';
 import { Anchorer, type NextStep } from './anchorer';
-import type { Unheaded } from './head-policy';
+import { MemoryHeadStore } from '../../test/head-store/memory-head-store';
 import {
   HeadRejectedError,
   type AnchorLedger,
   type AnchorReceipt,
   type AnchoredHead,
   type Head,
-  type HeadStore,
   type OffsetCommitter,
 } from './ports';
-
-/** The log and its heads in memory, as LogRepository keeps them in PostgreSQL. */
-class MemoryHeadStore implements HeadStore {
-  readonly log = new MerkleLog();
-  readonly heads: Array<
-    Head & {
-      status: 'pending' | 'anchored' | 'rejected';
-      receipt?: AnchorReceipt;
-      rejection?: string;
-      published: boolean;
-    }
-  > = [];
-  readonly appendedAt: Date[] = [];
-
-  append(count: number, at: Date): void {
-    for (let i = 0; i < count; i++) {
-      this.log.append(Buffer.from(createHash('sha256').update(`leaf ${this.log.size}`).digest()));
-      this.appendedAt.push(at);
-    }
-  }
-
-  private last() {
-    return this.heads[this.heads.length - 1];
-  }
-
-  async pendingHead() {
-    return this.heads.find((h) => h.status === 'pending');
-  }
-  async rejectedHead() {
-    const head = this.heads.find((h) => h.status === 'rejected');
-    return head ? { ...head, rejection: head.rejection ?? '' } : undefined;
-  }
-  async anchoredSize() {
-    return Math.max(0, ...this.heads.filter((h) => h.status === 'anchored').map((h) => h.treeSize));
-  }
-  async unheadedLeaves(): Promise<Unheaded> {
-    const headed = this.last()?.treeSize ?? 0;
-    return { count: this.log.size - headed, oldestAppendedAt: this.appendedAt[headed] };
-  }
-  async cutHead() {
-    const previous = this.last();
-    if (this.log.size <= (previous?.treeSize ?? 0)) return undefined;
-    const head = {
-      treeSize: this.log.size,
-      rootHash: this.log.root(),
-      previousTreeSize: previous?.treeSize ?? 0,
-      previousRootHash: previous?.rootHash ?? null,
-    };
-    this.heads.push({ ...head, status: 'pending', published: false });
-    return head;
-  }
-  async markAnchored(head: Head, receipt: AnchorReceipt) {
-    Object.assign(
-      this.heads.find((h) => h.treeSize === head.treeSize)!,
-      { status: 'anchored', receipt },
-    );
-  }
-  async markRejected(head: Head, reason: string) {
-    Object.assign(
-      this.heads.find((h) => h.treeSize === head.treeSize)!,
-      { status: 'rejected', rejection: reason },
-    );
-  }
-  async unpublishedHeads(): Promise<AnchoredHead[]> {
-    return this.heads
-      .filter((h) => h.status === 'anchored' && !h.published)
-      .map((h) => ({ ...h, ...h.receipt! }));
-  }
-  async markPublished(treeSize: number) {
-    this.heads.find((h) => h.treeSize === treeSize)!.published = true;
-  }
-}
 
 /** The anchor chaincode's rules: extend the current head, identical resubmission answered with the record. */
 class FakeLedger implements AnchorLedger {
