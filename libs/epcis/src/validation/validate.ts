@@ -2,7 +2,7 @@ import { EpcisException, type EpcisProblem } from '../errors';
 import { Location } from '../location';
 import { isObject, ProblemCollector } from './collector';
 import { checkEvent } from './event-rules';
-import { compileEpcisSchema, type SchemaCheck, type SchemaProblem } from './schema-validator';
+import { compileEpcisSchema, eventListOf, type SchemaCheck, type SchemaProblem } from './schema-validator';
 import { checkStorageLimits } from './storage-limits';
 import { dateTimeStampProblem } from './time-rules';
 
@@ -36,20 +36,6 @@ export interface EpcisValidator {
 export interface BusinessRuleFindings {
   problems: EpcisProblem[];
   warnings: EpcisProblem[];
-}
-
-function eventListOf(document: Record<string, unknown>): { events: unknown[]; pointer: string } | undefined {
-  const body = document['epcisBody'];
-  if (!isObject(body)) return undefined;
-  if (document['type'] === 'EPCISQueryDocument') {
-    const results = isObject(body['queryResults']) ? body['queryResults']['resultsBody'] : undefined;
-    const events = isObject(results) ? results['eventList'] : undefined;
-    return Array.isArray(events)
-      ? { events, pointer: '/epcisBody/queryResults/resultsBody/eventList' }
-      : undefined;
-  }
-  const events = body['eventList'];
-  return Array.isArray(events) ? { events, pointer: '/epcisBody/eventList' } : undefined;
 }
 
 /** The EPCIS 2.0 / CBV 2.0 rules beyond the JSON schema, for a document or a single event. */
