@@ -85,6 +85,44 @@ function withEvents(document: Record<string, unknown>, events: unknown[]): Recor
   };
 }
 
+type SchemaNode = Record<string, unknown>;
+
+/** Whether `node` (resolving `#/definitions/…` references) admits strings only. */
+function admitsStringsOnly(node: unknown, definitions: SchemaNode, seen = new Set<string>()): boolean {
+  if (!isObject(node)) return false;
+  if (node['type'] === 'string') return true;
+  const ref = node['$ref'];
+  if (typeof ref === 'string' && ref.startsWith('#/definitions/') && !seen.has(ref)) {
+    seen.add(ref);
+    return admitsStringsOnly(definitions[ref.slice('#/definitions/'.length)], definitions, seen);
+  }
+  const anyOf = node['anyOf'];
+  return (
+    Array.isArray(anyOf) && anyOf.length > 0 && anyOf.every((b) => admitsStringsOnly(b, definitions, seen))
+  );
+}
+
+/**
+ * Ajv checks `uniqueItems` with a hash (linear) only when the `items` schema states its type, and otherwise compares
+ * every pair of items (quadratic: 16,000 EPCs took about a second). The GS1 schema's `epcList` and disposition lists
+ * name their items by `$ref` to string-only definitions, so this states `type: string` beside each such reference.
+ * Validity is unchanged.
+ */
+export function withTypedUniqueItems(schema: SchemaNode): SchemaNode {
+  const definitions = isObject(schema['definitions']) ? schema['definitions'] : {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    if (!isObject(node)) return;
+    const items = node['items'];
+    if (node['uniqueItems'] === true && isObject(items) && items['type'] === undefined) {
+      if (admitsStringsOnly(items, definitions)) node['items'] = { type: 'string', allOf: [items] };
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(schema);
+  return schema;
+}
+
 /** Stop listing schema problems of further events once this many are listed. */
 export const MAX_SCHEMA_PROBLEMS = 100;
 
@@ -98,7 +136,7 @@ export const MAX_SCHEMA_PROBLEMS = 100;
  * MAX_SCHEMA_PROBLEMS problems.
  */
 export function compileEpcisSchema(schemaPath: string = defaultEpcisSchemaPath()): SchemaCheck {
-  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+  const schema = withTypedUniqueItems(JSON.parse(readFileSync(schemaPath, 'utf8')) as SchemaNode);
   const compile = (allErrors: boolean): ValidateFunction => {
     const ajv = new Ajv({ allErrors, strict: false });
     addFormats(ajv);
