@@ -116,11 +116,9 @@ describe('compileEpcisSchema uniqueItems', () => {
   });
   const epc = (n: number) => `urn:epc:id:sgtin:0614141.107346.${n}`;
 
-  it('still refuses duplicate EPCs and dispositions, in linear time', () => {
+  it('still refuses duplicate EPCs and dispositions (checked by hash: bench/src/validation-scaling.ts)', () => {
     const epcList = Array.from({ length: 20_000 }, (_, i) => epc(i));
-    const started = performance.now();
     expect(check(documentWith({ epcList }))).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(check(documentWith({ epcList: [...epcList, epc(7)] }))).toEqual([
       expect.objectContaining({
         pointer: '/epcisBody/eventList/0/epcList',
