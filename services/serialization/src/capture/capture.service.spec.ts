@@ -136,6 +136,18 @@ describe('CaptureService: the limits of the store', () => {
     },
   );
 
+  it('refuses 10,000 levels of nesting with a 400 naming the depth limit, before hashing', async () => {
+    const nested = `${'{"example:n":'.repeat(10_000)}"leaf"${'}'.repeat(10_000)}`;
+    const text = JSON.stringify(objectEvent({ 'example:deep': 'NESTED' })).replace('"NESTED"', nested);
+    const { capture, published } = service();
+    const error = await refusal(capture.capture(parseEpcisJson(text), admin));
+    expect(error.problem).toMatchObject({ type: 'epcisException:ValidationException', status: 400 });
+    expect(error.problem['errors']).toEqual([
+      expect.objectContaining({ detail: 'nests deeper than 32 levels, the most the store accepts' }),
+    ]);
+    expect(published).toEqual([]);
+  });
+
   it('refuses an event over CAPTURE_MAX_EVENT_BYTES with a 413 naming the per-event limit', async () => {
     const { capture, published } = service({ CAPTURE_MAX_EVENT_BYTES: 50_000 });
     const epcList = Array.from({ length: 2000 }, (_, i) => `urn:epc:id:sgtin:0614141.107346.${i}`);
