@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: bash scripts/bench.sh [epcis|serialization|verification|ledger|all] (default all).
+# Benchmarks: bash scripts/bench.sh [epcis|validation|serialization|verification|ledger|all] (default all).
 # Installs and builds like the test command, starts the `test` profile of the local stack, runs each benchmark and
 # prints one JSON line of figures per benchmark (the machine is in each line). Figures and readings: bench/RESULTS.md.
 source "$(dirname "$0")/lib/common.sh"
@@ -7,8 +7,8 @@ cd "$PEDIGREE_ROOT"
 
 which="${1:-all}"
 case "$which" in
-  epcis | serialization | verification | ledger | all) ;;
-  *) fail "unknown benchmark '$which' (epcis, serialization, verification, ledger or all)" ;;
+  epcis | validation | serialization | verification | ledger | all) ;;
+  *) fail "unknown benchmark '$which' (epcis, validation, serialization, verification, ledger or all)" ;;
 esac
 
 step "Toolchain"
@@ -22,7 +22,8 @@ run() { # name script
 }
 
 [ "$which" = epcis ] || [ "$which" = all ] && run "EPCIS validate + hash (one core)" epcis-throughput
-if [ "$which" != epcis ]; then
+[ "$which" = validation ] || [ "$which" = all ] && run "EPCIS validation time against input size (one core)" validation-scaling
+if [ "$which" != epcis ] && [ "$which" != validation ]; then
   bash scripts/stack.sh start --profile test
 fi
 [ "$which" = serialization ] || [ "$which" = all ] && run "capture → projection, query latency" serialization-throughput

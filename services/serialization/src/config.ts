@@ -13,6 +13,17 @@ export const configSchema = withAuthConfig(
       .int()
       .positive()
       .default(20 * 1024 * 1024),
+    /**
+     * Largest event in bytes, as published to Kafka (the message payload in JSON; answered with 413
+     * CaptureLimitExceededException). Below the broker's message.max.bytes (Kafka's default 1,048,588, which
+     * scripts/config/kafka-server.properties keeps), leaving room for the envelope.
+     */
+    CAPTURE_MAX_EVENT_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    /**
+     * A capture job still running after this many seconds has lost its request or process (a capture publishes in
+     * well under a minute, Kafka's retries included); reading it then reports it failed.
+     */
+    CAPTURE_JOB_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
     /** Largest page an EPCIS query returns. */
     QUERY_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
     /** GLN this service answers DSCSA verification requests as (`responderGLN`); VRS answers 503 without it. */

@@ -27,7 +27,7 @@ void runService(
         ? epcisProblem(
             'CaptureLimitExceededException',
             413,
-            `the body exceeds ${config.CAPTURE_MAX_BYTES} bytes`,
+            `the body exceeds ${config.CAPTURE_MAX_BYTES} bytes; a capture takes at most ${config.CAPTURE_MAX_BYTES} bytes and ${config.CAPTURE_MAX_EVENTS} events, each event at most ${config.CAPTURE_MAX_EVENT_BYTES} bytes`,
           ).problem
         : problem,
   },

@@ -94,3 +94,44 @@ describe('compileEpcisSchema format checks', () => {
     ]);
   });
 });
+
+describe('compileEpcisSchema uniqueItems', () => {
+  const check = compileEpcisSchema();
+  const documentWith = (event: Record<string, unknown>) => ({
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: '2024-01-01T00:00:00Z',
+    epcisBody: {
+      eventList: [
+        {
+          type: 'ObjectEvent',
+          eventTime: '2024-01-01T00:00:00Z',
+          eventTimeZoneOffset: '+00:00',
+          action: 'OBSERVE',
+          ...event,
+        },
+      ],
+    },
+  });
+  const epc = (n: number) => `urn:epc:id:sgtin:0614141.107346.${n}`;
+
+  it('still refuses duplicate EPCs and dispositions (checked by hash: bench/src/validation-scaling.ts)', () => {
+    const epcList = Array.from({ length: 20_000 }, (_, i) => epc(i));
+    expect(check(documentWith({ epcList }))).toEqual([]);
+    expect(check(documentWith({ epcList: [...epcList, epc(7)] }))).toEqual([
+      expect.objectContaining({
+        pointer: '/epcisBody/eventList/0/epcList',
+        message: expect.stringMatching(/^must NOT have duplicate items/),
+      }),
+    ]);
+    expect(
+      check(documentWith({ epcList: [epc(1)], persistentDisposition: { set: ['damaged', 'damaged'] } })),
+    ).toEqual([
+      expect.objectContaining({
+        pointer: '/epcisBody/eventList/0/persistentDisposition/set',
+        message: expect.stringMatching(/^must NOT have duplicate items/),
+      }),
+    ]);
+  });
+});

@@ -2,7 +2,8 @@ import { EpcisException, type EpcisProblem } from '../errors';
 import { Location } from '../location';
 import { isObject, ProblemCollector } from './collector';
 import { checkEvent } from './event-rules';
-import { compileEpcisSchema, type SchemaCheck, type SchemaProblem } from './schema-validator';
+import { compileEpcisSchema, eventListOf, type SchemaCheck, type SchemaProblem } from './schema-validator';
+import { checkStorageLimits } from './storage-limits';
 import { dateTimeStampProblem } from './time-rules';
 
 /**
@@ -35,20 +36,6 @@ export interface EpcisValidator {
 export interface BusinessRuleFindings {
   problems: EpcisProblem[];
   warnings: EpcisProblem[];
-}
-
-function eventListOf(document: Record<string, unknown>): { events: unknown[]; pointer: string } | undefined {
-  const body = document['epcisBody'];
-  if (!isObject(body)) return undefined;
-  if (document['type'] === 'EPCISQueryDocument') {
-    const results = isObject(body['queryResults']) ? body['queryResults']['resultsBody'] : undefined;
-    const events = isObject(results) ? results['eventList'] : undefined;
-    return Array.isArray(events)
-      ? { events, pointer: '/epcisBody/queryResults/resultsBody/eventList' }
-      : undefined;
-  }
-  const events = body['eventList'];
-  return Array.isArray(events) ? { events, pointer: '/epcisBody/eventList' } : undefined;
 }
 
 /** The EPCIS 2.0 / CBV 2.0 rules beyond the JSON schema, for a document or a single event. */
@@ -96,15 +83,29 @@ function mergeProblems(schemaProblems: SchemaProblem[], ruleProblems: EpcisProbl
   });
 }
 
+/** At most this many errors (and as many warnings) are reported; then one more problem says how many were left out. */
+export const MAX_REPORTED_PROBLEMS = 100;
+
+/** The first MAX_REPORTED_PROBLEMS of `problems`, and a last one counting the rest (`total` in all). */
+function bounded(problems: EpcisProblem[], total = problems.length): EpcisProblem[] {
+  if (total <= MAX_REPORTED_PROBLEMS) return problems;
+  return [
+    ...problems.slice(0, MAX_REPORTED_PROBLEMS),
+    { pointer: '', message: `…and ${total - MAX_REPORTED_PROBLEMS} more` },
+  ];
+}
+
 /** Strict validation: every warning becomes an error. */
 function strictResult({ problems, warnings }: Omit<ValidationResult, 'valid'>): ValidationResult {
   const errors = [...problems, ...warnings];
-  return { valid: errors.length === 0, problems: errors, warnings: [] };
+  return { valid: errors.length === 0, problems: bounded(errors), warnings: [] };
 }
 
 /**
- * Creates a validator from the GS1 EPCIS JSON schema (compiled once) and the business rules. With
- * `strict`, warnings are reported as errors.
+ * Creates a validator from the GS1 EPCIS JSON schema (compiled once), the business rules and the limits of the event
+ * store. With `strict`, warnings are reported as errors. A document whose shape is beyond the store's limits (nesting,
+ * members per object) is reported with those problems only, so that validation work stays bounded; at most
+ * MAX_REPORTED_PROBLEMS errors are listed.
  */
 export function createEpcisValidator(options: EpcisValidatorOptions = {}): EpcisValidator {
   const schemaCheck: SchemaCheck = compileEpcisSchema(options.schemaPath);
@@ -113,10 +114,16 @@ export function createEpcisValidator(options: EpcisValidatorOptions = {}): Epcis
       document: unknown,
       { strict = options.strict ?? false }: ValidationOptions = {},
     ): ValidationResult {
+      const limits = checkStorageLimits(document);
+      if (limits.shapeExceeded) {
+        return { valid: false, problems: bounded(limits.problems, limits.count), warnings: [] };
+      }
       const rules = checkBusinessRules(document);
-      const problems = mergeProblems(schemaCheck(document), rules.problems);
-      if (strict) return strictResult({ problems, warnings: rules.warnings });
-      return { valid: problems.length === 0, problems, warnings: rules.warnings };
+      const problems = [...mergeProblems(schemaCheck(document), rules.problems), ...limits.problems];
+      const total = problems.length + limits.count - limits.problems.length;
+      const warnings = bounded(rules.warnings);
+      if (strict) return strictResult({ problems, warnings });
+      return { valid: problems.length === 0, problems: bounded(problems, total), warnings };
     },
   };
 }

@@ -73,7 +73,7 @@ export class CaptureController {
   })
   @ApiResponse({
     status: 413,
-    description: `epcisException:CaptureLimitExceededException (${PROBLEM}): too many events or bytes`,
+    description: `epcisException:CaptureLimitExceededException (${PROBLEM}): too many events or bytes, or an event over the bytes accepted per event`,
   })
   @ApiResponse({
     status: 415,
@@ -144,6 +144,10 @@ export class CaptureController {
   @ApiResponse({
     status: 403,
     description: `epcisException:SecurityException (${PROBLEM}): the role may not capture, or the party may not commission these identifiers`,
+  })
+  @ApiResponse({
+    status: 413,
+    description: `epcisException:CaptureLimitExceededException (${PROBLEM}): the event exceeds the bytes accepted per event`,
   })
   @ApiResponse({
     status: 415,

@@ -48,7 +48,7 @@ class MemoryJobs {
   }
 }
 
-function service() {
+function service(limits: Partial<SerializationConfig> = {}) {
   const jobs = new MemoryJobs();
   const published: unknown[] = [];
   const producer = {
@@ -57,7 +57,7 @@ function service() {
   const capture = new CaptureService(
     jobs as unknown as CaptureJobRepository,
     producer as unknown as EnvelopeProducer,
-    { CAPTURE_MAX_EVENTS: 100 } as SerializationConfig,
+    { CAPTURE_MAX_EVENTS: 100, CAPTURE_MAX_EVENT_BYTES: 1_000_000, ...limits } as SerializationConfig,
     { error: () => undefined } as unknown as Logger,
     TOPICS,
   );
@@ -107,6 +107,77 @@ describe('CaptureService: validation warnings', () => {
     expect(published).toEqual([]);
   });
 });
+
+describe('CaptureService: the limits of the store', () => {
+  const objectEvent = (fields: Record<string, unknown>) =>
+    captureDocument({
+      type: 'ObjectEvent',
+      eventTime: '2024-05-01T10:00:00Z',
+      eventTimeZoneOffset: '+00:00',
+      action: 'OBSERVE',
+      epcList: ['urn:epc:id:sgtin:0614141.107346.2018'],
+      ...fields,
+    });
+
+  it.each([
+    ['a NUL character', { bizStep: 'shipping\u0000' }, '/epcisBody/eventList/0/bizStep'],
+    ['year 0000', { eventTime: '0000-01-01T00:00:00Z' }, '/epcisBody/eventList/0/eventTime'],
+    ['a 1 MB bizStep', { bizStep: 'x'.repeat(1 << 20) }, '/epcisBody/eventList/0/bizStep'],
+  ])(
+    'refuses %s with a 400 ValidationException naming the field, and publishes nothing',
+    async (_, fields, pointer) => {
+      const { capture, published } = service();
+      const error = await refusal(capture.capture(objectEvent(fields), admin));
+      expect(error.problem).toMatchObject({ type: 'epcisException:ValidationException', status: 400 });
+      expect((error.problem['errors'] as Array<{ pointer: string }>).map((e) => e.pointer)).toContain(
+        pointer,
+      );
+      expect(published).toEqual([]);
+    },
+  );
+
+  it('refuses 10,000 levels of nesting with a 400 naming the depth limit, before hashing', async () => {
+    const nested = `${'{"example:n":'.repeat(10_000)}"leaf"${'}'.repeat(10_000)}`;
+    const text = JSON.stringify(objectEvent({ 'example:deep': 'NESTED' })).replace('"NESTED"', nested);
+    const { capture, published } = service();
+    const error = await refusal(capture.capture(parseEpcisJson(text), admin));
+    expect(error.problem).toMatchObject({ type: 'epcisException:ValidationException', status: 400 });
+    expect(error.problem['errors']).toEqual([
+      expect.objectContaining({ detail: 'nests deeper than 32 levels, the most the store accepts' }),
+    ]);
+    expect(published).toEqual([]);
+  });
+
+  it('refuses an event over CAPTURE_MAX_EVENT_BYTES with a 413 naming the per-event limit', async () => {
+    const { capture, published } = service({ CAPTURE_MAX_EVENT_BYTES: 50_000 });
+    const epcList = Array.from({ length: 2000 }, (_, i) => `urn:epc:id:sgtin:0614141.107346.${i}`);
+    const error = await refusal(capture.capture(objectEvent({ epcList }), admin));
+    expect(error.problem).toMatchObject({
+      type: 'epcisException:CaptureLimitExceededException',
+      status: 413,
+      detail: '1 event(s) exceed 50000 bytes, the most accepted per event',
+    });
+    expect(error.problem['errors']).toEqual([
+      {
+        pointer: '/epcisBody/eventList/0',
+        detail: expect.stringMatching(/^the event has \d+ bytes; at most 50000$/),
+      },
+    ]);
+    expect(published).toEqual([]);
+  });
+});
+
+function captureDocument(event: Record<string, unknown>) {
+  return parseEpcisJson(
+    JSON.stringify({
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: '2024-05-01T11:00:00Z',
+      epcisBody: { eventList: [event] },
+    }),
+  );
+}
 
 describe('strictParameter', () => {
   it.each([

@@ -9,6 +9,7 @@ import {
   EpcisException,
   type EpcisProblem,
   eventListPointer,
+  jsonPointer,
   namespacesFromJsonLdContext,
   parseEpcisJson,
   parseEpcisXml,
@@ -121,7 +122,35 @@ export class CaptureService {
         event: record,
       };
     });
+    this.checkEventSizes(payloads, eventListPointer(document));
     return { payloads, warnings: validation.warnings };
+  }
+
+  /** Refuses the capture when an event's message would exceed CAPTURE_MAX_EVENT_BYTES (Kafka refuses larger ones). */
+  private checkEventSizes(
+    payloads: ReadonlyArray<PayloadOf<Topics['epcisEvents']>>,
+    listPointer: string,
+  ): void {
+    const limit = this.config.CAPTURE_MAX_EVENT_BYTES;
+    const oversized = payloads.flatMap((payload, index) => {
+      const bytes = Buffer.byteLength(JSON.stringify(payload));
+      return bytes > limit
+        ? [
+            {
+              pointer: jsonPointer(listPointer, index),
+              message: `the event has ${bytes} bytes; at most ${limit}`,
+            },
+          ]
+        : [];
+    });
+    if (oversized.length > 0) {
+      throw epcisProblem(
+        'CaptureLimitExceededException',
+        413,
+        `${oversized.length} event(s) exceed ${limit} bytes, the most accepted per event`,
+        oversized,
+      );
+    }
   }
 
   async capture(

@@ -50,6 +50,30 @@ function identityMatches(record: PackRecord, claimed: Claimed): { lot: boolean; 
   return { lot, expiry };
 }
 
+/** What an answer may say of a pack's identity and state. */
+export interface Disclosure {
+  lot?: string;
+  expiry?: string;
+  showState: boolean;
+}
+
+/**
+ * What an answer may say about the pack: only what the caller sent and the registry confirms. The lot and the expiry
+ * are echoed when sent and matching; the state is shown only when the caller sent both and both match, or when the
+ * caller's operation was applied (the caller set it). A mismatch, or a request with only GTIN and serial, reveals no
+ * lot, expiry or state of the pack.
+ */
+export function disclosure(record: PackRecord, claimed: Claimed, applied: boolean): Disclosure {
+  if (!isKnownSerial(record)) return { showState: false };
+  const matches = identityMatches(record, claimed);
+  return {
+    ...(claimed.lot !== undefined && matches.lot ? { lot: claimed.lot } : {}),
+    ...(claimed.expiry !== undefined && matches.expiry ? { expiry: claimed.expiry } : {}),
+    showState:
+      applied || (claimed.lot !== undefined && claimed.expiry !== undefined && matches.lot && matches.expiry),
+  };
+}
+
 function isKnownSerial(record: PackRecord): boolean {
   return record.registry !== undefined && record.registry.commissioned;
 }

@@ -60,6 +60,32 @@ describe('VerificationService', () => {
     });
   });
 
+  it.each([
+    ['a wrong lot', { lot: 'WRONG' }, 'BATCH_MISMATCH', { expiry: '2028-02-29' }],
+    ['a wrong expiry', { expiry: '2030-01-31' }, 'EXPIRY_MISMATCH', { lot: 'L1' }],
+    ['a wrong lot and expiry', { lot: 'WRONG', expiry: '2030-01-31' }, 'BATCH_MISMATCH', {}],
+    ['only GTIN and serial', { lot: undefined, expiry: undefined }, 'OK', {}],
+  ])(
+    'answers a verification with %s without the pack’s lot, expiry or state',
+    async (_, claimed, code, echoed) => {
+      const answer = await service.verifyPack({ ...input, ...claimed }, pharmacy);
+      expect(answer.returnCode).toBe(code);
+      expect(answer.pack).not.toHaveProperty('state');
+      const { lot, expiry } = answer.pack as { lot?: string; expiry?: string };
+      expect({ ...(lot !== undefined ? { lot } : {}), ...(expiry !== undefined ? { expiry } : {}) }).toEqual(
+        echoed,
+      );
+    },
+  );
+
+  it('answers a matching verification with the lot and expiry sent, and the state', async () => {
+    expect((await service.verifyPack(input, pharmacy)).pack).toMatchObject({
+      lot: 'L1',
+      expiry: '2028-02-29',
+      state: 'active',
+    });
+  });
+
   it('keys packs by their canonical Digital Link, as the registry does', () => {
     expect(packKey(GTIN, 'A/B%')).toBe(`https://id.gs1.org/01/${GTIN}/21/A%2FB%25`);
   });

@@ -4,6 +4,7 @@ import type { PackAnswer } from '@pedigree/contracts';
 import { canonicalIdentifier } from '@pedigree/epcis';
 import { formatDigitalLink } from '@pedigree/gs1';
 import {
+  disclosure,
   cloneSignal,
   decideOperation,
   decideUndo,
@@ -17,7 +18,6 @@ import {
 import { operationEvent } from './operation-events';
 import {
   currentStatus,
-  effectiveExpiry,
   isExpired,
   isRecalled,
   operationInForce,
@@ -293,6 +293,7 @@ export class VerificationService {
   ): PackAnswer {
     const { alert, message } = RETURN_CODES[code];
     const registry = record.registry;
+    const shown = disclosure(record, input, applied);
     return {
       verificationId: id,
       verificationTimestamp: now.toISOString(),
@@ -305,9 +306,9 @@ export class VerificationService {
       pack: {
         gtin: input.gtin,
         serial: input.serial,
-        ...(registry?.lot !== undefined ? { lot: registry.lot } : {}),
-        ...(effectiveExpiry(record) !== undefined ? { expiry: effectiveExpiry(record) } : {}),
-        ...(registry?.commissioned ? { state: currentStatus(record) } : {}),
+        ...(shown.lot !== undefined ? { lot: shown.lot } : {}),
+        ...(shown.expiry !== undefined ? { expiry: shown.expiry } : {}),
+        ...(shown.showState ? { state: currentStatus(record) } : {}),
         expired: registry?.commissioned === true && isExpired(record, now),
         recalled: isRecalled(record),
         suspect: record.suspect !== undefined,
