@@ -12,6 +12,8 @@ export interface TopicContract<S extends z.ZodType = z.ZodType> {
   /** The message `type` written into every envelope on this topic. */
   readonly messageType: string;
   readonly payload: S;
+  /** The topic's `max.message.bytes`, where its record batches may be larger than the broker's default (≈ 1 MB). */
+  readonly maxMessageBytes?: number;
 }
 
 function topic<S extends z.ZodType>(
@@ -19,13 +21,27 @@ function topic<S extends z.ZodType>(
   partitions: number,
   messageType: string,
   payload: S,
+  maxMessageBytes?: number,
 ): TopicContract<S> {
-  return { name, partitions, messageType, payload };
+  return { name, partitions, messageType, payload, ...(maxMessageBytes ? { maxMessageBytes } : {}) };
 }
+
+/**
+ * A capture document's events are published together, keyed by the capture, so they form one record batch on one
+ * partition (that keeps a capture all-or-nothing without Kafka transactions). Capture takes documents of up to 20 MiB;
+ * with the envelope around each event their batch is larger: the events topic accepts batches of up to 64 MiB.
+ */
+export const EPCIS_EVENTS_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** The versioned topics that connect the services: the only coupling between them. */
 export const TOPICS = {
-  epcisEvents: topic('epcis.events.v1', 6, 'epcis.event.captured', epcisEventMessageSchema),
+  epcisEvents: topic(
+    'epcis.events.v1',
+    6,
+    'epcis.event.captured',
+    epcisEventMessageSchema,
+    EPCIS_EVENTS_MAX_MESSAGE_BYTES,
+  ),
   coldchainReadings: topic('coldchain.readings.v1', 6, 'coldchain.readings.received', readingBatchSchema),
   coldchainExcursions: topic('coldchain.excursions.v1', 3, 'coldchain.excursion.detected', excursionSchema),
   recallNotices: topic('recall.notices.v1', 3, 'recall.notice.issued', recallNoticeSchema),
@@ -62,10 +78,16 @@ export function deadLetterTopicName(topicName: string): string {
 
 export const DEAD_LETTER_PARTITIONS = 1;
 
-/** All topics with their partition counts, dead-letter twins included, as the stack creates them. */
-export function allTopicSpecs(prefix = ''): Array<{ name: string; partitions: number }> {
-  return Object.values(topicsWithPrefix(prefix)).flatMap((t) => [
-    { name: t.name, partitions: t.partitions },
+/** All topics with their partition counts (and message size, where set), dead-letter twins included, as the stack creates them. */
+export function allTopicSpecs(
+  prefix = '',
+): Array<{ name: string; partitions: number; maxMessageBytes?: number }> {
+  return Object.values(topicsWithPrefix(prefix)).flatMap((t: TopicContract) => [
+    {
+      name: t.name,
+      partitions: t.partitions,
+      ...(t.maxMessageBytes ? { maxMessageBytes: t.maxMessageBytes } : {}),
+    },
     { name: deadLetterTopicName(t.name), partitions: DEAD_LETTER_PARTITIONS },
   ]);
 }

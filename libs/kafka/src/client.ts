@@ -35,6 +35,8 @@ export function createKafkaClient({ brokers, clientId, logger }: KafkaClientOpti
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** The topic's `max.message.bytes` when it must differ from the broker's default. */
+  maxMessageBytes?: number;
 }
 
 export interface EnsureTopicsOptions {
@@ -88,7 +90,14 @@ export async function ensureTopics(
       }
       await admin
         .createTopics({
-          topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor })),
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor,
+            ...(t.maxMessageBytes
+              ? { configEntries: [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] }
+              : {}),
+          })),
         })
         .catch((error: unknown) => {
           throw new TopicCreationError(

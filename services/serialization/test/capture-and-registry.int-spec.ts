@@ -153,6 +153,32 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     expect(await sut.count('SELECT count(*) AS n FROM events WHERE event_hash = $1', [hash])).toBe(1);
   });
 
+  it('captures a document whose events together are larger than the broker’s default batch limit (≈ 1 MB)', async () => {
+    // 400 commissioning events (the test service takes 500 at most) of 60 packs each: a 1.2 MB document, more in
+    // messages, published as one batch on one partition.
+    const run = uniqueSuffix().slice(-8);
+    const events = Array.from({ length: 400 }, (_, i) => ({
+      ...story(
+        Array.from({ length: 60 }, (_, j) => `L${run}-${i}-${j}`),
+        90,
+      ).commission,
+      eventTime: new Date(Date.UTC(2026, 2, 1, 8, 0, 0, i)).toISOString(),
+    }));
+    const document = epcisDocument(events);
+    expect(JSON.stringify(document).length).toBeGreaterThan(1_100_000);
+    const response = await sut.capture(document, manufacturer);
+    expect({ status: response.status, body: response.status === 202 ? '' : await response.text() }).toEqual({
+      status: 202,
+      body: '',
+    });
+    await eventually(
+      () => sut.count(`SELECT count(*) AS n FROM serials WHERE serial LIKE $1`, [`L${run}-%`]),
+      (n) => n === 24_000,
+      'every pack of the large document in the registry',
+      120_000,
+    );
+  });
+
   it('honours an error declaration: the declared event no longer counts', async () => {
     const serials = serialsOf(`E${uniqueSuffix()}-`);
     const s = story(serials, 41);

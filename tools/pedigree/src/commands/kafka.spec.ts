@@ -20,7 +20,11 @@ describe('kafka ensure-topics options', () => {
   it('defaults to the partition counts of libs/contracts, dead-letter twins included', () => {
     expect(topicSpecs('')).toEqual(allTopicSpecs());
     expect(topicSpecs('staging.')).toEqual(allTopicSpecs('staging.'));
-    expect(topicSpecs('')).toContainEqual({ name: 'epcis.events.v1', partitions: 6 });
+    expect(topicSpecs('')).toContainEqual({
+      name: 'epcis.events.v1',
+      partitions: 6,
+      maxMessageBytes: 64 * 1024 * 1024,
+    });
     expect(topicSpecs('')).toContainEqual({ name: 'epcis.events.v1.dlq', partitions: 1 });
   });
 

@@ -48,6 +48,7 @@ export function parseReplicationFactor(value: string): number {
 export function topicSpecs(prefix: string, overrides: PartitionOverrides = { byTopic: {} }): TopicSpec[] {
   const deadLetters = new Set(allTopicSpecs().map((t) => deadLetterTopicName(t.name)));
   return allTopicSpecs().map((spec) => ({
+    ...spec,
     name: prefix + spec.name,
     partitions:
       overrides.byTopic[spec.name] ??
