@@ -19,7 +19,8 @@ export const PARTIES = {
   manufacturer: { party: '0614141000005', gcp: ['0614141'] },
   otherManufacturer: { party: '9506000000008', gcp: ['9506000'] },
   wholesaler: { party: '4012345000009', gcp: ['4012345'] },
-  pharmacy: { party: '9521321000001', gcp: [] as string[] },
+  /** A pharmacy chain: its premises are GLNs under its company prefix. */
+  pharmacy: { party: '9521321000001', gcp: ['9521321'] },
   regulator: { party: '4000001000005', gcp: [] as string[] },
 } as const;
 
