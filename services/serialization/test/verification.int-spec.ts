@@ -4,15 +4,7 @@ import { withCheckDigit } from '@pedigree/gs1';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import { kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
-import {
-  epcisDocument,
-  eventually,
-  GTIN,
-  pack as packEpc,
-  PARTIES,
-  SerializationUnderTest,
-  story,
-} from './harness';
+import { epcisDocument, eventually, GTIN, handover, PARTIES, SerializationUnderTest, story } from './harness';
 
 const RESPONDER = PARTIES.manufacturer.party;
 /** Other premises of the pharmacy (same company prefix, another location reference). */
@@ -146,23 +138,13 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
     holder: 'pharmacy' | 'wholesaler' = 'pharmacy',
   ): Promise<string[]> {
     const serials = Array.from({ length: count }, () => `V${run}-${++packCount}`);
-    const s = story(serials, 1);
-    const event = { ...s.commission, ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry } };
+    const event = {
+      ...story(serials, 1).commission,
+      ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry },
+    };
     expect((await sut.capture(epcisDocument([event]), manufacturer)).status).toBe(202);
     const { party } = PARTIES[holder];
-    const to = [
-      { type: 'owning_party', destination: `urn:epc:id:pgln:${party.slice(0, 7)}.${party.slice(7, 12)}` },
-    ];
-    const moved = { ...s.shipping, eventTime: '2026-03-01T12:00:00+01:00', epcList: serials.map(packEpc) };
-    const shipping = { ...moved, sourceList: undefined, destinationList: to };
-    const receiving = {
-      ...s.receiving,
-      eventTime: '2026-03-01T14:00:00+01:00',
-      epcList: serials.map(packEpc),
-      bizLocation: { id: `urn:epc:id:sgln:${party.slice(0, 7)}.${party.slice(7, 12)}.0` },
-      sourceList: undefined,
-      destinationList: to,
-    };
+    const { shipping, receiving } = handover(serials, holder);
     expect((await sut.capture(epcisDocument([shipping]), manufacturer)).status).toBe(202);
     expect(
       (await sut.capture(epcisDocument([receiving]), holder === 'pharmacy' ? pharmacy : wholesaler)).status,
