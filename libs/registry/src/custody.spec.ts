@@ -341,14 +341,15 @@ describe('authorisation matrix of the registry fold (docs/authorisation.md)', ()
   });
 
   it.each([
-    { who: 'the capturer of the original event', declaredBy: PARTIES.holder, honoured: true },
-    { who: 'the prefix owner', declaredBy: PARTIES.prefixOwner, honoured: false },
-    { who: 'an unrelated party', declaredBy: PARTIES.unrelated, honoured: false },
-    { who: 'a regulator', declaredBy: PARTIES.regulator, honoured: false },
+    { who: 'the capturer of the original event', party: PARTIES.holder, admin: false, honoured: true },
+    { who: 'the prefix owner', party: PARTIES.prefixOwner, admin: false, honoured: false },
+    { who: 'an unrelated party', party: PARTIES.unrelated, admin: false, honoured: false },
+    { who: 'a regulator', party: PARTIES.regulator, admin: false, honoured: false },
+    { who: 'an admin', party: PARTIES.unrelated, admin: true, honoured: true },
   ])(
     'an error declaration of the holder’s event by $who is honoured: $honoured',
-    ({ declaredBy, honoured }) => {
-      expect(honoursErrorDeclaration(PARTIES.holder, declaredBy)).toBe(honoured);
+    ({ party, admin, honoured }) => {
+      expect(honoursErrorDeclaration(PARTIES.holder, { party, admin })).toBe(honoured);
     },
   );
 });

@@ -74,10 +74,13 @@ export function authority(
 }
 
 /**
- * Is an error declaration by `declaredBy` honoured for an event `capturedBy` captured? Only the party that captured
- * an event may declare it in error (an admin's declaration cannot be told apart yet: events carry the capturer's
- * party, not its roles). A declaration by anyone else retracts nothing.
+ * Is an error declaration honoured for an event `capturedBy` captured? Only from the party that captured the event, or
+ * from an admin (the capture message says whether the declarer's token carried the role). A declaration by anyone
+ * else retracts nothing.
  */
-export function honoursErrorDeclaration(capturedBy: string, declaredBy: string): boolean {
-  return capturedBy === declaredBy;
+export function honoursErrorDeclaration(
+  capturedBy: string,
+  declarer: { party: string; admin: boolean },
+): boolean {
+  return declarer.admin || capturedBy === declarer.party;
 }

@@ -116,6 +116,7 @@ export class CaptureService {
         eventHash: hashes[i]!,
         captureId: capture.captureId,
         capturedBy: principal.party,
+        ...(principal.roles.includes('admin') ? { capturedByAdmin: true } : {}),
         recordTime: capture.recordTime,
         namespaces,
         event: record,

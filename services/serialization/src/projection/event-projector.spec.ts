@@ -43,6 +43,12 @@ describe('preferredCopy (two copies of one event in a batch)', () => {
     expect(preferredCopy(forged, original)).toBe(original);
   });
 
+  it('lets an admin’s error declaration retract another party’s event', () => {
+    const byAdmin = { ...copy(DISTRIBUTOR, declared), capturedByAdmin: true };
+    expect(preferredCopy(original, byAdmin)).toBe(byAdmin);
+    expect(preferredCopy(byAdmin, original)).toBe(byAdmin);
+  });
+
   it('keeps the first of two plain copies', () => {
     const again = copy(DISTRIBUTOR, event);
     expect(preferredCopy(original, again)).toBe(original);

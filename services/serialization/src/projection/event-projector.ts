@@ -11,17 +11,22 @@ import { RegistryRepository } from './registry-repository';
 
 const INSTANCE_ROLES = new Set(['epc', 'parent', 'child', 'input', 'output']);
 
+/** Who declares an event in error, as its capture message says. */
+function declarer(message: Pick<EpcisEventMessage, 'capturedBy' | 'capturedByAdmin'>) {
+  return { party: message.capturedBy, admin: message.capturedByAdmin === true };
+}
+
 /**
  * Of two copies of one event (same hash) in a batch, the one to store: a copy declaring an error wins over the plain
- * copy only when the same party captured both (an error declaration is honoured from the original capturer only,
- * docs/authorisation.md); otherwise the plain copy is the event and the first copy stays.
+ * copy only when its declarer may retract it (the plain copy's capturer or an admin, docs/authorisation.md);
+ * otherwise the plain copy is the event. Of two copies alike, the first stays.
  */
 export function preferredCopy(seen: EpcisEventMessage, next: EpcisEventMessage): EpcisEventMessage {
   const declares = (m: EpcisEventMessage) => m.event.errorDeclaration !== undefined;
   if (declares(next) && !declares(seen))
-    return honoursErrorDeclaration(seen.capturedBy, next.capturedBy) ? next : seen;
+    return honoursErrorDeclaration(seen.capturedBy, declarer(next)) ? next : seen;
   if (declares(seen) && !declares(next))
-    return honoursErrorDeclaration(next.capturedBy, seen.capturedBy) ? seen : next;
+    return honoursErrorDeclaration(next.capturedBy, declarer(seen)) ? seen : next;
   return seen;
 }
 
@@ -103,7 +108,8 @@ export class EventProjector {
       const retracted = await repository.retractEvents(
         declarations.filter((row) => {
           const capturedBy = capturers.get(row.event_hash);
-          return capturedBy !== undefined && honoursErrorDeclaration(capturedBy, row.captured_by);
+          const message = byHash.get(row.event_hash)!;
+          return capturedBy !== undefined && honoursErrorDeclaration(capturedBy, declarer(message));
         }),
       );
       const changed = derived.filter(
