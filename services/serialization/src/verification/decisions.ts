@@ -240,13 +240,17 @@ export function premisesProblem(operator: Operator): ReturnCode | undefined {
 }
 
 /**
- * Only the pack's holder in the registry (or an admin) changes its state; a pack the registry knows no holder of has
- * nothing to protect. The registry's fold applies the same rule to the captured event (libs/registry, custody.ts).
+ * Only the pack's holder in the registry changes its state; a pack the registry knows no holder of has nothing to
+ * protect. The registry's fold applies the same rule to the event the operation captures (libs/registry, custody.ts),
+ * and cannot tell an admin's event apart (it knows the capturer's party, not its roles): an admin is no exception
+ * here, or the answer would report a change the registry then ignores.
  */
-export function custodyProblem(record: PackRecord, operator: Operator): ReturnCode | undefined {
+export function custodyProblem(
+  record: PackRecord,
+  operator: Pick<Operator, 'party'>,
+): ReturnCode | undefined {
   const owner = record.registry?.owner;
-  if (operator.admin || owner === undefined || owner === operator.party) return undefined;
-  return 'NOT_HOLDER';
+  return owner === undefined || owner === operator.party ? undefined : 'NOT_HOLDER';
 }
 
 /** Who asks for an undo, and where. */
