@@ -1,8 +1,11 @@
 import { gs1StandardsPath } from '@pedigree/gs1';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalIdentifier, documentEventHashes } from '@pedigree/epcis';
-import { uniqueSuffix } from '@pedigree/testing';
+import { topicsWithPrefix } from '@pedigree/contracts';
+import { canonicalIdentifier, documentEventHashes, type EpcisEvent } from '@pedigree/epcis';
+import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
+import { createLogger } from '@pedigree/observability';
+import { kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
 import {
   caseOf,
   epcisDocument,
@@ -244,19 +247,48 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     for (const [event, token] of attacks) {
       expect((await sut.capture(epcisDocument([event]), token)).status).toBe(202);
     }
-    // The wholesaler declares the manufacturer's shipping in error, and (before it received the case) reports a pack
-    // damaged; one document, so one partition: once the second is stored, the declaration has been projected.
+    // The wholesaler declares the manufacturer's stored shipping in error: refused at capture (403); and, before it
+    // received the case, it reports a pack damaged: stored as an observation.
     const declared = {
       ...s.shipping,
       errorDeclaration: { declarationTime: '2026-03-02T14:00:00+01:00', reason: 'incorrect_data' },
     };
+    const refused = await sut.capture(epcisDocument([declared]), wholesaler);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('SecurityException');
     const damaged = {
       ...base,
       eventTime: '2026-03-02T15:00:00+01:00',
       epcList: [pack(serials[1]!)],
       disposition: 'damaged',
     };
-    expect((await sut.capture(epcisDocument([declared, damaged]), wholesaler)).status).toBe(202);
+    // The same declaration reaching the projector anyway (as one captured before the shipping was stored would),
+    // followed on the same partition by the wholesaler's damaged report: once that is stored, the declaration has
+    // been projected, and must have retracted nothing.
+    const hashOf = (e: object) => documentEventHashes(epcisDocument([e]) as Record<string, unknown>)[0]!;
+    const kafka = createKafkaClient({
+      brokers: kafkaBrokers(),
+      clientId: 'capture-and-registry-test',
+      logger: createLogger('t', 'silent'),
+    });
+    const producer = new EnvelopeProducer(kafka, 'test');
+    const recordTime = new Date().toISOString();
+    const message = (event: object) => ({
+      key: `forged-${serials[0]}`,
+      payload: {
+        eventHash: hashOf(event),
+        captureId: `forged-${serials[0]}`,
+        capturedBy: PARTIES.wholesaler.party,
+        recordTime,
+        namespaces: {},
+        event: event as EpcisEvent,
+      },
+    });
+    await producer.publish(topicsWithPrefix(sut.topicPrefix).epcisEvents, [
+      message(declared),
+      message(damaged),
+    ]);
+    await producer.disconnect();
     const hashes = [...attacks.map(([e]) => e), damaged].map(
       (e) => documentEventHashes(epcisDocument([e]) as Record<string, unknown>)[0]!,
     );
@@ -267,7 +299,7 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     );
     // All projected: no pack changed.
     expect(await Promise.all(serials.map((serial) => sut.serial(GTIN, serial)))).toEqual(before);
-    // The shipping still stands (the declaration was not the capturer's): the wholesaler it names may receive.
+    // The shipping still stands: the wholesaler it names may receive.
     expect((await sut.capture(epcisDocument([s.receiving]), wholesaler)).status).toBe(202);
     const received = await eventually(
       () => sut.serial(GTIN, serials[2]!),
