@@ -139,6 +139,19 @@ async function captureSettled(story: Story): Promise<void> {
   );
 }
 
+/** The pharmacy's receiving of pack 2017 is projected: the registry names it as the holder, so it may supply it. */
+async function receivingProjected(story: Story): Promise<void> {
+  const epc = encodeURIComponent('urn:epc:id:sgtin:0614141.107346.2017');
+  await eventually(
+    async () =>
+      (await (await api(story, 'serialization', `/epcs/${epc}/events`)).text()).includes(
+        '"bizStep":"receiving"',
+      ),
+    (projected) => projected,
+    'the projection of the receiving event',
+  );
+}
+
 /** The ledger holds the two heads of the story: after the commissioning, and after the supply of pack 2017. */
 async function twoHeadsAnchored(story: Story): Promise<void> {
   await eventually(
@@ -154,7 +167,14 @@ const EXPECTED: Record<string, Expectation> = {
   // Capturing and querying events
   'cp docs/examples/* .': {
     after: async ({ workspace }) => {
-      for (const file of ['events.jsonld', 'event.json', 'event.jsonld', 'events.xml'])
+      for (const file of [
+        'events.jsonld',
+        'event.json',
+        'event.jsonld',
+        'events.xml',
+        'shipping.jsonld',
+        'receiving.jsonld',
+      ])
         expect(existsSync(path.join(workspace.directory, file))).toBe(true);
     },
   },
@@ -178,6 +198,8 @@ const EXPECTED: Record<string, Expectation> = {
     },
   [`curl -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:3001/epcs/$(printf %s 'urn:epc:id:sgtin:0614141.107346.2017' | jq -sRr @uri)/events"`]:
     { stdout: ['EPCISQueryDocument', '"bizStep":"commissioning"'] },
+  [`curl -s -o /dev/null -w '%{http_code}\\n' -X POST http://127.0.0.1:3001/capture -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/ld+json' --data @shipping.jsonld`]:
+    { stdout: [/^202$/m] },
 
   // Verifying packs
   'TOKEN=$(npx pedigree token --role distributor --party 4012345000009)': {
@@ -206,8 +228,10 @@ const EXPECTED: Record<string, Expectation> = {
   [`npx pedigree verify ']d201106141410734641728123110LOT1\\u001d212017' --token $PHARMACY`]: {
     stdout: [/^VERIFIED {2}OK/, 'GTIN 10614141073464  serial 2017  lot LOT1'],
   },
+  [`curl -s -o /dev/null -w '%{http_code}\\n' -X POST http://127.0.0.1:3001/capture -H "Authorization: Bearer $PHARMACY" -H 'Content-Type: application/ld+json' --data @receiving.jsonld`]:
+    { stdout: [/^202$/m] },
   [`curl -X POST -H "Authorization: Bearer $PHARMACY" -H 'Content-Type: application/json' -d '{"gtin":"10614141073464","serial":"2017","lot":"LOT1","expiry":"281231"}' http://127.0.0.1:3001/packs/supply`]:
-    { stdout: ['"returnCode":"OK"'] },
+    { before: receivingProjected, stdout: ['"returnCode":"OK"'] },
 
   // Proofs
   [`eval "$(bash scripts/stack.sh env | sed -n 's/^FABRIC_REGULATOR_/export FABRIC_/p')"`]: {

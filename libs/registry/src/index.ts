@@ -1,3 +1,4 @@
 export * from './event-facts';
 export * from './pack-status';
 export * from './registry-fold';
+export * from './custody';

@@ -5,7 +5,7 @@ import { foldRegistry, type RegistryEvent } from './registry-fold';
 
 const MANUFACTURER = '0614141000005';
 const WHOLESALER = '4012345000009';
-const PHARMACY = '9521321000007';
+const PHARMACY = '9521321000001';
 const pack = (n: number) => `urn:epc:id:sgtin:0614141.107346.${n}`;
 const packKey = (n: number) => `https://id.gs1.org/01/10614141073464/21/${n}`;
 const CASE = 'urn:epc:id:sscc:0614141.1234567890';
@@ -84,6 +84,30 @@ function story(): RegistryEvent[] {
       {
         type: 'ObjectEvent',
         action: 'OBSERVE',
+        eventTime: '2026-01-04T10:00:00Z',
+        epcList: [pack(2)],
+        bizStep: 'shipping',
+        disposition: 'in_transit',
+        destinationList: [{ type: 'owning_party', destination: `urn:epc:id:pgln:9521321.00000` }],
+      },
+      WHOLESALER,
+    ),
+    event(
+      {
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime: '2026-01-05T09:00:00Z',
+        epcList: [pack(2)],
+        bizStep: 'receiving',
+        disposition: 'sellable_accessible',
+        bizLocation: { id: 'urn:epc:id:sgln:9521321.00001.0' },
+      },
+      PHARMACY,
+    ),
+    event(
+      {
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
         eventTime: '2026-01-05T15:00:00Z',
         epcList: [pack(2)],
         bizStep: 'dispensing',
@@ -96,7 +120,7 @@ function story(): RegistryEvent[] {
 }
 
 describe('foldRegistry', () => {
-  it('follows a pack through commissioning, packing, shipping, receiving, unpacking and dispensing', () => {
+  it('follows a pack through commissioning, packing, shipping, receiving, unpacking, shipping on and dispensing', () => {
     const events = story();
     const at = (n: number) => foldRegistry(events.slice(0, n)).states;
 
@@ -124,7 +148,13 @@ describe('foldRegistry', () => {
       location: 'urn:epc:id:sgln:4012345.00001.0',
     });
     expect(at(5).get(packKey(3))).toMatchObject({ parentKey: null, status: 'active' });
-    const final = at(6);
+    expect(at(6).get(packKey(2))).toMatchObject({
+      status: 'in_transit',
+      owner: WHOLESALER,
+      shippedTo: [PHARMACY],
+    });
+    expect(at(7).get(packKey(2))).toMatchObject({ status: 'active', owner: PHARMACY });
+    const final = at(8);
     expect(final.get(packKey(2))).toMatchObject({
       status: 'dispensed',
       location: 'urn:epc:id:sgln:9521321.00001.0',
@@ -140,6 +170,44 @@ describe('foldRegistry', () => {
         const replayed = foldRegistry(shuffled);
         expect(replayed.states).toEqual(inOrder.states);
       }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves the registry as the story made it, whatever order, when parties act on packs they do not hold', () => {
+    const observe = (epc: string, disposition: string, eventTime: string, by: string, fields = {}) =>
+      event(
+        { type: 'ObjectEvent', action: 'OBSERVE', eventTime, epcList: [epc], disposition, ...fields },
+        by,
+      );
+    const unauthorised = [
+      // The wholesaler before the case reached it; the prefix owner and the wholesaler after they gave custody away.
+      observe(pack(1), 'stolen', '2026-01-01T12:00:00Z', WHOLESALER),
+      observe(pack(3), 'destroyed', '2026-01-04T00:00:00Z', MANUFACTURER, { bizStep: 'destroying' }),
+      observe(pack(2), 'dispensed', '2026-01-05T12:00:00Z', WHOLESALER, { bizStep: 'dispensing' }),
+      // The pharmacy receiving a case shipped to the wholesaler, naming itself as owner.
+      observe(CASE, 'in_progress', '2026-01-03T09:00:00Z', PHARMACY, {
+        bizStep: 'receiving',
+        destinationList: [{ type: 'owning_party', destination: 'urn:epc:id:pgln:9521321.00000' }],
+      }),
+      event(
+        { type: 'ObjectEvent', action: 'DELETE', eventTime: '2026-01-06T00:00:00Z', epcList: [pack(3)] },
+        PHARMACY,
+      ),
+      event(
+        { type: 'AggregationEvent', action: 'DELETE', eventTime: '2026-01-02T00:00:00Z', parentID: CASE },
+        PHARMACY,
+      ),
+    ];
+    const events = story();
+    const authorisedOnly = foldRegistry(events).states;
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray([...events, ...unauthorised], { minLength: events.length + unauthorised.length }),
+        (shuffled) => {
+          expect(foldRegistry(shuffled).states).toEqual(authorisedOnly);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -163,7 +231,7 @@ describe('foldRegistry', () => {
       // Unique (one event per disposition), in an order unrelated to the generation order.
       hash: `${e.nonce}-${e.disposition}`,
       recordTime: new Date(e.recordTime),
-      capturedBy: WHOLESALER,
+      capturedBy: MANUFACTURER,
       facts: eventFacts({
         type: 'ObjectEvent',
         action: 'OBSERVE',
@@ -171,7 +239,7 @@ describe('foldRegistry', () => {
         eventTimeZoneOffset: '+00:00',
         epcList: [pack(1)],
         disposition: e.disposition,
-        bizLocation: { id: `urn:epc:id:sgln:4012345.00001.${e.disposition}` },
+        bizLocation: { id: `urn:epc:id:sgln:0614141.00001.${e.disposition}` },
       }),
     });
     const commissioning = story()[0]!;
@@ -194,7 +262,7 @@ describe('foldRegistry', () => {
             status: last.disposition,
             statusEventHash: toEvent(last).hash,
             lastEventHash: toEvent(last).hash,
-            location: `urn:epc:id:sgln:4012345.00001.${last.disposition}`,
+            location: `urn:epc:id:sgln:0614141.00001.${last.disposition}`,
           });
           expect(foldRegistry([commissioning, ...entries.map(toEvent)]).states).toEqual(
             foldRegistry([...arrival.map(toEvent), commissioning]).states,
@@ -207,9 +275,9 @@ describe('foldRegistry', () => {
 
   it('ignores an event that carries an error declaration', () => {
     const events = story();
-    const dispensing = events[5]!;
+    const dispensing = events[7]!;
     const retracted = { ...dispensing, facts: { ...dispensing.facts, errorDeclared: true } };
-    const states = foldRegistry([...events.slice(0, 5), retracted]).states;
+    const states = foldRegistry([...events.slice(0, 7), retracted]).states;
     expect(states.get(packKey(2))?.status).toBe('active');
   });
 

@@ -1,4 +1,4 @@
-import type { CbvBizStep } from '@pedigree/epcis';
+import { authority, custodyAct, isReceiving, isShipping, type Custody } from './custody';
 import { itemOfKey, type EventFacts, type NamedIdentifier } from './event-facts';
 import { statusFromEvent, type PackStatus } from './pack-status';
 
@@ -11,7 +11,7 @@ export interface RegistryEvent {
 }
 
 /** One serialised item or container in the registry. */
-export interface SerialState {
+export interface SerialState extends Custody {
   key: string;
   /** The identifier as first written in an event (EPC URI or Digital Link). */
   epc: string;
@@ -25,7 +25,6 @@ export interface SerialState {
   statusEventHash: string;
   statusChangedAt: Date;
   parentKey: string | null;
-  owner?: string;
   location?: string;
   lastEventHash: string;
   lastEventTime: Date;
@@ -44,13 +43,14 @@ export function compareRegistryEvents(a: RegistryEvent, b: RegistryEvent): numbe
   );
 }
 
-const OWNERSHIP_STEPS: ReadonlySet<string> = new Set(['receiving', 'accepting'] satisfies CbvBizStep[]);
-
 /**
  * Replays events in event-time order into the state of every serialised item and container they name. Because the
  * result depends only on the set of events (never on their arrival order), replaying a family of related items after
  * a late event gives exactly what in-order processing would have. Events carrying an error declaration are retracted
  * and take no effect. Events on a container apply to everything packed in it at that moment.
+ *
+ * Only a party with authority over an object at that point of the history changes it (`authority` in custody.ts,
+ * docs/authorisation.md): an event by anyone else is kept as an observation and leaves that object as it was.
  */
 export function foldRegistry(events: readonly RegistryEvent[]): RegistryFold {
   return new RegistryReplay().run([...events].sort(compareRegistryEvents));
@@ -73,15 +73,11 @@ class RegistryReplay {
     switch (facts.type) {
       case 'ObjectEvent':
       case 'TransactionEvent': {
-        const targets = [...byRole('epc'), ...byRole('parent')];
+        const targets = [...byRole('epc'), ...byRole('parent')].filter((id) => this.mayAct(id, event));
         for (const id of targets) {
           const state = this.ensure(id, event);
           if (facts.type === 'ObjectEvent' && facts.action === 'ADD') {
-            state.commissioned = true;
-            state.lot = facts.lot ?? state.lot;
-            state.expiry = facts.expiry ?? state.expiry;
-            state.owner ??= event.capturedBy;
-            this.setStatus(state, status ?? 'active', event);
+            this.commission(state, event, status);
           } else if (facts.type === 'ObjectEvent' && facts.action === 'DELETE') {
             this.setParent(state, null);
             this.setStatus(state, status ?? 'decommissioned', event);
@@ -94,12 +90,16 @@ class RegistryReplay {
       }
       case 'AggregationEvent': {
         const [parentId] = byRole('parent');
-        if (!parentId) break;
+        if (!parentId || !this.mayAct(parentId, event)) break;
         const parent = this.ensure(parentId, event, 'container');
-        const listed = byRole('child').map((id) => this.ensure(id, event));
+        // A new container belongs to the party that first packs it.
+        if (facts.action === 'ADD') parent.owner ??= event.capturedBy;
+        const listed = byRole('child')
+          .filter((id) => this.mayAct(id, event))
+          .map((id) => this.ensure(id, event));
         // DELETE without children unpacks everything the parent holds.
         const children =
-          facts.action === 'DELETE' && listed.length === 0
+          facts.action === 'DELETE' && byRole('child').length === 0
             ? [...(this.children.get(parent.key) ?? [])].map((key) => this.states.get(key)!)
             : listed;
         if (facts.action === 'ADD') for (const child of children) this.setParent(child, parent.key);
@@ -111,17 +111,13 @@ class RegistryReplay {
         break;
       }
       case 'TransformationEvent': {
-        for (const id of byRole('input')) {
+        for (const id of byRole('input').filter((i) => this.mayAct(i, event))) {
           const state = this.ensure(id, event);
           this.setStatus(state, status ?? 'transformed', event);
         }
-        for (const id of byRole('output')) {
+        for (const id of byRole('output').filter((i) => this.mayAct(i, event))) {
           const state = this.ensure(id, event);
-          state.commissioned = true;
-          state.lot = facts.lot ?? state.lot;
-          state.expiry = facts.expiry ?? state.expiry;
-          state.owner ??= event.capturedBy;
-          this.setStatus(state, status ?? 'active', event);
+          this.commission(state, event, status);
           this.locate(state, event);
         }
         break;
@@ -129,6 +125,22 @@ class RegistryReplay {
       default:
         break;
     }
+  }
+
+  /** Whether the event's capturer has authority over the object it names as `id` at this point of the replay. */
+  private mayAct(id: NamedIdentifier, event: RegistryEvent): boolean {
+    const act = custodyAct(event.facts, id.role);
+    return authority(this.states.get(id.key), event.capturedBy, act) !== undefined;
+  }
+
+  private commission(state: SerialState, event: RegistryEvent, status: PackStatus | undefined): void {
+    const { facts } = event;
+    state.commissioned = true;
+    state.lot = facts.lot ?? state.lot;
+    state.expiry = facts.expiry ?? state.expiry;
+    state.owner ??= event.capturedBy;
+    state.commissionedBy ??= event.capturedBy;
+    this.setStatus(state, status ?? 'active', event);
   }
 
   /** Status, custody and location changes of an observation apply to the object and to everything packed in it. */
@@ -143,9 +155,11 @@ class RegistryReplay {
   private locate(state: SerialState, event: RegistryEvent): void {
     const { facts } = event;
     if (facts.bizLocation !== undefined) state.location = facts.bizLocation;
-    if (facts.bizStep !== undefined && OWNERSHIP_STEPS.has(facts.bizStep)) {
+    if (isReceiving(facts)) {
       state.owner = facts.destinationOwner ?? event.capturedBy;
+      delete state.shippedTo;
     }
+    if (isShipping(facts) && facts.destinationParties.length > 0) state.shippedTo = facts.destinationParties;
     state.lastEventHash = event.hash;
     state.lastEventTime = facts.eventTime;
   }

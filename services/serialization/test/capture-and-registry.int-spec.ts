@@ -1,9 +1,21 @@
 import { gs1StandardsPath } from '@pedigree/gs1';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalIdentifier, documentEventHashes } from '@pedigree/epcis';
-import { uniqueSuffix } from '@pedigree/testing';
-import { caseOf, epcisDocument, eventually, GTIN, PARTIES, SerializationUnderTest, story } from './harness';
+import { topicsWithPrefix } from '@pedigree/contracts';
+import { canonicalIdentifier, documentEventHashes, type EpcisEvent } from '@pedigree/epcis';
+import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
+import { createLogger } from '@pedigree/observability';
+import { kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
+import {
+  caseOf,
+  epcisDocument,
+  eventually,
+  GTIN,
+  pack,
+  PARTIES,
+  SerializationUnderTest,
+  story,
+} from './harness';
 
 const EXAMPLES = gs1StandardsPath('gs1-epcis/examples');
 
@@ -24,6 +36,36 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
   afterAll(() => sut.stop());
 
   const serialsOf = (prefix: string) => [1, 2, 3].map((n) => `${prefix}${n}`);
+  /**
+   * The wholesaler ships a pack on to the pharmacy, which receives it: only then may the pharmacy dispense it (only
+   * the holder changes a pack, docs/authorisation.md).
+   */
+  const handover = (serial: string) => {
+    const base = {
+      eventTimeZoneOffset: '+01:00',
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      epcList: [pack(serial)],
+    };
+    const pharmacyParty = 'urn:epc:id:pgln:9521321.00000';
+    return {
+      shippingOn: {
+        ...base,
+        eventTime: '2026-03-05T10:00:00+01:00',
+        bizStep: 'shipping',
+        disposition: 'in_transit',
+        destinationList: [{ type: 'owning_party', destination: pharmacyParty }],
+      },
+      pharmacyReceiving: {
+        ...base,
+        eventTime: '2026-03-06T10:00:00+01:00',
+        bizStep: 'receiving',
+        disposition: 'sellable_accessible',
+        bizLocation: { id: 'urn:epc:id:sgln:9521321.00000.0' },
+        destinationList: [{ type: 'owning_party', destination: pharmacyParty }],
+      },
+    };
+  };
 
   it('follows packs through commission → pack → ship → receive → unpack → dispense, step by step', async () => {
     const serials = serialsOf(`S${uniqueSuffix()}-`);
@@ -84,6 +126,14 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
       'unpacked',
     );
 
+    const h = handover(serials[0]!);
+    await captureAs(h.shippingOn, wholesaler);
+    await captureAs(h.pharmacyReceiving, pharmacy);
+    await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r?.owner === PARTIES.pharmacy.party,
+      'received by the pharmacy',
+    );
     await captureAs(s.dispensing, pharmacy);
     await eventually(
       () => sut.serial(GTIN, serials[0]!),
@@ -98,11 +148,24 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     const reversed = serialsOf(`RV${uniqueSuffix()}-`);
     const a = story(inOrder, 21);
     const b = story(reversed, 22);
-    for (const event of [a.commission, a.packing, a.shipping, a.receiving, a.unpacking, a.dispensing]) {
-      expect((await sut.capture(epcisDocument([event]), admin)).status).toBe(202);
+    const ha = handover(inOrder[0]!);
+    const hb = handover(reversed[0]!);
+    // Each event captured by the party that may make it (docs/authorisation.md).
+    const steps = (s: typeof a, h: typeof ha): Array<[object, string]> => [
+      [s.commission, manufacturer],
+      [s.packing, manufacturer],
+      [s.shipping, manufacturer],
+      [s.receiving, wholesaler],
+      [s.unpacking, wholesaler],
+      [h.shippingOn, wholesaler],
+      [h.pharmacyReceiving, pharmacy],
+      [s.dispensing, pharmacy],
+    ];
+    for (const [event, token] of steps(a, ha)) {
+      expect((await sut.capture(epcisDocument([event]), token)).status).toBe(202);
     }
-    for (const event of [b.dispensing, b.unpacking, b.receiving, b.shipping, b.packing, b.commission]) {
-      expect((await sut.capture(epcisDocument([event]), admin)).status).toBe(202);
+    for (const [event, token] of steps(b, hb).reverse()) {
+      expect((await sut.capture(epcisDocument([event]), token)).status).toBe(202);
     }
     const comparable = async (serial: string) => {
       const row = await sut.serial(GTIN, serial);
@@ -116,22 +179,147 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
         } as Record<string, unknown>)
       );
     };
-    // Both stories are complete once all twelve events are stored: each registry row is written in the same
+    // Both stories are complete once all sixteen events are stored: each registry row is written in the same
     // transaction as the event that changed it.
-    const hashes = [a, b].flatMap((s) =>
-      Object.values(s).map((e) => documentEventHashes(epcisDocument([e]) as Record<string, unknown>)[0]!),
+    const hashes = [...steps(a, ha), ...steps(b, hb)].map(
+      ([e]) => documentEventHashes(epcisDocument([e]) as Record<string, unknown>)[0]!,
     );
     await eventually(
       () => sut.count('SELECT count(*) AS n FROM events WHERE event_hash = ANY($1)', [hashes]),
-      (n) => n === 12,
+      (n) => n === 16,
       'both stories stored',
     );
     for (let i = 0; i < 3; i++) {
       const expected = await comparable(inOrder[i]!);
-      expect(expected).toMatchObject({ commissioned: true, owner: PARTIES.wholesaler.party });
+      expect(expected).toMatchObject({
+        commissioned: true,
+        owner: i === 0 ? PARTIES.pharmacy.party : PARTIES.wholesaler.party,
+      });
       expect(await comparable(reversed[i]!)).toEqual(expected);
     }
     expect((await comparable(reversed[0]!))?.['status']).toBe('dispensed');
+  });
+
+  it('stores events by parties that do not hold a pack as observations: the registry does not change', async () => {
+    const serials = serialsOf(`U${uniqueSuffix()}-`);
+    const s = story(serials, 61);
+    for (const event of [s.commission, s.packing, s.shipping]) {
+      expect((await sut.capture(epcisDocument([event]), manufacturer)).status).toBe(202);
+    }
+    await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r?.status === 'in_transit',
+      'in transit',
+    );
+    const before = await Promise.all(serials.map((serial) => sut.serial(GTIN, serial)));
+    expect(before[2]).toMatchObject({ status: 'in_transit', owner: PARTIES.manufacturer.party });
+    const base = { eventTimeZoneOffset: '+01:00', type: 'ObjectEvent', action: 'OBSERVE' };
+    const attacks: Array<[object, string]> = [
+      // The pharmacy, never shipped to, reports the manufacturer's pack stolen and destroyed.
+      [
+        {
+          ...base,
+          eventTime: '2026-03-02T11:00:00+01:00',
+          epcList: [pack(serials[0]!)],
+          disposition: 'stolen',
+        },
+        pharmacy,
+      ],
+      [
+        {
+          ...base,
+          eventTime: '2026-03-02T12:00:00+01:00',
+          epcList: [pack(serials[1]!)],
+          disposition: 'destroyed',
+        },
+        pharmacy,
+      ],
+      // The pharmacy receives the case shipped to the wholesaler, naming itself as owner.
+      [
+        {
+          ...s.receiving,
+          eventTime: '2026-03-02T13:00:00+01:00',
+          destinationList: [{ type: 'owning_party', destination: 'urn:epc:id:pgln:9521321.00000' }],
+        },
+        pharmacy,
+      ],
+    ];
+    for (const [event, token] of attacks) {
+      expect((await sut.capture(epcisDocument([event]), token)).status).toBe(202);
+    }
+    // The wholesaler declares the manufacturer's stored shipping in error: refused at capture (403); and, before it
+    // received the case, it reports a pack damaged: stored as an observation.
+    const declared = {
+      ...s.shipping,
+      errorDeclaration: { declarationTime: '2026-03-02T14:00:00+01:00', reason: 'incorrect_data' },
+    };
+    const refused = await sut.capture(epcisDocument([declared]), wholesaler);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('SecurityException');
+    const damaged = {
+      ...base,
+      eventTime: '2026-03-02T15:00:00+01:00',
+      epcList: [pack(serials[1]!)],
+      disposition: 'damaged',
+    };
+    // The same declaration reaching the projector anyway (as one captured before the shipping was stored would),
+    // followed on the same partition by the wholesaler's damaged report: once that is stored, the declaration has
+    // been projected, and must have retracted nothing.
+    const hashOf = (e: object) => documentEventHashes(epcisDocument([e]) as Record<string, unknown>)[0]!;
+    const kafka = createKafkaClient({
+      brokers: kafkaBrokers(),
+      clientId: 'capture-and-registry-test',
+      logger: createLogger('t', 'silent'),
+    });
+    const producer = new EnvelopeProducer(kafka, 'test');
+    const recordTime = new Date().toISOString();
+    const message = (event: object) => ({
+      key: `forged-${serials[0]}`,
+      payload: {
+        eventHash: hashOf(event),
+        captureId: `forged-${serials[0]}`,
+        capturedBy: PARTIES.wholesaler.party,
+        recordTime,
+        namespaces: {},
+        event: event as EpcisEvent,
+      },
+    });
+    await producer.publish(topicsWithPrefix(sut.topicPrefix).epcisEvents, [
+      message(declared),
+      message(damaged),
+    ]);
+    await producer.disconnect();
+    const hashes = [...attacks.map(([e]) => e), damaged].map(
+      (e) => documentEventHashes(epcisDocument([e]) as Record<string, unknown>)[0]!,
+    );
+    await eventually(
+      () => sut.count('SELECT count(*) AS n FROM events WHERE event_hash = ANY($1)', [hashes]),
+      (n) => n === 4,
+      'the observations stored',
+    );
+    // All projected: no pack changed.
+    expect(await Promise.all(serials.map((serial) => sut.serial(GTIN, serial)))).toEqual(before);
+    // The shipping still stands: the wholesaler it names may receive.
+    expect((await sut.capture(epcisDocument([s.receiving]), wholesaler)).status).toBe(202);
+    const received = await eventually(
+      () => sut.serial(GTIN, serials[2]!),
+      (r) => r?.owner === PARTIES.wholesaler.party,
+      'received by the wholesaler',
+    );
+    expect(received).toMatchObject({ status: 'active', parent_key: canonicalIdentifier(caseOf(61)) });
+    for (const serial of serials.slice(0, 2)) {
+      expect(await sut.serial(GTIN, serial)).toMatchObject({
+        status: 'active',
+        owner: PARTIES.wholesaler.party,
+      });
+    }
+    const [shippingHash] = documentEventHashes(epcisDocument([s.shipping]) as Record<string, unknown>);
+    expect(
+      await sut.count(
+        'SELECT count(*) AS n FROM events WHERE event_hash = $1 AND error_declared_at IS NULL',
+        [shippingHash],
+      ),
+    ).toBe(1);
   });
 
   it('stores an event captured twice only once', async () => {

@@ -19,7 +19,8 @@ export const PARTIES = {
   manufacturer: { party: '0614141000005', gcp: ['0614141'] },
   otherManufacturer: { party: '9506000000008', gcp: ['9506000'] },
   wholesaler: { party: '4012345000009', gcp: ['4012345'] },
-  pharmacy: { party: '9521321000001', gcp: [] as string[] },
+  /** A pharmacy chain: its premises are GLNs under its company prefix. */
+  pharmacy: { party: '9521321000001', gcp: ['9521321'] },
   regulator: { party: '4000001000005', gcp: [] as string[] },
 } as const;
 
@@ -220,6 +221,39 @@ export function story(serials: string[], caseNumber: number) {
       bizStep: 'dispensing',
       disposition: 'dispensed',
       bizLocation: { id: site(PARTIES.pharmacy.party) },
+    },
+  };
+}
+
+/**
+ * The manufacturer ships packs to `holder`, which receives them (captured by each in turn): only the holder changes a
+ * pack (docs/authorisation.md), so a test that operates on packs as another party hands them over first.
+ */
+export function handover(serials: string[], holder: keyof typeof PARTIES) {
+  const gln = PARTIES[holder].party;
+  const to = [
+    { type: 'owning_party', destination: `urn:epc:id:pgln:${gln.slice(0, 7)}.${gln.slice(7, 12)}` },
+  ];
+  const base = {
+    type: 'ObjectEvent',
+    action: 'OBSERVE',
+    eventTimeZoneOffset: '+01:00',
+    epcList: serials.map(pack),
+    destinationList: to,
+  };
+  return {
+    shipping: {
+      ...base,
+      eventTime: '2026-03-01T12:00:00+01:00',
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+    },
+    receiving: {
+      ...base,
+      eventTime: '2026-03-01T14:00:00+01:00',
+      bizStep: 'receiving',
+      disposition: 'sellable_accessible',
+      bizLocation: { id: `urn:epc:id:sgln:${gln.slice(0, 7)}.${gln.slice(7, 12)}.0` },
     },
   };
 }

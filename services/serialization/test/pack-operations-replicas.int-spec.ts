@@ -2,7 +2,7 @@ import { topicsWithPrefix } from '@pedigree/contracts';
 import { createKafkaClient } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import { kafkaBrokers, uniqueSuffix, type RunningService } from '@pedigree/testing';
-import { epcisDocument, eventually, GTIN, SerializationUnderTest, story } from './harness';
+import { epcisDocument, eventually, GTIN, handover, PARTIES, SerializationUnderTest, story } from './harness';
 
 type Operation = 'supply' | 'undo' | 'verify' | 'destroy';
 type State = 'active' | 'dispensed' | 'destroyed';
@@ -60,13 +60,20 @@ describe('pack operations on two processes of the service (real PostgreSQL and K
     const manufacturer = await sut.token('manufacturer', ['manufacturer']);
     const response = await sut.capture(epcisDocument([story(serials, 1).commission]), manufacturer);
     expect(response.status).toBe(202);
+    // Handed to the pharmacy that operates on them: only the holder changes a pack.
+    const { shipping, receiving } = handover(serials, 'pharmacy');
+    expect((await sut.capture(epcisDocument([shipping]), manufacturer)).status).toBe(202);
+    expect((await sut.capture(epcisDocument([receiving]), pharmacy)).status).toBe(202);
     await eventually(
       async () => {
-        for (const serial of serials) if ((await sut.serial(GTIN, serial))?.status !== 'active') return false;
+        for (const serial of serials) {
+          const row = await sut.serial(GTIN, serial);
+          if (row?.status !== 'active' || row.owner !== PARTIES.pharmacy.party) return false;
+        }
         return true;
       },
       (all) => all,
-      'the packs commissioned',
+      'the packs commissioned and received by the pharmacy',
       30000,
     );
   }

@@ -4,7 +4,7 @@ import { withCheckDigit } from '@pedigree/gs1';
 import { createKafkaClient, EnvelopeProducer } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import { kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
-import { epcisDocument, eventually, GTIN, PARTIES, SerializationUnderTest, story } from './harness';
+import { epcisDocument, eventually, GTIN, handover, PARTIES, SerializationUnderTest, story } from './harness';
 
 const RESPONDER = PARTIES.manufacturer.party;
 /** Other premises of the pharmacy (same company prefix, another location reference). */
@@ -127,18 +127,32 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
   afterAll(() => sut.stop());
 
   let packCount = 0;
-  /** Commissions fresh packs (lot and ISO expiry) and waits until the registry has them. */
-  async function commission(count: number, lot = `L${run}`, expiry = '2028-02-29'): Promise<string[]> {
+  /**
+   * Commissions fresh packs (lot and ISO expiry) and hands them to `holder` (shipped by the manufacturer, received by
+   * the holder): only the holder changes a pack (docs/authorisation.md). Waits until the registry has them.
+   */
+  async function commission(
+    count: number,
+    lot = `L${run}`,
+    expiry = '2028-02-29',
+    holder: 'pharmacy' | 'wholesaler' = 'pharmacy',
+  ): Promise<string[]> {
     const serials = Array.from({ length: count }, () => `V${run}-${++packCount}`);
     const event = {
       ...story(serials, 1).commission,
       ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry },
     };
     expect((await sut.capture(epcisDocument([event]), manufacturer)).status).toBe(202);
+    const { party } = PARTIES[holder];
+    const { shipping, receiving } = handover(serials, holder);
+    expect((await sut.capture(epcisDocument([shipping]), manufacturer)).status).toBe(202);
+    expect(
+      (await sut.capture(epcisDocument([receiving]), holder === 'pharmacy' ? pharmacy : wholesaler)).status,
+    ).toBe(202);
     await eventually(
       () => sut.serial(GTIN, serials[count - 1]!),
-      (row) => row !== undefined,
-      'packs commissioned',
+      (row) => row?.owner === party,
+      'packs commissioned and handed over',
     );
     return serials;
   }
@@ -221,7 +235,8 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
     });
 
     it('answers Not_for_re-distribution for a dispensed pack, Manufacturer_policy for a locked one, No_reason_provided for a sample, Illegitimate for a stolen one', async () => {
-      const [dispensed, locked, sample, stolen] = await commission(4);
+      const [dispensed] = await commission(1);
+      const [locked, sample, stolen] = await commission(3, undefined, undefined, 'wholesaler');
       const dispensing = { ...story([dispensed!], 1).dispensing };
       expect((await sut.capture(epcisDocument([dispensing]), pharmacy)).status).toBe(202);
       await eventually(
@@ -426,7 +441,35 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
         const document = (await events.json()) as {
           epcisBody: { queryResults: { resultsBody: { eventList: unknown[] } } };
         };
-        expect(document.epcisBody.queryResults.resultsBody.eventList).toHaveLength(2);
+        // Commissioning, shipping to the pharmacy, its receiving, the operation.
+        expect(document.epcisBody.queryResults.resultsBody.eventList).toHaveLength(4);
+      },
+    );
+
+    it.each(operations)(
+      '%s by a party that does not hold the pack, or at premises not its own: 403, nothing changes',
+      async (operation) => {
+        const [serial] = await commission(1);
+        const before = await sut.serial(GTIN, serial!);
+        for (const token of [wholesaler, manufacturer, otherPharmacy]) {
+          const answer = await post(`/packs/${operation}`, pack(serial!), token);
+          expect(answer.status).toBe(403);
+          expect(answer.body).toMatchObject({
+            returnCode: 'NOT_HOLDER',
+            applied: false,
+            alert: { code: 'NOT_HOLDER' },
+          });
+        }
+        const elsewhere = await post(
+          `/packs/${operation}`,
+          pack(serial!, { location: PARTIES.wholesaler.party }),
+          pharmacy,
+        );
+        expect(elsewhere.status).toBe(403);
+        expect(elsewhere.body).toMatchObject({ returnCode: 'NOT_OWN_PREMISES', applied: false });
+        const verified = await post('/packs/verify', pack(serial!), regulator);
+        expect(verified.body).toMatchObject({ returnCode: 'OK', pack: { state: 'active' } });
+        expect(await sut.serial(GTIN, serial!)).toEqual(before);
       },
     );
 

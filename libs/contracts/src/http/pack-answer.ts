@@ -65,6 +65,8 @@ export const PACK_RETURN_CODES = [
   'UNDO_RECALLED',
   'UNDO_NOT_REVERSIBLE',
   'UNDO_SUPPLIED_TO_PUBLIC',
+  'NOT_HOLDER',
+  'NOT_OWN_PREMISES',
 ] as const;
 export type PackReturnCode = (typeof PACK_RETURN_CODES)[number];
 

@@ -9,6 +9,11 @@ export const epcisEventMessageSchema = z.object({
   captureId: z.string().min(1),
   /** The party (GLN) whose credentials captured the event. */
   capturedBy: glnSchema,
+  /**
+   * Whether the capturer's token carried the `admin` role: an admin may declare any party's event in error
+   * (docs/authorisation.md). Absent means no.
+   */
+  capturedByAdmin: z.boolean().optional(),
   recordTime: isoTimestampSchema,
   /** Namespace prefixes of the capture document's @context that the event's extension fields use. */
   namespaces: z.record(z.string(), z.string()),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '@pedigree/database';
 import { DATABASE, SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
@@ -59,6 +59,16 @@ export class CaptureJobRepository {
 
   async fail(captureId: string, errors: CaptureError[]): Promise<CaptureJob> {
     return this.finish(captureId, false, errors);
+  }
+
+  /** The party that captured each stored event of `hashes` (those not stored are absent). */
+  async capturersOf(hashes: string[]): Promise<Map<string, string>> {
+    if (hashes.length === 0) return new Map();
+    const rows = await this.database.db
+      .select({ eventHash: schema.events.eventHash, capturedBy: schema.events.capturedBy })
+      .from(schema.events)
+      .where(inArray(schema.events.eventHash, hashes));
+    return new Map(rows.map((r) => [r.eventHash, r.capturedBy]));
   }
 
   /** The job, after failing it if it has been running for longer than CAPTURE_JOB_TIMEOUT_SECONDS. */

@@ -1,6 +1,6 @@
 import type { Principal } from '@pedigree/auth';
 import { EPCIS_CONTEXT_URI, type EpcisDocument, type EpcisEvent } from '@pedigree/epcis';
-import { commissioningViolations } from './capture-policy';
+import { commissioningViolations, errorDeclarationViolations } from './capture-policy';
 
 const LIST = '/epcisBody/eventList';
 const OWN = 'urn:epc:id:sgtin:0614141.107346.1';
@@ -100,5 +100,32 @@ describe('commissioningViolations', () => {
     const event: EpcisEvent = { ...time, type: 'ObjectEvent', action: 'ADD', epcList: [OWN] };
     expect(violations(distributor, event)[0]?.message).toMatch(/\(none\)$/);
     expect(violations({ ...distributor, roles: ['admin'] }, event)).toEqual([]);
+  });
+});
+
+describe('errorDeclarationViolations', () => {
+  const distributor: Principal = { subject: 'd', party: '4012345000009', roles: ['distributor'], gcps: [] };
+  const admin: Principal = { subject: 'a', party: '5012345000008', roles: ['admin'], gcps: [] };
+  const declarations = [
+    { index: 0, eventHash: 'h-manufacturer' },
+    { index: 1, eventHash: 'h-distributor' },
+    { index: 2, eventHash: 'h-not-stored' },
+  ];
+  const capturers = new Map([
+    ['h-manufacturer', manufacturer.party],
+    ['h-distributor', distributor.party],
+  ]);
+
+  it('refuses a declaration of an event another party captured, naming it; its own and unstored ones pass', () => {
+    expect(errorDeclarationViolations(distributor, declarations, capturers, LIST)).toEqual([
+      {
+        pointer: `${LIST}/0/errorDeclaration`,
+        message: expect.stringContaining(`captured by party ${manufacturer.party}`),
+      },
+    ]);
+  });
+
+  it('lets an admin declare any event in error', () => {
+    expect(errorDeclarationViolations(admin, declarations, capturers, LIST)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { ownsCompanyPrefix, type Principal } from '@pedigree/auth';
+import { honoursErrorDeclaration } from '@pedigree/registry';
 import {
   documentEvents,
   jsonPointer,
@@ -40,6 +41,31 @@ export function commissioningViolations(
     });
   });
   return problems;
+}
+
+/**
+ * Error declarations of stored events another party captured (docs/authorisation.md): only an event's capturer, or an
+ * admin, may declare it in error. `declarations` are the document's events that carry one (their index in the event
+ * list and GS1 event hash); `capturers` the capturer of each of those already stored. An event not stored yet cannot
+ * be judged here: the projector judges it when it arrives.
+ */
+export function errorDeclarationViolations(
+  principal: Principal,
+  declarations: ReadonlyArray<{ index: number; eventHash: string }>,
+  capturers: ReadonlyMap<string, string>,
+  eventListPointer: string,
+): EpcisProblem[] {
+  const declarer = { party: principal.party, admin: principal.roles.includes('admin') };
+  return declarations.flatMap(({ index, eventHash }) => {
+    const capturedBy = capturers.get(eventHash);
+    if (capturedBy === undefined || honoursErrorDeclaration(capturedBy, declarer)) return [];
+    return [
+      {
+        pointer: jsonPointer(eventListPointer, index, 'errorDeclaration'),
+        message: `event ${eventHash} was captured by party ${capturedBy}: only it (or an admin) may declare it in error`,
+      },
+    ];
+  });
 }
 
 export const CAPTURING_ROLES = ['manufacturer', 'distributor', 'dispenser', 'admin'] as const;

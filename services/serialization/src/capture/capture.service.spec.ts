@@ -19,6 +19,12 @@ const example = (file: string) => readFileSync(path.join(allPossibleFields, file
 /** Keeps capture jobs in memory. */
 class MemoryJobs {
   readonly jobs = new Map<string, CaptureJob>();
+  /** Stored events: hash → capturer. */
+  readonly stored = new Map<string, string>();
+
+  async capturersOf(hashes: string[]) {
+    return new Map(hashes.flatMap((hash) => (this.stored.has(hash) ? [[hash, this.stored.get(hash)!]] : [])));
+  }
 
   async start(captureId: string, capturedBy: string, eventCount: number, warnings: CaptureWarning[] = []) {
     const job: CaptureJob = {
@@ -61,7 +67,7 @@ function service(limits: Partial<SerializationConfig> = {}) {
     { error: () => undefined } as unknown as Logger,
     TOPICS,
   );
-  return { capture, published };
+  return { capture, published, jobs };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ProblemException> {
@@ -178,6 +184,54 @@ function captureDocument(event: Record<string, unknown>) {
     }),
   );
 }
+
+describe('CaptureService: error declarations (docs/authorisation.md)', () => {
+  const manufacturer: Principal = {
+    subject: 'm',
+    party: '0614141000005',
+    roles: ['manufacturer'],
+    gcps: ['0614141'],
+  };
+  const distributor: Principal = { subject: 'd', party: '4012345000009', roles: ['distributor'], gcps: [] };
+  const shipping = {
+    type: 'ObjectEvent',
+    action: 'OBSERVE',
+    eventTime: '2026-03-02T10:00:00Z',
+    eventTimeZoneOffset: '+00:00',
+    epcList: ['urn:epc:id:sgtin:0614141.107346.1'],
+    bizStep: 'shipping',
+  };
+  const declared = {
+    ...shipping,
+    errorDeclaration: { declarationTime: '2026-03-03T10:00:00Z', reason: 'incorrect_data' },
+  };
+
+  async function setUp() {
+    const { capture, published, jobs } = service();
+    const { eventHashes } = await capture.capture(capture.wrapEvent(shipping), manufacturer);
+    jobs.stored.set(eventHashes[0]!, manufacturer.party);
+    return { capture, published };
+  }
+
+  it('refuses another party’s declaration of a stored event with 403 SecurityException, publishing nothing', async () => {
+    const { capture, published } = await setUp();
+    const error = await refusal(capture.capture(capture.wrapEvent(declared), distributor));
+    expect(error.problem).toMatchObject({ type: 'epcisException:SecurityException', status: 403 });
+    expect(error.problem['errors']).toEqual([
+      expect.objectContaining({ pointer: '/epcisBody/eventList/0/errorDeclaration' }),
+    ]);
+    expect(published).toHaveLength(1);
+  });
+
+  it.each([
+    ['its capturer', manufacturer],
+    ['an admin', admin],
+  ])('captures the declaration by %s', async (_who, principal) => {
+    const { capture, published } = await setUp();
+    await capture.capture(capture.wrapEvent(declared), principal);
+    expect(published).toHaveLength(2);
+  });
+});
 
 describe('strictParameter', () => {
   it.each([

@@ -22,7 +22,7 @@ import { LOGGER, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-r
 import type { SerializationConfig } from '../config';
 import { epcisProblem, fromEpcisException } from '../epcis-problems';
 import { CaptureJobRepository, type CaptureJob } from './capture-job.repository';
-import { commissioningViolations } from './capture-policy';
+import { commissioningViolations, errorDeclarationViolations } from './capture-policy';
 
 export type CaptureFormat = 'json' | 'xml';
 
@@ -117,6 +117,7 @@ export class CaptureService {
         eventHash: hashes[i]!,
         captureId: capture.captureId,
         capturedBy: principal.party,
+        ...(principal.roles.includes('admin') ? { capturedByAdmin: true } : {}),
         recordTime: capture.recordTime,
         namespaces,
         event: record,
@@ -153,6 +154,37 @@ export class CaptureService {
     }
   }
 
+  /** 403 for a declaration of an event another party captured, when that event is already stored. */
+  private async refuseForeignErrorDeclarations(
+    document: AnyEpcisDocument,
+    principal: Principal,
+    payloads: ReadonlyArray<PayloadOf<Topics['epcisEvents']>>,
+  ): Promise<void> {
+    const declarations = payloads
+      .map(({ eventHash, event }, index) => ({
+        index,
+        eventHash,
+        declared: event.errorDeclaration !== undefined,
+      }))
+      .filter((d) => d.declared);
+    if (declarations.length === 0) return;
+    const capturers = await this.jobs.capturersOf(declarations.map((d) => d.eventHash));
+    const violations = errorDeclarationViolations(
+      principal,
+      declarations,
+      capturers,
+      eventListPointer(document),
+    );
+    if (violations.length > 0) {
+      throw epcisProblem(
+        'SecurityException',
+        403,
+        `party ${principal.party} may not declare events of other parties in error`,
+        violations,
+      );
+    }
+  }
+
   async capture(
     document: AnyEpcisDocument,
     principal: Principal,
@@ -165,6 +197,7 @@ export class CaptureService {
       { captureId, recordTime: new Date().toISOString() },
       options,
     );
+    await this.refuseForeignErrorDeclarations(document, principal, payloads);
     await this.jobs.start(captureId, principal.party, payloads.length, warnings);
     try {
       await this.producer.publish(

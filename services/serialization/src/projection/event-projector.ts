@@ -1,10 +1,34 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '@pedigree/database';
-import { foldRegistry, type EventFacts, type RegistryEvent } from '@pedigree/registry';
+import {
+  foldRegistry,
+  honoursErrorDeclaration,
+  type EventFacts,
+  type RegistryEvent,
+} from '@pedigree/registry';
 import { eventRow, type EpcisEventMessage, type EventRow } from './event-row';
 import { RegistryRepository } from './registry-repository';
 
 const INSTANCE_ROLES = new Set(['epc', 'parent', 'child', 'input', 'output']);
+
+/** Who declares an event in error, as its capture message says. */
+function declarer(message: Pick<EpcisEventMessage, 'capturedBy' | 'capturedByAdmin'>) {
+  return { party: message.capturedBy, admin: message.capturedByAdmin === true };
+}
+
+/**
+ * Of two copies of one event (same hash) in a batch, the one to store: a copy declaring an error wins over the plain
+ * copy only when its declarer may retract it (the plain copy's capturer or an admin, docs/authorisation.md);
+ * otherwise the plain copy is the event. Of two copies alike, the first stays.
+ */
+export function preferredCopy(seen: EpcisEventMessage, next: EpcisEventMessage): EpcisEventMessage {
+  const declares = (m: EpcisEventMessage) => m.event.errorDeclaration !== undefined;
+  if (declares(next) && !declares(seen))
+    return honoursErrorDeclaration(seen.capturedBy, declarer(next)) ? next : seen;
+  if (declares(seen) && !declares(next))
+    return honoursErrorDeclaration(next.capturedBy, declarer(seen)) ? seen : next;
+  return seen;
+}
 
 /**
  * Applies captured events to the database in one transaction per batch: the events (once each, by hash), the EPC
@@ -70,23 +94,23 @@ export class EventProjector {
     const byHash = new Map<string, EpcisEventMessage>();
     for (const message of messages) {
       const seen = byHash.get(message.eventHash);
-      // Of two copies of the same event, the one declaring an error wins: it retracts the other.
-      if (
-        !seen ||
-        (message.event.errorDeclaration !== undefined && seen.event.errorDeclaration === undefined)
-      ) {
-        byHash.set(message.eventHash, message);
-      }
+      if (!seen || preferredCopy(seen, message) === message) byHash.set(message.eventHash, message);
     }
     const derived = [...byHash.values()].map(eventRow);
 
     return inTransaction(this.pool, async (client) => {
       const repository = new RegistryRepository(client);
       const inserted = await repository.insertEvents(derived.map((d) => d.row));
+      const declarations = derived
+        .filter((d) => !inserted.has(d.row.event_hash) && d.row.error_declared_at !== null)
+        .map((d) => d.row);
+      const capturers = await repository.capturersOf(declarations.map((row) => row.event_hash));
       const retracted = await repository.retractEvents(
-        derived
-          .filter((d) => !inserted.has(d.row.event_hash) && d.row.error_declared_at !== null)
-          .map((d) => d.row),
+        declarations.filter((row) => {
+          const capturedBy = capturers.get(row.event_hash);
+          const message = byHash.get(row.event_hash)!;
+          return capturedBy !== undefined && honoursErrorDeclaration(capturedBy, declarer(message));
+        }),
       );
       const changed = derived.filter(
         (d) => inserted.has(d.row.event_hash) || retracted.has(d.row.event_hash),

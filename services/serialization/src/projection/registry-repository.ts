@@ -45,9 +45,20 @@ export class RegistryRepository {
     return new Set(inserted.map((r) => r.event_hash));
   }
 
+  /** The party that captured each stored event of `hashes`. */
+  async capturersOf(hashes: string[]): Promise<Map<string, string>> {
+    if (hashes.length === 0) return new Map();
+    const { rows } = await this.client.query<{ event_hash: string; captured_by: string }>(
+      'SELECT event_hash, captured_by FROM events WHERE event_hash = ANY($1::text[])',
+      [hashes],
+    );
+    return new Map(rows.map((r) => [r.event_hash, r.captured_by]));
+  }
+
   /**
    * An error declaration arrives as the same event (same hash) with `errorDeclaration` added: it retracts the stored
-   * event. Returns the hashes that were newly retracted.
+   * event, and the stored document keeps the declaration (time, reason). The caller passes only declarations it
+   * honours. Returns the hashes that were newly retracted.
    */
   async retractEvents(rows: EventRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();

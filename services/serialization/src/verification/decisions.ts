@@ -1,3 +1,4 @@
+import { ownsCompanyPrefix } from '@pedigree/auth';
 import type { PackReturnCode } from '@pedigree/contracts';
 import type { PackStatus } from '@pedigree/registry';
 import {
@@ -147,6 +148,11 @@ export const RETURN_CODES = {
     alert: false,
     message: 'the pack was supplied to the public: it cannot return to active',
   },
+  NOT_HOLDER: {
+    alert: true,
+    message: 'the pack is held by another party: only its holder may change its state',
+  },
+  NOT_OWN_PREMISES: { alert: false, message: 'the location is not one of the requesting party’s premises' },
 } as const satisfies Record<PackReturnCode, { alert: boolean; message: string }>;
 export type ReturnCode = keyof typeof RETURN_CODES;
 
@@ -232,6 +238,44 @@ export function decideOperation(
 }
 
 export const UNDO_WINDOW_MS = 10 * 24 * 60 * 60 * 1000;
+
+/** Who asks for a state change or an undo, and where (docs/authorisation.md). */
+export interface Operator {
+  party: string;
+  /** GLN of the premises the request names (the party's own GLN when the request names none). */
+  location: string;
+  /** The operator's GS1 company prefixes. */
+  gcps: readonly string[];
+  admin: boolean;
+}
+
+/** Codes refusing a request for who or where it is (answered 403), rather than for the pack's state (409). */
+export const FORBIDDEN_CODES: ReadonlySet<ReturnCode> = new Set(['NOT_HOLDER', 'NOT_OWN_PREMISES']);
+
+/**
+ * A party acts only at its own premises: its own GLN, or a GLN under one of its GS1 company prefixes (there is no
+ * register of parties' locations yet). Admins may name any location.
+ */
+export function premisesProblem(operator: Operator): ReturnCode | undefined {
+  if (operator.admin || operator.location === operator.party) return undefined;
+  return ownsCompanyPrefix(operator, { ai: '414', value: operator.location })
+    ? undefined
+    : 'NOT_OWN_PREMISES';
+}
+
+/**
+ * Only the pack's holder in the registry changes its state; a pack the registry knows no holder of has nothing to
+ * protect. The registry's fold applies the same rule to the event the operation captures (libs/registry, custody.ts),
+ * and cannot tell an admin's event apart (it knows the capturer's party, not its roles): an admin is no exception
+ * here, or the answer would report a change the registry then ignores.
+ */
+export function custodyProblem(
+  record: PackRecord,
+  operator: Pick<Operator, 'party'>,
+): ReturnCode | undefined {
+  const owner = record.registry?.owner;
+  return owner === undefined || owner === operator.party ? undefined : 'NOT_HOLDER';
+}
 
 /** Who asks for an undo, and where. */
 export interface Actor {

@@ -14,6 +14,8 @@ export interface RegistryPack {
   statusEventHash: string;
   statusChangedAt: Date;
   recallId?: string;
+  /** The party holding the pack (owner or custodian) in the registry; undefined when nobody is known to hold it. */
+  owner?: string;
 }
 
 /** The newest pack operation on the item (see pack_operations). */

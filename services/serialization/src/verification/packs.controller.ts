@@ -10,6 +10,7 @@ import {
   parseScan,
   PackRequestError,
 } from './pack-request';
+import { FORBIDDEN_CODES } from './decisions';
 import { isPackOperation, PACK_OPERATIONS } from './pack-view';
 import { VerificationService, type PackAnswer } from './verification.service';
 import { VERIFICATION_STORE, type VerificationStore } from './verification-store';
@@ -52,6 +53,12 @@ const ANSWER_DESCRIPTION =
 
 const OPERATING_ROLES = ['manufacturer', 'distributor', 'dispenser', 'admin'] as const;
 
+/** 200 when applied; 403 when refused for who or where the requester is; 409 when refused for the pack's state. */
+function statusOf(answer: PackAnswer): number {
+  if (answer.applied) return 200;
+  return FORBIDDEN_CODES.has(answer.returnCode) ? 403 : 409;
+}
+
 /** EU FMD-style pack verification and state changes (NMVS-style return codes and alerts), and scanned-code verification. */
 @ApiTags('verification (EU FMD packs)')
 @Controller()
@@ -88,6 +95,7 @@ export class PacksController {
     schema: { ...PACK_BODY, properties: { ...PACK_BODY.properties, suppliedToPublic: { type: 'boolean' } } },
   })
   @ApiResponse({ status: 200, description: `undone: ${ANSWER_DESCRIPTION}` })
+  @ApiResponse({ status: 403, description: 'refused: NOT_OWN_PREMISES (the location is not the party’s)' })
   @ApiResponse({ status: 409, description: 'refused (UNDO_* return code)' })
   async undo(
     @Body() body: unknown,
@@ -100,7 +108,7 @@ export class PacksController {
     if (suppliedToPublic !== undefined && typeof suppliedToPublic !== 'boolean')
       badRequest(new PackRequestError('suppliedToPublic must be a boolean', 'suppliedToPublic'));
     const answer = await this.verification.undo(input, principal, suppliedToPublic === true);
-    void reply.status(answer.applied ? 200 : 409);
+    void reply.status(statusOf(answer));
     return answer;
   }
 
@@ -113,6 +121,11 @@ export class PacksController {
   @ApiParam({ name: 'operation', enum: Object.keys(PACK_OPERATIONS) })
   @ApiBody({ schema: PACK_BODY })
   @ApiResponse({ status: 200, description: `applied: ${ANSWER_DESCRIPTION}` })
+  @ApiResponse({
+    status: 403,
+    description:
+      'refused: NOT_HOLDER (another party holds the pack), NOT_OWN_PREMISES (not the party’s location)',
+  })
   @ApiResponse({
     status: 409,
     description:
@@ -137,7 +150,7 @@ export class PacksController {
       parsed(() => parsePackInput(body)),
       principal,
     );
-    void reply.status(answer.applied ? 200 : 409);
+    void reply.status(statusOf(answer));
     return answer;
   }
 

@@ -17,7 +17,7 @@ import type {
 
 const FIND_PACK = `
 SELECT s.key, s.gtin, s.serial, s.lot, s.expiry::text AS expiry, s.commissioned, s.status, s.status_event_hash,
-       s.status_changed_at, s.recall_id,
+       s.status_changed_at, s.recall_id, s.owner,
        o.id AS op_id, o.operation, o.status AS op_status, o.previous_status, o.party AS op_party, o.location AS op_location,
        o.performed_at, o.event_hash AS op_event_hash, o.undone_at,
        sp.reason AS suspect_reason, sp.parties AS suspect_parties,
@@ -41,6 +41,7 @@ interface PackRow {
   status_event_hash: string | null;
   status_changed_at: Date | null;
   recall_id: string | null;
+  owner: string | null;
   op_id: string | null;
   operation: PackOperation | null;
   op_status: PackStatus | null;
@@ -70,6 +71,7 @@ function recordOf(row: PackRow): PackRecord {
       statusEventHash: row.status_event_hash!,
       statusChangedAt: row.status_changed_at!,
       recallId: row.recall_id ?? undefined,
+      owner: row.owner ?? undefined,
     };
   }
   if (row.op_id !== null) {

@@ -215,3 +215,90 @@ describe('VerificationService', () => {
     });
   });
 });
+
+describe('VerificationService: who may change a pack (docs/authorisation.md)', () => {
+  const now = new Date('2026-11-25T12:00:00Z');
+  const key = packKey(GTIN, 'S1');
+  const input = { gtin: GTIN, serial: 'S1', lot: 'L1', expiry: '2028-02-29' };
+  const wholesaler: Principal = {
+    subject: 'w',
+    party: '4012345000009',
+    roles: ['distributor'],
+    gcps: ['4012345'],
+  };
+  const PRINCIPALS: Record<string, Principal> = {
+    holder: pharmacy,
+    'unrelated party': otherPharmacy,
+    'owner of the prefix': {
+      subject: 'm',
+      party: '0614141000005',
+      roles: ['manufacturer'],
+      gcps: ['0614141'],
+    },
+    regulator: { subject: 'r', party: '7654321000008', roles: ['regulator'], gcps: [] },
+    admin: { subject: 'a', party: '5012345000008', roles: ['admin'], gcps: [] },
+  };
+  const EXPECTED: Record<string, string> = {
+    holder: 'OK',
+    'unrelated party': 'NOT_HOLDER',
+    'owner of the prefix': 'NOT_HOLDER',
+    regulator: 'NOT_HOLDER',
+    // The registry could not follow an admin's change of another party's pack (docs/authorisation.md).
+    admin: 'NOT_HOLDER',
+  };
+
+  function setUp(owner: string) {
+    const store = new MemoryVerificationStore(() => now);
+    const capturer = new FakeCapturer();
+    const service = new VerificationService(store, capturer, { responderGln: '0614141000005' }, () => now);
+    store.registry.set(key, {
+      key,
+      gtin: GTIN,
+      serial: 'S1',
+      lot: 'L1',
+      expiry: '2028-02-29',
+      commissioned: true,
+      status: 'active',
+      statusEventHash: 'commission',
+      statusChangedAt: new Date('2026-03-01T00:00:00Z'),
+      owner,
+    });
+    return { store, capturer, service };
+  }
+
+  const operations = [
+    'supply',
+    'destroy',
+    'export',
+    'sample',
+    'free-sample',
+    'lock',
+    'stolen',
+    'check-out',
+  ] as const;
+  const cases = operations.flatMap((operation) =>
+    Object.keys(PRINCIPALS).map((who) => ({ operation, who, expected: EXPECTED[who]! })),
+  );
+  it.each(cases)('$operation by the $who: $expected', async ({ operation, who, expected }) => {
+    const { capturer, service } = setUp(pharmacy.party);
+    const answer = await service.operate(operation, input, PRINCIPALS[who]!);
+    expect(answer).toMatchObject({ returnCode: expected, applied: expected === 'OK' });
+    expect(capturer.captured).toHaveLength(expected === 'OK' ? 1 : 0);
+  });
+
+  it('refuses the holder at premises that are not its own, and accepts a GLN under its company prefix', async () => {
+    const { capturer, service } = setUp(wholesaler.party);
+    const elsewhere = await service.operate('destroy', { ...input, location: '0614141000005' }, wholesaler);
+    expect(elsewhere).toMatchObject({ returnCode: 'NOT_OWN_PREMISES', applied: false });
+    const own = await service.operate('destroy', { ...input, location: '4012345000016' }, wholesaler);
+    expect(own).toMatchObject({ returnCode: 'OK', applied: true });
+    expect(capturer.captured).toHaveLength(1);
+  });
+
+  it('refuses an undo asked at premises that are not the party’s own', async () => {
+    const { service } = setUp(pharmacy.party);
+    await service.operate('supply', input, pharmacy);
+    const answer = await service.undo({ ...input, location: '4012345000009' }, pharmacy, false);
+    expect(answer).toMatchObject({ returnCode: 'NOT_OWN_PREMISES', applied: false });
+  });
+});

@@ -6,13 +6,16 @@ import { formatDigitalLink } from '@pedigree/gs1';
 import {
   disclosure,
   cloneSignal,
+  custodyProblem,
   decideOperation,
   decideUndo,
   decideVerify,
   decideVrs,
+  premisesProblem,
   RETURN_CODES,
   type CatalogueFacts,
   type Claimed,
+  type Operator,
   type ReturnCode,
 } from './decisions';
 import { operationEvent } from './operation-events';
@@ -46,6 +49,15 @@ export type { PackAnswer };
 
 export interface VerificationSettings {
   responderGln?: string;
+}
+
+function operatorOf(principal: Principal, location: string): Operator {
+  return {
+    party: principal.party,
+    location,
+    gcps: principal.gcps,
+    admin: principal.roles.includes('admin'),
+  };
 }
 
 export function packKey(gtin: string, serial: string): string {
@@ -157,7 +169,11 @@ export class VerificationService {
       const location = input.location ?? principal.party;
       const { record, catalogue, now } = await this.read(tx, key, input, lockedAt);
       const id = randomUUID();
-      let code = decideOperation(operation, record, input, catalogue, now);
+      const operator = operatorOf(principal, location);
+      let code =
+        premisesProblem(operator) ??
+        custodyProblem(record, operator) ??
+        decideOperation(operation, record, input, catalogue, now);
       const suppliedElsewhere =
         operation === 'supply' &&
         record.registry?.commissioned === true &&
@@ -221,7 +237,9 @@ export class VerificationService {
       const location = input.location ?? principal.party;
       const { record, now } = await this.read(tx, key, input, lockedAt);
       const id = randomUUID();
-      const code = decideUndo(record, { party: principal.party, location }, suppliedToPublic, now);
+      const code =
+        premisesProblem(operatorOf(principal, location)) ??
+        decideUndo(record, { party: principal.party, location }, suppliedToPublic, now);
       const applied = code === 'OK';
       if (applied) {
         const op = operationInForce(record)!;
