@@ -40,8 +40,13 @@ const CHECKS = [
   'response_schema_conformance',
 ].join(',');
 
-const SERVICES = ['serialization', 'cold-chain', 'recall', 'ledger-writer'] as const;
-type ServiceName = (typeof SERVICES)[number];
+const ALL_SERVICES = ['serialization', 'cold-chain', 'recall', 'ledger-writer'] as const;
+type ServiceName = (typeof ALL_SERVICES)[number];
+/** PEDIGREE_FUZZ_SERVICES=serialization,recall fuzzes only those (while fixing what the fuzzer found). */
+const SERVICES = ALL_SERVICES.filter(
+  (name) =>
+    !process.env.PEDIGREE_FUZZ_SERVICES || process.env.PEDIGREE_FUZZ_SERVICES.split(',').includes(name),
+);
 
 interface RunResult {
   code: number | null;
@@ -142,6 +147,10 @@ describe.each(SERVICES)('the OpenAPI description of the %s service, fuzzed by sc
           '10',
           '--seed',
           '20261203',
+          // The VRS route's free-form path segments and query values make hypothesis discard many generated cases
+          // (values that cannot be sent in a URL or header): not a finding, so this health check is off.
+          '--suppress-health-check',
+          'filter_too_much',
           '--output-sanitize',
           'true',
         ],
