@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEphemeralIssuer, ROLES, type EphemeralIssuer } from '@pedigree/auth';
 import { migrateServiceDatabase } from '@pedigree/database';
@@ -54,17 +54,21 @@ interface RunResult {
 }
 
 function schemathesis(args: string[], timeoutMs: number): Promise<RunResult> {
+  // schemathesis keeps a .schemathesis/ folder (its cache) in its working directory: one outside the repository.
+  const cwd = mkdtempSync(path.join(tmpdir(), 'pedigree-schemathesis-'));
   return new Promise((resolve) => {
     execFile(
       SCHEMATHESIS,
       args,
       {
+        cwd,
         timeout: timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
         // No colours, no telemetry, no update checks: a plain report in the jest output.
         env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false', PYTHONUNBUFFERED: '1' },
       },
       (error, stdout, stderr) => {
+        rmSync(cwd, { recursive: true, force: true });
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, output: `${stdout}${stderr}` });
       },
