@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type {
   AnchoredHeadView,
@@ -61,6 +61,7 @@ function treeSizeParameter(
 
 /** Inclusion and consistency proofs over the anchored heads of the log, for regulators and auditors (any role). */
 @ApiTags('proofs')
+@ApiBearerAuth()
 @Controller()
 export class ProofsController {
   constructor(private readonly log: LogRepository) {}

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, type Principal } from '@pedigree/auth';
 import { canonicalIdentifier, EPCIS_CONTEXT_URI, toEpcisXml, type AnyEpcisDocument } from '@pedigree/epcis';
@@ -54,6 +54,7 @@ function wantsXml(request: FastifyRequest): boolean {
 }
 
 @ApiTags('query')
+@ApiBearerAuth()
 @AuthProblems('epcis')
 @Controller()
 export class QueryController {
