@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone: installs what is missing (Node 24, npm packages, PostgreSQL, Kafka),
+# The whole test suite from a fresh clone: installs what is missing (Node 24, npm packages, schemathesis, PostgreSQL, Kafka),
 # builds, lints, type-checks, starts the `test` profile of the local stack and runs every unit and integration test
 # against the real infrastructure. Prints a closing line `tests: N passed, N failed, N skipped`.
 source "$(dirname "$0")/lib/common.sh"
@@ -9,6 +9,7 @@ started_at=$(date +%s)
 step "Toolchain"
 ensure_node
 ensure_npm_dependencies
+ensure_schemathesis
 build_workspace
 
 step "Lint (ESLint with Nx module boundaries), formatting (Prettier) and type-check (tests included)"

@@ -167,3 +167,32 @@ ensure_vegeta() {
     fail "go install of github.com/tsenart/vegeta/v12@v$VEGETA_VERSION failed"
   info "vegeta $VEGETA_VERSION: $(vegeta_bin)"
 }
+
+# schemathesis, the OpenAPI fuzzer the integration suite runs against every service (PyPI, in a Python venv).
+SCHEMATHESIS_VERSION="4.32.5"
+schemathesis_dir() { echo "$PEDIGREE_CACHE/schemathesis/$SCHEMATHESIS_VERSION"; }
+schemathesis_bin() { echo "$(schemathesis_dir)/bin/schemathesis"; }
+
+ensure_schemathesis() {
+  local dir; dir="$(schemathesis_dir)"
+  if [ -f "$dir/.complete" ] && [ -x "$(schemathesis_bin)" ]; then
+    info "schemathesis $SCHEMATHESIS_VERSION (cached)"
+    return
+  fi
+  require_command python3 "install Python 3.10 or newer (Debian: apt-get install python3 python3-venv)"
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    step "Installing python3-venv from Debian's packages"
+    require_command apt-get "install Python's venv module (Debian/Ubuntu: apt-get install python3-venv) yourself"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null ||
+      fail "apt-get install python3-venv failed"
+  fi
+  step "Installing schemathesis $SCHEMATHESIS_VERSION from PyPI into a venv at $dir ($(python3 --version))"
+  rm -rf "$dir" && mkdir -p "$(dirname "$dir")"
+  python3 -m venv "$dir" || fail "python3 -m venv $dir failed"
+  "$dir/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" ||
+    fail "pip install schemathesis==$SCHEMATHESIS_VERSION failed"
+  "$(schemathesis_bin)" --version >/dev/null || fail "schemathesis $SCHEMATHESIS_VERSION does not run: $(schemathesis_bin)"
+  touch "$dir/.complete"
+  info "schemathesis $SCHEMATHESIS_VERSION: $(schemathesis_bin)"
+}

@@ -41,7 +41,70 @@ export function openApiDocument(app: INestApplication, info: OpenApiInfo): OpenA
     .setVersion(info.version)
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withRuntimeProblems(SwaggerModule.createDocument(app, config));
+}
+
+type OpenApiSchema = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
+
+/** RFC 9457 problem details, as every error answer of the services carries them (extension members allowed). */
+export const PROBLEM_SCHEMA: OpenApiSchema = {
+  type: 'object',
+  required: ['title', 'status'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+  },
+  additionalProperties: true,
+};
+
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+/** The answers the runtime itself gives any route, before or instead of its handler. */
+const RUNTIME_PROBLEMS: Record<string, string> = {
+  '400': 'malformed request: the URL (a NUL character, a bad %-escape), a parameter or the body',
+  '414': 'a path segment is longer than the server accepts',
+};
+const BODY_PROBLEMS: Record<string, string> = {
+  '413': 'the body is larger than the server accepts',
+  '415': 'the body is not of a media type the operation accepts',
+};
+const AUTH_PROBLEMS: Record<string, string> = {
+  '401': 'no, or no valid, bearer token',
+  '403': 'the token’s roles or party may not do this',
+};
+
+/**
+ * Completes every operation of an OpenAPI document with the problem+json answers the runtime gives any route (400,
+ * 414; 413 and 415 where there is a body; 401 and 403 where a bearer token is needed), and gives every error answer
+ * declared without a body the problem+json body, so that a fuzzer can hold the services to the document.
+ */
+export function withRuntimeProblems(document: OpenAPIObject): OpenAPIObject {
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, Problem: PROBLEM_SCHEMA };
+  const problemContent = () => ({ 'application/problem+json': { schema: { ...PROBLEM_REF } } });
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = pathItem[method];
+      if (!operation) continue;
+      const secured = (operation.security ?? document.security ?? []).length > 0;
+      const added = {
+        ...RUNTIME_PROBLEMS,
+        ...(operation.requestBody ? BODY_PROBLEMS : {}),
+        ...(secured ? AUTH_PROBLEMS : {}),
+      };
+      for (const [status, description] of Object.entries(added)) {
+        operation.responses[status] ??= { description };
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!/^[45]\d\d$/.test(status) || response === undefined || '$ref' in response) continue;
+        response.content ??= problemContent();
+      }
+    }
+  }
+  return document;
 }
 
 export interface ServiceAppOptions {

@@ -1,11 +1,12 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
+import { PROBLEM_SCHEMA } from '../bootstrap';
 import { ProblemException } from '../problem-details.filter';
 import { Public } from '../public-route';
 import { ReadinessChecks } from './readiness-checks';
@@ -21,12 +22,49 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up and serving HTTP' })
+  @ApiResponse({
+    status: 200,
+    description: 'live',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['status'],
+          properties: { status: { type: 'string', enum: ['ok'] } },
+        },
+      },
+    },
+  })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
+  // Documented here rather than by terminus, whose 503 is its own JSON body: this one answers problem+json.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiResponse({
+    status: 200,
+    description: 'ready, with the state of each check',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['status'],
+          properties: {
+            status: { type: 'string', enum: ['ok'] },
+            info: { type: 'object', additionalProperties: true },
+            error: { type: 'object', additionalProperties: true },
+            details: { type: 'object', additionalProperties: true },
+          },
+        },
+      },
+    },
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'not ready: problem+json naming what is down, with the checks',
+    content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } },
+  })
   @ApiOperation({
     summary:
       'Ready for traffic: the database and Kafka answer (503 problem+json naming what is down otherwise). ' +

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type {
   AnchoredHeadView,
@@ -61,6 +61,7 @@ function treeSizeParameter(
 
 /** Inclusion and consistency proofs over the anchored heads of the log, for regulators and auditors (any role). */
 @ApiTags('proofs')
+@ApiBearerAuth()
 @Controller()
 export class ProofsController {
   constructor(private readonly log: LogRepository) {}
@@ -69,6 +70,12 @@ export class ProofsController {
   @ApiOperation({
     summary:
       'Inclusion proof of an event (GS1 event hash ID, ni:///sha-256;… or hex) in the newest anchored head, with its Fabric anchor',
+  })
+  @ApiResponse({ status: 200, description: 'the inclusion proof bundle' })
+  @ApiResponse({ status: 400, description: 'not an event hash' })
+  @ApiResponse({
+    status: 404,
+    description: 'the log has no leaf for this event hash, or no anchored head holds it yet',
   })
   async proof(@Param('eventHash') eventHash: string): Promise<InclusionProofBundle> {
     const entry = entryOfEventHash(eventHash);
@@ -120,6 +127,8 @@ export class ProofsController {
     description: `page size, at most ${MAX_PAGE} (default ${DEFAULT_PAGE})`,
   })
   @ApiQuery({ name: 'before', required: false, description: 'only heads smaller than this tree size' })
+  @ApiResponse({ status: 200, description: '{heads, next?}' })
+  @ApiResponse({ status: 400, description: 'limit or before is not a tree size, or limit is out of range' })
   async heads(
     @Query('limit') limitText: string | undefined,
     @Query('before') beforeText: string | undefined,
@@ -141,6 +150,11 @@ export class ProofsController {
   @ApiOperation({
     summary: 'Consistency proof between two anchored heads (from ≤ to): the larger log extends the smaller',
   })
+  @ApiQuery({ name: 'from', required: true, description: 'tree size of the smaller anchored head' })
+  @ApiQuery({ name: 'to', required: true, description: 'tree size of the larger anchored head' })
+  @ApiResponse({ status: 200, description: 'the consistency proof and both heads' })
+  @ApiResponse({ status: 400, description: 'from or to is missing or not a tree size, or from > to' })
+  @ApiResponse({ status: 404, description: 'no anchored head has one of the tree sizes' })
   async consistency(
     @Query('from') fromText: string | undefined,
     @Query('to') toText: string | undefined,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, type Principal } from '@pedigree/auth';
 import { canonicalIdentifier, EPCIS_CONTEXT_URI, toEpcisXml, type AnyEpcisDocument } from '@pedigree/epcis';
@@ -54,6 +54,7 @@ function wantsXml(request: FastifyRequest): boolean {
 }
 
 @ApiTags('query')
+@ApiBearerAuth()
 @AuthProblems('epcis')
 @Controller()
 export class QueryController {
@@ -66,11 +67,12 @@ export class QueryController {
   @ApiOperation({
     summary:
       'EPCIS SimpleEventQuery: the events you may see, as an EPCISQueryDocument (JSON-LD; XML on Accept)',
+    description: `Query parameters supported: ${SIMPLE_QUERY_PARAMETERS.join(', ')}, EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>`,
   })
-  @ApiQuery({
-    name: 'params',
-    required: false,
-    description: `Supported: ${SIMPLE_QUERY_PARAMETERS.join(', ')}, EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>`,
+  @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
+  @ApiResponse({
+    status: 400,
+    description: 'epcisException:QueryParameterException: a query parameter is not valid',
   })
   async events(
     @Req() request: FastifyRequest,
@@ -83,6 +85,11 @@ export class QueryController {
 
   @Get('events/:eventId')
   @ApiOperation({ summary: 'One event by its eventID or GS1 event hash' })
+  @ApiResponse({ status: 200, description: 'the event (JSON-LD; XML on Accept)' })
+  @ApiResponse({
+    status: 404,
+    description: 'epcisException:NoSuchResourceException: no such event that you may see',
+  })
   async event(
     @Param('eventId') eventId: string,
     @Req() request: FastifyRequest,
@@ -109,6 +116,11 @@ export class QueryController {
   @ApiOperation({
     summary:
       'Events naming an EPC (EPC URI or GS1 Digital Link) in any role; takes the same filters as /events',
+  })
+  @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
+  @ApiResponse({
+    status: 400,
+    description: 'epcisException:QueryParameterException: a query parameter is not valid',
   })
   async epcEvents(
     @Param('epc') epc: string,

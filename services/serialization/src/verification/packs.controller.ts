@@ -121,6 +121,7 @@ export class PacksController {
   @ApiParam({ name: 'operation', enum: Object.keys(PACK_OPERATIONS) })
   @ApiBody({ schema: PACK_BODY })
   @ApiResponse({ status: 200, description: `applied: ${ANSWER_DESCRIPTION}` })
+  @ApiResponse({ status: 404, description: 'no such pack operation' })
   @ApiResponse({
     status: 403,
     description:
