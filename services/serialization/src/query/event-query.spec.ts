@@ -119,17 +119,23 @@ describe('parseEventQuery', () => {
 
   it('accepts a page token of the same query and refuses one of another query or a forged one', () => {
     const filter = 'EQ_bizStep=shipping';
-    const token = encodePageToken({
-      eventTime: '2026-01-01T08:00:00.000Z',
-      eventHash: 'ni:///sha-256;abc?ver=CBV2.0',
-      fingerprint: parse(filter).fingerprint,
-    });
+    const eventHash = `ni:///sha-256;${'ab'.repeat(32)}?ver=CBV2.0`;
+    const fingerprint = parse(filter).fingerprint;
+    const token = encodePageToken({ eventTime: '2026-01-01T08:00:00.000Z', eventHash, fingerprint });
     expect(parse(`${filter}&nextPageToken=${token}`).after).toEqual({
       eventTime: new Date('2026-01-01T08:00:00.000Z'),
-      eventHash: 'ni:///sha-256;abc?ver=CBV2.0',
+      eventHash,
     });
     const refused = { '/query/nextPageToken': 'nextPageToken: not a page token of this query' };
     expect(problems(`EQ_bizStep=receiving&nextPageToken=${token}`)).toEqual(refused);
     expect(problems(`${filter}&nextPageToken=not-a-token`)).toEqual(refused);
+    // Forged with the right fingerprint (it is no secret), but a time or a hash the page query could not use.
+    for (const forged of [
+      { eventTime: 'not-a-date', eventHash, fingerprint },
+      { eventTime: '2030-02-31T00:00:00Z', eventHash, fingerprint },
+      { eventTime: '2026-01-01T08:00:00.000Z', eventHash: 'ni:///sha-256;abc\u0000?ver=CBV2.0', fingerprint },
+    ]) {
+      expect(problems(`${filter}&nextPageToken=${encodePageToken(forged)}`)).toEqual(refused);
+    }
   });
 });

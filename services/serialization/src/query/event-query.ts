@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   canonicalIdentifier,
+  dateTimeStampProblem,
   EPCIS_ACTIONS,
   EPCIS_EVENT_TYPES,
   toBareCbvWord,
@@ -47,6 +48,7 @@ const MATCH_ROLES: Record<string, readonly string[]> = {
 
 const PREFIXED = /^(EQ_bizTransaction|EQ_source|EQ_destination)_(.+)$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const EVENT_HASH = /^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/;
 
 export interface PageToken {
   eventTime: string;
@@ -61,9 +63,13 @@ export function encodePageToken(token: PageToken): string {
 function decodePageToken(text: string): PageToken | undefined {
   try {
     const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<PageToken>;
+    // A token is the client's to send back: one with a time that is no instant or a hash that is no GS1 event hash
+    // is not one we issued (the page query would fail on it), whatever its fingerprint says.
     if (
       typeof token.eventTime === 'string' &&
+      dateTimeStampProblem(token.eventTime, 'eventTime') === undefined &&
       typeof token.eventHash === 'string' &&
+      EVENT_HASH.test(token.eventHash) &&
       typeof token.fingerprint === 'string'
     ) {
       return token as PageToken;
