@@ -42,12 +42,15 @@ describe('ledger-writer through a Fabric peer outage', () => {
         (n) => n === 50,
         'leaves appended while the peer is down',
       );
+      // The fabric report pings the peer; the anchoring report turns down once an anchoring attempt has failed.
       await eventually(
         () =>
           fetch(`${sut.service.baseUrl}/health/ready`)
             .then((r) => r.json() as Promise<{ details: Record<string, { status: string }> }>)
-            .then((body) => body.details.fabric?.status),
-        (status) => status === 'down',
+            .then(
+              (body) => `fabric ${body.details.fabric?.status}, anchoring ${body.details.anchoring?.status}`,
+            ),
+        (reports) => reports === 'fabric down, anchoring down',
         'the health details to report the outage',
       );
     } catch (error) {
