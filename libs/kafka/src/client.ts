@@ -90,6 +90,8 @@ export async function ensureTopics(
       }
       await admin
         .createTopics({
+          // kafkajs waits for leaders by default and gives up on UNKNOWN_TOPIC_OR_PARTITION: waitForTopicLeaders does.
+          waitForLeaders: false,
           topics: missing.map((t) => ({
             topic: t.name,
             numPartitions: t.partitions,
