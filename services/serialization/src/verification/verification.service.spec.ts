@@ -1,4 +1,5 @@
 import type { Principal } from '@pedigree/auth';
+import { PACK_OPERATION_NAMES } from '@pedigree/contracts';
 import { MemoryVerificationStore } from '../../test/verification-store/memory-verification-store';
 import { packKey, VerificationService } from './verification.service';
 import type { CapturedEvent, EventCapturer } from './verification-store';
@@ -266,17 +267,7 @@ describe('VerificationService: who may change a pack (docs/authorisation.md)', (
     return { store, capturer, service };
   }
 
-  const operations = [
-    'supply',
-    'destroy',
-    'export',
-    'sample',
-    'free-sample',
-    'lock',
-    'stolen',
-    'check-out',
-  ] as const;
-  const cases = operations.flatMap((operation) =>
+  const cases = PACK_OPERATION_NAMES.flatMap((operation) =>
     Object.keys(PRINCIPALS).map((who) => ({ operation, who, expected: EXPECTED[who]! })),
   );
   it.each(cases)('$operation by the $who: $expected', async ({ operation, who, expected }) => {
