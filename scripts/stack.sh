@@ -5,7 +5,8 @@
 #   scripts/stack.sh fabric-peer stop|start manufacturer|regulator [--profile …]   one peer only
 #   scripts/stack.sh fabric-chaincode NAME [--profile …]   another definition of the anchor chaincode (own state)
 # Profiles keep separate data and ports: `dev` for running the platform, `test` for the test suite.
-# Data lives in $PEDIGREE_STATE/<profile> and survives restarts; `reset` deletes it.
+# Data lives in $PEDIGREE_STATE/<profile> and survives restarts; `reset` deletes it. PEDIGREE_PORT_OFFSET (default 0)
+# moves all ports, for a second stack beside the first.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/fabric.sh"
 
@@ -25,6 +26,12 @@ case "$PROFILE" in
   test) PG_PORT=54330; KAFKA_PORT=19192; KAFKA_CONTROLLER_PORT=19193; FABRIC_PORT_BASE=19150 ;;
   *) fail "unknown profile '$PROFILE' (dev or test)" ;;
 esac
+# PEDIGREE_PORT_OFFSET moves every port of the profile, so two stacks of one profile (two checkouts, each with its own
+# PEDIGREE_STATE) can run side by side.
+PORT_OFFSET="${PEDIGREE_PORT_OFFSET:-0}"
+[[ "$PORT_OFFSET" =~ ^[0-9]+$ ]] || fail "PEDIGREE_PORT_OFFSET must be a whole number (got '$PORT_OFFSET')"
+PG_PORT=$((PG_PORT + PORT_OFFSET)); KAFKA_PORT=$((KAFKA_PORT + PORT_OFFSET))
+KAFKA_CONTROLLER_PORT=$((KAFKA_CONTROLLER_PORT + PORT_OFFSET)); FABRIC_PORT_BASE=$((FABRIC_PORT_BASE + PORT_OFFSET))
 
 if [ "$(id -u)" -eq 0 ]; then
   # PostgreSQL refuses to run as root: the cluster runs as the 'postgres' system user, so state must be outside /root.
