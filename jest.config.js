@@ -1,7 +1,7 @@
 // Three projects: fast unit tests (*.spec.ts); integration tests (*.int-spec.ts) that run against the real PostgreSQL,
 // Kafka and Fabric of the local stack, in parallel; and the integration tests that stop, cut or fill a piece of that
 // shared infrastructure (*.serial.int-spec.ts: a Fabric peer outage, …), which scripts/test.sh runs alone after the
-// others so that no test beside them sees the outage — and a timing-sensitive Kafka consumer crash test (see its file).
+// others so that no test beside them sees the outage.
 const swc = [
   '@swc/jest',
   {
