@@ -36,7 +36,7 @@ describe('eventFacts', () => {
     expect(facts.identifiers.map((i) => [i.role, i.key])).toEqual([
       ['input', PACK_KEY],
       ['output', output],
-      ['quantity', 'https://id.gs1.org/01/10614141073464/10/LOT7'],
+      ['inputQuantity', 'https://id.gs1.org/01/10614141073464/10/LOT7'],
     ]);
     expect(facts.action).toBeUndefined();
   });

@@ -7,7 +7,16 @@ import {
 } from '@pedigree/epcis';
 import { partyGln } from '@pedigree/gs1';
 
-export type IdentifierRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'quantity' | 'childQuantity';
+export type IdentifierRole =
+  | 'epc'
+  | 'parent'
+  | 'child'
+  | 'input'
+  | 'output'
+  | 'quantity'
+  | 'childQuantity'
+  | 'inputQuantity'
+  | 'outputQuantity';
 
 /** An identifier as an event names it, with the canonical key the registry and the EPC index use. */
 export interface NamedIdentifier {
@@ -86,8 +95,11 @@ export function eventFacts(event: EpcisEvent): EventFacts {
     ...named('inputEPCList' in event ? event.inputEPCList : undefined, 'input'),
     ...named('outputEPCList' in event ? event.outputEPCList : undefined, 'output'),
     ...quantityClasses('quantityList' in event ? event.quantityList : undefined, 'quantity'),
-    ...quantityClasses('inputQuantityList' in event ? event.inputQuantityList : undefined, 'quantity'),
-    ...quantityClasses('outputQuantityList' in event ? event.outputQuantityList : undefined, 'quantity'),
+    ...quantityClasses('inputQuantityList' in event ? event.inputQuantityList : undefined, 'inputQuantity'),
+    ...quantityClasses(
+      'outputQuantityList' in event ? event.outputQuantityList : undefined,
+      'outputQuantity',
+    ),
     ...quantityClasses('childQuantityList' in event ? event.childQuantityList : undefined, 'childQuantity'),
   ];
   const sources = parties(event.sourceList?.map((s) => ({ type: s.type, party: s.source })));

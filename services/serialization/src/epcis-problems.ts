@@ -4,6 +4,7 @@ import type { EpcisException, EpcisExceptionType, EpcisProblem } from '@pedigree
 const TITLES: Partial<Record<EpcisExceptionType, string>> = {
   ValidationException: 'The document is not valid EPCIS',
   QueryParameterException: 'Invalid query parameter',
+  QueryTooLargeException: 'Query too large',
   CaptureLimitExceededException: 'Capture limit exceeded',
   UnsupportedMediaTypeException: 'Unsupported media type',
   NotAcceptableException: 'Not acceptable',

@@ -21,9 +21,10 @@ void runService(
   {
     // Every VRS request is recorded in the verifications table (who, where, when, what was answered).
     unloggedPaths: ['/verify/', '/checkConnectivity'],
-    // A capture body over the byte limit is refused by the HTTP layer before the controller runs.
+    // A capture body over the byte limit is refused by the HTTP layer before the controller runs (a query's 413 is
+    // its own QueryTooLargeException).
     refineProblem: (problem, request) =>
-      problem.status === 413 && /^\/(capture|events)\b/.test(request.url)
+      problem.status === 413 && request.method === 'POST' && /^\/(capture|events)\b/.test(request.url)
         ? epcisProblem(
             'CaptureLimitExceededException',
             413,

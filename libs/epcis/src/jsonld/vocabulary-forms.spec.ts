@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CBV_VOCABULARIES, type CbvVocabularyKind } from '../model/vocabulary';
-import { cbvWordOf, toBareCbvWord, toCbvUri, toCbvUrn } from './vocabulary-forms';
+import { cbvValueForms, cbvWordOf, toBareCbvWord, toCbvUri, toCbvUrn } from './vocabulary-forms';
 
 const kinds = Object.keys(CBV_VOCABULARIES) as CbvVocabularyKind[];
 
@@ -79,5 +79,24 @@ describe('CBV vocabulary forms', () => {
         expect(toCbvUri(kind, toCbvUri(kind, word))).toBe(uri);
       }),
     );
+  });
+
+  it('lists every spelling of a member and only the value itself for a non-member', () => {
+    const forms = cbvValueForms('disposition', 'urn:epcglobal:cbv:disp:in_transit');
+    expect(forms).toEqual(
+      expect.arrayContaining([
+        'in_transit',
+        'https://ref.gs1.org/cbv/Disp-in_transit',
+        'http://ref.gs1.org/cbv/Disp-in_transit',
+        'cbv:Disp-in_transit',
+        'urn:epcglobal:cbv:disp:in_transit',
+      ]),
+    );
+    expect(cbvValueForms('measurementType', 'Temperature')).toEqual(
+      expect.arrayContaining(['Temperature', 'gs1:Temperature', 'https://gs1.org/voc/Temperature']),
+    );
+    expect(cbvValueForms('errorReason', 'https://example.org/reason')).toEqual([
+      'https://example.org/reason',
+    ]);
   });
 });

@@ -62,3 +62,13 @@ export function toCbvUrn(kind: CbvVocabularyKind, value: string): string {
   if (word === undefined) return value;
   return urnPrefix ? urnPrefix + word : CBV_VOCABULARIES[kind].uriPrefix + word;
 }
+
+/**
+ * Every spelling of a vocabulary value that denotes the same member (bare word, Web URIs with http/https and `www.`
+ * variants, CURIE, URN), for matching values stored as they were captured; a non-member is its only spelling.
+ */
+export function cbvValueForms(kind: CbvVocabularyKind, value: string): string[] {
+  const word = cbvWordOf(kind, value);
+  if (word === undefined) return [value];
+  return [word, ...(prefixesByKind.get(kind) ?? []).map((prefix) => prefix + word)];
+}

@@ -3,3 +3,4 @@ export * from './vocabulary';
 export * from './events';
 export * from './documents';
 export * from './event-guard';
+export * from './units';

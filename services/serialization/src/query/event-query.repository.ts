@@ -1,9 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { seesEveryParty, type Principal } from '@pedigree/auth';
 import type { DatabaseHandle } from '@pedigree/database';
-import type { EpcisEvent } from '@pedigree/epcis';
+import { EPCIS_CONTEXT_PREFIXES, type EpcisEvent } from '@pedigree/epcis';
 import { DATABASE } from '@pedigree/service-runtime';
-import type { EventQuery } from './event-query';
+import {
+  orderColumnKinds,
+  QueryTooLargeError,
+  type Comparison,
+  type EventQuery,
+  type ExtensionFieldName,
+  type FieldFilter,
+  type FieldScope,
+  type LocationFilter,
+  type PageCursor,
+  type QuantityFilter,
+  type SensorQuery,
+  type ValueTest,
+} from './event-query';
 
 export interface StoredEvent {
   eventHash: string;
@@ -31,6 +44,34 @@ class Conditions {
   }
 }
 
+const SQL_OPERATORS: Record<Comparison, string> = { EQ: '=', GT: '>', GE: '>=', LT: '<', LE: '<=' };
+
+/**
+ * The values of an extension field named by one of the keys in `$k`: at the top of the scope, or nested at any depth
+ * inside one of the scope's extension fields (keys with a colon: CURIEs or IRIs). Arrays are unwrapped, so a field
+ * holding a list matches when one of its items does.
+ */
+const FIELD_PATH = {
+  top: '$.keyvalue() ? (@.key == $k[*]).value[*]',
+  inner:
+    '$.keyvalue() ? (@.key like_regex ":").value.** ? (@.type() == "object").keyvalue() ? (@.key == $k[*]).value[*]',
+};
+
+/** What each scope's fields hang off: the event, or (inside the sensor subquery) its sensor element or report. */
+const SCOPE_ROOTS: Record<FieldScope, string> = {
+  event: 'e.document',
+  ilmd: "e.document -> 'ilmd'",
+  errorDeclaration: "e.document -> 'errorDeclaration'",
+  readPoint: "e.document -> 'readPoint'",
+  bizLocation: "e.document -> 'bizLocation'",
+  sensorElement: 'el.value',
+  sensorMetadata: "el.value -> 'sensorMetadata'",
+  sensorReport: 'rep.value',
+};
+
+/** A GLN without extension, as a canonical key: its sub-locations are the GLN with an extension (AI 254). */
+const GLN_KEY = /^https:\/\/id\.gs1\.org\/414\/\d{13}$/;
+
 /** Identifier match per EPCIS §8.2.7.1.1: equal keys, or a class key that matches every instance of it. */
 function identifierClause(c: Conditions, roles: readonly string[], values: string[]): string {
   // One LIKE per class: a constant prefix on the "C"-collated key walks the key index.
@@ -41,64 +82,298 @@ function identifierClause(c: Conditions, roles: readonly string[], values: strin
   return `e.event_hash IN (SELECT x.event_hash FROM event_epcs x WHERE ${keyMatch} AND x.role = ANY(${c.param(roles)}))`;
 }
 
+/**
+ * The jsonpath variables naming a field for one event: the name as asked, and, when its prefix is one the EPCIS
+ * context defines, the field under that namespace whatever prefix the event declared for it (or as a full IRI).
+ */
+function fieldKeys(c: Conditions, field: ExtensionFieldName): string {
+  const local = c.param(field.localName);
+  const namespace = c.param(field.namespace ?? null);
+  const declared = `jsonb_each_text(${c.param(JSON.stringify(EPCIS_CONTEXT_PREFIXES))}::jsonb || e.namespaces)`;
+  return `jsonb_build_object('k', jsonb_build_array(${c.param(field.name)}::text, ${namespace}::text || ${local}::text)
+    || COALESCE((SELECT jsonb_agg(ns.key || ':' || ${local}::text) FROM ${declared} ns WHERE ns.value = ${namespace}::text), '[]'::jsonb))`;
+}
+
+/** The SQL test of a JSON value `v` (text, number, instant or boolean, as the operands are typed). */
+function valueClause(c: Conditions, v: string, test: ValueTest): string {
+  if (test.op === 'EXISTS') return `jsonb_typeof(${v}) <> 'null'`;
+  const of = (type: string) => test.operands.filter((o) => o.type === type).map((o) => o.value);
+  if (test.op === 'EQ') {
+    const parts: string[] = [];
+    if (of('string').length > 0)
+      parts.push(`(jsonb_typeof(${v}) = 'string' AND ${v} #>> '{}' = ANY(${c.param(of('string'))}::text[]))`);
+    if (of('number').length > 0)
+      parts.push(`json_number_or_null(${v}) = ANY(${c.param(of('number'))}::numeric[])`);
+    if (of('time').length > 0)
+      parts.push(`json_time_or_null(${v}) = ANY(${c.param(of('time'))}::timestamptz[])`);
+    for (const value of of('boolean')) parts.push(`${v} = to_jsonb(${c.param(value)}::boolean)`);
+    return `(${parts.join(' OR ')})`;
+  }
+  const [operand] = test.operands;
+  return operand!.type === 'time'
+    ? `json_time_or_null(${v}) ${SQL_OPERATORS[test.op]} ${c.param(operand!.value)}::timestamptz`
+    : `json_number_or_null(${v}) ${SQL_OPERATORS[test.op]} ${c.param(operand!.value)}::numeric`;
+}
+
+function fieldClause(c: Conditions, filter: FieldFilter): string {
+  const path = c.param(filter.inner ? FIELD_PATH.inner : FIELD_PATH.top);
+  return `EXISTS (SELECT 1 FROM jsonb_path_query(${SCOPE_ROOTS[filter.scope]}, ${path}::jsonpath, ${fieldKeys(c, filter.field)}) AS v(value)
+    WHERE ${valueClause(c, 'v.value', filter.test)})`;
+}
+
+/** `number` of `item` (a sensor report or quantity element) compared in the units of `measures`. */
+function measureClause(
+  c: Conditions,
+  item: string,
+  number: string,
+  op: Comparison,
+  measures: Array<{ uom: string; value: number }>,
+): string {
+  return `EXISTS (SELECT 1 FROM jsonb_to_recordset(${c.param(JSON.stringify(measures))}::jsonb) AS u(uom text, value numeric)
+    WHERE ${item} ->> 'uom' = u.uom AND json_number_or_null(${item} -> '${number}') ${SQL_OPERATORS[op]} u.value)`;
+}
+
+/** All sensor conditions on one sensor element, those on reports on one report of it. */
+function sensorClause(c: Conditions, sensor: SensorQuery): string | undefined {
+  if (
+    !sensor.exists &&
+    sensor.attributes.length === 0 &&
+    sensor.measures.length === 0 &&
+    sensor.fields.length === 0
+  )
+    return undefined;
+  const conditions = [
+    ...sensor.attributes.map((a) => {
+      const places = a.in.map((place) =>
+        valueClause(
+          c,
+          place === 'report'
+            ? `rep.value -> '${a.attribute}'`
+            : `el.value -> 'sensorMetadata' -> '${a.attribute}'`,
+          a.test,
+        ),
+      );
+      return `(${places.join(' OR ')})`;
+    }),
+    ...sensor.measures.map((m) =>
+      measureClause(c, 'rep.value', m.attribute, m.op, m.op === 'EQ' ? m.measures.flat() : m.measures[0]!),
+    ),
+    ...sensor.fields.map((f) => fieldClause(c, f)),
+  ];
+  return `EXISTS (SELECT 1 FROM jsonb_path_query(e.document, 'lax $.sensorElementList[*]') AS el(value),
+    jsonb_path_query(el.value, 'lax $.sensorReport[*]') AS rep(value)
+    ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''})`;
+}
+
+const QUANTITY_ELEMENTS =
+  'lax $.keyvalue() ? (@.key == "quantityList" || @.key == "childQuantityList" || @.key == "inputQuantityList" || @.key == "outputQuantityList").value[*]';
+
+function quantityClause(c: Conditions, filter: QuantityFilter): string {
+  const tests = filter.values.map((value) =>
+    'measure' in value
+      ? measureClause(c, 'q.value', 'quantity', filter.op, value.measure)
+      : `json_number_or_null(q.value -> 'quantity') ${SQL_OPERATORS[filter.op]} ${c.param(value.any)}::numeric`,
+  );
+  return `EXISTS (SELECT 1 FROM jsonb_path_query(e.document, '${QUANTITY_ELEMENTS}') AS q(value) WHERE ${tests.join(' OR ')})`;
+}
+
+/** EQ_: the location itself; WD_: it or a sub-location, which is known for GLNs only (a GLN with an extension). */
+function locationClauses(c: Conditions, column: string, filter: LocationFilter): void {
+  if (filter.equal) c.add(`e.${column} = ANY(${c.param(filter.equal)})`);
+  if (filter.withDescendants) {
+    const subLocations = filter.withDescendants.filter((v) => GLN_KEY.test(v)).map((v) => `${v}/254/%`);
+    c.add(
+      `(e.${column} = ANY(${c.param(filter.withDescendants)}) OR e.${column} LIKE ANY(${c.param(subLocations)}::text[]))`,
+    );
+  }
+}
+
+function filterClauses(c: Conditions, query: EventQuery, principal: Principal): void {
+  if (!seesEveryParty(principal)) {
+    const party = c.param(principal.party);
+    c.add(`(e.captured_by = ${party} OR ${party} = ANY(e.parties))`);
+  }
+  // HASATTR_ and EQ_ATTR_ select by master data attributes; the service holds no master data, so no event has them.
+  if (query.masterDataFilters.length > 0) c.add('FALSE');
+  if (query.eventTypes) c.add(`e.event_type = ANY(${c.param(query.eventTypes)})`);
+  if (query.eventTime.ge) c.add(`e.event_time >= ${c.param(query.eventTime.ge)}`);
+  if (query.eventTime.lt) c.add(`e.event_time < ${c.param(query.eventTime.lt)}`);
+  if (query.recordTime.ge) c.add(`e.record_time >= ${c.param(query.recordTime.ge)}`);
+  if (query.recordTime.lt) c.add(`e.record_time < ${c.param(query.recordTime.lt)}`);
+  if (query.actions) c.add(`e.action = ANY(${c.param(query.actions)})`);
+  if (query.bizSteps) c.add(`e.biz_step = ANY(${c.param(query.bizSteps)})`);
+  if (query.dispositions) c.add(`e.disposition = ANY(${c.param(query.dispositions)})`);
+  for (const [list, values] of Object.entries(query.persistentDisposition))
+    c.add(`(e.document -> 'persistentDisposition' -> ${c.param(list)}) ?| ${c.param(values)}::text[]`);
+  locationClauses(c, 'read_point', query.readPoint);
+  locationClauses(c, 'biz_location', query.bizLocation);
+  if (query.eventIds) {
+    const ids = c.param(query.eventIds);
+    c.add(`(e.event_id = ANY(${ids}) OR e.event_hash = ANY(${ids}))`);
+  }
+  if (query.transformationIds)
+    c.add(`e.document ->> 'transformationID' = ANY(${c.param(query.transformationIds)})`);
+  for (const match of query.identifierMatches) c.add(identifierClause(c, match.roles, match.values));
+  for (const [column, filters] of [
+    ['biz_transactions', query.bizTransactions],
+    ['sources', query.sources],
+    ['destinations', query.destinations],
+  ] as const) {
+    for (const filter of filters)
+      c.add(`(e.${column} -> ${c.param(filter.type)}) ?| ${c.param(filter.values)}::text[]`);
+  }
+  for (const filter of query.quantities) c.add(quantityClause(c, filter));
+  const declaration = query.errorDeclaration;
+  if (declaration.exists) c.add('e.error_declared_at IS NOT NULL');
+  if (declaration.time.ge) c.add(`e.error_declared_at >= ${c.param(declaration.time.ge)}`);
+  if (declaration.time.lt) c.add(`e.error_declared_at < ${c.param(declaration.time.lt)}`);
+  if (declaration.reasons)
+    c.add(`e.document -> 'errorDeclaration' ->> 'reason' = ANY(${c.param(declaration.reasons)})`);
+  if (declaration.correctiveEventIds)
+    c.add(
+      `(e.document -> 'errorDeclaration' -> 'correctiveEventIDs') ?| ${c.param(declaration.correctiveEventIds)}::text[]`,
+    );
+  for (const filter of query.fields) c.add(fieldClause(c, filter));
+  const sensor = sensorClause(c, query.sensor);
+  if (sensor) c.add(sensor);
+}
+
+/** The sort key values of a row, as text (`to_json`), for the next page's cursor. */
+interface KeyColumns {
+  k0?: string | null;
+  k1?: string | null;
+  k2?: string | null;
+}
+
+interface SortColumn {
+  expression: string;
+  type: 'timestamptz' | 'numeric' | 'text';
+}
+
+/**
+ * The sort: the order key's columns then the event hash, all in the query's direction (events without the key last).
+ * Without orderBy, event time then hash, ascending.
+ */
+function sortOf(
+  c: Conditions,
+  query: EventQuery,
+): { join: string; columns: SortColumn[]; direction: 'ASC' | 'DESC' } {
+  const direction = query.order?.direction ?? 'ASC';
+  const key = query.order?.key ?? 'eventTime';
+  if (key === 'eventTime' || key === 'recordTime') {
+    const column = key === 'eventTime' ? 'e.event_time' : 'e.record_time';
+    return { join: '', columns: [{ expression: column, type: 'timestamptz' }], direction };
+  }
+  const path = c.param(FIELD_PATH.top);
+  return {
+    join: `LEFT JOIN LATERAL (SELECT jsonb_path_query_first(e.document, ${path}::jsonpath, ${fieldKeys(c, key)}) AS v) o ON TRUE`,
+    columns: [
+      { expression: 'json_number_or_null(o.v)', type: 'numeric' },
+      { expression: 'json_time_or_null(o.v)', type: 'timestamptz' },
+      {
+        expression: `(CASE WHEN jsonb_typeof(o.v) = 'string' THEN o.v #>> '{}' END) COLLATE "C"`,
+        type: 'text',
+      },
+    ],
+    direction,
+  };
+}
+
+/** Events strictly after the cursor in the sort (keyset pagination; a NULL key sorts after every value). */
+function afterClause(
+  c: Conditions,
+  columns: SortColumn[],
+  direction: 'ASC' | 'DESC',
+  cursor: PageCursor,
+): string {
+  const beyond = direction === 'ASC' ? '>' : '<';
+  const hash = c.param(cursor.eventHash);
+  if (columns.length === 1) {
+    return `(${columns[0]!.expression}, e.event_hash) ${beyond} (${c.param(cursor.keys[0])}::${columns[0]!.type}, ${hash})`;
+  }
+  const keys = cursor.keys.map((key, i) => (key === null ? null : `${c.param(key)}::${columns[i]!.type}`));
+  const same = (i: number) =>
+    keys[i] === null ? `${columns[i]!.expression} IS NULL` : `${columns[i]!.expression} = ${keys[i]}`;
+  const terms: string[] = [];
+  for (let i = 0; i <= columns.length; i++) {
+    const prefix = Array.from({ length: i }, (_, j) => same(j));
+    if (i === columns.length) terms.push([...prefix, `e.event_hash ${beyond} ${hash}`].join(' AND '));
+    else if (keys[i] !== null)
+      terms.push(
+        [
+          ...prefix,
+          `(${columns[i]!.expression} ${beyond} ${keys[i]} OR ${columns[i]!.expression} IS NULL)`,
+        ].join(' AND '),
+      );
+  }
+  return `((${terms.join(') OR (')}))`;
+}
+
 @Injectable()
 export class EventQueryRepository {
   constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>) {}
 
-  /** One page of matching events the principal may see, in (eventTime, hash) order, plus whether more follow. */
-  async find(query: EventQuery, principal: Principal): Promise<{ events: StoredEvent[]; more: boolean }> {
+  /**
+   * One page of matching events the principal may see, in the query's order, and where the next page starts when
+   * more follow. Throws QueryTooLargeError when more events than maxEventCount match.
+   */
+  async find(query: EventQuery, principal: Principal): Promise<{ events: StoredEvent[]; next?: PageCursor }> {
     const c = new Conditions();
-    if (!seesEveryParty(principal)) {
-      const party = c.param(principal.party);
-      c.add(`(e.captured_by = ${party} OR ${party} = ANY(e.parties))`);
-    }
-    if (query.eventTypes) c.add(`e.event_type = ANY(${c.param(query.eventTypes)})`);
-    if (query.eventTime.ge) c.add(`e.event_time >= ${c.param(query.eventTime.ge)}`);
-    if (query.eventTime.lt) c.add(`e.event_time < ${c.param(query.eventTime.lt)}`);
-    if (query.recordTime.ge) c.add(`e.record_time >= ${c.param(query.recordTime.ge)}`);
-    if (query.recordTime.lt) c.add(`e.record_time < ${c.param(query.recordTime.lt)}`);
-    if (query.actions) c.add(`e.action = ANY(${c.param(query.actions)})`);
-    if (query.bizSteps) c.add(`e.biz_step = ANY(${c.param(query.bizSteps)})`);
-    if (query.dispositions) c.add(`e.disposition = ANY(${c.param(query.dispositions)})`);
-    if (query.readPoints) c.add(`e.read_point = ANY(${c.param(query.readPoints)})`);
-    if (query.bizLocations) c.add(`e.biz_location = ANY(${c.param(query.bizLocations)})`);
-    if (query.eventIds) {
-      const ids = c.param(query.eventIds);
-      c.add(`(e.event_id = ANY(${ids}) OR e.event_hash = ANY(${ids}))`);
-    }
-    for (const match of query.identifierMatches) c.add(identifierClause(c, match.roles, match.values));
-    for (const [column, filters] of [
-      ['biz_transactions', query.bizTransactions],
-      ['sources', query.sources],
-      ['destinations', query.destinations],
-    ] as const) {
-      for (const filter of filters)
-        c.add(`(e.${column} -> ${c.param(filter.type)}) ?| ${c.param(filter.values)}::text[]`);
-    }
-    if (query.after) {
-      c.add(
-        `(e.event_time, e.event_hash) > (${c.param(query.after.eventTime)}, ${c.param(query.after.eventHash)})`,
+    filterClauses(c, query, principal);
+    if (query.maxEventCount !== undefined) {
+      const { rows } = await this.database.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM events e ${c.where()} LIMIT ${query.maxEventCount + 1}) t`,
+        c.params,
       );
+      if (rows[0]!.n > query.maxEventCount) throw new QueryTooLargeError(query.maxEventCount);
     }
-    const limit = c.param(query.perPage + 1);
-    const { rows } = await this.database.pool.query<{
-      event_hash: string;
-      event_time: Date;
-      document: EpcisEvent;
-      namespaces: Record<string, string>;
-    }>(
-      `SELECT e.event_hash, e.event_time, e.document, e.namespaces FROM events e ${c.where()}
-       ORDER BY e.event_time, e.event_hash LIMIT ${limit}`,
+    const served = query.after?.served ?? 0;
+    const pageSize =
+      query.eventCountLimit === undefined
+        ? query.perPage
+        : Math.min(query.perPage, query.eventCountLimit - served);
+    if (pageSize <= 0) return { events: [] };
+
+    const sort = sortOf(c, query);
+    if (query.after) c.add(afterClause(c, sort.columns, sort.direction, query.after));
+    const keyColumns = sort.columns.map((col, i) => `to_json(${col.expression}) #>> '{}' AS k${i}`);
+    const orderBy = [
+      ...sort.columns.map((col) => `${col.expression} ${sort.direction} NULLS LAST`),
+      `e.event_hash ${sort.direction}`,
+    ];
+    const limit = c.param(pageSize + 1);
+    const { rows } = await this.database.pool.query<
+      {
+        event_hash: string;
+        event_time: Date;
+        document: EpcisEvent;
+        namespaces: Record<string, string>;
+      } & KeyColumns
+    >(
+      `SELECT e.event_hash, e.event_time, e.document, e.namespaces, ${keyColumns.join(', ')}
+       FROM events e ${sort.join} ${c.where()}
+       ORDER BY ${orderBy.join(', ')} LIMIT ${limit}`,
       c.params,
     );
+    const page = rows.slice(0, pageSize);
+    const events = page.map((r) => ({
+      eventHash: r.event_hash,
+      eventTime: r.event_time,
+      document: r.document,
+      namespaces: r.namespaces,
+    }));
+    const last = page[page.length - 1];
+    const limitReached = query.eventCountLimit !== undefined && served + page.length >= query.eventCountLimit;
+    if (rows.length <= pageSize || !last || limitReached) return { events };
     return {
-      events: rows.slice(0, query.perPage).map((r) => ({
-        eventHash: r.event_hash,
-        eventTime: r.event_time,
-        document: r.document,
-        namespaces: r.namespaces,
-      })),
-      more: rows.length > query.perPage,
+      events,
+      next: {
+        keys: orderColumnKinds(query.order?.key ?? 'eventTime').map(
+          (_, i) => last[`k${i}` as keyof KeyColumns] ?? null,
+        ),
+        eventHash: last.event_hash,
+        served: served + page.length,
+      },
     };
   }
 }

@@ -7,30 +7,15 @@ import { SERVICE_CONFIG } from '@pedigree/service-runtime';
 
 import type { SerializationConfig } from '../config';
 import { epcisProblem } from '../epcis-problems';
-import { encodePageToken, parseEventQuery, QueryParameterError, type EventQuery } from './event-query';
+import {
+  encodePageToken,
+  parseEventQuery,
+  QueryParameterError,
+  QueryTooLargeError,
+  type EventQuery,
+} from './event-query';
+import { ApiEventQueryParameters, EVENT_QUERY_DESCRIPTION } from './event-query.openapi';
 import { EventQueryRepository, type StoredEvent } from './event-query.repository';
-
-const SIMPLE_QUERY_PARAMETERS = [
-  'eventType',
-  'GE_eventTime',
-  'LT_eventTime',
-  'GE_recordTime',
-  'LT_recordTime',
-  'EQ_action',
-  'EQ_bizStep',
-  'EQ_disposition',
-  'EQ_readPoint',
-  'EQ_bizLocation',
-  'EQ_eventID',
-  'MATCH_epc',
-  'MATCH_parentID',
-  'MATCH_inputEPC',
-  'MATCH_outputEPC',
-  'MATCH_anyEPC',
-  'MATCH_epcClass',
-  'perPage',
-  'nextPageToken',
-];
 
 function queryDocument(events: StoredEvent[]): AnyEpcisDocument {
   const namespaces = Object.assign({}, ...events.map((e) => e.namespaces)) as Record<string, string>;
@@ -67,12 +52,17 @@ export class QueryController {
   @ApiOperation({
     summary:
       'EPCIS SimpleEventQuery: the events you may see, as an EPCISQueryDocument (JSON-LD; XML on Accept)',
-    description: `Query parameters supported: ${SIMPLE_QUERY_PARAMETERS.join(', ')}, EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>`,
+    description: EVENT_QUERY_DESCRIPTION,
   })
+  @ApiEventQueryParameters()
   @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
   @ApiResponse({
     status: 400,
     description: 'epcisException:QueryParameterException: a query parameter is not valid',
+  })
+  @ApiResponse({
+    status: 413,
+    description: 'epcisException:QueryTooLargeException: more events than maxEventCount',
   })
   async events(
     @Req() request: FastifyRequest,
@@ -117,10 +107,15 @@ export class QueryController {
     summary:
       'Events naming an EPC (EPC URI or GS1 Digital Link) in any role; takes the same filters as /events',
   })
+  @ApiEventQueryParameters(['MATCH_anyEPC'])
   @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
   @ApiResponse({
     status: 400,
     description: 'epcisException:QueryParameterException: a query parameter is not valid',
+  })
+  @ApiResponse({
+    status: 413,
+    description: 'epcisException:QueryTooLargeException: more events than maxEventCount',
   })
   async epcEvents(
     @Param('epc') epc: string,
@@ -159,19 +154,15 @@ export class QueryController {
     shownParams: URLSearchParams = params,
   ): Promise<void> {
     const query = this.parse(params);
-    const { events, more } = await this.repository.find(query, principal);
-    if (more) {
-      const last = events[events.length - 1]!;
-      const next = new URLSearchParams(shownParams);
-      next.set(
-        'nextPageToken',
-        encodePageToken({
-          eventTime: last.eventTime.toISOString(),
-          eventHash: last.eventHash,
-          fingerprint: query.fingerprint,
-        }),
-      );
-      void reply.header('link', `<${path}?${next.toString()}>; rel="next"`);
+    const { events, next } = await this.repository.find(query, principal).catch((error: unknown) => {
+      if (error instanceof QueryTooLargeError)
+        throw epcisProblem('QueryTooLargeException', 413, error.message);
+      throw error;
+    });
+    if (next) {
+      const nextParams = new URLSearchParams(shownParams);
+      nextParams.set('nextPageToken', encodePageToken({ ...next, fingerprint: query.fingerprint }));
+      void reply.header('link', `<${path}?${nextParams.toString()}>; rel="next"`);
     }
     const document = queryDocument(events);
     if (wantsXml(request)) {
