@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, type Principal } from '@pedigree/auth';
 import { canonicalIdentifier, EPCIS_CONTEXT_URI, toEpcisXml, type AnyEpcisDocument } from '@pedigree/epcis';
@@ -9,6 +9,7 @@ import type { SerializationConfig } from '../config';
 import { epcisProblem } from '../epcis-problems';
 import { encodePageToken, parseEventQuery, QueryParameterError, type EventQuery } from './event-query';
 import { EventQueryRepository, type StoredEvent } from './event-query.repository';
+import { EVENT_ANSWER, QUERY_DOCUMENT_ANSWER, simpleEventQueryParameters } from './query-openapi';
 
 const SIMPLE_QUERY_PARAMETERS = [
   'eventType',
@@ -69,7 +70,8 @@ export class QueryController {
       'EPCIS SimpleEventQuery: the events you may see, as an EPCISQueryDocument (JSON-LD; XML on Accept)',
     description: `Query parameters supported: ${SIMPLE_QUERY_PARAMETERS.join(', ')}, EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>`,
   })
-  @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
+  @simpleEventQueryParameters({ anyEpc: true })
+  @QUERY_DOCUMENT_ANSWER
   @ApiResponse({
     status: 400,
     description: 'epcisException:QueryParameterException: a query parameter is not valid',
@@ -85,7 +87,12 @@ export class QueryController {
 
   @Get('events/:eventId')
   @ApiOperation({ summary: 'One event by its eventID or GS1 event hash' })
-  @ApiResponse({ status: 200, description: 'the event (JSON-LD; XML on Accept)' })
+  @ApiParam({
+    name: 'eventId',
+    description: 'the eventID, or the GS1 event hash ID (ni:///sha-256;…?ver=CBV2.0)',
+    example: 'ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0',
+  })
+  @EVENT_ANSWER
   @ApiResponse({
     status: 404,
     description: 'epcisException:NoSuchResourceException: no such event that you may see',
@@ -117,7 +124,13 @@ export class QueryController {
     summary:
       'Events naming an EPC (EPC URI or GS1 Digital Link) in any role; takes the same filters as /events',
   })
-  @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
+  @ApiParam({
+    name: 'epc',
+    description: 'EPC URI or GS1 Digital Link URI',
+    example: 'urn:epc:id:sgtin:0614141.107346.2017',
+  })
+  @simpleEventQueryParameters({ anyEpc: false })
+  @QUERY_DOCUMENT_ANSWER
   @ApiResponse({
     status: 400,
     description: 'epcisException:QueryParameterException: a query parameter is not valid',
