@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEphemeralIssuer, ROLES, type EphemeralIssuer } from '@pedigree/auth';
@@ -51,15 +51,32 @@ const SERVICES = ALL_SERVICES.filter(
 interface RunResult {
   code: number | null;
   output: string;
+  /** How many answers of each status class (`2xx`, `4xx`, …) the service gave the fuzzer. */
+  statuses: Record<string, number>;
+}
+
+/** Counts the answers of a HAR file by status class. */
+function statusClasses(harFile: string): Record<string, number> {
+  if (!existsSync(harFile)) return {};
+  const har = JSON.parse(readFileSync(harFile, 'utf8')) as {
+    log: { entries: Array<{ response: { status: number } }> };
+  };
+  const counts: Record<string, number> = {};
+  for (const { response } of har.log.entries) {
+    const status = `${Math.floor(response.status / 100)}xx`;
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
 }
 
 function schemathesis(args: string[], timeoutMs: number): Promise<RunResult> {
   // schemathesis keeps a .schemathesis/ folder (its cache) in its working directory: one outside the repository.
   const cwd = mkdtempSync(path.join(tmpdir(), 'pedigree-schemathesis-'));
+  const har = path.join(cwd, 'run.har');
   return new Promise((resolve) => {
     execFile(
       SCHEMATHESIS,
-      args,
+      [...args, '--report', 'har', '--report-har-path', har],
       {
         cwd,
         timeout: timeoutMs,
@@ -68,9 +85,10 @@ function schemathesis(args: string[], timeoutMs: number): Promise<RunResult> {
         env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false', PYTHONUNBUFFERED: '1' },
       },
       (error, stdout, stderr) => {
+        const statuses = statusClasses(har);
         rmSync(cwd, { recursive: true, force: true });
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, output: `${stdout}${stderr}` });
+        resolve({ code, output: `${stdout}${stderr}`, statuses });
       },
     );
   });
@@ -93,6 +111,8 @@ async function startService(name: ServiceName): Promise<RunningService> {
   await migrateServiceDatabase(name, databaseUrl);
   await createTestTopics(topicPrefix);
   let extra: Record<string, string> = {};
+  // The VRS responder answers 503 until it has a GLN to answer as.
+  if (name === 'serialization') extra = { VRS_RESPONDER_GLN: '0614141000005' };
   if (name === 'ledger-writer') {
     const chaincode = `fz${uniqueSuffix()
       .replace(/[^a-z0-9]/gi, '')
@@ -129,7 +149,7 @@ describe.each(SERVICES)('the OpenAPI description of the %s service, fuzzed by sc
         roles: [...ROLES],
         gcp: ['0614141'],
       });
-      const { code, output } = await schemathesis(
+      const { code, output, statuses } = await schemathesis(
         [
           'run',
           `${service.baseUrl}/docs/openapi.json`,
@@ -140,7 +160,7 @@ describe.each(SERVICES)('the OpenAPI description of the %s service, fuzzed by sc
           '--checks',
           CHECKS,
           '--phases',
-          'examples,coverage,fuzzing',
+          'examples,coverage,fuzzing,stateful',
           '--max-examples',
           '25',
           '--max-time',
@@ -160,6 +180,11 @@ describe.each(SERVICES)('the OpenAPI description of the %s service, fuzzed by sc
         ],
         (BUDGET_SECONDS + 60) * 1000,
       );
+      const total = Object.values(statuses).reduce((sum, n) => sum + n, 0);
+      const shares = Object.entries(statuses)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([status, n]) => `${status} ${n} (${Math.round((100 * n) / total)} %)`);
+      process.stdout.write(`fuzzed ${name}: ${total} requests; ${shares.join(', ')}\n`);
       if (code !== 0) {
         throw new Error(
           `schemathesis found problems in the ${name} service (exit ${String(code)}):\n${output}\n` +

@@ -14,3 +14,4 @@ export * from './keys';
 export * from './identifier';
 export * from './standards';
 export * from './party';
+export * from './key-prefix';

@@ -15,6 +15,8 @@ const PARTIES = {
   unrelated: gln('urn:epc:id:pgln:5012345.00000'),
   /** Regulators may not capture (capture answers 403); were one's event stored, it would count as an unrelated party's. */
   regulator: gln('urn:epc:id:pgln:7654321.00000'),
+  /** Its token carries the admin role. */
+  admin: gln('urn:epc:id:pgln:4000001.00000'),
 };
 type Party = keyof typeof PARTIES;
 const pglnOf: Record<Party, string> = {
@@ -23,7 +25,19 @@ const pglnOf: Record<Party, string> = {
   namedRecipient: 'urn:epc:id:pgln:9521321.00000',
   unrelated: 'urn:epc:id:pgln:5012345.00000',
   regulator: 'urn:epc:id:pgln:7654321.00000',
+  admin: 'urn:epc:id:pgln:4000001.00000',
 };
+/** Each party's token: its own GS1 company prefix, and the admin role for the admin. */
+const CREDENTIALS: Record<string, { capturedByAdmin: boolean; capturedByGcps: string[] }> =
+  Object.fromEntries(
+    (Object.keys(PARTIES) as Party[]).map((party) => [
+      PARTIES[party],
+      {
+        capturedByAdmin: party === 'admin',
+        capturedByGcps: [/^urn:epc:id:pgln:(\d+)\./.exec(pglnOf[party])![1]!],
+      },
+    ]),
+  );
 const PACK = 'urn:epc:id:sgtin:0614141.107346.1';
 const PACK_KEY = 'https://id.gs1.org/01/10614141073464/21/1';
 const CASE = 'urn:epc:id:sscc:0614141.1234567890';
@@ -36,6 +50,7 @@ function event(fields: Record<string, unknown>, capturedBy: string): RegistryEve
     hash: `e${String(sequence).padStart(4, '0')}`,
     recordTime: new Date(Date.parse(String(fields.eventTime)) + 1000),
     capturedBy,
+    ...CREDENTIALS[capturedBy],
     facts: eventFacts({ eventTimeZoneOffset: '+00:00', ...fields } as unknown as EpcisEvent),
   };
 }
@@ -79,6 +94,11 @@ const receiving = (epcList: string[], by: string, owner: string, eventTime: stri
     },
     by,
   );
+const packing = (parentID: string, childEPCs: string[], by: string, eventTime: string) =>
+  event({ type: 'AggregationEvent', action: 'ADD', eventTime, parentID, childEPCs, bizStep: 'packing' }, by);
+/** A new case (SSCC) under the party's own company prefix. */
+const ownCase = (party: Party) =>
+  `urn:epc:id:sscc:${CREDENTIALS[PARTIES[party]]!.capturedByGcps[0]}.1234567890`;
 const observe = (epcList: string[], by: string, disposition: string, eventTime: string, bizStep?: string) =>
   event({ type: 'ObjectEvent', action: 'OBSERVE', eventTime, epcList, disposition, bizStep }, by);
 
@@ -111,28 +131,19 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'ignored',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
   {
-    kind: 'packing (AggregationEvent ADD into a new case)',
-    make: (p) =>
-      event(
-        {
-          type: 'AggregationEvent',
-          action: 'ADD',
-          eventTime: AT,
-          parentID: CASE,
-          childEPCs: [PACK],
-          bizStep: 'packing',
-        },
-        PARTIES[p],
-      ),
+    kind: 'packing (AggregationEvent ADD into a new case of its own)',
+    make: (p) => packing(ownCase(p), [PACK], PARTIES[p], AT),
     effect: {
       holder: 'applied',
       prefixOwner: 'ignored',
       namedRecipient: 'ignored',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
   {
@@ -144,6 +155,7 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'ignored',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
   {
@@ -155,6 +167,7 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'applied',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
   ...['dispensed', 'stolen', 'destroyed', 'damaged'].map((disposition) => ({
@@ -166,6 +179,7 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'ignored' as const,
       unrelated: 'ignored' as const,
       regulator: 'ignored' as const,
+      admin: 'applied' as const,
     },
   })),
   {
@@ -177,6 +191,7 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'ignored',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
   {
@@ -188,6 +203,7 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'ignored',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
   {
@@ -203,6 +219,7 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'ignored',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
   {
@@ -223,6 +240,7 @@ const EVENT_KINDS: Array<{
       namedRecipient: 'ignored',
       unrelated: 'ignored',
       regulator: 'ignored',
+      admin: 'applied',
     },
   },
 ];
@@ -316,12 +334,74 @@ describe('authorisation matrix of the registry fold (docs/authorisation.md)', ()
     });
   });
 
-  it('lets any party act on an object nobody holds yet (nothing to protect), and not once someone does', () => {
+  const UNHELD_EXPECTED: Record<Party, Effect> = {
+    prefixOwner: 'applied',
+    holder: 'ignored',
+    namedRecipient: 'ignored',
+    unrelated: 'ignored',
+    regulator: 'ignored',
+    admin: 'applied',
+  };
+  const unheldCases = EVENT_KINDS.flatMap(({ kind, make }) =>
+    (Object.keys(PARTIES) as Party[]).map((party) => ({
+      kind,
+      make,
+      party,
+      expected: UNHELD_EXPECTED[party],
+    })),
+  );
+  it.each(unheldCases)(
+    'on a pack nobody holds yet: $kind by the $party: $expected',
+    ({ make, party, expected }) => {
+      const subject = make(party);
+      const state = foldRegistry([subject]).states.get(PACK_KEY);
+      if (expected === 'applied')
+        expect([state?.lastEventHash, state?.statusEventHash]).toContain(subject.hash);
+      else expect(state).toBeUndefined();
+    },
+  );
+
+  it('leaves a pack nobody holds to its prefix owner, and to its holder once someone holds it', () => {
     const seen = observe([PACK], PARTIES.unrelated, 'active', '2026-02-01T08:00:00Z');
     const states = foldRegistry([seen, ...history()]).states;
     expect(states.get(PACK_KEY)).toMatchObject({ owner: PARTIES.holder, commissioned: true });
-    expect(authority(undefined, PARTIES.unrelated, 'change')).toBe('no-custody');
-    expect(authority({ owner: PARTIES.holder }, PARTIES.unrelated, 'change')).toBeUndefined();
+    const unrelated = { party: PARTIES.unrelated, admin: false, gcps: ['5012345'] };
+    const prefixOwner = { party: PARTIES.prefixOwner, admin: false, gcps: ['0614141'] };
+    expect(authority(undefined, PACK_KEY, unrelated, 'change')).toBeUndefined();
+    expect(authority(undefined, PACK_KEY, prefixOwner, 'change')).toBe('company-prefix');
+    expect(authority({ owner: PARTIES.holder }, PACK_KEY, prefixOwner, 'change')).toBeUndefined();
+    expect(authority({ owner: PARTIES.holder }, PACK_KEY, { ...unrelated, admin: true }, 'change')).toBe(
+      'admin',
+    );
+  });
+
+  it('lets anyone act on an object nobody holds whose identifier has no company prefix, or by an event from before prefixes were recorded', () => {
+    const asset = 'https://example.com/assets/A1';
+    const tagged = observe([asset], PARTIES.unrelated, 'active', AT);
+    expect(foldRegistry([tagged]).states.get(asset)).toMatchObject({ lastEventHash: tagged.hash });
+    const legacy = { ...observe([PACK], PARTIES.unrelated, 'active', AT), capturedByGcps: undefined };
+    expect(foldRegistry([legacy]).states.get(PACK_KEY)).toMatchObject({ lastEventHash: legacy.hash });
+  });
+
+  it('refuses a packing into a new case under another party’s company prefix: the whole event is an observation', () => {
+    const base = history();
+    const intoOthers = packing(CASE, [PACK], PARTIES.holder, AT);
+    const states = foldRegistry([...base, intoOthers]).states;
+    expect(states.get(CASE_KEY)).toBeUndefined();
+    expect(states.get(PACK_KEY)).toEqual(foldRegistry(base).states.get(PACK_KEY));
+  });
+
+  it('lets an event refused on a pack nobody held take effect once the events before it arrive', () => {
+    const received = receiving([PACK], PARTIES.holder, pglnOf.holder, '2026-03-03T08:00:00Z');
+    expect(foldRegistry([received]).states.get(PACK_KEY)).toBeUndefined();
+    const late = [
+      commissioning([PACK], PARTIES.prefixOwner),
+      shipping([PACK], PARTIES.prefixOwner, pglnOf.holder, '2026-03-02T08:00:00Z'),
+    ];
+    expect(foldRegistry([received, ...late]).states.get(PACK_KEY)).toMatchObject({
+      owner: PARTIES.holder,
+      lastEventHash: received.hash,
+    });
   });
 
   it('classifies what an event does to each object it names', () => {

@@ -1,4 +1,5 @@
 import type { CbvBizStep } from '@pedigree/epcis';
+import { companyPrefixDigits } from '@pedigree/gs1';
 import type { EventFacts, IdentifierRole } from './event-facts';
 
 /**
@@ -24,8 +25,20 @@ export interface Custody {
   shippedTo?: readonly string[];
 }
 
+/**
+ * Who captured an event: its party, and what its token carried. `gcps` is undefined for an event captured before
+ * Pedigree recorded the capturer's company prefixes and roles (such an event is judged as it was then: on an object
+ * nobody holds, it applies).
+ */
+export interface Capturer {
+  party: string;
+  admin: boolean;
+  gcps?: readonly string[];
+}
+
 /** Why a party may act on an object; undefined: it may not, and the event is an observation for that object. */
-export type Authority = 'no-custody' | 'holder' | 'prefix-owner' | 'named-recipient';
+export type Authority =
+  'admin' | 'no-custody' | 'company-prefix' | 'holder' | 'prefix-owner' | 'named-recipient';
 
 const RECEIVING_STEPS: ReadonlySet<string> = new Set(['receiving', 'accepting'] satisfies CbvBizStep[]);
 const SHIPPING_STEPS: ReadonlySet<string> = new Set(['shipping', 'departing'] satisfies CbvBizStep[]);
@@ -52,24 +65,34 @@ export function custodyAct(
 }
 
 /**
- * May `party` perform `act` on an object in custody `custody` (undefined: the registry does not know the object)?
- * Evaluated in event order during the replay, so the answer depends on custody at that point of the history only.
- * - An object nobody holds yet has nothing to protect: any capturer may act (commissioning makes its capturer the
- *   holder and the prefix owner).
+ * May `capturer` perform `act` on the object `key` in custody `custody` (undefined: the registry does not know the
+ * object)? Evaluated in event order during the replay, so the answer depends on custody at that point of the history
+ * only (docs/authorisation.md).
+ * - An admin may do anything.
+ * - An object nobody holds yet (never commissioned or received) is its brand owner's: only the owner of the GS1 company
+ *   prefix of its key (GTIN, SSCC, …) may act on it (commissioning makes that party the holder). An identifier that is
+ *   no GS1 key has no such owner, and an event captured before company prefixes were recorded cannot tell: then any
+ *   capturer may act.
  * - The holder may do anything.
  * - The prefix owner (the party that commissioned it) may commission and decommission it again.
  * - A party a shipping named as destination may receive it.
  */
 export function authority(
   custody: Custody | undefined,
-  party: string,
+  key: string,
+  capturer: Capturer,
   act: CustodyAct,
 ): Authority | undefined {
-  if (custody?.owner === undefined) return 'no-custody';
-  if (custody.owner === party) return 'holder';
-  if ((act === 'commission' || act === 'decommission') && custody.commissionedBy === party)
+  if (capturer.admin) return 'admin';
+  if (custody?.owner === undefined) {
+    const digits = companyPrefixDigits(key);
+    if (digits === undefined || capturer.gcps === undefined) return 'no-custody';
+    return capturer.gcps.some((gcp) => digits.startsWith(gcp)) ? 'company-prefix' : undefined;
+  }
+  if (custody.owner === capturer.party) return 'holder';
+  if ((act === 'commission' || act === 'decommission') && custody.commissionedBy === capturer.party)
     return 'prefix-owner';
-  if (act === 'receive' && custody.shippedTo?.includes(party)) return 'named-recipient';
+  if (act === 'receive' && custody.shippedTo?.includes(capturer.party)) return 'named-recipient';
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { authority, custodyAct, isReceiving, isShipping, type Custody } from './custody';
+import { authority, custodyAct, isReceiving, isShipping, type Capturer, type Custody } from './custody';
 import { itemOfKey, type EventFacts, type NamedIdentifier } from './event-facts';
 import { statusFromEvent, type PackStatus } from './pack-status';
 
@@ -7,7 +7,14 @@ export interface RegistryEvent {
   hash: string;
   recordTime: Date;
   capturedBy: string;
+  /** What the capturer's token carried: admin role, GS1 company prefixes (undefined: not recorded, an older event). */
+  capturedByAdmin?: boolean;
+  capturedByGcps?: readonly string[];
   facts: EventFacts;
+}
+
+function capturerOf(event: RegistryEvent): Capturer {
+  return { party: event.capturedBy, admin: event.capturedByAdmin === true, gcps: event.capturedByGcps };
 }
 
 /** One serialised item or container in the registry. */
@@ -130,7 +137,7 @@ class RegistryReplay {
   /** Whether the event's capturer has authority over the object it names as `id` at this point of the replay. */
   private mayAct(id: NamedIdentifier, event: RegistryEvent): boolean {
     const act = custodyAct(event.facts, id.role);
-    return authority(this.states.get(id.key), event.capturedBy, act) !== undefined;
+    return authority(this.states.get(id.key), id.key, capturerOf(event), act) !== undefined;
   }
 
   private commission(state: SerialState, event: RegistryEvent, status: PackStatus | undefined): void {

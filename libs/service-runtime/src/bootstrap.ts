@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type ContentObject, type OpenAPIObject } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceConfig } from '@pedigree/config';
 import { SchemaBehindError } from '@pedigree/database';
 import type { Logger } from '@pedigree/observability';
 import { NestPinoLogger } from './nest-logger';
+import { withRequestContents } from './openapi-bodies';
 import { ProblemDetailsFilter, type ProblemRefiner } from './problem-details.filter';
 import { logRequests } from './request-log';
 import { problemClientErrorHandler, problemFrameworkErrors, screenRequests } from './request-screening';
@@ -41,7 +42,7 @@ export function openApiDocument(app: INestApplication, info: OpenApiInfo): OpenA
     .setVersion(info.version)
     .addBearerAuth()
     .build();
-  return withRuntimeProblems(SwaggerModule.createDocument(app, config));
+  return withRuntimeProblems(withRequestContents(SwaggerModule.createDocument(app, config)));
 }
 
 type OpenApiSchema = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
@@ -61,6 +62,11 @@ export const PROBLEM_SCHEMA: OpenApiSchema = {
 };
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+/** The `content` of a problem+json answer (RFC 9457), for an answer that can carry it beside another body. */
+export function problemContent(): ContentObject {
+  return { 'application/problem+json': { schema: { ...PROBLEM_REF } } };
+}
 
 /** The answers the runtime itself gives any route, before or instead of its handler. */
 const RUNTIME_PROBLEMS: Record<string, string> = {
@@ -84,7 +90,6 @@ const AUTH_PROBLEMS: Record<string, string> = {
 export function withRuntimeProblems(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   document.components.schemas = { ...document.components.schemas, Problem: PROBLEM_SCHEMA };
-  const problemContent = () => ({ 'application/problem+json': { schema: { ...PROBLEM_REF } } });
   for (const pathItem of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = pathItem[method];

@@ -5,3 +5,4 @@ export * from './problem-details.filter';
 export * from './public-route';
 export { ReadinessChecks } from './health/readiness-checks';
 export { SupervisedWorker, type SupervisedWorkerOptions } from './supervised-worker';
+export * from './openapi-bodies';

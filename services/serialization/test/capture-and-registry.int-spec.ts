@@ -322,6 +322,59 @@ describe('serialization service: capture → Kafka → registry (real Kafka and 
     ).toBe(1);
   });
 
+  it('leaves a pack nobody holds to its brand owner: others’ events wait as observations, and count once custody comes; an admin changes any pack', async () => {
+    const serials = serialsOf(`N${uniqueSuffix()}-`);
+    const s = story(serials, 62);
+    const stolen = {
+      eventTimeZoneOffset: '+01:00',
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      eventTime: '2026-03-04T10:00:00+01:00',
+      epcList: [pack(serials[0]!)],
+      disposition: 'stolen',
+    };
+    // Before the manufacturer captured anything: the wholesaler receives the case, the pharmacy reports a pack stolen.
+    expect((await sut.capture(epcisDocument([s.receiving]), wholesaler)).status).toBe(202);
+    expect((await sut.capture(epcisDocument([stolen]), pharmacy)).status).toBe(202);
+    const early = [s.receiving, stolen].map(
+      (e) => documentEventHashes(epcisDocument([e]) as Record<string, unknown>)[0]!,
+    );
+    await eventually(
+      () => sut.count('SELECT count(*) AS n FROM events WHERE event_hash = ANY($1)', [early]),
+      (n) => n === 2,
+      'both stored',
+    );
+    expect(
+      await sut.count('SELECT count(*) AS n FROM serials WHERE key = ANY($1)', [
+        [caseOf(62), pack(serials[0]!)].map(canonicalIdentifier),
+      ]),
+    ).toBe(0);
+    // The manufacturer's history arrives: the wholesaler's receiving now takes effect, the pharmacy's report does not.
+    for (const event of [s.commission, s.packing, s.shipping]) {
+      expect((await sut.capture(epcisDocument([event]), manufacturer)).status).toBe(202);
+    }
+    const received = await eventually(
+      () => sut.serial(GTIN, serials[0]!),
+      (r) => r?.owner === PARTIES.wholesaler.party,
+      'received by the wholesaler',
+    );
+    expect(received).toMatchObject({ status: 'active', parent_key: canonicalIdentifier(caseOf(62)) });
+    // An admin (of another party, without the company prefix) destroys a pack the wholesaler holds.
+    const destroyed = {
+      ...stolen,
+      eventTime: '2026-03-05T10:00:00+01:00',
+      epcList: [pack(serials[1]!)],
+      disposition: 'destroyed',
+    };
+    expect((await sut.capture(epcisDocument([destroyed]), admin)).status).toBe(202);
+    await eventually(
+      () => sut.serial(GTIN, serials[1]!),
+      (r) => r?.status === 'destroyed',
+      'destroyed by the admin',
+    );
+    expect(await sut.serial(GTIN, serials[0]!)).toMatchObject({ status: 'active' });
+  });
+
   it('stores an event captured twice only once', async () => {
     const serials = serialsOf(`D${uniqueSuffix()}-`);
     const document = epcisDocument([story(serials, 31).commission]);

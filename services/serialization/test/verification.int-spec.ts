@@ -446,6 +446,20 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
       },
     );
 
+    it('lets an admin change a pack another party holds, and the registry follows its event', async () => {
+      const [serial] = await commission(1);
+      const admin = await sut.token('regulator', ['admin']);
+      const answer = await post('/packs/destroy', pack(serial!, { location: PARTIES.pharmacy.party }), admin);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ returnCode: 'OK', applied: true });
+      const destroyed = await eventually(
+        () => sut.serial(GTIN, serial!),
+        (r) => r?.status === 'destroyed',
+        'the admin’s destruction in the registry',
+      );
+      expect(destroyed).toMatchObject({ owner: PARTIES.pharmacy.party });
+    });
+
     it.each(operations)(
       '%s by a party that does not hold the pack, or at premises not its own: 403, nothing changes',
       async (operation) => {
@@ -696,24 +710,38 @@ describe('pack verification: DSCSA VRS responder, EU FMD pack operations, clone 
       expect((await post('/packs/supply', pack(serial!), pharmacy)).body.returnCode).toBe('SUSPECT_CLONE');
     });
 
-    it('turns a pack suspect when the same serial is supplied at two parties', async () => {
+    it('refuses a supply by a party that does not hold the pack before clone detection; its verification for dispensing turns the pack suspect', async () => {
       const [serial] = await commission(1);
       expect((await post('/packs/supply', pack(serial!), pharmacy)).body.returnCode).toBe('OK');
-      const clone = await post('/packs/supply', pack(serial!), otherPharmacy);
-      expect(clone.status).toBe(409);
-      expect(clone.body).toMatchObject({ returnCode: 'SUSPECT_CLONE', alert: { code: 'SUSPECT_CLONE' } });
+      // The second party holds no pack: refused for who it is, it learns nothing of the supply and marks nothing.
+      const refused = await post('/packs/supply', pack(serial!), otherPharmacy);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        returnCode: 'NOT_HOLDER',
+        alert: { code: 'NOT_HOLDER' },
+        pack: { suspect: false },
+      });
+      expect(await vrs.verify(pi(serial!))).toEqual({
+        verified: false,
+        verificationFailureReason: 'Not_for_re-distribution',
+      });
+      // A pack in its hands that another party supplied is a clone signal once it verifies the pack for dispensing.
+      const verified = await post('/packs/verify', pack(serial!), otherPharmacy);
+      expect(verified.body).toMatchObject({ returnCode: 'SUSPECT_CLONE', alert: { code: 'SUSPECT_CLONE' } });
       expect(await vrs.verify(pi(serial!))).toEqual({
         verified: false,
         verificationFailureReason: 'Not_for_re-distribution',
         additionalInfo: 'Suspect',
       });
       const records = await sut.db.query(
-        `SELECT kind, party, return_code, alert FROM verifications WHERE serial = $1 AND kind = 'pack-operation' ORDER BY at`,
+        `SELECT kind, party, return_code, alert FROM verifications
+         WHERE serial = $1 AND kind IN ('pack-operation', 'pack-verify') ORDER BY at`,
         [serial],
       );
       expect(records.rows).toEqual([
         { kind: 'pack-operation', party: PARTIES.pharmacy.party, return_code: 'OK', alert: false },
-        { kind: 'pack-operation', party: PARTIES.regulator.party, return_code: 'SUSPECT_CLONE', alert: true },
+        { kind: 'pack-operation', party: PARTIES.regulator.party, return_code: 'NOT_HOLDER', alert: true },
+        { kind: 'pack-verify', party: PARTIES.regulator.party, return_code: 'SUSPECT_CLONE', alert: true },
       ]);
     });
   });

@@ -1,9 +1,12 @@
-import type { PackStatus } from '@pedigree/registry';
+import { z } from 'zod';
+import { PACK_STATUSES } from '@pedigree/registry';
+import { glnSchema, gtinSchema, isoTimestampSchema } from '../messages/common';
 
 /**
  * The answers of the serialization service's pack verification (`POST /packs/verify`, `POST /packs/{operation}`,
- * `POST /packs/undo`, `POST /verifications`) and of its DSCSA VRS responder (`GET /verify/gtin/…`), as the service
- * sends them and every client (the `pedigree verify` command, other services) reads them.
+ * `POST /packs/undo`, `POST /verifications`) and of its DSCSA VRS responder (`GET /verify/gtin/…`,
+ * `GET /checkConnectivity`), as the service sends them and every client (the `pedigree verify` command, other
+ * services) reads them. The schemas are also the bodies the service's OpenAPI description declares.
  */
 
 /** Verification failure reasons of the GS1 Lightweight Messaging Standard (GS1 US guideline 1.3). */
@@ -29,19 +32,25 @@ export const ADDITIONAL_INFO = [
 export type AdditionalInfo = (typeof ADDITIONAL_INFO)[number];
 
 /** The `data` member of a verification response. */
-export interface VrsData {
-  verified: boolean;
-  verificationFailureReason?: VerificationFailureReason;
-  additionalInfo?: AdditionalInfo;
-}
+export const vrsDataSchema = z.strictObject({
+  verified: z.boolean(),
+  verificationFailureReason: z.enum(VERIFICATION_FAILURE_REASONS).optional(),
+  additionalInfo: z.enum(ADDITIONAL_INFO).optional(),
+});
+export type VrsData = z.infer<typeof vrsDataSchema>;
 
 /** The VRS verification response message (`GET /verify/gtin/{gtin}/lot/{lot}/ser/{serial}`). */
-export interface VrsResponse {
-  verificationTimestamp: string;
-  responderGLN: string;
-  corrUUID: string;
-  data: VrsData;
-}
+export const vrsResponseSchema = z.strictObject({
+  verificationTimestamp: isoTimestampSchema,
+  responderGLN: glnSchema,
+  corrUUID: z.string(),
+  data: vrsDataSchema,
+});
+export type VrsResponse = z.infer<typeof vrsResponseSchema>;
+
+/** The answer of `GET /checkConnectivity`. */
+export const connectivityAnswerSchema = z.strictObject({ responderGLN: glnSchema });
+export type ConnectivityAnswer = z.infer<typeof connectivityAnswerSchema>;
 
 /** NMVS-style return codes of pack verification and pack operations. */
 export const PACK_RETURN_CODES = [
@@ -84,26 +93,28 @@ export const PACK_OPERATION_NAMES = [
 export type PackOperationName = (typeof PACK_OPERATION_NAMES)[number];
 
 /** The answer to a pack verification or operation: NMVS-style return code and alert, the pack, and the DSCSA view. */
-export interface PackAnswer {
-  verificationId: string;
-  verificationTimestamp: string;
-  responderGLN?: string;
-  operation: 'verify' | PackOperationName | 'undo';
-  returnCode: PackReturnCode;
-  message: string;
-  applied: boolean;
+export const packAnswerSchema = z.strictObject({
+  verificationId: z.string(),
+  verificationTimestamp: isoTimestampSchema,
+  responderGLN: glnSchema.optional(),
+  operation: z.enum(['verify', ...PACK_OPERATION_NAMES, 'undo']),
+  returnCode: z.enum(PACK_RETURN_CODES),
+  message: z.string(),
+  applied: z.boolean(),
   /** Present when the return code is a potential falsification. */
-  alert?: { alertId: string; code: PackReturnCode };
-  pack: {
-    gtin: string;
-    serial: string;
-    lot?: string;
-    expiry?: string;
+  alert: z.strictObject({ alertId: z.string(), code: z.enum(PACK_RETURN_CODES) }).optional(),
+  pack: z.strictObject({
+    gtin: gtinSchema,
+    serial: z.string(),
+    lot: z.string().optional(),
+    /** ISO date (YYYY-MM-DD). */
+    expiry: z.string().optional(),
     /** The pack's registry status; absent while the serial is not commissioned. */
-    state?: PackStatus;
-    expired: boolean;
-    recalled: boolean;
-    suspect: boolean;
-  };
-  data: VrsData;
-}
+    state: z.enum(PACK_STATUSES).optional(),
+    expired: z.boolean(),
+    recalled: z.boolean(),
+    suspect: z.boolean(),
+  }),
+  data: vrsDataSchema,
+});
+export type PackAnswer = z.infer<typeof packAnswerSchema>;

@@ -14,6 +14,13 @@ export const epcisEventMessageSchema = z.object({
    * (docs/authorisation.md). Absent means no.
    */
   capturedByAdmin: z.boolean().optional(),
+  /**
+   * The roles and GS1 company prefixes (`gcp`) of the capturer's token: the registry fold decides with them who may
+   * change an object (an admin any; nobody-held objects only the owner of their company prefix,
+   * docs/authorisation.md). Absent in messages captured before they were recorded.
+   */
+  capturedByRoles: z.array(z.string()).optional(),
+  capturedByGcps: z.array(z.string().regex(/^\d{4,12}$/)).optional(),
   recordTime: isoTimestampSchema,
   /** Namespace prefixes of the capture document's @context that the event's extension fields use. */
   namespaces: z.record(z.string(), z.string()),

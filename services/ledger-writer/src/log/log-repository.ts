@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '@pedigree/database';
 import type { Unheaded } from './head-policy';
 import type { Backlog } from '../metrics/ledger-metrics';
-import type { LeafEntry } from './leaf';
+import type { LeafEntry, LeafKind } from './leaf';
 import type { AnchorReceipt, AnchoredHead, Head, HeadStore } from './ports';
 
 /** A leaf to append, with the Kafka message it came from (unique: a redelivered message appends nothing). */
@@ -19,7 +19,7 @@ export interface StoredLeaf {
   entry: string;
   leafHash: string;
   eventHash: string;
-  kind: string;
+  kind: LeafKind;
 }
 
 interface HeadRow {
@@ -242,7 +242,7 @@ export class LogRepository implements HeadStore, NodeSource {
       entry: string;
       leaf_hash: string;
       event_hash: string;
-      kind: string;
+      kind: LeafKind;
     }>(
       `SELECT leaf_index, entry, leaf_hash, event_hash, kind FROM log_leaves WHERE entry = $1 ORDER BY leaf_index LIMIT 1`,
       [entry],

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@pedigree/service-runtime';
 import { LedgerWriterService } from '../ledger-writer.service';
 
@@ -17,6 +17,11 @@ export class MetricsController {
     summary:
       'Prometheus metrics: leaves appended, heads anchored, leaves waiting for an anchor and the age of the ' +
       'oldest, anchoring state, whether Fabric answers, whether this process is the active writer',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'the Prometheus text exposition format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
   })
   metrics(): Promise<string> {
     return this.writer.metrics();

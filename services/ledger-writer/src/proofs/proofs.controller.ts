@@ -1,14 +1,18 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type {
-  AnchoredHeadView,
-  ConsistencyProofAnswer,
-  InclusionProofBundle,
-  ProofAnchor,
+import {
+  consistencyProofAnswerSchema,
+  headsPageSchema,
+  inclusionProofBundleSchema,
+  type AnchoredHeadView,
+  type ConsistencyProofAnswer,
+  type HeadsPage,
+  type InclusionProofBundle,
+  type ProofAnchor,
 } from '@pedigree/contracts';
 import { consistencyProof, inclusionProof } from '@pedigree/merkle';
-import { ProblemException } from '@pedigree/service-runtime';
+import { bodyContent, ProblemException } from '@pedigree/service-runtime';
 import { entryOfEventHash } from '../log/leaf';
 import { LogRepository } from '../log/log-repository';
 import type { AnchoredHead } from '../log/ports';
@@ -71,7 +75,16 @@ export class ProofsController {
     summary:
       'Inclusion proof of an event (GS1 event hash ID, ni:///sha-256;… or hex) in the newest anchored head, with its Fabric anchor',
   })
-  @ApiResponse({ status: 200, description: 'the inclusion proof bundle' })
+  @ApiParam({
+    name: 'eventHash',
+    description: 'GS1 event hash ID, ni:///sha-256;<hex> or 64 hex digits',
+    example: 'ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'the inclusion proof bundle',
+    content: bodyContent(inclusionProofBundleSchema),
+  })
   @ApiResponse({ status: 400, description: 'not an event hash' })
   @ApiResponse({
     status: 404,
@@ -114,7 +127,7 @@ export class ProofsController {
       leafIndex: leaf.leafIndex,
       treeSize: head.treeSize,
       rootHash: head.rootHash,
-      auditPath: proof.path,
+      auditPath: [...proof.path],
       anchor: anchorOf(head),
     };
   }
@@ -125,15 +138,25 @@ export class ProofsController {
     name: 'limit',
     required: false,
     description: `page size, at most ${MAX_PAGE} (default ${DEFAULT_PAGE})`,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, example: 10 },
   })
-  @ApiQuery({ name: 'before', required: false, description: 'only heads smaller than this tree size' })
-  @ApiResponse({ status: 200, description: '{heads, next?}' })
+  @ApiQuery({
+    name: 'before',
+    required: false,
+    description: 'only heads smaller than this tree size',
+    schema: { type: 'integer', minimum: 0 },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'anchored heads, newest first; Link rel="next" and `next` when there are more',
+    content: bodyContent(headsPageSchema),
+  })
   @ApiResponse({ status: 400, description: 'limit or before is not a tree size, or limit is out of range' })
   async heads(
     @Query('limit') limitText: string | undefined,
     @Query('before') beforeText: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<HeadsPage> {
     const limit = treeSizeParameter('limit', limitText, { required: false }) ?? DEFAULT_PAGE;
     if (limit < 1 || limit > MAX_PAGE)
       throw problem(400, 'invalid-parameter', 'Bad Request', `limit must be between 1 and ${MAX_PAGE}`);
@@ -150,9 +173,23 @@ export class ProofsController {
   @ApiOperation({
     summary: 'Consistency proof between two anchored heads (from ≤ to): the larger log extends the smaller',
   })
-  @ApiQuery({ name: 'from', required: true, description: 'tree size of the smaller anchored head' })
-  @ApiQuery({ name: 'to', required: true, description: 'tree size of the larger anchored head' })
-  @ApiResponse({ status: 200, description: 'the consistency proof and both heads' })
+  @ApiQuery({
+    name: 'from',
+    required: true,
+    description: 'tree size of the smaller anchored head',
+    schema: { type: 'integer', minimum: 0, example: 1 },
+  })
+  @ApiQuery({
+    name: 'to',
+    required: true,
+    description: 'tree size of the larger anchored head',
+    schema: { type: 'integer', minimum: 0, example: 2 },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'the consistency proof and both heads',
+    content: bodyContent(consistencyProofAnswerSchema),
+  })
   @ApiResponse({ status: 400, description: 'from or to is missing or not a tree size, or from > to' })
   @ApiResponse({ status: 404, description: 'no anchored head has one of the tree sizes' })
   async consistency(
@@ -181,7 +218,7 @@ export class ProofsController {
       secondSize: to,
       firstRoot: first!.rootHash,
       secondRoot: second!.rootHash,
-      path: proof.path,
+      path: [...proof.path],
       first: headView(first!),
       second: headView(second!),
     };

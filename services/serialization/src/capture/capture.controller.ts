@@ -1,9 +1,16 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, Roles, seesEveryParty, type Principal } from '@pedigree/auth';
+import { ApiRequestContent, bodyContent } from '@pedigree/service-runtime';
 import { epcisProblem } from '../epcis-problems';
-import { captureJobDocument, strictParameter } from './capture-http';
+import {
+  captureJobDocument,
+  captureJobDocumentSchema,
+  strictParameter,
+  type CaptureJobDocument,
+} from './capture-http';
+import { CAPTURE_BODY, EVENT_BODY } from './capture-openapi';
 import { CaptureJobRepository } from './capture-job.repository';
 import { CAPTURING_ROLES } from './capture-policy';
 import { CaptureService, type CaptureFormat } from './capture.service';
@@ -51,13 +58,13 @@ export class CaptureController {
   @ApiOperation({
     summary: 'Capture an EPCIS document (JSON-LD, or XML 2.0/1.2); 202 once every event is in the event log',
   })
-  @ApiConsumes('application/ld+json', 'application/json', 'application/xml', 'text/xml')
-  @ApiBody({ description: 'EPCISDocument' })
+  @ApiRequestContent(CAPTURE_BODY)
   @ApiQuery(STRICT_QUERY)
   @ApiResponse({
     status: 202,
     description:
       'Accepted, no body; Location: /capture/{captureID}, whose job lists the validation warnings (if any)',
+    headers: { Location: { description: '/capture/{captureID}', schema: { type: 'string' } } },
   })
   @ApiResponse({
     status: 400,
@@ -98,10 +105,15 @@ export class CaptureController {
   @Get('capture/:captureId')
   @Header('content-type', 'application/json')
   @ApiOperation({ summary: 'The state of a capture job' })
+  @ApiParam({
+    name: 'captureId',
+    description: 'the captureID of the Location header of POST /capture',
+    example: '3f0e8f2c-5a43-4b8e-9f57-1c2d3e4f5a6b',
+  })
   @ApiResponse({
     status: 200,
-    description:
-      '{captureID, createdAt, finishedAt?, running, success, captureErrorBehaviour, errors: [{type, title, detail?}], warnings: [{pointer, message}]}',
+    description: 'the capture job, with the validation warnings of its document',
+    content: bodyContent(captureJobDocumentSchema),
   })
   @ApiResponse({
     status: 401,
@@ -111,7 +123,10 @@ export class CaptureController {
     status: 404,
     description: `epcisException:NoSuchResourceException (${PROBLEM}): no such job, or it is another party’s`,
   })
-  async job(@Param('captureId') captureId: string, @CurrentPrincipal() principal: Principal) {
+  async job(
+    @Param('captureId') captureId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CaptureJobDocument> {
     const job = await this.jobs.find(captureId);
     const mayRead = job && (job.capturedBy === principal.party || seesEveryParty(principal));
     if (!job || !mayRead) throw epcisProblem('NoSuchResourceException', 404, `no capture job ${captureId}`);
@@ -125,13 +140,13 @@ export class CaptureController {
     summary:
       'Capture a single EPCIS event (JSON-LD); 201 with the event’s Location once it is in the event log',
   })
-  @ApiConsumes('application/ld+json', 'application/json')
-  @ApiBody({ description: 'one EPCIS event' })
+  @ApiRequestContent(EVENT_BODY)
   @ApiQuery(STRICT_QUERY)
   @ApiResponse({
     status: 201,
     description:
       'Created, no body; Location: /events/{eventID} (validation warnings are kept on its capture job)',
+    headers: { Location: { description: '/events/{eventID}', schema: { type: 'string' } } },
   })
   @ApiResponse({
     status: 400,

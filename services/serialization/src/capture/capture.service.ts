@@ -118,6 +118,8 @@ export class CaptureService {
         captureId: capture.captureId,
         capturedBy: principal.party,
         ...(principal.roles.includes('admin') ? { capturedByAdmin: true } : {}),
+        capturedByRoles: [...principal.roles],
+        capturedByGcps: [...principal.gcps],
         recordTime: capture.recordTime,
         namespaces,
         event: record,

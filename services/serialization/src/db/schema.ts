@@ -34,6 +34,12 @@ export const events = pgTable(
     readPoint: text('read_point'),
     bizLocation: text('biz_location'),
     capturedBy: text('captured_by').notNull(),
+    /**
+     * The roles and GS1 company prefixes of the capturer's token, which the registry fold judges authority with
+     * (docs/authorisation.md). Null for events stored before they were recorded.
+     */
+    capturedByRoles: text('captured_by_roles').array(),
+    capturedByGcps: text('captured_by_gcps').array(),
     captureId: text('capture_id').notNull(),
     /** GLNs of the source and destination parties: who may see the event besides its capturer. */
     parties: text('parties').array().notNull(),

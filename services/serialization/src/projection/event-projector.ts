@@ -57,35 +57,17 @@ export class EventProjector {
   }
 
   /**
-   * The events to replay for `family`: every stored event naming a key the registry holds, plus the events this
-   * batch stored or retracted (`changed`) naming the others. A key without a registry row has no stored event that
-   * took effect (each such event wrote its row under the key's lock), so its stored events need not be read back.
+   * The events to replay for `family`: every stored event naming one of its keys, this batch's included (stored by
+   * now; their facts are in hand). Keys without a registry row are read too: an event that was an observation of an
+   * object nobody held (another party's, under the object's company prefix: docs/authorisation.md) left no row, yet
+   * takes effect once earlier events give its capturer custody (e.g. the shipping naming it arrives late).
    */
-  private async eventsOfFamily(
+  private eventsOfFamily(
     repository: RegistryRepository,
     family: string[],
-    registered: ReadonlySet<string>,
     batch: Array<{ row: EventRow; facts: EventFacts }>,
-    changed: ReadonlySet<string>,
   ): Promise<RegistryEvent[]> {
-    const events = new Map<string, RegistryEvent>();
-    if (registered.size > 0) {
-      const inHand = new Map(batch.map((d) => [d.row.event_hash, d.facts]));
-      for (const event of await repository.eventsNaming([...registered], inHand))
-        events.set(event.hash, event);
-    }
-    const unregistered = new Set(family.filter((key) => !registered.has(key)));
-    for (const { row, facts } of batch) {
-      if (!changed.has(row.event_hash) || events.has(row.event_hash)) continue;
-      if (!facts.identifiers.some((i) => INSTANCE_ROLES.has(i.role) && unregistered.has(i.key))) continue;
-      events.set(row.event_hash, {
-        hash: row.event_hash,
-        recordTime: new Date(row.record_time),
-        capturedBy: row.captured_by,
-        facts: { ...facts, errorDeclared: row.error_declared_at !== null },
-      });
-    }
-    return [...events.values()];
+    return repository.eventsNaming(family, new Map(batch.map((d) => [d.row.event_hash, d.facts])));
   }
 
   async project(
@@ -127,7 +109,6 @@ export class EventProjector {
             })),
           ),
       );
-      const changedHashes = new Set(changed.map((d) => d.row.event_hash));
       const touched = [
         ...new Set(
           changed.flatMap((d) =>
@@ -139,9 +120,7 @@ export class EventProjector {
       if (touched.length > 0) {
         const family = await this.lockFamily(repository, touched);
         const registered = await repository.registeredKeys(family);
-        const fold = foldRegistry(
-          await this.eventsOfFamily(repository, family, registered, derived, changedHashes),
-        );
+        const fold = foldRegistry(await this.eventsOfFamily(repository, family, derived));
         const inFamily = new Set(family);
         const states = [...fold.states.values()].filter((s) => inFamily.has(s.key));
         await repository.replaceRegistry(registered, states);

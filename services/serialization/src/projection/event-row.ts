@@ -1,6 +1,6 @@
 import type { EpcisEventMessage } from '@pedigree/contracts';
 import { canonicalIdentifier, toBareCbvWord } from '@pedigree/epcis';
-import { eventFacts, type EventFacts } from '@pedigree/registry';
+import { eventFacts, type EventFacts, type RegistryEvent } from '@pedigree/registry';
 
 export type { EpcisEventMessage };
 
@@ -17,6 +17,9 @@ export interface EventRow {
   read_point: string | null;
   biz_location: string | null;
   captured_by: string;
+  /** The capturer's roles and company prefixes (null: a message from before they were recorded). */
+  captured_by_roles: string[] | null;
+  captured_by_gcps: string[] | null;
   capture_id: string;
   parties: string[];
   biz_transactions: Record<string, string[]>;
@@ -59,6 +62,8 @@ export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: Ev
       read_point: facts.readPoint === undefined ? null : canonicalIdentifier(facts.readPoint),
       biz_location: facts.bizLocation === undefined ? null : canonicalIdentifier(facts.bizLocation),
       captured_by: message.capturedBy,
+      captured_by_roles: message.capturedByRoles ?? (message.capturedByAdmin ? ['admin'] : null),
+      captured_by_gcps: message.capturedByGcps ?? null,
       capture_id: message.captureId,
       parties: [...new Set([...facts.sourceParties, ...facts.destinationParties])],
       biz_transactions: grouped(e.bizTransactionList, 'bizTransaction', 'bizTransactionType'),
@@ -70,5 +75,16 @@ export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: Ev
       document: e,
       namespaces: message.namespaces,
     },
+  };
+}
+
+/** The capturer as the registry fold judges its authority (libs/registry, custody.ts), from a stored event's columns. */
+export function capturerColumns(row: {
+  captured_by_roles: string[] | null;
+  captured_by_gcps: string[] | null;
+}): Pick<RegistryEvent, 'capturedByAdmin' | 'capturedByGcps'> {
+  return {
+    capturedByAdmin: row.captured_by_roles?.includes('admin') === true,
+    ...(row.captured_by_gcps !== null ? { capturedByGcps: row.captured_by_gcps } : {}),
   };
 }

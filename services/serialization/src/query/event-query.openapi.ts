@@ -11,7 +11,7 @@ import { EPCIS_ACTIONS, EPCIS_EVENT_TYPES } from '@pedigree/epcis';
 /** The schema of a parameter declared with `schema` (the form of ApiQueryOptions that has one). */
 type SchemaObject = Extract<ApiQueryOptions, { schema: unknown }>['schema'];
 
-type Declaration = [name: string, schema: SchemaObject, description: string];
+type Declaration = [name: string, schema: SchemaObject, description: string, example?: unknown];
 
 const list = (description: string): SchemaObject => ({
   type: 'array',
@@ -24,14 +24,19 @@ const count: SchemaObject = { type: 'integer', minimum: 1, maximum: 1_000_000_00
 const flag: SchemaObject = { type: 'string', enum: ['', 'true', 'false'] };
 
 const FIXED: Declaration[] = [
-  ['eventType', { type: 'array', items: { type: 'string', enum: [...EPCIS_EVENT_TYPES] } }, 'event types'],
+  [
+    'eventType',
+    { type: 'array', items: { type: 'string', enum: [...EPCIS_EVENT_TYPES] } },
+    'event types',
+    ['ObjectEvent'],
+  ],
   ['GE_eventTime', time, 'eventTime at or after'],
   ['LT_eventTime', time, 'eventTime before'],
   ['GE_recordTime', time, 'recordTime at or after'],
   ['LT_recordTime', time, 'recordTime before'],
   ['EQ_action', { type: 'array', items: { type: 'string', enum: [...EPCIS_ACTIONS] } }, 'actions'],
-  ['EQ_bizStep', list('business steps (bare CBV words or URIs)'), 'bizStep is one of'],
-  ['EQ_disposition', list('dispositions'), 'disposition is one of'],
+  ['EQ_bizStep', list('business steps (bare CBV words or URIs)'), 'bizStep is one of', ['commissioning']],
+  ['EQ_disposition', list('dispositions'), 'disposition is one of', ['active']],
   ['EQ_persistentDisposition_set', list('dispositions'), 'persistentDisposition.set has one of'],
   ['EQ_persistentDisposition_unset', list('dispositions'), 'persistentDisposition.unset has one of'],
   [
@@ -56,11 +61,21 @@ const FIXED: Declaration[] = [
     'bizLocation is one of, or a sub-location (GLN extension) of a GLN among',
   ],
   ['EQ_transformationID', list('URIs'), 'transformationID is one of'],
-  ['MATCH_epc', list('EPCs or patterns'), 'epcList or childEPCs match'],
+  [
+    'MATCH_epc',
+    list('EPCs or patterns'),
+    'epcList or childEPCs match',
+    ['urn:epc:id:sgtin:0614141.107346.2017'],
+  ],
   ['MATCH_parentID', list('EPCs or patterns'), 'parentID matches'],
   ['MATCH_inputEPC', list('EPCs or patterns'), 'inputEPCList matches'],
   ['MATCH_outputEPC', list('EPCs or patterns'), 'outputEPCList matches'],
-  ['MATCH_anyEPC', list('EPCs or patterns'), 'any EPC field matches'],
+  [
+    'MATCH_anyEPC',
+    list('EPCs or patterns'),
+    'any EPC field matches',
+    ['urn:epc:id:sgtin:0614141.107346.2017'],
+  ],
   ['MATCH_epcClass', list('EPC classes or patterns'), 'quantityList or childQuantityList matches'],
   ['MATCH_inputEPCClass', list('EPC classes or patterns'), 'inputQuantityList matches'],
   ['MATCH_outputEPCClass', list('EPC classes or patterns'), 'outputQuantityList matches'],
@@ -108,7 +123,12 @@ const FIXED: Declaration[] = [
   ['LT_percRank', number, 'a sensor report percRank below'],
   ['GT_percRank', number, 'a sensor report percRank above'],
   ['LE_percRank', number, 'a sensor report percRank at or below'],
-  ['perPage', { type: 'integer', minimum: 1 }, 'events per page (EPCIS REST binding)'],
+  [
+    'perPage',
+    { type: 'integer', minimum: 1, maximum: 1000 },
+    'events per page (EPCIS REST binding), up to QUERY_MAX_PAGE_SIZE (1000 unless set lower)',
+    50,
+  ],
   ['nextPageToken', { type: 'string' }, 'the page token of the Link rel="next" of the previous page'],
 ];
 
@@ -139,7 +159,7 @@ export const EVENT_QUERY_DESCRIPTION = [
 /** Declares the fixed SimpleEventQuery parameters of an operation, but those it refuses. */
 export const ApiEventQueryParameters = (except: readonly string[] = []) =>
   applyDecorators(
-    ...FIXED.filter(([name]) => !except.includes(name)).map(([name, schema, description]) =>
-      ApiQuery({ name, required: false, schema, description }),
+    ...FIXED.filter(([name]) => !except.includes(name)).map(([name, schema, description, example]) =>
+      ApiQuery({ name, required: false, schema, description, ...(example === undefined ? {} : { example }) }),
     ),
   );

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, type Principal } from '@pedigree/auth';
 import { canonicalIdentifier, EPCIS_CONTEXT_URI, toEpcisXml, type AnyEpcisDocument } from '@pedigree/epcis';
@@ -16,6 +16,7 @@ import {
 } from './event-query';
 import { ApiEventQueryParameters, EVENT_QUERY_DESCRIPTION } from './event-query.openapi';
 import { EventQueryRepository, type StoredEvent } from './event-query.repository';
+import { EVENT_ANSWER, QUERY_DOCUMENT_ANSWER } from './query-openapi';
 
 function queryDocument(events: StoredEvent[]): AnyEpcisDocument {
   const namespaces = Object.assign({}, ...events.map((e) => e.namespaces)) as Record<string, string>;
@@ -55,7 +56,7 @@ export class QueryController {
     description: EVENT_QUERY_DESCRIPTION,
   })
   @ApiEventQueryParameters()
-  @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
+  @QUERY_DOCUMENT_ANSWER
   @ApiResponse({
     status: 400,
     description: 'epcisException:QueryParameterException: a query parameter is not valid',
@@ -75,7 +76,12 @@ export class QueryController {
 
   @Get('events/:eventId')
   @ApiOperation({ summary: 'One event by its eventID or GS1 event hash' })
-  @ApiResponse({ status: 200, description: 'the event (JSON-LD; XML on Accept)' })
+  @ApiParam({
+    name: 'eventId',
+    description: 'the eventID, or the GS1 event hash ID (ni:///sha-256;…?ver=CBV2.0)',
+    example: 'ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0',
+  })
+  @EVENT_ANSWER
   @ApiResponse({
     status: 404,
     description: 'epcisException:NoSuchResourceException: no such event that you may see',
@@ -107,8 +113,13 @@ export class QueryController {
     summary:
       'Events naming an EPC (EPC URI or GS1 Digital Link) in any role; takes the same filters as /events',
   })
+  @ApiParam({
+    name: 'epc',
+    description: 'EPC URI or GS1 Digital Link URI',
+    example: 'urn:epc:id:sgtin:0614141.107346.2017',
+  })
   @ApiEventQueryParameters(['MATCH_anyEPC'])
-  @ApiResponse({ status: 200, description: 'EPCISQueryDocument' })
+  @QUERY_DOCUMENT_ANSWER
   @ApiResponse({
     status: 400,
     description: 'epcisException:QueryParameterException: a query parameter is not valid',

@@ -264,17 +264,20 @@ export function premisesProblem(operator: Operator): ReturnCode | undefined {
 }
 
 /**
- * Only the pack's holder in the registry changes its state; a pack the registry knows no holder of has nothing to
- * protect. The registry's fold applies the same rule to the event the operation captures (libs/registry, custody.ts),
- * and cannot tell an admin's event apart (it knows the capturer's party, not its roles): an admin is no exception
- * here, or the answer would report a change the registry then ignores.
+ * Only the pack's holder in the registry changes its state, or an admin; a commissioned pack the registry knows no
+ * holder of is its brand owner's (the owner of the GTIN's company prefix). The registry's fold applies the same rule
+ * to the event the operation captures (libs/registry, custody.ts), which records the capturer's roles and company
+ * prefixes. A serial that is not commissioned is left to the identity check (UNKNOWN_SERIAL).
  */
 export function custodyProblem(
   record: PackRecord,
-  operator: Pick<Operator, 'party'>,
+  operator: Pick<Operator, 'party' | 'gcps' | 'admin'>,
+  gtin: string,
 ): ReturnCode | undefined {
-  const owner = record.registry?.owner;
-  return owner === undefined || owner === operator.party ? undefined : 'NOT_HOLDER';
+  if (operator.admin || record.registry?.commissioned !== true) return undefined;
+  const owner = record.registry.owner;
+  if (owner !== undefined) return owner === operator.party ? undefined : 'NOT_HOLDER';
+  return ownsCompanyPrefix(operator, { ai: '01', value: gtin }) ? undefined : 'NOT_HOLDER';
 }
 
 /** Who asks for an undo, and where. */

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/co
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, ownsCompanyPrefix, Roles, type Principal } from '@pedigree/auth';
-import { ProblemException } from '@pedigree/service-runtime';
+import { packAnswerSchema } from '@pedigree/contracts';
+import { bodyContent, problemContent, ProblemException } from '@pedigree/service-runtime';
 import {
   jsonObject,
   parseExpiryExtension,
@@ -12,6 +13,7 @@ import {
 } from './pack-request';
 import { FORBIDDEN_CODES } from './decisions';
 import { isPackOperation, PACK_OPERATIONS } from './pack-view';
+import { EXPIRY_FIELD, GLN_FIELD, GTIN_FIELD, LOT_FIELD, PACK_BODY } from './verification-openapi';
 import { VerificationService, type PackAnswer } from './verification.service';
 import { VERIFICATION_STORE, type VerificationStore } from './verification-store';
 
@@ -36,20 +38,10 @@ function parsed<T>(parse: () => T): T {
   }
 }
 
-const PACK_BODY = {
-  type: 'object',
-  required: ['gtin', 'serial'],
-  properties: {
-    gtin: { type: 'string', example: '10614141073464' },
-    serial: { type: 'string' },
-    lot: { type: 'string' },
-    expiry: { type: 'string', description: 'YYMMDD (as in AI 17) or YYYY-MM-DD' },
-    location: { type: 'string', description: 'GLN of the premises; the party of the token when absent' },
-  },
-};
-
-const ANSWER_DESCRIPTION =
-  '{verificationId, verificationTimestamp, operation, returnCode, message, applied, alert?: {alertId, code}, pack: {gtin, serial, lot, expiry, state, expired, recalled, suspect}, data: {verified, verificationFailureReason?, additionalInfo?}}';
+/** The answer body: NMVS-style return code and alert, the pack, the DSCSA view (libs/contracts, PackAnswer). */
+const ANSWER = bodyContent(packAnswerSchema);
+/** A refusal for who or where the requester is: the pack answer, or (role or token) a problem. */
+const FORBIDDEN = { ...ANSWER, ...problemContent() };
 
 const OPERATING_ROLES = ['manufacturer', 'distributor', 'dispenser', 'admin'] as const;
 
@@ -76,7 +68,7 @@ export class PacksController {
       'Verify a pack; a dispenser’s verification counts as verification for dispensing (clone detection)',
   })
   @ApiBody({ schema: PACK_BODY })
-  @ApiResponse({ status: 200, description: ANSWER_DESCRIPTION })
+  @ApiResponse({ status: 200, description: 'the verification’s answer', content: ANSWER })
   verify(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<PackAnswer> {
     return this.verification.verifyPack(
       parsed(() => parsePackInput(body)),
@@ -92,11 +84,30 @@ export class PacksController {
       'Undo the operation in force (back to active): same party and premises, within 10 days, not expired, not recalled or withdrawn, not destroyed or stolen, not supplied to the public (Regulation (EU) 2016/161 Art. 13)',
   })
   @ApiBody({
-    schema: { ...PACK_BODY, properties: { ...PACK_BODY.properties, suppliedToPublic: { type: 'boolean' } } },
+    schema: {
+      ...PACK_BODY,
+      properties: {
+        ...PACK_BODY.properties,
+        suppliedToPublic: {
+          type: 'boolean',
+          description: 'the pack was supplied to the public (it may not return to active then)',
+          example: false,
+        },
+      },
+    },
   })
-  @ApiResponse({ status: 200, description: `undone: ${ANSWER_DESCRIPTION}` })
-  @ApiResponse({ status: 403, description: 'refused: NOT_OWN_PREMISES (the location is not the party’s)' })
-  @ApiResponse({ status: 409, description: 'refused (UNDO_* return code)' })
+  @ApiResponse({ status: 200, description: 'undone', content: ANSWER })
+  @ApiResponse({
+    status: 403,
+    description:
+      'refused: NOT_OWN_PREMISES (the location is not the party’s; the pack answer), or the role may not (problem)',
+    content: FORBIDDEN,
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'refused (UNDO_* or UNKNOWN_SERIAL return code)',
+    content: ANSWER,
+  })
   async undo(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
@@ -118,19 +129,21 @@ export class PacksController {
   @ApiOperation({
     summary: 'Set the pack’s state; captured as an EPCIS event, answered with the new state at once',
   })
-  @ApiParam({ name: 'operation', enum: Object.keys(PACK_OPERATIONS) })
+  @ApiParam({ name: 'operation', enum: Object.keys(PACK_OPERATIONS), example: 'supply' })
   @ApiBody({ schema: PACK_BODY })
-  @ApiResponse({ status: 200, description: `applied: ${ANSWER_DESCRIPTION}` })
+  @ApiResponse({ status: 200, description: 'applied', content: ANSWER })
   @ApiResponse({ status: 404, description: 'no such pack operation' })
   @ApiResponse({
     status: 403,
     description:
-      'refused: NOT_HOLDER (another party holds the pack), NOT_OWN_PREMISES (not the party’s location)',
+      'refused: NOT_HOLDER (another party holds the pack), NOT_OWN_PREMISES (not the party’s location) — the pack answer; or the role may not (problem)',
+    content: FORBIDDEN,
   })
   @ApiResponse({
     status: 409,
     description:
       'refused: unknown pack, mismatch, already in that state, not active, expired, recalled, suspect',
+    content: ANSWER,
   })
   async operate(
     @Param('operation') operation: string,
@@ -173,10 +186,16 @@ export class PacksController {
     schema: {
       type: 'object',
       required: ['code'],
-      properties: { code: { type: 'string' }, location: { type: 'string' } },
+      properties: {
+        code: {
+          type: 'string',
+          example: 'https://id.gs1.org/01/10614141073464/21/2017?10=LOT1&17=281231',
+        },
+        location: GLN_FIELD,
+      },
     },
   })
-  @ApiResponse({ status: 200, description: ANSWER_DESCRIPTION })
+  @ApiResponse({ status: 200, description: 'the verification’s answer', content: ANSWER })
   scan(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<PackAnswer> {
     return this.verification.verifyPack(
       parsed(() => parseScan(body)),
@@ -191,8 +210,23 @@ export class PacksController {
   @ApiOperation({
     summary: 'Announce an extended expiry date for a lot (verification then answers ExpirationExtended)',
   })
-  @ApiBody({ schema: { type: 'object', required: ['gtin', 'lot', 'originalExpiry', 'extendedExpiry'] } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['gtin', 'lot', 'originalExpiry', 'extendedExpiry'],
+      properties: {
+        gtin: { ...GTIN_FIELD, description: 'GTIN-14 under a company prefix of the party' },
+        lot: LOT_FIELD,
+        originalExpiry: EXPIRY_FIELD,
+        extendedExpiry: { ...EXPIRY_FIELD, description: 'later than originalExpiry', example: '2029-06-30' },
+      },
+    },
+  })
   @ApiResponse({ status: 204, description: 'recorded' })
+  @ApiResponse({
+    status: 403,
+    description: 'the GTIN is not under a company prefix of the party, or the role may not',
+  })
   async extendExpiry(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<void> {
     const extension = parsed(() => parseExpiryExtension(body));
     if (

@@ -48,6 +48,7 @@ describe('VerificationService', () => {
     store = new MemoryVerificationStore(() => now);
     capturer = new FakeCapturer();
     service = new VerificationService(store, capturer, { responderGln: '0614141000005' }, () => now);
+    // The pharmacy received the pack: it holds it.
     store.registry.set(key, {
       key,
       gtin: GTIN,
@@ -58,6 +59,7 @@ describe('VerificationService', () => {
       status: 'active',
       statusEventHash: 'commission',
       statusChangedAt: new Date('2026-03-01T00:00:00Z'),
+      owner: pharmacy.party,
     });
   });
 
@@ -244,11 +246,17 @@ describe('VerificationService: who may change a pack (docs/authorisation.md)', (
     'unrelated party': 'NOT_HOLDER',
     'owner of the prefix': 'NOT_HOLDER',
     regulator: 'NOT_HOLDER',
-    // The registry could not follow an admin's change of another party's pack (docs/authorisation.md).
-    admin: 'NOT_HOLDER',
+    // The registry follows an admin's events too: they carry the capturer's roles (docs/authorisation.md).
+    admin: 'OK',
+  };
+  /** A commissioned pack the registry knows no holder of is the owner of its GTIN's company prefix's. */
+  const EXPECTED_UNHELD: Record<string, string> = {
+    ...EXPECTED,
+    holder: 'NOT_HOLDER',
+    'owner of the prefix': 'OK',
   };
 
-  function setUp(owner: string) {
+  function setUp(owner: string | undefined) {
     const store = new MemoryVerificationStore(() => now);
     const capturer = new FakeCapturer();
     const service = new VerificationService(store, capturer, { responderGln: '0614141000005' }, () => now);
@@ -262,19 +270,45 @@ describe('VerificationService: who may change a pack (docs/authorisation.md)', (
       status: 'active',
       statusEventHash: 'commission',
       statusChangedAt: new Date('2026-03-01T00:00:00Z'),
-      owner,
+      ...(owner !== undefined ? { owner } : {}),
     });
     return { store, capturer, service };
   }
+
+  /** Where each principal acts: its own GLN, except the admin, at the premises of the pack's holder. */
+  const inputOf = (who: string) => (who === 'admin' ? { ...input, location: pharmacy.party } : input);
 
   const cases = PACK_OPERATION_NAMES.flatMap((operation) =>
     Object.keys(PRINCIPALS).map((who) => ({ operation, who, expected: EXPECTED[who]! })),
   );
   it.each(cases)('$operation by the $who: $expected', async ({ operation, who, expected }) => {
     const { capturer, service } = setUp(pharmacy.party);
-    const answer = await service.operate(operation, input, PRINCIPALS[who]!);
+    const answer = await service.operate(operation, inputOf(who), PRINCIPALS[who]!);
     expect(answer).toMatchObject({ returnCode: expected, applied: expected === 'OK' });
     expect(capturer.captured).toHaveLength(expected === 'OK' ? 1 : 0);
+  });
+
+  const unheldCases = PACK_OPERATION_NAMES.flatMap((operation) =>
+    Object.keys(PRINCIPALS).map((who) => ({ operation, who, expected: EXPECTED_UNHELD[who]! })),
+  );
+  it.each(unheldCases)(
+    '$operation of a pack nobody holds, by the $who: $expected',
+    async ({ operation, who, expected }) => {
+      const { capturer, service } = setUp(undefined);
+      const answer = await service.operate(operation, inputOf(who), PRINCIPALS[who]!);
+      expect(answer).toMatchObject({ returnCode: expected, applied: expected === 'OK' });
+      expect(capturer.captured).toHaveLength(expected === 'OK' ? 1 : 0);
+    },
+  );
+
+  it('refuses a non-holder before clone detection: it learns nothing of other parties’ supplies, and marks nothing', async () => {
+    const { store, service } = setUp(pharmacy.party);
+    await service.verifyPack(input, pharmacy);
+    const answer = await service.operate('supply', input, otherPharmacy);
+    expect(answer).toMatchObject({ returnCode: 'NOT_HOLDER', applied: false, pack: { suspect: false } });
+    expect(store.suspects.has(key)).toBe(false);
+    const holders = await service.operate('supply', input, pharmacy);
+    expect(holders).toMatchObject({ returnCode: 'OK', applied: true });
   });
 
   it('refuses the holder at premises that are not its own, and accepts a GLN under its company prefix', async () => {

@@ -170,11 +170,12 @@ export class VerificationService {
       const { record, catalogue, now } = await this.read(tx, key, input, lockedAt);
       const id = randomUUID();
       const operator = operatorOf(principal, location);
-      let code =
-        premisesProblem(operator) ??
-        custodyProblem(record, operator) ??
-        decideOperation(operation, record, input, catalogue, now);
+      // Who and where first: a requester refused for them learns nothing more of the pack, and its request feeds no
+      // clone detection.
+      const refused = premisesProblem(operator) ?? custodyProblem(record, operator, input.gtin);
+      let code = refused ?? decideOperation(operation, record, input, catalogue, now);
       const suppliedElsewhere =
+        refused === undefined &&
         operation === 'supply' &&
         record.registry?.commissioned === true &&
         (await this.detectClone(tx, key, principal.party, id, now));

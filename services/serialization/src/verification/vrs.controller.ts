@@ -2,9 +2,11 @@ import { Controller, Get, Header, Inject, Param, Query, Req, Res } from '@nestjs
 import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
-import { ProblemException, SERVICE_CONFIG } from '@pedigree/service-runtime';
+import { connectivityAnswerSchema, vrsResponseSchema, type ConnectivityAnswer } from '@pedigree/contracts';
+import { bodyContent, ProblemException, SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
 import { VerificationService } from './verification.service';
+import { GLN_FIELD, GTIN_FIELD, LOT_FIELD, SERIAL_FIELD } from './verification-openapi';
 import {
   GS1US_VERSION,
   parseConnectivityRequest,
@@ -79,25 +81,57 @@ export class VrsController {
     required: false,
     description: `guideline release of the requester, e.g. ${GS1US_VERSION}`,
   })
-  @ApiParam({ name: 'gtin', description: 'GTIN-14' })
-  @ApiParam({ name: 'lot', description: 'lot/batch number (AI 10)' })
-  @ApiParam({ name: 'serial', description: 'serial number (AI 21)' })
-  @ApiQuery({ name: 'exp', description: 'expiration date YYMMDD (AI 17)' })
-  @ApiQuery({ name: 'linkType', description: 'verificationService' })
-  @ApiQuery({ name: 'context', description: 'e.g. dscsaSaleableReturn' })
-  @ApiQuery({ name: 'reqGLN', description: 'GLN of the requester' })
-  @ApiQuery({ name: 'corrUUID', description: 'correlation UUID, echoed in the response' })
+  @ApiParam({ name: 'gtin', schema: GTIN_FIELD })
+  @ApiParam({ name: 'lot', schema: LOT_FIELD })
+  @ApiParam({ name: 'serial', schema: SERIAL_FIELD })
+  @ApiQuery({
+    name: 'exp',
+    description:
+      'expiration date YYMMDD (AI 17; DD 00 is the last day of the month; the parameter may also be named 17)',
+    schema: { type: 'string', pattern: '^\\d{2}(0[1-9]|1[0-2])(0\\d|[12]\\d|3[01])$', example: '281231' },
+  })
+  @ApiQuery({
+    name: 'linkType',
+    description: 'the GS1 link type of the request',
+    enum: ['verificationService', 'gs1:verificationService'],
+  })
+  @ApiQuery({
+    name: 'context',
+    description: 'request context, one of VRS_CONTEXTS (default: dscsaSaleableReturn)',
+    example: 'dscsaSaleableReturn',
+  })
+  @ApiQuery({
+    name: 'reqGLN',
+    description: 'GLN of the requester: the party of the token (unless an admin routes the request)',
+    schema: GLN_FIELD,
+  })
+  @ApiQuery({
+    name: 'corrUUID',
+    description: 'correlation UUID, echoed in the response',
+    schema: { type: 'string', format: 'uuid', example: '0f7a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b' },
+  })
   @ApiQuery({
     name: 'ctrlPossessAtt',
     required: false,
     description: 'requester attests control/possession of the product (1.3)',
+    enum: ['true', 'false'],
   })
-  @ApiQuery({ name: 'email', required: false, description: 'requester contact e-mail (1.3)' })
-  @ApiQuery({ name: 'telephone', required: false, description: 'requester contact telephone (1.3)' })
+  @ApiQuery({
+    name: 'email',
+    required: false,
+    description: 'requester contact e-mail (1.3)',
+    example: 'returns@example.com',
+  })
+  @ApiQuery({
+    name: 'telephone',
+    required: false,
+    description: 'requester contact telephone (1.3)',
+    example: '+1 555 0100',
+  })
   @ApiResponse({
     status: 200,
-    description:
-      '{verificationTimestamp, responderGLN, corrUUID, data: {verified, verificationFailureReason?, additionalInfo?}}',
+    description: 'the verification response message',
+    content: bodyContent(vrsResponseSchema),
   })
   @ApiResponse({
     status: 400,
@@ -108,6 +142,7 @@ export class VrsController {
     status: 403,
     description: 'the requester may not verify, or reqGLN is not the token’s party',
   })
+  @ApiResponse({ status: 503, description: 'VRS_RESPONDER_GLN is not configured' })
   async verify(
     @Param() params: { gtin: string; lot: string; serial: string },
     @Query() query: RawVrsRequest['query'],
@@ -134,16 +169,38 @@ export class VrsController {
     summary:
       'Check connectivity with this verification responder (401 without a valid token, 403 if not permitted)',
   })
-  @ApiQuery({ name: 'gtin', required: false })
-  @ApiQuery({ name: 'reqGLN' })
-  @ApiQuery({ name: 'context', required: false })
-  @ApiResponse({ status: 200, description: '{responderGLN}' })
+  @ApiHeader({
+    name: 'GS1US-Version',
+    required: false,
+    description: `guideline release of the requester, e.g. ${GS1US_VERSION}`,
+  })
+  @ApiQuery({ name: 'gtin', required: false, schema: GTIN_FIELD })
+  @ApiQuery({
+    name: 'reqGLN',
+    description: 'GLN of the requester: the party of the token',
+    schema: GLN_FIELD,
+  })
+  @ApiQuery({ name: 'context', required: false, example: 'dscsaSaleableReturn' })
+  @ApiResponse({
+    status: 200,
+    description: 'the responder answers',
+    content: bodyContent(connectivityAnswerSchema),
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'malformed request (GTIN check digit, reqGLN, unknown context, GS1US-Version)',
+  })
+  @ApiResponse({
+    status: 403,
+    description: 'the requester may not verify, or reqGLN is not the token’s party',
+  })
+  @ApiResponse({ status: 503, description: 'VRS_RESPONDER_GLN is not configured' })
   connectivity(
     @Query() query: RawVrsRequest['query'],
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
-  ): { responderGLN: string } {
+  ): ConnectivityAnswer {
     void reply.header('GS1US-Version', GS1US_VERSION);
     let parsed;
     try {
