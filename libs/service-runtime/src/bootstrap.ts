@@ -120,6 +120,11 @@ export interface ServiceAppOptions {
    * own record of every request.
    */
   unloggedPaths?: readonly string[];
+  /**
+   * Body limits in bytes of particular routes, by path as declared (e.g. `/capture`), in place of
+   * HTTP_BODY_LIMIT_BYTES (larger or smaller).
+   */
+  routeBodyLimits?: Readonly<Record<string, number>>;
 }
 
 export async function createServiceApp(
@@ -143,7 +148,11 @@ export async function createServiceApp(
   // Routes are registered when the app initialises, after this hook is in place.
   const routes = new RouteTable();
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url);
+    const bodyLimit = options.routeBodyLimits?.[route.url];
+    if (bodyLimit !== undefined) route.bodyLimit = bodyLimit;
+  });
   screenRequests(fastify, routes);
   // The request id (the caller's X-Request-Id, or a new UUID) goes back in the response and into the access log.
   app

@@ -79,17 +79,22 @@ export function commissioning(serial: string): { event: EpcisEvent; hash: string
 export class LedgerWriterUnderTest {
   service!: RunningService;
   db!: Client;
-  readonly topicPrefix = `t${uniqueSuffix()}.`;
   readonly chaincode = `lw${uniqueSuffix()
     .replace(/[^a-z0-9]/gi, '')
     .toLowerCase()}`;
-  readonly topics: Topics = topicsWithPrefix(this.topicPrefix);
+  readonly topics: Topics;
   private databaseUrl!: string;
   private issuer!: EphemeralIssuer;
   private producer?: EnvelopeProducer;
   private readonly replicas: RunningService[] = [];
 
-  constructor(private readonly settings: Record<string, string> = {}) {}
+  /** `topicPrefix`: another test's topics (e.g. a serialization service's, to log what it captures). */
+  constructor(
+    private readonly settings: Record<string, string> = {},
+    readonly topicPrefix = `t${uniqueSuffix()}.`,
+  ) {
+    this.topics = topicsWithPrefix(topicPrefix);
+  }
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
     this.service = await this.startProcess(extraEnv);

@@ -4,12 +4,7 @@ import { AppModule } from './app.module';
 import { configSchema } from './config';
 import { epcisProblem } from './epcis-problems';
 
-const loaded = loadServiceConfigOrExit(configSchema);
-// Capture documents may be larger than ordinary request bodies.
-const config = {
-  ...loaded,
-  HTTP_BODY_LIMIT_BYTES: Math.max(loaded.HTTP_BODY_LIMIT_BYTES, loaded.CAPTURE_MAX_BYTES),
-};
+const config = loadServiceConfigOrExit(configSchema);
 void runService(
   AppModule.register(config),
   config,
@@ -21,6 +16,8 @@ void runService(
   {
     // Every VRS request is recorded in the verifications table (who, where, when, what was answered).
     unloggedPaths: ['/verify/', '/checkConnectivity'],
+    // Capture bodies have a limit of their own, larger or smaller than other requests'.
+    routeBodyLimits: { '/capture': config.CAPTURE_MAX_BYTES, '/events': config.CAPTURE_MAX_BYTES },
     // A capture body over the byte limit is refused by the HTTP layer before the controller runs (a query's 413 is
     // its own QueryTooLargeException).
     refineProblem: (problem, request) =>

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { EpcisException } from '../errors';
-import { documentEventHashes, eventHash, eventPreHashString } from './event-hash';
+import {
+  documentEventHashes,
+  errorDeclarationHash,
+  errorDeclarationPreHashString,
+  eventHash,
+  eventPreHashString,
+} from './event-hash';
 import { JsonLdNamespaces } from './namespaces';
 
 type Json = Record<string, unknown>;
@@ -417,6 +423,70 @@ describe('documentEventHashes', () => {
     expect(badList.problems.map((p) => p.pointer)).toEqual(['/epcList']);
     const nestedValue = thrown(() => eventHash(withChanges({ readPoint: { id: { id: 'x' } } })));
     expect(nestedValue.problems.map((p) => p.pointer)).toEqual(['/readPoint/id']);
+  });
+});
+
+describe('errorDeclarationHash', () => {
+  const declaration = {
+    declarationTime: '2024-03-03T01:00:00+01:00',
+    reason: 'incorrect_data',
+    correctiveEventIDs: [
+      'urn:uuid:b0000000-0000-4000-8000-000000000002',
+      'urn:uuid:a0000000-0000-4000-8000-000000000001',
+    ],
+    'example:ticket': 'T-17',
+  };
+
+  it('hashes the event hash ID, then the declaration written by the event hash rules', () => {
+    const preHash = errorDeclarationPreHashString(reference, declaration, namespaces);
+    expect(preHash).toBe(
+      `${reference}errorDeclaration` +
+        'declarationTime=2024-03-03T00:00:00.000Z' +
+        'reason=https://ref.gs1.org/cbv/ER-incorrect_data' +
+        'correctiveEventIDs=urn:uuid:a0000000-0000-4000-8000-000000000001' +
+        'correctiveEventIDs=urn:uuid:b0000000-0000-4000-8000-000000000002' +
+        `{${EXAMPLE_NS}}ticket=T-17`,
+    );
+    expect(errorDeclarationHash(reference, declaration, namespaces)).toBe(
+      `ni:///sha-256;${createHash('sha256').update(preHash).digest('hex')}`,
+    );
+  });
+
+  it('is the same whatever the representation of the declaration', () => {
+    const written = {
+      'example:ticket': 'T-17',
+      correctiveEventIDs: [...declaration.correctiveEventIDs].reverse(),
+      reason: 'urn:epcglobal:cbv:er:incorrect_data',
+      declarationTime: '2024-03-03T00:00:00.000Z',
+      'rdfs:comment': 'a note',
+    };
+    expect(errorDeclarationHash(reference, written, namespaces)).toBe(
+      errorDeclarationHash(reference, declaration, namespaces),
+    );
+  });
+
+  it('differs from the event hash, for another event, and for any change of the declaration', () => {
+    const original = errorDeclarationHash(reference, declaration, namespaces);
+    expect(original).not.toBe(reference);
+    expect(original).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}$/);
+    const other = hashOf(withChanges({ action: 'DELETE' }));
+    expect(errorDeclarationHash(other, declaration, namespaces)).not.toBe(original);
+    for (const change of [
+      { declarationTime: '2024-03-03T00:00:00.001Z' },
+      { reason: 'did_not_occur' },
+      { correctiveEventIDs: declaration.correctiveEventIDs.slice(1) },
+      { 'example:ticket': 'T-18' },
+    ]) {
+      expect(errorDeclarationHash(reference, { ...declaration, ...change }, namespaces)).not.toBe(original);
+    }
+    expect(errorDeclarationHash(reference, {}, namespaces)).toBe(
+      `ni:///sha-256;${createHash('sha256').update(`${reference}errorDeclaration`).digest('hex')}`,
+    );
+  });
+
+  it('refuses a declaration time that is no timestamp', () => {
+    const error = thrown(() => errorDeclarationHash(reference, { declarationTime: 'yesterday' }));
+    expect(error.problems.map((p) => p.pointer)).toEqual(['/declarationTime']);
   });
 });
 

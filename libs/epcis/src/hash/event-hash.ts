@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { EpcisException, jsonPointer } from '../errors';
 import { JsonLdNamespaces, namespacesFromJsonLdContext } from './namespaces';
-import { buildPreHashString } from './pre-hash';
+import { buildErrorDeclarationPreHashString, buildPreHashString } from './pre-hash';
 
 /** The version suffix of hash IDs built with the CBV 2.0 algorithm. */
 export const EVENT_HASH_VERSION = 'CBV2.0';
@@ -18,6 +18,32 @@ export function eventPreHashString(event: Record<string, unknown>, context?: Jso
 /** The EPCIS Event Hash ID of an event: `ni:///sha-256;<hex digest>?ver=CBV2.0` (RFC 6920 `ni` URI). */
 export function eventHash(event: Record<string, unknown>, context?: JsonLdNamespaces): string {
   return hashIdOf(eventPreHashString(event, context));
+}
+
+/**
+ * What an error declaration's hash covers: the declared event's hash ID followed by the pre-hash substring of its
+ * errorDeclaration (see buildErrorDeclarationPreHashString).
+ */
+export function errorDeclarationPreHashString(
+  eventHashId: string,
+  declaration: unknown,
+  context?: JsonLdNamespaces,
+): string {
+  return eventHashId + buildErrorDeclarationPreHashString(declaration, context);
+}
+
+/**
+ * The hash ID of an error declaration, `ni:///sha-256;<hex digest>` of errorDeclarationPreHashString. Pedigree's own,
+ * not a GS1 hash ID: the CBV 2.0 event hash leaves errorDeclaration out, so an event and the declaration that
+ * retracts it (the event sent again with errorDeclaration) share their event hash; this one tells them apart, and
+ * two declarations of an event differ when their time, reason, corrective events or extensions do.
+ */
+export function errorDeclarationHash(
+  eventHashId: string,
+  declaration: unknown,
+  context?: JsonLdNamespaces,
+): string {
+  return `ni:///sha-256;${hash('sha256', errorDeclarationPreHashString(eventHashId, declaration, context), 'hex')}`;
 }
 
 /**

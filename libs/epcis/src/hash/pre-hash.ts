@@ -84,6 +84,11 @@ const SENSOR_METADATA = structureFields(SENSOR_METADATA_FIELDS);
 const SENSOR_REPORT = structureFields(SENSOR_REPORT_FIELDS);
 const QUANTITY_ELEMENT = structureFields(QUANTITY_ELEMENT_FIELDS);
 const LOCATION = structureFields([['id', {}]]);
+const ERROR_DECLARATION = structureFields([
+  ['declarationTime', { timestamp: true }],
+  ['reason', { vocabulary: VOCAB.errorReason }],
+  ['correctiveEventIDs', {}],
+]);
 const PERSISTENT_DISPOSITION_FIELDS: ReadonlySet<string> = new Set(['set', 'unset']);
 const SENSOR_ELEMENT_FIELDS: ReadonlySet<string> = new Set(['sensorMetadata', 'sensorReport']);
 const XML_TEXT_FIELD: ReadonlySet<string> = new Set([XML_TEXT]);
@@ -142,6 +147,20 @@ const TYPED_LISTS: ReadonlyMap<string, TypedList> = new Map([
 export function buildPreHashString(event: unknown, namespaces: JsonLdNamespaces = {}, pointer = ''): string {
   const writer = new PreHashWriter(new CanonicalValues({ ...EPCIS_CONTEXT_NAMESPACES, ...namespaces }));
   return writer.event(event, Location.of(pointer));
+}
+
+/**
+ * The pre-hash substring of an event's errorDeclaration, which the event hash leaves out: `errorDeclaration`, then
+ * declarationTime, reason and correctiveEventIDs written by the rules of the event's own fields (UTC time with
+ * milliseconds, a reason as its CBV URI, the IDs sorted), then any extension fields, sorted.
+ */
+export function buildErrorDeclarationPreHashString(
+  declaration: unknown,
+  namespaces: JsonLdNamespaces = {},
+  pointer = '',
+): string {
+  const writer = new PreHashWriter(new CanonicalValues({ ...EPCIS_CONTEXT_NAMESPACES, ...namespaces }));
+  return writer.errorDeclaration(declaration, Location.of(pointer));
 }
 
 const FIRST_SURROGATE = 0xd800;
@@ -264,6 +283,10 @@ class PreHashWriter {
 
   location(name: string, raw: unknown, at: Location): string {
     return this.structure(name, raw, at, LOCATION);
+  }
+
+  errorDeclaration(raw: unknown, at: Location): string {
+    return this.structure('errorDeclaration', raw, at, ERROR_DECLARATION) || 'errorDeclaration';
   }
 
   sensorElementList(name: string, list: unknown, at: Location): string {

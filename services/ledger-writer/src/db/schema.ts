@@ -13,20 +13,27 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
-/** The entries of the Merkle log, one per consumed message, in leaf order without gaps. */
+/**
+ * The entries of the Merkle log in leaf order without gaps: one leaf per entry (ADR 0016), however often the message,
+ * event or declaration behind it is delivered or sent again.
+ */
 export const logLeaves = pgTable(
   'log_leaves',
   {
     leafIndex: bigint('leaf_index', { mode: 'number' }).primaryKey(),
-    /** The logged 32-byte value, hex: the SHA-256 of the GS1 event hash, or of the payload's canonical JSON. */
+    /**
+     * The logged 32-byte value, hex: the SHA-256 inside the GS1 event hash, or of an error declaration's hash, or of
+     * the payload's canonical JSON.
+     */
     entry: text('entry').notNull(),
     /** RFC 9162 leaf hash SHA-256(0x00 || entry), hex. */
     leafHash: text('leaf_hash').notNull(),
-    /** `ni:///sha-256;<entry>?ver=CBV2.0` for EPCIS events, `ni:///sha-256;<entry>` (JCS) for the others. */
+    /** `ni:///sha-256;<entry>?ver=CBV2.0` for EPCIS events, `ni:///sha-256;<entry>` for the others. */
     eventHash: text('event_hash').notNull(),
     kind: text('kind').notNull(),
     sourceTopic: text('source_topic').notNull(),
@@ -34,10 +41,17 @@ export const logLeaves = pgTable(
     sourceOffset: bigint('source_offset', { mode: 'number' }).notNull(),
     messageId: text('message_id').notNull(),
     appendedAt: timestamp('appended_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Only on leaves appended before one leaf per entry (migration 0002): the index of the earlier leaf with the same
+     * entry. A log is append-only, so those repeats stay; every later leaf has a new entry.
+     */
+    repeatOf: bigint('repeat_of', { mode: 'number' }),
   },
   (t) => [
     unique('log_leaves_source_message').on(t.sourceTopic, t.sourcePartition, t.sourceOffset),
-    index('log_leaves_entry_idx').on(t.entry),
+    uniqueIndex('log_leaves_entry_once')
+      .on(t.entry)
+      .where(sql`${t.repeatOf} IS NULL`),
   ],
 );
 

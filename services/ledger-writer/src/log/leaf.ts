@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { EpcisEventMessage } from '@pedigree/contracts';
+import { errorDeclarationHash } from '@pedigree/epcis';
 import { canonicalJson, hashLeaf } from '@pedigree/merkle';
 
-/** What a leaf stands for: an EPCIS event, or a cold-chain excursion or recall notice (logged as canonical JSON). */
-export type LeafKind = 'epcis-event' | 'coldchain-excursion' | 'recall-notice';
+/**
+ * What a leaf stands for: an EPCIS event, an error declaration of one, or a cold-chain excursion or recall notice
+ * (logged as canonical JSON).
+ */
+export type LeafKind = 'epcis-event' | 'epcis-error-declaration' | 'coldchain-excursion' | 'recall-notice';
 
 /** The log entry of one message: the 32-byte value logged and the name anyone can look its proof up by. */
 export interface LeafEntry {
@@ -11,18 +16,28 @@ export interface LeafEntry {
   entry: string;
   /** RFC 9162 leaf hash of the entry. */
   leafHash: string;
-  /** The GS1 event hash ID for EPCIS events; `ni:///sha-256;<entry>` for the others. */
+  /** The GS1 event hash ID for EPCIS events; `ni:///sha-256;<entry>` for the others (error declarations too). */
   eventHash: string;
 }
 
 const GS1_EVENT_HASH = /^ni:\/\/\/sha-256;([0-9a-f]{64})\?ver=CBV2\.0$/;
 const ANY_HASH = /^(?:ni:\/\/\/sha-256;)?([0-9a-fA-F]{64})(?:\?ver=CBV2\.0)?$/;
 
-/** The leaf of an EPCIS event: the SHA-256 inside its GS1 CBV 2.0 event hash ID. */
-export function epcisLeaf(gs1EventHash: string): LeafEntry {
-  const digest = GS1_EVENT_HASH.exec(gs1EventHash)?.[1];
-  if (digest === undefined) throw new Error(`not a GS1 CBV 2.0 event hash ID: ${gs1EventHash}`);
-  return { kind: 'epcis-event', entry: digest, leafHash: hashLeaf(digest), eventHash: gs1EventHash };
+/**
+ * The leaf of a captured EPCIS event: the SHA-256 inside its GS1 CBV 2.0 event hash ID. An error declaration (the
+ * event sent again with errorDeclaration, which the GS1 hash leaves out) is logged as what it adds: the SHA-256 of
+ * its declaration hash (libs/epcis errorDeclarationHash: the event hash ID and the declaration), so it gets a leaf of
+ * its own (ADR 0016).
+ */
+export function epcisLeaf(message: Pick<EpcisEventMessage, 'eventHash' | 'event' | 'namespaces'>): LeafEntry {
+  const digest = GS1_EVENT_HASH.exec(message.eventHash)?.[1];
+  if (digest === undefined) throw new Error(`not a GS1 CBV 2.0 event hash ID: ${message.eventHash}`);
+  const declaration = message.event.errorDeclaration;
+  if (declaration === undefined)
+    return { kind: 'epcis-event', entry: digest, leafHash: hashLeaf(digest), eventHash: message.eventHash };
+  const name = errorDeclarationHash(message.eventHash, declaration, message.namespaces);
+  const entry = entryOfEventHash(name)!;
+  return { kind: 'epcis-error-declaration', entry, leafHash: hashLeaf(entry), eventHash: name };
 }
 
 /** The leaf of any other message: the SHA-256 of the RFC 8785 canonical JSON of its payload. */

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { TopicContract, Topics } from '@pedigree/contracts';
+import type { EpcisEventMessage, TopicContract, Topics } from '@pedigree/contracts';
 import { BatchConsumer, HoldUntilWatermark, type ConsumedMessage } from '@pedigree/kafka';
 import type { Logger } from '@pedigree/observability';
 import { epcisLeaf, jsonLeaf, type LeafEntry } from './leaf';
@@ -13,7 +13,7 @@ export function loggedTopics(
   return [
     {
       contract: topics.epcisEvents,
-      leafOf: (payload) => epcisLeaf((payload as { eventHash: string }).eventHash),
+      leafOf: (payload) => epcisLeaf(payload as EpcisEventMessage),
     },
     { contract: topics.coldchainExcursions, leafOf: (payload) => jsonLeaf('coldchain-excursion', payload) },
     { contract: topics.recallNotices, leafOf: (payload) => jsonLeaf('recall-notice', payload) },

@@ -6,7 +6,7 @@ import type { Backlog } from '../metrics/ledger-metrics';
 import type { LeafEntry, LeafKind } from './leaf';
 import type { AnchorReceipt, AnchoredHead, Head, HeadStore } from './ports';
 
-/** A leaf to append, with the Kafka message it came from (unique: a redelivered message appends nothing). */
+/** A leaf to append, with the Kafka message it came from. */
 export interface SourcedLeaf extends LeafEntry {
   sourceTopic: string;
   sourcePartition: number;
@@ -54,32 +54,24 @@ export class LogRepository implements HeadStore, NodeSource {
     );
   }
 
-  /** Appends the leaves not appended before (by source message), in one transaction; returns the log size after. */
+  /**
+   * Appends the leaves whose entry the log does not hold yet, in one transaction; returns the log size after. One leaf
+   * per entry (ADR 0016): a message delivered again, an event captured again or a copy of a message appends nothing.
+   * The log_state lock makes appends one at a time; the unique index log_leaves_entry_once refuses a second leaf of
+   * an entry whatever the code does.
+   */
   async append(leaves: readonly SourcedLeaf[]): Promise<{ appended: number; size: number }> {
     return this.transaction(async (client) => {
       const state = await lockState(client);
-      const seen = await client.query<{
-        source_topic: string;
-        source_partition: number;
-        source_offset: string;
-      }>(
-        `SELECT l.source_topic, l.source_partition, l.source_offset
-           FROM unnest($1::text[], $2::int[], $3::bigint[]) AS s(topic, part, off)
-           JOIN log_leaves l ON l.source_topic = s.topic AND l.source_partition = s.part AND l.source_offset = s.off`,
-        [
-          leaves.map((l) => l.sourceTopic),
-          leaves.map((l) => l.sourcePartition),
-          leaves.map((l) => l.sourceOffset),
-        ],
+      const logged = await client.query<{ entry: string }>(
+        `SELECT entry FROM log_leaves WHERE entry = ANY($1::text[]) AND repeat_of IS NULL`,
+        [leaves.map((l) => l.entry)],
       );
-      const done = new Set(
-        seen.rows.map((r) => sourceKey(r.source_topic, r.source_partition, r.source_offset)),
-      );
+      const done = new Set(logged.rows.map((r) => r.entry));
       const fresh: SourcedLeaf[] = [];
       for (const leaf of leaves) {
-        const key = sourceKey(leaf.sourceTopic, leaf.sourcePartition, leaf.sourceOffset);
-        if (done.has(key)) continue;
-        done.add(key);
+        if (done.has(leaf.entry)) continue;
+        done.add(leaf.entry);
         fresh.push(leaf);
       }
       if (fresh.length === 0) return { appended: 0, size: state.size };
@@ -235,7 +227,7 @@ export class LogRepository implements HeadStore, NodeSource {
 
   // Queries of the proofs API
 
-  /** The first leaf logging this entry (the same event may be logged more than once). */
+  /** The leaf logging this entry (its first, for the entries logged more than once before ADR 0016). */
   async leafByEntry(entry: string): Promise<StoredLeaf | undefined> {
     const { rows } = await this.pool.query<{
       leaf_index: string;
@@ -244,7 +236,7 @@ export class LogRepository implements HeadStore, NodeSource {
       event_hash: string;
       kind: LeafKind;
     }>(
-      `SELECT leaf_index, entry, leaf_hash, event_hash, kind FROM log_leaves WHERE entry = $1 ORDER BY leaf_index LIMIT 1`,
+      `SELECT leaf_index, entry, leaf_hash, event_hash, kind FROM log_leaves WHERE entry = $1 AND repeat_of IS NULL`,
       [entry],
     );
     const row = rows[0];
@@ -322,8 +314,4 @@ function toHead(row: HeadRow): Head {
     previousTreeSize: Number(row.previous_tree_size),
     previousRootHash: row.previous_root_hash,
   };
-}
-
-function sourceKey(topic: string, partition: number, offset: string): string {
-  return `${topic}\u0000${partition}\u0000${offset}`;
 }

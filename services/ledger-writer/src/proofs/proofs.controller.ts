@@ -73,7 +73,9 @@ export class ProofsController {
   @Get('proofs/:eventHash')
   @ApiOperation({
     summary:
-      'Inclusion proof of an event (GS1 event hash ID, ni:///sha-256;… or hex) in the newest anchored head, with its Fabric anchor',
+      'Inclusion proof of a logged entry in the newest anchored head, with its Fabric anchor: an EPCIS event by its GS1 ' +
+      'event hash ID, an error declaration by its declaration hash, an excursion or recall notice by the ni:///sha-256 ' +
+      'name of its canonical JSON (any of them also as 64 hex digits)',
   })
   @ApiParam({
     name: 'eventHash',

@@ -3,9 +3,13 @@ import type { Command } from 'commander';
 import {
   detectEpcisFormat,
   documentEventHashes,
+  documentEvents,
+  errorDeclarationHash,
   eventHash,
   namespacesFromJsonLdContext,
   parseEpcisXml,
+  type AnyEpcisDocument,
+  type JsonLdNamespaces,
 } from '@pedigree/epcis';
 import { ExitCode, readInput, UnreadableInput, type CliIo } from '../io';
 import { FabricLedgerReader, type FabricReaderSettings } from '../proof/fabric-ledger-reader';
@@ -148,31 +152,48 @@ async function apiGet<T>(io: CliIo, options: ApiOptions, path: string): Promise<
   throw new ExitCode(1);
 }
 
-/** The event hash of the argument: a hash as given, or the GS1 hash recomputed from an event or one-event document. */
-async function eventHashOf(io: CliIo, argument: string): Promise<string> {
-  if (entryOf(argument)) return argument;
-  const text = await readInput(io, argument);
-  if (detectEpcisFormat(text) === 'xml')
-    return onlyHash(
-      io,
-      documentEventHashes((await parseEpcisXml(text)) as unknown as Record<string, unknown>),
-    );
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UnreadableInput(`${argument} is neither an event hash nor JSON: ${(error as Error).message}`);
-  }
-  const record = json as Record<string, unknown>;
-  if (record.type === 'EPCISDocument' || record.type === 'EPCISQueryDocument')
-    return onlyHash(io, documentEventHashes(record));
-  return eventHash(record, namespacesFromJsonLdContext(record['@context']));
+/** What the log names an argument by, and for an error declaration the event it declares. */
+interface LoggedName {
+  hash: string;
+  declares?: string;
 }
 
-function onlyHash(io: CliIo, hashes: string[]): string {
-  if (hashes.length !== 1)
-    throw usage(io, `the document holds ${hashes.length} events; give a file with one event`);
-  return hashes[0]!;
+/**
+ * The hash the log names the argument by: a hash as given; for an event or one-event document, the GS1 event hash
+ * recomputed from it, or, when the event carries an errorDeclaration, its declaration hash (ADR 0016).
+ */
+async function loggedNameOf(io: CliIo, argument: string): Promise<LoggedName> {
+  if (entryOf(argument)) return { hash: argument };
+  const { event, namespaces } = await onlyEvent(io, argument, await readInput(io, argument));
+  const hash = eventHash(event, namespaces);
+  const declaration = event.errorDeclaration;
+  if (declaration === undefined) return { hash };
+  return { hash: errorDeclarationHash(hash, declaration, namespaces), declares: hash };
+}
+
+async function onlyEvent(
+  io: CliIo,
+  argument: string,
+  text: string,
+): Promise<{ event: Record<string, unknown>; namespaces: JsonLdNamespaces }> {
+  let record: Record<string, unknown>;
+  if (detectEpcisFormat(text) === 'xml') {
+    record = (await parseEpcisXml(text)) as unknown as Record<string, unknown>;
+  } else {
+    try {
+      record = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new UnreadableInput(`${argument} is neither an event hash nor JSON: ${(error as Error).message}`);
+    }
+  }
+  const namespaces = namespacesFromJsonLdContext(record['@context']);
+  if (record.type !== 'EPCISDocument' && record.type !== 'EPCISQueryDocument')
+    return { event: record, namespaces };
+  // Checks that the document has an event list (and each event a hash) before its events are read.
+  const count = documentEventHashes(record).length;
+  if (count !== 1) throw usage(io, `the document holds ${count} events; give a file with one event`);
+  const [event] = documentEvents(record as unknown as AnyEpcisDocument);
+  return { event: event as unknown as Record<string, unknown>, namespaces };
 }
 
 async function readBundle(io: CliIo, file: string): Promise<InclusionProofBundle> {
@@ -200,12 +221,13 @@ export function registerProofCommands(program: Command, io: CliIo): void {
       proof
         .command('verify')
         .description(
-          'Recompute the GS1 event hash, fetch (or read) the inclusion proof, check its audit path against the root the ' +
-            'ledger holds for that tree size; prints VERIFIED with the anchor, or what failed (exit 1)',
+          'Recompute the GS1 event hash (of an error declaration: its declaration hash), fetch (or read) the inclusion ' +
+            'proof, check its audit path against the root the ledger holds for that tree size; prints VERIFIED with ' +
+            'the anchor, or what failed (exit 1)',
         )
         .argument(
           '<event>',
-          'an event (JSON-LD event or one-event EPCIS document, JSON or XML) or its event hash',
+          'an event or error declaration (JSON-LD event or one-event EPCIS document, JSON or XML) or its hash',
         )
         .option(
           '--bundle <file>',
@@ -213,21 +235,29 @@ export function registerProofCommands(program: Command, io: CliIo): void {
         ),
     ),
   ).action(async (argument: string, options: ApiOptions & FabricOptions & { bundle?: string }) => {
-    const claimed = await eventHashOf(io, argument);
+    const claimed = await loggedNameOf(io, argument);
     const bundle = options.bundle
       ? await readBundle(io, options.bundle)
-      : await apiGet<InclusionProofBundle>(io, options, `/proofs/${encodeURIComponent(claimed)}`);
-    await withLedger(io, options, (ledger) => verifyInclusionProof(claimed, bundle, ledger));
+      : await apiGet<InclusionProofBundle>(io, options, `/proofs/${encodeURIComponent(claimed.hash)}`);
+    await withLedger(io, options, async (ledger) => {
+      const verdict = await verifyInclusionProof(claimed.hash, bundle, ledger);
+      if (!verdict.ok || claimed.declares === undefined) return verdict;
+      const [first, ...rest] = verdict.lines;
+      return { ok: true, lines: [first!, `  the error declaration of event ${claimed.declares}`, ...rest] };
+    });
   });
 
   addApiOptions(
     proof
       .command('export')
       .description('Save the inclusion proof of an event as a bundle for `pedigree proof verify --bundle`')
-      .argument('<event-hash>', 'the event hash (GS1 event hash ID, ni:///sha-256;… or hex)')
+      .argument(
+        '<event>',
+        'the event hash (GS1 event hash ID, ni:///sha-256;… or hex), or an event or error declaration as for verify',
+      )
       .option('--out <file>', 'where to write the bundle (default: standard output)'),
-  ).action(async (hash: string, options: ApiOptions & { out?: string }) => {
-    if (!entryOf(hash)) throw usage(io, `"${hash}" is not an event hash`);
+  ).action(async (argument: string, options: ApiOptions & { out?: string }) => {
+    const { hash } = await loggedNameOf(io, argument);
     const answer = await apiGet<InclusionProofBundle>(io, options, `/proofs/${encodeURIComponent(hash)}`);
     const text = `${JSON.stringify({ format: BUNDLE_FORMAT, ...answer }, null, 2)}\n`;
     if (options.out) await writeFile(options.out, text);
