@@ -21,11 +21,20 @@ export const proofAnchorSchema = z.strictObject({
 });
 export type ProofAnchor = z.infer<typeof proofAnchorSchema>;
 
+/** What a leaf of the log stands for: an EPCIS event, an error declaration of one, an excursion or a recall notice. */
+export const leafKindSchema = z.enum([
+  'epcis-event',
+  'epcis-error-declaration',
+  'coldchain-excursion',
+  'recall-notice',
+]);
+export type LeafKind = z.infer<typeof leafKindSchema>;
+
 /** `GET /proofs/{eventHash}`: the inclusion proof of an event's leaf in the newest anchored head. */
 export const inclusionProofBundleSchema = z.strictObject({
   /** The GS1 event hash ID of an EPCIS event; `ni:///sha-256;<entry>` of another message. */
   eventHash: z.string(),
-  kind: z.enum(['epcis-event', 'coldchain-excursion', 'recall-notice']),
+  kind: leafKindSchema,
   entry: logHashSchema,
   leafHash: logHashSchema,
   leafIndex: treeSizeSchema,

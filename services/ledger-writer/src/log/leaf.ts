@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { EpcisEventMessage } from '@pedigree/contracts';
+import type { EpcisEventMessage, LeafKind } from '@pedigree/contracts';
 import { errorDeclarationHash } from '@pedigree/epcis';
 import { canonicalJson, hashLeaf } from '@pedigree/merkle';
-
-/**
- * What a leaf stands for: an EPCIS event, an error declaration of one, or a cold-chain excursion or recall notice
- * (logged as canonical JSON).
- */
-export type LeafKind = 'epcis-event' | 'epcis-error-declaration' | 'coldchain-excursion' | 'recall-notice';
 
 /** The log entry of one message: the 32-byte value logged and the name anyone can look its proof up by. */
 export interface LeafEntry {

@@ -3,7 +3,8 @@ import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '@pedigree/database';
 import type { Unheaded } from './head-policy';
 import type { Backlog } from '../metrics/ledger-metrics';
-import type { LeafEntry, LeafKind } from './leaf';
+import type { LeafKind } from '@pedigree/contracts';
+import type { LeafEntry } from './leaf';
 import type { AnchorReceipt, AnchoredHead, Head, HeadStore } from './ports';
 
 /** A leaf to append, with the Kafka message it came from. */
