@@ -303,10 +303,12 @@ const EXPECTED: Record<string, Expectation> = {
   'npx pedigree proof verify event.jsonld': { stdout: [`VERIFIED ${COMMISSIONING_HASH}`] },
 };
 
-/** The dev stack's Kafka address, which the README names: `scripts/stack.sh env --profile dev` prints it. */
+/** The dev stack's Kafka address, which the README names: `scripts/stack.sh env --profile dev` prints it (at the
+ * default ports, whatever PEDIGREE_PORT_OFFSET this test stack runs with). */
 function devKafkaBrokers(): string {
-  const env = execFileSync('bash', [STACK_SH, 'env', '--profile', 'dev'], { encoding: 'utf8' });
-  return /^KAFKA_BROKERS=(.+)$/m.exec(env)![1]!;
+  const { PEDIGREE_PORT_OFFSET: _offset, ...env } = process.env;
+  const printed = execFileSync('bash', [STACK_SH, 'env', '--profile', 'dev'], { encoding: 'utf8', env });
+  return /^KAFKA_BROKERS=(.+)$/m.exec(printed)![1]!;
 }
 
 /** The README's command as this test runs it: its services, the test stack, the repository's scripts and examples. */
