@@ -12,7 +12,6 @@ import {
   smallint,
   text,
   timestamp,
-  unique,
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
@@ -35,13 +34,29 @@ export const logLeaves = pgTable(
     messageId: text('message_id').notNull(),
     appendedAt: timestamp('appended_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    unique('log_leaves_source_message').on(t.sourceTopic, t.sourcePartition, t.sourceOffset),
-    index('log_leaves_entry_idx').on(t.entry),
-  ],
+  // Proofs look leaves up by entry, only ever for equality: a hash index costs an append far less than a btree on
+  // 64 random hex digits. A message's leaf is unique through log_sources (see there), not through an index here.
+  (t) => [index('log_leaves_entry_hash_idx').using('hash', t.entry)],
 );
 
-/** Every perfect subtree of the log, (level, index) as in libs/merkle; level 0 holds the leaf hashes. */
+/**
+ * Per source partition, the offset after the last message appended: an append skips the messages below it (a
+ * redelivery), so no message becomes two leaves. Read and moved under the log_state lock, with the leaves.
+ */
+export const logSources = pgTable(
+  'log_sources',
+  {
+    sourceTopic: text('source_topic').notNull(),
+    sourcePartition: integer('source_partition').notNull(),
+    nextOffset: bigint('next_offset', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceTopic, t.sourcePartition] })],
+);
+
+/**
+ * The perfect subtrees of the log above the leaves, (level, index) as in libs/merkle, level ≥ 1; level 0, the leaf
+ * hashes, is log_leaves.leaf_hash.
+ */
 export const logNodes = pgTable(
   'log_nodes',
   {
