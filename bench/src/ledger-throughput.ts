@@ -8,10 +8,12 @@ import { Client } from 'pg';
 import { createEphemeralIssuer } from '@pedigree/auth';
 import { decodeEnvelope, ENVELOPE_VERSION, topicsWithPrefix, type TopicContract } from '@pedigree/contracts';
 import { migrateServiceDatabase } from '@pedigree/database';
+import { AnchorClient } from '@pedigree/fabric';
 import { createKafkaClient } from '@pedigree/kafka';
 import { hashLeaf, MerkleLog, verifyInclusion } from '@pedigree/merkle';
 import { createLogger } from '@pedigree/observability';
 import {
+  connectFabricGateway,
   createTestDatabase,
   createTestTopics,
   kafkaBrokers,
@@ -21,6 +23,7 @@ import {
   testFabricNetwork,
   uniqueSuffix,
   waitForStatus,
+  type FabricOrgConnection,
 } from '@pedigree/testing';
 import { machineSummary, percentile } from './report';
 
@@ -45,6 +48,7 @@ const SERIES_MS = 1000;
 /** Publish calls waiting for Kafka's answer at most: beyond it the publisher falls behind (reported). */
 const MAX_IN_FLIGHT = 20;
 const DRAIN_TIMEOUT_MS = 15 * 60_000;
+const RAW_ANCHORS = 20;
 const VERIFY_LOG = 1_000_000;
 const VERIFICATIONS = 20_000;
 
@@ -153,11 +157,12 @@ async function main(): Promise<void> {
   process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
   const fabric = testFabricNetwork();
   const chaincode = `bench${uniqueSuffix().toLowerCase()}`;
-  execFileSync(
-    'bash',
-    [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-chaincode', chaincode, '--profile', 'test'],
-    { stdio: 'ignore' },
-  );
+  for (const name of [chaincode, `${chaincode}raw`])
+    execFileSync(
+      'bash',
+      [path.join(REPO_ROOT, 'scripts/stack.sh'), 'fabric-chaincode', name, '--profile', 'test'],
+      { stdio: 'ignore' },
+    );
   const issuer = await createEphemeralIssuer();
   const databaseUrl = await createTestDatabase('bench_ledger_writer');
   await migrateServiceDatabase('ledger-writer', databaseUrl);
@@ -309,6 +314,7 @@ async function main(): Promise<void> {
   }
 
   const rawConsume = await rawKafkaConsumption(kafka, topic, RAW_MESSAGES);
+  const rawAnchor = await rawAnchorRoundTrips(org, fabric.channel, `${chaincode}raw`);
   const rawInsert = await rawPostgresInsert(db, RAW_MESSAGES);
   await producer.disconnect();
   await db.end();
@@ -371,6 +377,8 @@ async function main(): Promise<void> {
         postgresInsert: rawInsert,
         ratioAppendedToRawInsert: round(appendedPerSecond / rawInsert.rowsPerSecond, 2),
         ratioAppendedToRawConsume: round(appendedPerSecond / rawConsume.messagesPerSecond, 2),
+        fabricAnchor: rawAnchor,
+        writerSecondsPerHead: round(anchoredSeconds / Number(heads[0]!.n), 2),
       },
       proofVerification: {
         logLeaves: VERIFY_LOG,
@@ -429,6 +437,38 @@ async function rawKafkaConsumption(
     messagesPerSecond: round(count / ((endedAt - firstAt) / 1000)),
     decodeMicroseconds: round(Number(decodeNs) / 1e3 / decoded, 1),
   };
+}
+
+/**
+ * The raw Fabric limit: heads anchored one after the other with AnchorClient (submit, wait for the commit) on a
+ * chaincode of their own, nothing else; the writer can anchor no more heads per second than this.
+ */
+async function rawAnchorRoundTrips(
+  org: FabricOrgConnection,
+  channel: string,
+  chaincode: string,
+): Promise<{ heads: number; p50Ms: number; maxMs: number }> {
+  const connection = await connectFabricGateway(org);
+  try {
+    const client = new AnchorClient(connection.gateway.getNetwork(channel), chaincode);
+    const durations: number[] = [];
+    let previous: { treeSize: number; rootHash: string | null } = { treeSize: 0, rootHash: null };
+    for (let treeSize = 1; treeSize <= RAW_ANCHORS; treeSize++) {
+      const head = {
+        treeSize,
+        rootHash: randomBytes(32).toString('hex'),
+        previousTreeSize: previous.treeSize,
+        previousRootHash: previous.rootHash,
+      };
+      const start = Date.now();
+      await client.anchor(head);
+      durations.push(Date.now() - start);
+      previous = head;
+    }
+    return { heads: RAW_ANCHORS, p50Ms: percentile(durations, 50), maxMs: Math.max(...durations) };
+  } finally {
+    connection.close();
+  }
 }
 
 /**
