@@ -29,24 +29,29 @@ import { machineSummary, percentile } from './report';
 
 // The ledger-writer end to end on the local stack: epcis.events.v1 messages published at a fixed rate → leaves in
 // PostgreSQL → heads anchored on the local Fabric network, with the lag followed over time; then, in the same run, the
-// raw limits beside it (Kafka consumption and PostgreSQL inserts without the writer) and proof verification (no ledger
-// read).
+// raw limits beside it (Kafka consumption, PostgreSQL inserts and Fabric anchoring without the writer) and proof
+// verification (no ledger read).
 //
 // BENCH_RATE (events/s, default 10,000) and either BENCH_SECONDS (publishing time; the sustained case is
 // BENCH_SECONDS=300) or BENCH_EVENTS (default 50,000). ANCHOR_MAX_LEAVES / ANCHOR_MAX_DELAY_MS are passed to the
 // service when set. BENCH_RAW_MESSAGES (default 300,000) caps the raw Kafka and PostgreSQL measurements.
+// BENCH_SERVICE_NODE_OPTIONS is the service's NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile it).
 const RATE = Number(process.env.BENCH_RATE ?? 10_000);
+/** Publishing stops after SECONDS (a publisher that fell behind has then published fewer events) or EVENTS. */
+const SECONDS = process.env.BENCH_SECONDS ? Number(process.env.BENCH_SECONDS) : Infinity;
 const EVENTS = process.env.BENCH_SECONDS
-  ? Math.round(RATE * Number(process.env.BENCH_SECONDS))
+  ? Math.round(RATE * SECONDS)
   : Number(process.env.BENCH_EVENTS ?? 50_000);
-const RAW_MESSAGES = Math.min(EVENTS, Number(process.env.BENCH_RAW_MESSAGES ?? 300_000));
 const TICK_MS = 100;
 /** One message in SAMPLE_EVERY has its publish → anchored latency measured. */
 const SAMPLE_EVERY = 10;
 const POLL_MS = 100;
 const SERIES_MS = 1000;
-/** Publish calls waiting for Kafka's answer at most: beyond it the publisher falls behind (reported). */
-const MAX_IN_FLIGHT = 20;
+/**
+ * Publish calls waiting for Kafka's answer at most: a publisher that cannot keep up falls behind the offered rate
+ * (reported as publishedPerSecond) rather than queue messages Kafka has not seen.
+ */
+const MAX_IN_FLIGHT = 4;
 const DRAIN_TIMEOUT_MS = 15 * 60_000;
 const RAW_ANCHORS = 20;
 const VERIFY_LOG = 1_000_000;
@@ -185,6 +190,9 @@ async function main(): Promise<void> {
     ...(process.env.ANCHOR_MAX_LEAVES ? { ANCHOR_MAX_LEAVES: process.env.ANCHOR_MAX_LEAVES } : {}),
     ...(process.env.ANCHOR_MAX_DELAY_MS ? { ANCHOR_MAX_DELAY_MS: process.env.ANCHOR_MAX_DELAY_MS } : {}),
     ...issuer.env,
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+      : {}),
   });
   await waitForStatus(service, '/health/ready');
   const db = new Client({ connectionString: databaseUrl });
@@ -223,9 +231,10 @@ async function main(): Promise<void> {
   })();
   const anchoredNow = () => anchoredSeen[anchoredSeen.length - 1]?.size ?? 0;
 
-  // Publish RATE events/s in ticks of TICK_MS; `sent` records, per publish call, when it was made and how many
-  // messages had been handed over by then (to tell when the n-th message was published).
-  const sent: Array<{ at: number; upTo: number }> = [];
+  // Publish RATE events/s in ticks of TICK_MS. A message counts as published once Kafka acknowledged it (when capture
+  // answers 202); `acked` records when each acknowledgement came and how many messages were acknowledged by then.
+  const acked: Array<{ at: number; upTo: number }> = [];
+  let acknowledged = 0;
   const sampled = new Map<string, number>();
   let inFlight = 0;
   let publishError: unknown;
@@ -235,20 +244,20 @@ async function main(): Promise<void> {
   const started = Date.now();
   const samples: Sample[] = [];
   const publishedAtCount = (count: number): number => {
-    // When the count-th message (1-based) was handed to the producer.
+    // When the count-th message (1-based) was acknowledged.
     let lo = 0;
-    let hi = sent.length - 1;
+    let hi = acked.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (sent[mid]!.upTo >= count) hi = mid;
+      if (acked[mid]!.upTo >= count) hi = mid;
       else lo = mid + 1;
     }
-    return sent[lo]?.at ?? started;
+    return acked[lo]?.at ?? started;
   };
   const sampler = setInterval(() => {
     const now = Date.now();
     const anchored = anchoredNow();
-    const published = sent[sent.length - 1]?.upTo ?? 0;
+    const published = acknowledged;
     const lagSeconds = anchored >= published ? 0 : (now - publishedAtCount(anchored + 1)) / 1000;
     samples.push({ t: (now - started) / 1000, published, appended, anchored, lagSeconds });
     if (samples.length % 10 === 0)
@@ -257,37 +266,41 @@ async function main(): Promise<void> {
       );
   }, SERIES_MS);
 
-  for (let i = 0, tick = 0; i < EVENTS; i += perTick, tick++) {
+  for (let i = 0, tick = 0; i < EVENTS && Date.now() - started < SECONDS * 1000; i += perTick, tick++) {
     if (publishError) throw publishError;
     const due = started + tick * TICK_MS;
     if (Date.now() < due) await new Promise((r) => setTimeout(r, due - Date.now()));
     while (inFlight >= MAX_IN_FLIGHT) await new Promise((r) => setTimeout(r, 5));
     const messages = Array.from({ length: Math.min(perTick, EVENTS - i) }, (_, j) => message(run, i + j));
-    const at = Date.now();
-    for (let j = 0; j < messages.length; j += SAMPLE_EVERY) sampled.set(messages[j]!.hash, at);
-    sent.push({ at, upTo: i + messages.length });
     inFlight++;
     producer
       .send({ topic: topic.name, acks: -1, messages: messages.map(({ key, value }) => ({ key, value })) })
       .then(
-        () => inFlight--,
+        () => {
+          const at = Date.now();
+          for (let j = 0; j < messages.length; j += SAMPLE_EVERY) sampled.set(messages[j]!.hash, at);
+          acknowledged += messages.length;
+          acked.push({ at, upTo: acknowledged });
+          inFlight--;
+        },
         (error: unknown) => (publishError = error),
       );
   }
   while (inFlight > 0 && !publishError) await new Promise((r) => setTimeout(r, 5));
   if (publishError) throw publishError;
   const publishedAt = Date.now();
+  const total = acknowledged;
   const publishSeconds = (publishedAt - started) / 1000;
   const atPublishEnd = { appended, anchored: anchoredNow() };
   const serviceCpuPublishing = cpuSeconds(service.process.pid!) - serviceCpuStart;
   const loadEnd = os.loadavg();
 
   const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
-  while (anchoredNow() < EVENTS && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 100));
+  while (anchoredNow() < total && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 100));
   clearInterval(sampler);
   polling = false;
   await poller;
-  const allAnchored = anchoredNow() >= EVENTS;
+  const allAnchored = anchoredNow() >= total;
   if (!allAnchored)
     process.stderr.write(`not everything anchored ${DRAIN_TIMEOUT_MS / 60_000} min after publishing\n`);
   const anchoredSeconds = (anchoredSeen[anchoredSeen.length - 1]!.at - started) / 1000;
@@ -297,7 +310,8 @@ async function main(): Promise<void> {
     `SELECT count(*) AS n FROM log_heads WHERE status = 'anchored'`,
   );
 
-  // Publish → anchored latency of the sampled messages: when the bench first saw a head covering their leaf.
+  // Publish → anchored latency of the sampled messages: from Kafka's acknowledgement to when the bench first saw a
+  // head covering their leaf.
   const latencies: number[] = [];
   const hashes = [...sampled.keys()];
   for (let i = 0; i < hashes.length; i += 5000) {
@@ -313,9 +327,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const rawConsume = await rawKafkaConsumption(kafka, topic, RAW_MESSAGES);
+  const rawMessages = Math.min(total, Number(process.env.BENCH_RAW_MESSAGES ?? 300_000));
+  const rawConsume = await rawKafkaConsumption(kafka, topic, rawMessages);
   const rawAnchor = await rawAnchorRoundTrips(org, fabric.channel, `${chaincode}raw`);
-  const rawInsert = await rawPostgresInsert(db, RAW_MESSAGES);
+  const rawInsert = await rawPostgresInsert(db, rawMessages);
   await producer.disconnect();
   await db.end();
   await service.stop();
@@ -334,15 +349,15 @@ async function main(): Promise<void> {
     };
   });
   const secondHalf = publishing.filter((s) => s.t > publishSeconds / 2);
-  const appendedPerSecond = EVENTS / appendedSeconds;
-  const anchoredPerSecond = EVENTS / anchoredSeconds;
+  const appendedPerSecond = total / appendedSeconds;
+  const anchoredPerSecond = total / anchoredSeconds;
 
   console.log(
     JSON.stringify({
       benchmark: 'ledger-writer append and anchor, sustained',
-      events: EVENTS,
+      events: total,
       offeredRate: RATE,
-      publishedPerSecond: round(EVENTS / publishSeconds),
+      publishedPerSecond: round(total / publishSeconds),
       publishSeconds: round(publishSeconds, 1),
       appendedPerSecond: round(appendedPerSecond),
       allAppendedSeconds: round(appendedSeconds, 1),
@@ -355,8 +370,8 @@ async function main(): Promise<void> {
       lag: {
         maxSeconds: round(Math.max(0, ...publishing.map((s) => s.lagSeconds)), 2),
         atPublishEndSeconds: round(publishing[publishing.length - 1]?.lagSeconds ?? 0, 2),
-        atPublishEndEvents: EVENTS - atPublishEnd.anchored,
-        atPublishEndAppendEvents: EVENTS - atPublishEnd.appended,
+        atPublishEndEvents: total - atPublishEnd.anchored,
+        atPublishEndAppendEvents: total - atPublishEnd.appended,
         drainSecondsAfterPublishing: round(anchoredSeconds - publishSeconds, 1),
         trendSecondHalfSecondsPerMinute: round(
           60 * slope(secondHalf.map((s) => ({ x: s.t, y: s.lagSeconds }))),
