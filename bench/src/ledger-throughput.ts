@@ -383,7 +383,7 @@ async function main(): Promise<void> {
         sampledEvents: latencies.length,
         p50: round(percentile(latencies, 50), 2),
         p99: round(percentile(latencies, 99), 2),
-        max: round(Math.max(...latencies), 2),
+        max: round(percentile(latencies, 100), 2),
         goalP99: 5,
       },
       writerCpuMicrosecondsPerEvent: round((serviceCpuPublishing * 1e6) / (atPublishEnd.appended || 1)),
@@ -480,7 +480,7 @@ async function rawAnchorRoundTrips(
       durations.push(Date.now() - start);
       previous = head;
     }
-    return { heads: RAW_ANCHORS, p50Ms: percentile(durations, 50), maxMs: Math.max(...durations) };
+    return { heads: RAW_ANCHORS, p50Ms: percentile(durations, 50), maxMs: percentile(durations, 100) };
   } finally {
     connection.close();
   }
