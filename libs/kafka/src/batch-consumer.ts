@@ -68,6 +68,11 @@ export interface BatchConsumerOptions<T extends TopicContract, R = void> {
    */
   isTransient?: (error: unknown) => boolean;
   partitionsConsumedConcurrently?: number;
+  /**
+   * How much one fetch brings (kafkajs defaults: 1 MiB per partition, 10 MiB in all): a partition's batch is at most
+   * what one fetch brought of it, so bigger fetches make fewer, bigger handler calls when the consumer is behind.
+   */
+  fetch?: { maxBytesPerPartition?: number; maxBytes?: number };
 }
 
 export const DLQ_HEADERS = {
@@ -113,6 +118,7 @@ export class BatchConsumer<T extends TopicContract, R = void> {
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
+      ...options.fetch,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       // Partitions may have moved: what the policy held will be redelivered to their owner.

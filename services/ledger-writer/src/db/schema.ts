@@ -12,7 +12,6 @@ import {
   smallint,
   text,
   timestamp,
-  unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -47,15 +46,33 @@ export const logLeaves = pgTable(
      */
     repeatOf: bigint('repeat_of', { mode: 'number' }),
   },
+  // One leaf per entry (ADR 0016), and the index proofs look leaves up by. A message's leaf is unique through
+  // log_sources (see there), not through an index here.
   (t) => [
-    unique('log_leaves_source_message').on(t.sourceTopic, t.sourcePartition, t.sourceOffset),
     uniqueIndex('log_leaves_entry_once')
       .on(t.entry)
       .where(sql`${t.repeatOf} IS NULL`),
   ],
 );
 
-/** Every perfect subtree of the log, (level, index) as in libs/merkle; level 0 holds the leaf hashes. */
+/**
+ * Per source partition, the offset after the last message appended: an append skips the messages below it (a
+ * redelivery), so no message becomes two leaves. Read and moved under the log_state lock, with the leaves.
+ */
+export const logSources = pgTable(
+  'log_sources',
+  {
+    sourceTopic: text('source_topic').notNull(),
+    sourcePartition: integer('source_partition').notNull(),
+    nextOffset: bigint('next_offset', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceTopic, t.sourcePartition] })],
+);
+
+/**
+ * The perfect subtrees of the log above the leaves, (level, index) as in libs/merkle, level ≥ 1; level 0, the leaf
+ * hashes, is log_leaves.leaf_hash.
+ */
 export const logNodes = pgTable(
   'log_nodes',
   {

@@ -90,16 +90,22 @@ describe('Anchorer', () => {
   });
 
   const later = (ms: number) => (now = new Date(now.getTime() + ms));
+  /** One step, with the notices and offsets it leaves to the background done. */
+  const step = async (): Promise<NextStep> => {
+    const next = await anchorer.step();
+    await anchorer.settled();
+    return next;
+  };
 
   it('waits for appends while the log is empty', async () => {
-    await expect(anchorer.step()).resolves.toEqual({ wait: 'until-woken' });
+    await expect(step()).resolves.toEqual({ wait: 'until-woken' });
     expect(ledger.submissions).toBe(0);
   });
 
   it('cuts a head by size, anchors it, publishes it and only then releases the offsets it covers', async () => {
     store.append(10, now);
     offsets.tracker.afterBatch({ topic: 'events', partition: 0, offset: '10' }, 10);
-    await expect(anchorer.step()).resolves.toEqual({ wait: 0 });
+    await expect(step()).resolves.toEqual({ wait: 0 });
     expect(store.heads).toMatchObject([
       {
         treeSize: 10,
@@ -117,21 +123,21 @@ describe('Anchorer', () => {
   it('cuts by time: a few leaves wait until the oldest is maxDelayMs old', async () => {
     store.append(3, now);
     offsets.tracker.afterBatch({ topic: 'events', partition: 1, offset: '3' }, 3);
-    await expect(anchorer.step()).resolves.toEqual({ wait: 1000 });
+    await expect(step()).resolves.toEqual({ wait: 1000 });
     later(400);
-    await expect(anchorer.step()).resolves.toEqual({ wait: 600 });
+    await expect(step()).resolves.toEqual({ wait: 600 });
     expect(offsets.committed).toEqual([]);
     later(600);
-    await expect(anchorer.step()).resolves.toEqual({ wait: 0 });
+    await expect(step()).resolves.toEqual({ wait: 0 });
     expect(store.heads.map((h) => [h.treeSize, h.status])).toEqual([[3, 'anchored']]);
     expect(offsets.committed).toEqual(['events/1@3']);
   });
 
   it('chains heads: each extends the previous one with its size and root', async () => {
     store.append(10, now);
-    await anchorer.step();
+    await step();
     store.append(15, now);
-    await anchorer.step();
+    await step();
     expect(store.heads.map((h) => [h.treeSize, h.previousTreeSize, h.previousRootHash])).toEqual([
       [10, 0, null],
       [25, 10, store.log.root(10)],
@@ -143,10 +149,10 @@ describe('Anchorer', () => {
     store.append(12, now);
     await store.cutHead(); // recorded, then the process died before Fabric answered
     store.append(5, now);
-    await anchorer.step();
+    await step();
     expect(store.heads.map((h) => [h.treeSize, h.status])).toEqual([[12, 'anchored']]);
     later(1000);
-    await anchorer.step();
+    await step();
     expect(store.heads.map((h) => [h.treeSize, h.status])).toEqual([
       [12, 'anchored'],
       [17, 'anchored'],
@@ -157,7 +163,7 @@ describe('Anchorer', () => {
     store.append(10, now);
     const head = (await store.cutHead())!;
     await ledger.anchor(head);
-    await anchorer.step();
+    await step();
     expect(store.heads[0]).toMatchObject({ status: 'anchored', receipt: { transactionId: 'tx1' } });
     expect(ledger.records.size).toBe(1);
   });
@@ -167,7 +173,7 @@ describe('Anchorer', () => {
     offsets.tracker.afterBatch({ topic: 'events', partition: 0, offset: '10' }, 10);
     ledger.unreachableFor = 5;
     const waits: NextStep[] = [];
-    for (let i = 0; i < 5; i++) waits.push(await anchorer.step());
+    for (let i = 0; i < 5; i++) waits.push(await step());
     expect(waits).toEqual([{ wait: 100 }, { wait: 200 }, { wait: 400 }, { wait: 800 }, { wait: 1000 }]);
     expect(anchorer.anchoringState).toMatchObject({
       status: 'fabric-down',
@@ -178,19 +184,19 @@ describe('Anchorer', () => {
     expect(offsets.committed).toEqual([]);
     expect(published).toEqual([]);
 
-    await expect(anchorer.step()).resolves.toEqual({ wait: 0 });
+    await expect(step()).resolves.toEqual({ wait: 0 });
     expect(anchorer.anchoringState).toEqual({ status: 'ok' });
     expect(offsets.committed).toEqual(['events/0@10']);
     store.append(10, now);
     ledger.unreachableFor = 1;
-    await expect(anchorer.step()).resolves.toEqual({ wait: 100 });
+    await expect(step()).resolves.toEqual({ wait: 100 });
   });
 
   it('reports a head the ledger rejects and stops instead of retrying it', async () => {
     ledger.current = { treeSize: 4, rootHash: 'f'.repeat(64), previousTreeSize: 0, previousRootHash: null };
     store.append(10, now);
     offsets.tracker.afterBatch({ topic: 'events', partition: 0, offset: '10' }, 10);
-    await expect(anchorer.step()).resolves.toEqual({ stop: true });
+    await expect(step()).resolves.toEqual({ stop: true });
     expect(anchorer.anchoringState).toMatchObject({
       status: 'rejected',
       head: { treeSize: 10 },
@@ -202,7 +208,7 @@ describe('Anchorer', () => {
     expect(offsets.committed).toEqual([]);
 
     const submissions = ledger.submissions;
-    await expect(anchorer.step()).resolves.toEqual({ stop: true });
+    await expect(step()).resolves.toEqual({ stop: true });
     expect(ledger.submissions).toBe(submissions);
   });
 
@@ -224,10 +230,42 @@ describe('Anchorer', () => {
       { now: () => now },
     );
     store.append(1, now);
-    await anchorer.step();
+    await step();
     expect(published).toEqual([]);
-    await anchorer.step();
+    await step();
     expect(published.map((h) => h.treeSize)).toEqual([1]);
+  });
+
+  it('submits the next head while the notice of the one before is still going out; notices keep their order', async () => {
+    let release!: () => void;
+    const notices: number[] = [];
+    const slowKafka = new Promise<void>((resolve) => (release = resolve));
+    anchorer = new Anchorer(
+      store,
+      ledger,
+      {
+        publish: async (head) => {
+          await slowKafka;
+          notices.push(head.treeSize);
+        },
+      },
+      offsets,
+      { maxLeaves: 10, maxDelayMs: 1000 },
+      { initialMs: 100, maxMs: 1000 },
+      logger,
+      { now: () => now },
+    );
+    store.append(10, now);
+    offsets.tracker.afterBatch({ topic: 'events', partition: 0, offset: '10' }, 10);
+    await anchorer.step();
+    store.append(10, now);
+    await anchorer.step();
+    expect([...ledger.records.keys()]).toEqual([10, 20]);
+    expect(notices).toEqual([]);
+    release();
+    await anchorer.settled();
+    expect(notices).toEqual([10, 20]);
+    expect(offsets.committed).toEqual(['events/0@10']);
   });
 
   it('runs on its own: woken by appends, stopped cleanly', async () => {

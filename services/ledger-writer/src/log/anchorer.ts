@@ -30,7 +30,9 @@ export type NextStep = { wait: number | 'until-woken' } | { stop: true };
 /**
  * Turns appended leaves into anchored heads, one head at a time: re-anchors a recorded-but-unanchored head first
  * (the chaincode answers an identical resubmission with its record), otherwise cuts a new head when the policy says
- * so; once the ledger committed it, records it, publishes the notice and releases the Kafka offsets it covers.
+ * so; once the ledger committed it, records it, and then publishes the notice and releases the Kafka offsets it covers
+ * in the background, while the next head is cut and submitted (the chaincode takes a head only once the one before
+ * it is committed, so submissions cannot overlap; the bookkeeping can).
  * Fabric unreachable → retried with exponential backoff; a head the chaincode refuses → reported and anchoring stops
  * (retrying cannot help: the log and the ledger disagree).
  */
@@ -43,6 +45,9 @@ export class Anchorer {
   private wokenWhileBusy = false;
   private sleeping?: NodeJS.Timeout;
   private loop?: Promise<void>;
+  /** Notices and offsets of the heads anchored so far, done one round at a time in the background. */
+  private followUp: Promise<void> = Promise.resolve();
+  private followUpQueued = false;
 
   constructor(
     private readonly store: HeadStore,
@@ -71,6 +76,12 @@ export class Anchorer {
     this.running = false;
     this.interrupt();
     await this.loop;
+    await this.followUp;
+  }
+
+  /** Resolves once the notices of the heads anchored so far went out and their offsets were committed (or failed). */
+  async settled(): Promise<void> {
+    await this.followUp;
   }
 
   /**
@@ -108,8 +119,7 @@ export class Anchorer {
       const outcome = await this.anchor(head);
       if (outcome !== 'anchored') return outcome;
     }
-    await this.publishNotices();
-    await this.commitOffsets();
+    this.publishAndRelease();
     return head ? { wait: 0 } : { wait: recheck };
   }
 
@@ -149,6 +159,17 @@ export class Anchorer {
       );
       return { wait: delay };
     }
+  }
+
+  /** Queues a round of publishing notices and committing offsets, unless one is queued already (it will see all). */
+  private publishAndRelease(): void {
+    if (this.followUpQueued) return;
+    this.followUpQueued = true;
+    this.followUp = this.followUp.then(async () => {
+      this.followUpQueued = false;
+      await this.publishNotices();
+      await this.commitOffsets();
+    });
   }
 
   private async publishNotices(): Promise<void> {

@@ -5,6 +5,7 @@ import type { Unheaded } from './head-policy';
 import type { Backlog } from '../metrics/ledger-metrics';
 import type { LeafKind } from '@pedigree/contracts';
 import type { LeafEntry } from './leaf';
+import { admitNewLeaves } from './source-high-water';
 import type { AnchorReceipt, AnchoredHead, Head, HeadStore } from './ports';
 
 /** A leaf to append, with the Kafka message it came from. */
@@ -56,34 +57,62 @@ export class LogRepository implements HeadStore, NodeSource {
   }
 
   /**
-   * Appends the leaves whose entry the log does not hold yet, in one transaction; returns the log size after. One leaf
-   * per entry (ADR 0016): a message delivered again, an event captured again or a copy of a message appends nothing.
-   * The log_state lock makes appends one at a time; the unique index log_leaves_entry_once refuses a second leaf of
-   * an entry whatever the code does.
+   * Appends, in one transaction under the log_state lock, the leaves of messages not in the log yet whose entry the
+   * log does not hold yet; returns the number appended and the log size after. A redelivered message is below its
+   * partition's high-water offset (log_sources), which then moves past the batch; and one leaf per entry (ADR 0016):
+   * an event captured again or a copy of a message appends nothing, which the unique index log_leaves_entry_once
+   * enforces whatever the code does.
    */
   async append(leaves: readonly SourcedLeaf[]): Promise<{ appended: number; size: number }> {
     return this.transaction(async (client) => {
-      const state = await lockState(client);
+      const { frontier } = await lockState(client);
+      // Read after the lock is held: in READ COMMITTED each statement sees what committed before it started, so these
+      // see the high-water offsets and leaves the previous lock holder wrote.
+      const { rows } = await client.query<{
+        source_topic: string;
+        source_partition: number;
+        next_offset: string;
+      }>(`SELECT source_topic, source_partition, next_offset FROM log_sources`);
+      const { fresh: unseen, moved } = admitNewLeaves(
+        rows.map((r) => ({
+          topic: r.source_topic,
+          partition: r.source_partition,
+          nextOffset: r.next_offset,
+        })),
+        leaves,
+      );
+      if (unseen.length === 0) return { appended: 0, size: frontier.size };
       const logged = await client.query<{ entry: string }>(
         `SELECT entry FROM log_leaves WHERE entry = ANY($1::text[]) AND repeat_of IS NULL`,
-        [leaves.map((l) => l.entry)],
+        [unseen.map((l) => l.entry)],
       );
-      const done = new Set(logged.rows.map((r) => r.entry));
+      const held = new Set(logged.rows.map((r) => r.entry));
       const fresh: SourcedLeaf[] = [];
-      for (const leaf of leaves) {
-        if (done.has(leaf.entry)) continue;
-        done.add(leaf.entry);
+      for (const leaf of unseen) {
+        if (held.has(leaf.entry)) continue;
+        held.add(leaf.entry);
         fresh.push(leaf);
       }
-      if (fresh.length === 0) return { appended: 0, size: state.size };
 
-      const frontier = state.frontier;
       const first = frontier.size;
       const nodes: NodeRecord[] = [];
-      for (const leaf of fresh) nodes.push(...frontier.append(leaf.leafHash));
+      for (const leaf of fresh) {
+        // Level 0 (the leaf hash itself) is log_leaves.leaf_hash: only the subtrees above it are stored apart.
+        for (const node of frontier.append(leaf.leafHash)) if (node.level > 0) nodes.push(node);
+      }
+      // One statement writes the leaves, the nodes, the high-water offsets and the frontier: one round trip.
       await client.query(
-        `INSERT INTO log_leaves (leaf_index, entry, leaf_hash, event_hash, kind, source_topic, source_partition, source_offset, message_id)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::text[])`,
+        `WITH leaves AS (
+           INSERT INTO log_leaves (leaf_index, entry, leaf_hash, event_hash, kind, source_topic, source_partition, source_offset, message_id)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::text[])
+         ), nodes AS (
+           INSERT INTO log_nodes (level, node_index, hash) SELECT * FROM unnest($10::smallint[], $11::bigint[], $12::bytea[])
+         ), sources AS (
+           INSERT INTO log_sources (source_topic, source_partition, next_offset)
+           SELECT * FROM unnest($13::text[], $14::int[], $15::bigint[])
+           ON CONFLICT (source_topic, source_partition) DO UPDATE SET next_offset = excluded.next_offset
+         )
+         UPDATE log_state SET size = $16, frontier = $17, updated_at = now() WHERE id = 1`,
         [
           fresh.map((_, i) => first + i),
           fresh.map((l) => l.entry),
@@ -94,25 +123,27 @@ export class LogRepository implements HeadStore, NodeSource {
           fresh.map((l) => l.sourcePartition),
           fresh.map((l) => l.sourceOffset),
           fresh.map((l) => l.messageId),
+          nodes.map((n) => n.level),
+          nodes.map((n) => n.index),
+          nodes.map((n) => Buffer.from(n.hash, 'hex')),
+          moved.map((m) => m.topic),
+          moved.map((m) => m.partition),
+          moved.map((m) => m.nextOffset),
+          frontier.size,
+          JSON.stringify(frontier.toJSON()),
         ],
       );
-      await client.query(
-        `INSERT INTO log_nodes (level, node_index, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
-        [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => Buffer.from(n.hash, 'hex'))],
-      );
-      await client.query(`UPDATE log_state SET size = $1, frontier = $2, updated_at = now() WHERE id = 1`, [
-        frontier.size,
-        JSON.stringify(frontier.toJSON()),
-      ]);
       return { appended: fresh.length, size: frontier.size };
     });
   }
 
+  /** Node hashes for proofs: level 0 from the leaves, the levels above from log_nodes. */
   async getNodeHashes(ids: readonly NodeId[]): Promise<Buffer[]> {
     const { rows } = await this.pool.query<{ hash: Buffer | null; level: number; node_index: string }>(
-      `SELECT q.level, q.node_index, n.hash
+      `SELECT q.level, q.node_index, coalesce(n.hash, decode(l.leaf_hash, 'hex')) AS hash
          FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS q(level, node_index, ord)
-         LEFT JOIN log_nodes n ON n.level = q.level AND n.node_index = q.node_index
+         LEFT JOIN log_nodes n ON q.level > 0 AND n.level = q.level AND n.node_index = q.node_index
+         LEFT JOIN log_leaves l ON q.level = 0 AND l.leaf_index = q.node_index
         ORDER BY q.ord`,
       [ids.map((id) => id.level), ids.map((id) => id.index)],
     );
