@@ -6,7 +6,7 @@ import {
   type EventFacts,
   type RegistryEvent,
 } from '@pedigree/registry';
-import { eventRow, type EpcisEventMessage, type EventRow } from './event-row';
+import { capturerColumns, eventRow, type EpcisEventMessage, type EventRow } from './event-row';
 import { RegistryRepository } from './registry-repository';
 
 const INSTANCE_ROLES = new Set(['epc', 'parent', 'child', 'input', 'output']);
@@ -57,17 +57,41 @@ export class EventProjector {
   }
 
   /**
-   * The events to replay for `family`: every stored event naming one of its keys, this batch's included (stored by
-   * now; their facts are in hand). Keys without a registry row are read too: an event that was an observation of an
-   * object nobody held (another party's, under the object's company prefix: docs/authorisation.md) left no row, yet
-   * takes effect once earlier events give its capturer custody (e.g. the shipping naming it arrives late).
+   * The events to replay for `family`: every stored event naming a key the registry holds or a key some event stored
+   * before this batch names (an observation of an object nobody held — another party's, under the object's company
+   * prefix, docs/authorisation.md — left no row, yet takes effect once earlier events give its capturer custody, e.g.
+   * when the shipping naming it arrives late), read back with their stored state; plus the events this batch inserted
+   * naming the remaining keys, whose facts are in hand. A key no earlier event names (a commissioning's new pack) costs
+   * one index probe and no read of the event store.
    */
-  private eventsOfFamily(
+  private async eventsOfFamily(
     repository: RegistryRepository,
     family: string[],
+    registered: ReadonlySet<string>,
     batch: Array<{ row: EventRow; facts: EventFacts }>,
+    inserted: ReadonlySet<string>,
   ): Promise<RegistryEvent[]> {
-    return repository.eventsNaming(family, new Map(batch.map((d) => [d.row.event_hash, d.facts])));
+    const unregistered = family.filter((key) => !registered.has(key));
+    const namedBefore = await repository.keysNamedByOtherEvents(unregistered, inserted);
+    const readBack = [...registered, ...namedBefore];
+    const events = new Map<string, RegistryEvent>();
+    if (readBack.length > 0) {
+      const inHand = new Map(batch.map((d) => [d.row.event_hash, d.facts]));
+      for (const event of await repository.eventsNaming(readBack, inHand)) events.set(event.hash, event);
+    }
+    const onlyThisBatch = new Set(unregistered.filter((key) => !namedBefore.has(key)));
+    for (const { row, facts } of batch) {
+      if (!inserted.has(row.event_hash) || events.has(row.event_hash)) continue;
+      if (!facts.identifiers.some((i) => INSTANCE_ROLES.has(i.role) && onlyThisBatch.has(i.key))) continue;
+      events.set(row.event_hash, {
+        hash: row.event_hash,
+        recordTime: new Date(row.record_time),
+        capturedBy: row.captured_by,
+        ...capturerColumns(row),
+        facts: { ...facts, errorDeclared: row.error_declared_at !== null },
+      });
+    }
+    return [...events.values()];
   }
 
   async project(
@@ -120,7 +144,9 @@ export class EventProjector {
       if (touched.length > 0) {
         const family = await this.lockFamily(repository, touched);
         const registered = await repository.registeredKeys(family);
-        const fold = foldRegistry(await this.eventsOfFamily(repository, family, derived));
+        const fold = foldRegistry(
+          await this.eventsOfFamily(repository, family, registered, derived, inserted),
+        );
         const inFamily = new Set(family);
         const states = [...fold.states.values()].filter((s) => inFamily.has(s.key));
         await repository.replaceRegistry(registered, states);

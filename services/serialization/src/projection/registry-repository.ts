@@ -163,6 +163,20 @@ export class RegistryRepository {
   }
 
   /**
+   * Which of `keys` some stored event other than `except` names in an instance role. The rows come back per key (one
+   * primary-key range each) and are filtered here: a key this batch alone names returns only this batch's rows.
+   */
+  async keysNamedByOtherEvents(keys: string[], except: ReadonlySet<string>): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await this.client.query<{ key: string; event_hash: string }>(
+      `SELECT k.key, i.event_hash FROM unnest($1::text[]) AS k(key),
+              LATERAL (SELECT event_hash FROM event_epcs WHERE key = k.key AND role = ANY($2::text[]) OFFSET 0) i`,
+      [keys, INSTANCE_ROLES],
+    );
+    return new Set(rows.filter((r) => !except.has(r.event_hash)).map((r) => r.key));
+  }
+
+  /**
    * Which of `keys` have a registry row. One primary-key probe per key: with `key = ANY($1)` the planner scans the
    * whole table once it holds a few tens of thousands of rows (it costs 1,000 probes above one scan), which grew with
    * the registry while the probes stay at about a microsecond each.
