@@ -1,6 +1,6 @@
 import type { EpcisEvent } from '@pedigree/epcis';
 import { partyGln } from '@pedigree/gs1';
-import { authority, custodyAct, honoursErrorDeclaration } from './custody';
+import { actingParty, authority, custodyAct, honoursErrorDeclaration } from './custody';
 import { eventFacts } from './event-facts';
 import { foldRegistry, type RegistryEvent } from './registry-fold';
 
@@ -432,4 +432,64 @@ describe('authorisation matrix of the registry fold (docs/authorisation.md)', ()
       expect(honoursErrorDeclaration(PARTIES.holder, { party, admin })).toBe(honoured);
     },
   );
+});
+
+describe('appointed agents (docs/authorisation.md)', () => {
+  /** The unrelated party's event, captured while the parties in `principals` had appointed it as their agent. */
+  const asAgentOf = (subject: RegistryEvent, ...principals: Party[]): RegistryEvent => ({
+    ...subject,
+    appointedBy: principals.map((p) => PARTIES[p]),
+  });
+  const AFTER = '2026-03-06T08:00:00Z';
+
+  it('lets the holder’s agent change the pack for the holder, who keeps custody', () => {
+    const stolen = asAgentOf(observe([PACK], PARTIES.unrelated, 'stolen', AT), 'holder');
+    const state = foldRegistry([...history(), stolen]).states.get(PACK_KEY)!;
+    expect(state).toMatchObject({ status: 'stolen', statusEventHash: stolen.hash, owner: PARTIES.holder });
+  });
+
+  it('keeps the event of an agent of someone who does not hold the pack an observation', () => {
+    const base = history();
+    for (const principal of ['prefixOwner', 'namedRecipient', 'unrelated'] as const) {
+      const subject = asAgentOf(observe([PACK], PARTIES.unrelated, 'stolen', AT), principal);
+      expect(foldRegistry([...base, subject]).states.get(PACK_KEY)).toEqual(
+        foldRegistry(base).states.get(PACK_KEY),
+      );
+    }
+  });
+
+  it('lets the named recipient’s agent receive the shipment: the recipient becomes the holder, not the agent, whatever owning party the agent names', () => {
+    const received = asAgentOf(receiving([PACK], PARTIES.unrelated, pglnOf.unrelated, AT), 'namedRecipient');
+    const withoutOwner = { ...received, facts: { ...received.facts, destinationOwner: undefined } };
+    for (const subject of [received, withoutOwner]) {
+      const state = foldRegistry([...history(), subject]).states.get(PACK_KEY)!;
+      expect(state.owner).toBe(PARTIES.namedRecipient);
+      expect(state.shippedTo).toBeUndefined();
+    }
+    const dispensed = observe([PACK], PARTIES.namedRecipient, 'dispensed', AFTER, 'dispensing');
+    expect(foldRegistry([...history(), withoutOwner, dispensed]).states.get(PACK_KEY)).toMatchObject({
+      status: 'dispensed',
+    });
+  });
+
+  it('never lets an agent commission for its principal or act on a pack nobody holds', () => {
+    const commissioned = asAgentOf(commissioning([PACK], PARTIES.unrelated), 'prefixOwner');
+    expect(foldRegistry([commissioned]).states.get(PACK_KEY)).toBeUndefined();
+    const custody = { owner: PARTIES.holder };
+    const agent = { party: PARTIES.unrelated, admin: false, gcps: ['5012345'] };
+    expect(actingParty(undefined, PACK_KEY, agent, 'commission', [PARTIES.prefixOwner])).toBeUndefined();
+    expect(actingParty(custody, PACK_KEY, agent, 'change', [PARTIES.holder])).toBe(PARTIES.holder);
+    expect(actingParty(custody, PACK_KEY, agent, 'change', [])).toBeUndefined();
+    expect(actingParty(custody, PACK_KEY, { ...agent, party: PARTIES.holder }, 'change')).toBe(
+      PARTIES.holder,
+    );
+  });
+
+  it('judges agency per event: an event captured before the appointment (or after its end) stays an observation', () => {
+    const before = observe([PACK], PARTIES.unrelated, 'stolen', AT);
+    const during = asAgentOf(observe([PACK], PARTIES.unrelated, 'damaged', AFTER), 'holder');
+    const states = foldRegistry([...history(), before, during]).states;
+    expect(states.get(PACK_KEY)).toMatchObject({ status: 'damaged', statusEventHash: during.hash });
+    expect(foldRegistry([...history(), before]).states.get(PACK_KEY)?.status).toBe('in_transit');
+  });
 });

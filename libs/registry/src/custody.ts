@@ -109,6 +109,27 @@ export function authority(
 }
 
 /**
+ * The party on whose behalf a capturer acts on an object, or undefined when it may not act (the event is an
+ * observation for that object). The capturer acts for itself when it has `authority`; otherwise for a party that had
+ * appointed it as agent when the event was recorded (`appointedBy`, docs/authorisation.md) and that holds the object,
+ * or — for a receiving — that a shipping named as recipient. An agent acts only on objects someone holds: it never
+ * commissions for its principal, nor takes an object nobody holds.
+ */
+export function actingParty(
+  custody: Custody | undefined,
+  key: string,
+  capturer: Capturer,
+  act: CustodyAct,
+  appointedBy: readonly string[] = [],
+): string | undefined {
+  if (authority(custody, key, capturer, act) !== undefined) return capturer.party;
+  if (custody?.owner === undefined || appointedBy.length === 0) return undefined;
+  if (appointedBy.includes(custody.owner)) return custody.owner;
+  if (act === 'receive') return custody.shippedTo?.find((party) => appointedBy.includes(party));
+  return undefined;
+}
+
+/**
  * Is an error declaration honoured for an event `capturedBy` captured? Only from the party that captured the event, or
  * from an admin (the capture message says whether the declarer's token carried the role). A declaration by anyone
  * else retracts nothing.

@@ -1,4 +1,4 @@
-import { authority, custodyAct, isReceiving, isShipping, type Capturer, type Custody } from './custody';
+import { actingParty, custodyAct, isReceiving, isShipping, type Capturer, type Custody } from './custody';
 import { itemOfKey, type EventFacts, type NamedIdentifier } from './event-facts';
 import { statusFromEvent, type PackStatus } from './pack-status';
 
@@ -10,6 +10,8 @@ export interface RegistryEvent {
   /** What the capturer's token carried: admin role, GS1 company prefixes (undefined: not recorded, an older event). */
   capturedByAdmin?: boolean;
   capturedByGcps?: readonly string[];
+  /** The parties that had appointed the capturer as their agent when the event was recorded (docs/authorisation.md). */
+  appointedBy?: readonly string[];
   facts: EventFacts;
 }
 
@@ -80,52 +82,54 @@ class RegistryReplay {
     switch (facts.type) {
       case 'ObjectEvent':
       case 'TransactionEvent': {
-        const targets = [...byRole('epc'), ...byRole('parent')].filter((id) => this.mayAct(id, event));
-        for (const id of targets) {
+        for (const [id, actor] of this.actors([...byRole('epc'), ...byRole('parent')], event)) {
           const state = this.ensure(id, event);
           if (facts.type === 'ObjectEvent' && facts.action === 'ADD') {
-            this.commission(state, event, status);
+            this.commission(state, event, status, actor);
           } else if (facts.type === 'ObjectEvent' && facts.action === 'DELETE') {
             this.setParent(state, null);
             this.setStatus(state, status ?? 'decommissioned', event);
           } else {
-            this.observe(state, status, event);
+            this.observe(state, status, event, actor);
           }
-          this.locate(state, event);
+          this.locate(state, event, actor);
         }
         break;
       }
       case 'AggregationEvent': {
         const [parentId] = byRole('parent');
-        if (!parentId || !this.mayAct(parentId, event)) break;
+        const parentActor = parentId && this.actor(parentId, event);
+        if (!parentId || !parentActor) break;
         const parent = this.ensure(parentId, event, 'container');
         // A new container belongs to the party that first packs it.
-        if (facts.action === 'ADD') parent.owner ??= event.capturedBy;
-        const listed = byRole('child')
-          .filter((id) => this.mayAct(id, event))
-          .map((id) => this.ensure(id, event));
+        if (facts.action === 'ADD') parent.owner ??= parentActor;
+        const listed = this.actors(byRole('child'), event).map(
+          ([id, actor]) => [this.ensure(id, event), actor] as const,
+        );
         // DELETE without children unpacks everything the parent holds.
         const children =
           facts.action === 'DELETE' && byRole('child').length === 0
-            ? [...(this.children.get(parent.key) ?? [])].map((key) => this.states.get(key)!)
+            ? [...(this.children.get(parent.key) ?? [])].map(
+                (key) => [this.states.get(key)!, parentActor] as const,
+              )
             : listed;
-        if (facts.action === 'ADD') for (const child of children) this.setParent(child, parent.key);
-        if (facts.action === 'DELETE') for (const child of children) this.setParent(child, null);
-        for (const state of [parent, ...children]) {
-          this.observe(state, status, event);
-          this.locate(state, event);
+        if (facts.action === 'ADD') for (const [child] of children) this.setParent(child, parent.key);
+        if (facts.action === 'DELETE') for (const [child] of children) this.setParent(child, null);
+        for (const [state, actor] of [[parent, parentActor] as const, ...children]) {
+          this.observe(state, status, event, actor);
+          this.locate(state, event, actor);
         }
         break;
       }
       case 'TransformationEvent': {
-        for (const id of byRole('input').filter((i) => this.mayAct(i, event))) {
+        for (const [id] of this.actors(byRole('input'), event)) {
           const state = this.ensure(id, event);
           this.setStatus(state, status ?? 'transformed', event);
         }
-        for (const id of byRole('output').filter((i) => this.mayAct(i, event))) {
+        for (const [id, actor] of this.actors(byRole('output'), event)) {
           const state = this.ensure(id, event);
-          this.commission(state, event, status);
-          this.locate(state, event);
+          this.commission(state, event, status, actor);
+          this.locate(state, event, actor);
         }
         break;
       }
@@ -134,36 +138,62 @@ class RegistryReplay {
     }
   }
 
-  /** Whether the event's capturer has authority over the object it names as `id` at this point of the replay. */
-  private mayAct(id: NamedIdentifier, event: RegistryEvent): boolean {
+  /**
+   * The party on whose behalf the event acts on the object it names as `id` at this point of the replay: its capturer,
+   * or a principal that appointed the capturer as agent; undefined when the event is an observation for that object.
+   */
+  private actor(id: NamedIdentifier, event: RegistryEvent): string | undefined {
     const act = custodyAct(event.facts, id.role);
-    return authority(this.states.get(id.key), id.key, capturerOf(event), act) !== undefined;
+    return actingParty(this.states.get(id.key), id.key, capturerOf(event), act, event.appointedBy);
   }
 
-  private commission(state: SerialState, event: RegistryEvent, status: PackStatus | undefined): void {
+  /** The identifiers of `ids` the event may act on, each with the party it acts for. */
+  private actors(ids: NamedIdentifier[], event: RegistryEvent): Array<[NamedIdentifier, string]> {
+    return ids.flatMap((id) => {
+      const actor = this.actor(id, event);
+      return actor === undefined ? [] : [[id, actor] as [NamedIdentifier, string]];
+    });
+  }
+
+  private commission(
+    state: SerialState,
+    event: RegistryEvent,
+    status: PackStatus | undefined,
+    actor: string,
+  ): void {
     const { facts } = event;
     state.commissioned = true;
     state.lot = facts.lot ?? state.lot;
     state.expiry = facts.expiry ?? state.expiry;
-    state.owner ??= event.capturedBy;
-    state.commissionedBy ??= event.capturedBy;
+    state.owner ??= actor;
+    state.commissionedBy ??= actor;
     this.setStatus(state, status ?? 'active', event);
   }
 
   /** Status, custody and location changes of an observation apply to the object and to everything packed in it. */
-  private observe(state: SerialState, status: PackStatus | undefined, event: RegistryEvent): void {
+  private observe(
+    state: SerialState,
+    status: PackStatus | undefined,
+    event: RegistryEvent,
+    actor: string,
+  ): void {
     const targets = [state, ...this.descendants(state.key)];
     for (const target of targets) {
       if (status !== undefined) this.setStatus(target, status, event);
-      if (target !== state) this.locate(target, event);
+      if (target !== state) this.locate(target, event, actor);
     }
   }
 
-  private locate(state: SerialState, event: RegistryEvent): void {
+  /**
+   * Location, and custody for a shipping or receiving: a receiving makes the `owning_party` it names the holder, else
+   * `actor` (an agent's receiving always makes its principal the holder).
+   */
+  private locate(state: SerialState, event: RegistryEvent, actor: string): void {
     const { facts } = event;
     if (facts.bizLocation !== undefined) state.location = facts.bizLocation;
     if (isReceiving(facts)) {
-      state.owner = facts.destinationOwner ?? event.capturedBy;
+      // An agent receives for its principal, whatever owning party it names.
+      state.owner = actor === event.capturedBy ? (facts.destinationOwner ?? actor) : actor;
       delete state.shippedTo;
     }
     if (isShipping(facts) && facts.destinationParties.length > 0) state.shippedTo = facts.destinationParties;

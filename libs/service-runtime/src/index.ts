@@ -6,3 +6,4 @@ export * from './public-route';
 export { ReadinessChecks } from './health/readiness-checks';
 export { SupervisedWorker, type SupervisedWorkerOptions } from './supervised-worker';
 export * from './openapi-bodies';
+export * from './json-body';

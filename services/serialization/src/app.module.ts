@@ -5,6 +5,8 @@ import { EnvelopeProducer } from '@pedigree/kafka';
 import { KAFKA, ServiceRuntimeModule, TOPICS } from '@pedigree/service-runtime';
 import type { Topics } from '@pedigree/contracts';
 import type { Kafka } from 'kafkajs';
+import { AgentAppointmentRepository } from './agents/agent-appointment.repository';
+import { AgentsController } from './agents/agents.controller';
 import { CaptureJobRepository } from './capture/capture-job.repository';
 import { CaptureController } from './capture/capture.controller';
 import { CaptureService } from './capture/capture.service';
@@ -35,13 +37,14 @@ export class AppModule {
         AuthModule.forRoot(config),
         TerminusModule,
       ],
-      controllers: [CaptureController, QueryController, VrsController, PacksController],
+      controllers: [CaptureController, QueryController, VrsController, PacksController, AgentsController],
       providers: [
         {
           provide: EnvelopeProducer,
           inject: [KAFKA],
           useFactory: (kafka: Kafka) => new EnvelopeProducer(kafka, config.SERVICE_NAME),
         },
+        AgentAppointmentRepository,
         CaptureJobRepository,
         CaptureService,
         ProjectionService,

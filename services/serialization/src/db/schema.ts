@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   customType,
   date,
@@ -11,6 +12,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -248,4 +250,28 @@ export const outbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('outbox_key').on(t.key, t.id)],
+);
+
+/**
+ * Agents a party appoints to capture for it (a logistics provider shipping and receiving its goods,
+ * docs/authorisation.md). An appointment counts for events recorded from `appointed_at` until `revoked_at`; rows are
+ * never deleted, so replaying an old event judges it by the appointments of its time.
+ */
+export const agentAppointments = pgTable(
+  'agent_appointments',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    principal: text('principal').notNull(),
+    agent: text('agent').notNull(),
+    appointedAt: timestamp('appointed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    appointedBy: text('appointed_by').notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [
+    uniqueIndex('agent_appointments_in_force')
+      .on(t.principal, t.agent)
+      .where(sql`revoked_at IS NULL`),
+    index('agent_appointments_by_agent').on(t.agent),
+  ],
 );

@@ -5,6 +5,14 @@ import { capturerColumns, type EventRow } from './event-row';
 
 const INSTANCE_ROLES = ['epc', 'parent', 'child', 'input', 'output'];
 
+/** When an agent could capture for a principal: events recorded from `appointedAt` until `revokedAt`. */
+export interface AgentAppointmentSpan {
+  principal: string;
+  agent: string;
+  appointedAt: Date;
+  revokedAt: Date | null;
+}
+
 /**
  * SQL for the newest recall in force whose scope (GTIN, lots, serials) covers the item row named `item`. A recall is
  * in force when its newest notice (latest effective time, then latest Kafka offset) is a `recall`, not a withdrawal
@@ -160,6 +168,17 @@ export class RegistryRepository {
         facts: { ...facts, errorDeclared: r.error_declared_at !== null },
       };
     });
+  }
+
+  /** The appointments, in force or ended, of the agents among `parties` (docs/authorisation.md). */
+  async appointmentsOf(parties: string[]): Promise<AgentAppointmentSpan[]> {
+    if (parties.length === 0) return [];
+    const { rows } = await this.client.query<AgentAppointmentSpan>(
+      `SELECT principal, agent, appointed_at AS "appointedAt", revoked_at AS "revokedAt"
+       FROM agent_appointments WHERE agent = ANY($1::text[])`,
+      [parties],
+    );
+    return rows;
   }
 
   /**
