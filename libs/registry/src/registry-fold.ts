@@ -37,8 +37,25 @@ export interface SerialState extends Custody {
   lastEventTime: Date;
 }
 
+/** One change of an object's holder during the replay: who holds it from then on, since which event. */
+export interface CustodyChange {
+  party: string;
+  eventHash: string;
+  eventTime: Date;
+}
+
 export interface RegistryFold {
   states: Map<string, SerialState>;
+  /**
+   * With `trackCustody`: every object's holders in the order they took it (its commissioner or first packer first,
+   * then each receiver), the history DSCSA transaction information and recall consignees are built from.
+   */
+  custody: Map<string, CustodyChange[]>;
+}
+
+export interface FoldOptions {
+  /** Record each object's holders over time (`RegistryFold.custody`); off by default (the serial registry needs none). */
+  trackCustody?: boolean;
 }
 
 /** The order in which events take effect: event time, then record time, then hash (a total, stable order). */
@@ -59,17 +76,30 @@ export function compareRegistryEvents(a: RegistryEvent, b: RegistryEvent): numbe
  * Only a party with authority over an object at that point of the history changes it (`authority` in custody.ts,
  * docs/authorisation.md): an event by anyone else is kept as an observation and leaves that object as it was.
  */
-export function foldRegistry(events: readonly RegistryEvent[]): RegistryFold {
-  return new RegistryReplay().run([...events].sort(compareRegistryEvents));
+export function foldRegistry(events: readonly RegistryEvent[], options: FoldOptions = {}): RegistryFold {
+  return new RegistryReplay(options.trackCustody === true).run([...events].sort(compareRegistryEvents));
 }
 
 class RegistryReplay {
   private readonly states = new Map<string, SerialState>();
   private readonly children = new Map<string, Set<string>>();
+  private readonly custody = new Map<string, CustodyChange[]>();
+
+  constructor(private readonly trackCustody: boolean) {}
 
   run(events: RegistryEvent[]): RegistryFold {
     for (const event of events) if (!event.facts.errorDeclared) this.apply(event);
-    return { states: this.states };
+    return { states: this.states, custody: this.custody };
+  }
+
+  /** Makes `party` the holder of `state` (recording the change when custody is tracked). */
+  private setOwner(state: SerialState, party: string, event: RegistryEvent): void {
+    if (state.owner === party) return;
+    state.owner = party;
+    if (!this.trackCustody) return;
+    const trail = this.custody.get(state.key) ?? [];
+    trail.push({ party, eventHash: event.hash, eventTime: event.facts.eventTime });
+    this.custody.set(state.key, trail);
   }
 
   private apply(event: RegistryEvent): void {
@@ -100,7 +130,8 @@ class RegistryReplay {
         if (!parentId || !this.mayAct(parentId, event)) break;
         const parent = this.ensure(parentId, event, 'container');
         // A new container belongs to the party that first packs it.
-        if (facts.action === 'ADD') parent.owner ??= event.capturedBy;
+        if (facts.action === 'ADD' && parent.owner === undefined)
+          this.setOwner(parent, event.capturedBy, event);
         const listed = byRole('child')
           .filter((id) => this.mayAct(id, event))
           .map((id) => this.ensure(id, event));
@@ -145,7 +176,7 @@ class RegistryReplay {
     state.commissioned = true;
     state.lot = facts.lot ?? state.lot;
     state.expiry = facts.expiry ?? state.expiry;
-    state.owner ??= event.capturedBy;
+    if (state.owner === undefined) this.setOwner(state, event.capturedBy, event);
     state.commissionedBy ??= event.capturedBy;
     this.setStatus(state, status ?? 'active', event);
   }
@@ -163,7 +194,7 @@ class RegistryReplay {
     const { facts } = event;
     if (facts.bizLocation !== undefined) state.location = facts.bizLocation;
     if (isReceiving(facts)) {
-      state.owner = facts.destinationOwner ?? event.capturedBy;
+      this.setOwner(state, facts.destinationOwner ?? event.capturedBy, event);
       delete state.shippedTo;
     }
     if (isShipping(facts) && facts.destinationParties.length > 0) state.shippedTo = facts.destinationParties;
