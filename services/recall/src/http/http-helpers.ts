@@ -25,9 +25,20 @@ export function asProblem(error: unknown): never {
   throw error;
 }
 
-/** Parses `body` with `schema`, or answers 400 naming each problem (`field: message`). */
+/**
+ * Parses the request body (the runtime hands it over as text) as JSON and checks it with `schema`, or answers 400
+ * naming each problem (`field: message`).
+ */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body ?? {});
+  let value: unknown = body ?? {};
+  if (typeof body === 'string') {
+    try {
+      value = body.trim() === '' ? {} : JSON.parse(body);
+    } catch (error) {
+      throw badRequest(`the body is not JSON: ${(error as Error).message}`);
+    }
+  }
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw badRequest(
     result.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; '),

@@ -140,7 +140,12 @@ export async function traceGraph(
               enqueue({ key: parent, from: t, to, down: false, member: visit.key });
           if (parents.includes(visit.key) && visit.down)
             for (const child of children)
-              enqueue({ key: child, from: backward ? -Infinity : t, to: forward ? to : t, down: true });
+              enqueue({
+                key: child,
+                from: backward ? -Infinity : visit.from,
+                to: forward ? to : t,
+                down: true,
+              });
         }
         if (event.type === 'TransformationEvent') {
           if (forward && roles(event, 'input').includes(visit.key))
