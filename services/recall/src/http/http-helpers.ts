@@ -100,7 +100,8 @@ export function csvStream(
   }
   return new StreamableFile(Readable.from(lines()), {
     type: 'text/csv; charset=utf-8',
-    disposition: `attachment; filename="${filename}"`,
+    // Header-safe: a lot may hold any character; the file name keeps only these.
+    disposition: `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
   });
 }
 

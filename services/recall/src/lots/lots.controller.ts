@@ -82,7 +82,8 @@ function gtinOf(raw: string): string {
 }
 
 function lotOf(raw: string): string {
-  if (raw.length < 1 || raw.length > 20) throw badRequest('lot must have 1 to 20 characters');
+  if (raw.length < 1 || raw.length > 20 || raw.includes('\u0000'))
+    throw badRequest('lot must have 1 to 20 characters, none of them NUL');
   return raw;
 }
 

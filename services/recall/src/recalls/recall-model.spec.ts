@@ -1,5 +1,6 @@
 import type { Principal } from '@pedigree/auth';
 import {
+  ALL_HOPS,
   checkTransition,
   createRecallSchema,
   depthHops,
@@ -77,7 +78,7 @@ describe('recall rules', () => {
   });
 
   it('reads depth as custody hops and levels as shares of consignees responding', () => {
-    expect([depthHops('wholesale'), depthHops('retail'), depthHops('consumer')]).toEqual([1, 2, Infinity]);
+    expect([depthHops('wholesale'), depthHops('retail'), depthHops('consumer')]).toEqual([1, 2, ALL_HOPS]);
     expect(levelMet('A', 3, 2)).toBe(false);
     expect(levelMet('A', 3, 3)).toBe(true);
     expect(levelMet('C', 10, 1)).toBe(true);

@@ -17,14 +17,22 @@ const gtin = z
     'must be a GTIN-14 with a valid check digit',
   );
 
+/** Text PostgreSQL can store: no NUL character. */
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+
 /** The body of `POST /recalls`. */
 export const createRecallSchema = z.strictObject({
   gtin,
-  lots: z.array(z.string().min(1).max(20)).min(1).max(100),
-  serials: z.array(z.string().min(1).max(20)).max(10_000).optional(),
+  lots: z.array(text(20)).min(1).max(100),
+  serials: z.array(text(20)).max(10_000).optional(),
   classification: z.enum(CLASSIFICATIONS),
   depth: z.enum(DEPTHS),
-  reason: z.string().min(1).max(2000),
+  reason: text(2000),
   effectivenessCheckLevel: z.enum(LEVELS),
 });
 export type CreateRecall = z.infer<typeof createRecallSchema>;
@@ -36,7 +44,7 @@ export const responseSchema = z.strictObject({
   unitsReturned: z.number().int().min(0).max(100_000_000).optional(),
   unitsDestroyed: z.number().int().min(0).max(100_000_000).optional(),
   subRecallDone: z.boolean().default(false),
-  note: z.string().max(2000).optional(),
+  note: text(2000).optional(),
 });
 export type RecallResponseInput = z.infer<typeof responseSchema>;
 
@@ -120,8 +128,11 @@ export function checkTransition(
 
 /** How many custody hops below the manufacturer a recall of this depth reaches (ADR 0019). */
 export function depthHops(depth: Depth): number {
-  return depth === 'wholesale' ? 1 : depth === 'retail' ? 2 : Number.POSITIVE_INFINITY;
+  return depth === 'wholesale' ? 1 : depth === 'retail' ? 2 : ALL_HOPS;
 }
+
+/** Every hop (`consumer` depth): larger than any custody trail. */
+export const ALL_HOPS = 2_147_483_647;
 
 /**
  * The share of consignees whose response makes an effectiveness check of `level` met (21 CFR 7.42(b)(3): A 100 %,
