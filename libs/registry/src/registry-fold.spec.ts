@@ -120,6 +120,27 @@ function story(): RegistryEvent[] {
 }
 
 describe('foldRegistry', () => {
+  it('records each object’s holders in order when asked to, the case’s contents receiving with it', () => {
+    const events = story();
+    const { custody } = foldRegistry(events, { trackCustody: true });
+    const holders = (key: string) => custody.get(key)?.map((c) => [c.party, c.eventHash]);
+    expect(holders(packKey(2))).toEqual([
+      [MANUFACTURER, events[0]!.hash],
+      [WHOLESALER, events[3]!.hash],
+      [PHARMACY, events[6]!.hash],
+    ]);
+    expect(holders(packKey(1))).toEqual([
+      [MANUFACTURER, events[0]!.hash],
+      [WHOLESALER, events[3]!.hash],
+    ]);
+    expect(holders(CASE_KEY)).toEqual([
+      [MANUFACTURER, events[1]!.hash],
+      [WHOLESALER, events[3]!.hash],
+    ]);
+    expect(custody.get(packKey(2))?.[2]?.eventTime).toEqual(new Date('2026-01-05T09:00:00Z'));
+    expect(foldRegistry(events).custody.size).toBe(0);
+  });
+
   it('follows a pack through commissioning, packing, shipping, receiving, unpacking, shipping on and dispensing', () => {
     const events = story();
     const at = (n: number) => foldRegistry(events.slice(0, n)).states;

@@ -39,8 +39,25 @@ export interface SerialState extends Custody {
   lastEventTime: Date;
 }
 
+/** One change of an object's holder during the replay: who holds it from then on, since which event. */
+export interface CustodyChange {
+  party: string;
+  eventHash: string;
+  eventTime: Date;
+}
+
 export interface RegistryFold {
   states: Map<string, SerialState>;
+  /**
+   * With `trackCustody`: every object's holders in the order they took it (its commissioner or first packer first,
+   * then each receiver), the history DSCSA transaction information and recall consignees are built from.
+   */
+  custody: Map<string, CustodyChange[]>;
+}
+
+export interface FoldOptions {
+  /** Record each object's holders over time (`RegistryFold.custody`); off by default (the serial registry needs none). */
+  trackCustody?: boolean;
 }
 
 /** The order in which events take effect: event time, then record time, then hash (a total, stable order). */
@@ -61,17 +78,30 @@ export function compareRegistryEvents(a: RegistryEvent, b: RegistryEvent): numbe
  * Only a party with authority over an object at that point of the history changes it (`authority` in custody.ts,
  * docs/authorisation.md): an event by anyone else is kept as an observation and leaves that object as it was.
  */
-export function foldRegistry(events: readonly RegistryEvent[]): RegistryFold {
-  return new RegistryReplay().run([...events].sort(compareRegistryEvents));
+export function foldRegistry(events: readonly RegistryEvent[], options: FoldOptions = {}): RegistryFold {
+  return new RegistryReplay(options.trackCustody === true).run([...events].sort(compareRegistryEvents));
 }
 
 class RegistryReplay {
   private readonly states = new Map<string, SerialState>();
   private readonly children = new Map<string, Set<string>>();
+  private readonly custody = new Map<string, CustodyChange[]>();
+
+  constructor(private readonly trackCustody: boolean) {}
 
   run(events: RegistryEvent[]): RegistryFold {
     for (const event of events) if (!event.facts.errorDeclared) this.apply(event);
-    return { states: this.states };
+    return { states: this.states, custody: this.custody };
+  }
+
+  /** Makes `party` the holder of `state` (recording the change when custody is tracked). */
+  private setOwner(state: SerialState, party: string, event: RegistryEvent): void {
+    if (state.owner === party) return;
+    state.owner = party;
+    if (!this.trackCustody) return;
+    const trail = this.custody.get(state.key) ?? [];
+    trail.push({ party, eventHash: event.hash, eventTime: event.facts.eventTime });
+    this.custody.set(state.key, trail);
   }
 
   private apply(event: RegistryEvent): void {
@@ -102,7 +132,7 @@ class RegistryReplay {
         if (!parentId || !parentActor) break;
         const parent = this.ensure(parentId, event, 'container');
         // A new container belongs to the party that first packs it.
-        if (facts.action === 'ADD') parent.owner ??= parentActor;
+        if (facts.action === 'ADD' && parent.owner === undefined) this.setOwner(parent, parentActor, event);
         const listed = this.actors(byRole('child'), event).map(
           ([id, actor]) => [this.ensure(id, event), actor] as const,
         );
@@ -165,7 +195,7 @@ class RegistryReplay {
     state.commissioned = true;
     state.lot = facts.lot ?? state.lot;
     state.expiry = facts.expiry ?? state.expiry;
-    state.owner ??= actor;
+    if (state.owner === undefined) this.setOwner(state, actor, event);
     state.commissionedBy ??= actor;
     this.setStatus(state, status ?? 'active', event);
   }
@@ -193,7 +223,7 @@ class RegistryReplay {
     if (facts.bizLocation !== undefined) state.location = facts.bizLocation;
     if (isReceiving(facts)) {
       // An agent receives for its principal, whatever owning party it names.
-      state.owner = actor === event.capturedBy ? (facts.destinationOwner ?? actor) : actor;
+      this.setOwner(state, actor === event.capturedBy ? (facts.destinationOwner ?? actor) : actor, event);
       delete state.shippedTo;
     }
     if (isShipping(facts) && facts.destinationParties.length > 0) state.shippedTo = facts.destinationParties;

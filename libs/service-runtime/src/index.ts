@@ -7,3 +7,7 @@ export { ReadinessChecks } from './health/readiness-checks';
 export { SupervisedWorker, type SupervisedWorkerOptions } from './supervised-worker';
 export * from './openapi-bodies';
 export * from './json-body';
+export type { OutboxMessage, OutboxRow, OutboxStore, OutboxPublisher } from './outbox/outbox';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { PgOutboxStore, writeOutbox } from './outbox/pg-outbox-store';
+export { OutboxRelayService, KafkaOutboxPublisher } from './outbox/outbox-relay.service';
