@@ -10,13 +10,31 @@ export interface RegistryEvent {
   /** What the capturer's token carried: admin role, GS1 company prefixes (undefined: not recorded, an older event). */
   capturedByAdmin?: boolean;
   capturedByGcps?: readonly string[];
-  /** The parties that had appointed the capturer as their agent when the event was recorded (docs/authorisation.md). */
+  /** The parties that had appointed the capturer as their agent when capture recorded the event (docs/authorisation.md). */
   appointedBy?: readonly string[];
   facts: EventFacts;
 }
 
 function capturerOf(event: RegistryEvent): Capturer {
   return { party: event.capturedBy, admin: event.capturedByAdmin === true, gcps: event.capturedByGcps };
+}
+
+/** The stored columns of an event that say who captured it and for whom (each service's `events` table). */
+export interface CapturerColumns {
+  captured_by_roles: string[] | null;
+  captured_by_gcps: string[] | null;
+  appointed_by: string[] | null;
+}
+
+/** The capturer's credentials and principals of a stored event, as the fold judges them (custody.ts). */
+export function capturerFromColumns(
+  row: CapturerColumns,
+): Pick<RegistryEvent, 'capturedByAdmin' | 'capturedByGcps' | 'appointedBy'> {
+  return {
+    capturedByAdmin: row.captured_by_roles?.includes('admin') === true,
+    ...(row.captured_by_gcps !== null ? { capturedByGcps: row.captured_by_gcps } : {}),
+    ...(row.appointed_by !== null && row.appointed_by.length > 0 ? { appointedBy: row.appointed_by } : {}),
+  };
 }
 
 /** One serialised item or container in the registry. */

@@ -8,5 +8,6 @@ CREATE TABLE "agent_appointments" (
 	"revoked_by" text
 );
 --> statement-breakpoint
+ALTER TABLE "events" ADD COLUMN "appointed_by" text[];--> statement-breakpoint
 CREATE UNIQUE INDEX "agent_appointments_in_force" ON "agent_appointments" USING btree ("principal","agent") WHERE revoked_at IS NULL;--> statement-breakpoint
 CREATE INDEX "agent_appointments_by_agent" ON "agent_appointments" USING btree ("agent");

@@ -1,7 +1,6 @@
 import type { EpcisEvent } from '@pedigree/epcis';
 import { uniqueSuffix } from '@pedigree/testing';
-import { eventFacts, foldRegistry } from '@pedigree/registry';
-import { capturerColumns } from '../src/projection/event-row';
+import { capturerFromColumns, eventFacts, foldRegistry } from '@pedigree/registry';
 import { epcisDocument, eventually, SerializationUnderTest, story } from './harness';
 
 describe('serialization projector under concurrent batches (real Kafka and PostgreSQL)', () => {
@@ -38,9 +37,10 @@ describe('serialization projector under concurrent batches (real Kafka and Postg
       captured_by: string;
       captured_by_roles: string[] | null;
       captured_by_gcps: string[] | null;
+      appointed_by: string[] | null;
       document: Record<string, unknown>;
     }>(
-      `SELECT event_hash, record_time, captured_by, captured_by_roles, captured_by_gcps, document FROM events`,
+      `SELECT event_hash, record_time, captured_by, captured_by_roles, captured_by_gcps, appointed_by, document FROM events`,
     );
     // The capturer is an admin: its events change any object (docs/authorisation.md), in the replay as in the projector.
     const replay = foldRegistry(
@@ -48,7 +48,7 @@ describe('serialization projector under concurrent batches (real Kafka and Postg
         hash: e.event_hash,
         recordTime: e.record_time,
         capturedBy: e.captured_by,
-        ...capturerColumns(e),
+        ...capturerFromColumns(e),
         facts: eventFacts(e.document as unknown as EpcisEvent),
       })),
     );

@@ -21,6 +21,11 @@ export const epcisEventMessageSchema = z.object({
    */
   capturedByRoles: z.array(z.string()).optional(),
   capturedByGcps: z.array(z.string().regex(/^\d{4,12}$/)).optional(),
+  /**
+   * The parties that had appointed the capturer as their agent when capture recorded the event: the registry fold lets
+   * the agent act for them (docs/authorisation.md, ADR 0023). Absent: none.
+   */
+  appointedBy: z.array(glnSchema).optional(),
   recordTime: isoTimestampSchema,
   /** Namespace prefixes of the capture document's @context that the event's extension fields use. */
   namespaces: z.record(z.string(), z.string()),

@@ -37,6 +37,8 @@ export const events = pgTable(
     capturedBy: text('captured_by').notNull(),
     capturedByRoles: text('captured_by_roles').array(),
     capturedByGcps: text('captured_by_gcps').array(),
+    /** The parties that had appointed the capturer as agent when capture recorded the event (ADR 0023). */
+    appointedBy: text('appointed_by').array(),
     /** GLNs of the source parties and of the destination parties (who may see the event besides its capturer). */
     sourceParties: text('source_parties').array().notNull(),
     destinationParties: text('destination_parties').array().notNull(),

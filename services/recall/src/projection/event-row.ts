@@ -1,6 +1,6 @@
 import type { EpcisEventMessage } from '@pedigree/contracts';
 import { canonicalIdentifier, toBareCbvWord } from '@pedigree/epcis';
-import { eventFacts, type EventFacts, type RegistryEvent } from '@pedigree/registry';
+import { eventFacts, type EventFacts } from '@pedigree/registry';
 
 /** The columns of one `events` row of the recall service, derived from a captured-event message. */
 export interface EventRow {
@@ -16,6 +16,8 @@ export interface EventRow {
   captured_by: string;
   captured_by_roles: string[] | null;
   captured_by_gcps: string[] | null;
+  /** The parties that had appointed the capturer as agent when capture recorded the event (ADR 0023). */
+  appointed_by: string[] | null;
   source_parties: string[];
   destination_parties: string[];
   biz_transactions: Array<{ type?: string; id: string }>;
@@ -43,6 +45,7 @@ export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: Ev
       captured_by: message.capturedBy,
       captured_by_roles: message.capturedByRoles ?? (message.capturedByAdmin ? ['admin'] : null),
       captured_by_gcps: message.capturedByGcps ?? null,
+      appointed_by: message.appointedBy ?? null,
       source_parties: facts.sourceParties,
       destination_parties: facts.destinationParties,
       biz_transactions: (e.bizTransactionList ?? []).map((b) => ({
@@ -56,16 +59,5 @@ export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: Ev
         : null,
       document: e as unknown as Record<string, unknown>,
     },
-  };
-}
-
-/** The capturer as the registry fold judges its authority (libs/registry, custody.ts), from a stored event's columns. */
-export function capturerColumns(row: {
-  captured_by_roles: string[] | null;
-  captured_by_gcps: string[] | null;
-}): Pick<RegistryEvent, 'capturedByAdmin' | 'capturedByGcps'> {
-  return {
-    capturedByAdmin: row.captured_by_roles?.includes('admin') === true,
-    ...(row.captured_by_gcps !== null ? { capturedByGcps: row.captured_by_gcps } : {}),
   };
 }

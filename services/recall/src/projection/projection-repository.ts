@@ -1,13 +1,14 @@
 import type { PoolClient } from 'pg';
 import type { EpcisEvent } from '@pedigree/epcis';
 import {
+  capturerFromColumns,
   eventFacts,
   type CustodyChange,
   type EventFacts,
   type RegistryEvent,
   type SerialState,
 } from '@pedigree/registry';
-import { capturerColumns, type EventRow } from './event-row';
+import type { EventRow } from './event-row';
 
 const INSTANCE_ROLES = ['epc', 'parent', 'child', 'input', 'output'];
 
@@ -20,14 +21,16 @@ export class ProjectionRepository {
     if (rows.length === 0) return new Set();
     const { rows: inserted } = await this.client.query<{ event_hash: string }>(
       `INSERT INTO events (event_hash, event_type, action, biz_step, disposition, event_time, record_time, read_point,
-                           biz_location, captured_by, captured_by_roles, captured_by_gcps, source_parties,
-                           destination_parties, biz_transactions, lot, expiry, error_declared_at, document)
+                           biz_location, captured_by, captured_by_roles, captured_by_gcps, appointed_by,
+                           source_parties, destination_parties, biz_transactions, lot, expiry, error_declared_at,
+                           document)
        SELECT event_hash, event_type, action, biz_step, disposition, event_time, record_time, read_point, biz_location,
-              captured_by, captured_by_roles, captured_by_gcps, source_parties, destination_parties, biz_transactions,
-              lot, expiry, error_declared_at, document
+              captured_by, captured_by_roles, captured_by_gcps, appointed_by, source_parties, destination_parties,
+              biz_transactions, lot, expiry, error_declared_at, document
        FROM jsonb_to_recordset($1::jsonb) AS x(event_hash text, event_type text, action text, biz_step text,
             disposition text, event_time timestamptz, record_time timestamptz, read_point text, biz_location text,
-            captured_by text, captured_by_roles text[], captured_by_gcps text[], source_parties text[],
+            captured_by text, captured_by_roles text[], captured_by_gcps text[], appointed_by text[],
+            source_parties text[],
             destination_parties text[], biz_transactions jsonb, lot text, expiry text, error_declared_at timestamptz,
             document jsonb)
        ON CONFLICT (event_hash) DO NOTHING
@@ -118,10 +121,12 @@ export class ProjectionRepository {
       captured_by: string;
       captured_by_roles: string[] | null;
       captured_by_gcps: string[] | null;
+      appointed_by: string[] | null;
       document: EpcisEvent | null;
       error_declared_at: Date | null;
     }>(
-      `SELECT e.event_hash, e.record_time, e.captured_by, e.captured_by_roles, e.captured_by_gcps, e.error_declared_at,
+      `SELECT e.event_hash, e.record_time, e.captured_by, e.captured_by_roles, e.captured_by_gcps, e.appointed_by,
+              e.error_declared_at,
               CASE WHEN e.event_hash = ANY($3::text[]) THEN NULL ELSE e.document END AS document
        FROM events e
        WHERE e.event_hash IN (
@@ -136,7 +141,7 @@ export class ProjectionRepository {
         hash: r.event_hash,
         recordTime: r.record_time,
         capturedBy: r.captured_by,
-        ...capturerColumns(r),
+        ...capturerFromColumns(r),
         facts: { ...facts, errorDeclared: r.error_declared_at !== null },
       };
     });

@@ -41,6 +41,17 @@ export class AgentAppointmentRepository {
     return row;
   }
 
+  /** The parties that have appointed `agent` now: capture gives them to the events it records (ADR 0023). */
+  async principalsOf(agent: string): Promise<string[]> {
+    const t = schema.agentAppointments;
+    const rows = await this.database.db
+      .select({ principal: t.principal })
+      .from(t)
+      .where(and(eq(t.agent, agent), isNull(t.revokedAt)))
+      .orderBy(t.principal);
+    return rows.map((r) => r.principal);
+  }
+
   /** Every appointment, in force or ended, that names `party` as principal or agent (all of them: undefined). */
   list(party: string | undefined): Promise<AgentAppointment[]> {
     const t = schema.agentAppointments;

@@ -66,6 +66,7 @@ function service(limits: Partial<SerializationConfig> = {}) {
     { CAPTURE_MAX_EVENTS: 100, CAPTURE_MAX_EVENT_BYTES: 1_000_000, ...limits } as SerializationConfig,
     { error: () => undefined } as unknown as Logger,
     TOPICS,
+    { principalsOf: async (agent: string) => (agent === admin.party ? ['4012345000009'] : []) },
   );
   return { capture, published, jobs };
 }
@@ -89,6 +90,8 @@ describe('CaptureService: validation warnings', () => {
       const document = file.endsWith('.xml') ? await parseEpcisXml(text) : parseEpcisJson(text);
       const { job } = await capture.capture(document, admin);
       expect(published).toHaveLength(1);
+      // The capturer is the appointed agent of one party: its events carry that principal (ADR 0023).
+      expect(published[0]).toMatchObject({ payload: { appointedBy: ['4012345000009'] } });
       expect(job.success).toBe(true);
       expect(job.warnings).toContainEqual({
         pointer: '/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/chemicalSubstance',

@@ -21,6 +21,7 @@ import { EnvelopeProducer } from '@pedigree/kafka';
 import { LOGGER, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
 import { epcisProblem, fromEpcisException } from '../epcis-problems';
+import { AgentAppointmentRepository } from '../agents/agent-appointment.repository';
 import { CaptureJobRepository, type CaptureJob } from './capture-job.repository';
 import { commissioningViolations, errorDeclarationViolations } from './capture-policy';
 
@@ -44,6 +45,8 @@ export class CaptureService {
     @Inject(SERVICE_CONFIG) private readonly config: SerializationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(TOPICS) private readonly topics: Topics,
+    @Inject(AgentAppointmentRepository)
+    private readonly appointments: Pick<AgentAppointmentRepository, 'principalsOf'>,
   ) {}
 
   async parse(text: string, format: CaptureFormat): Promise<AnyEpcisDocument> {
@@ -75,7 +78,7 @@ export class CaptureService {
   prepare(
     document: AnyEpcisDocument,
     principal: Principal,
-    capture: { captureId: string; recordTime: string },
+    capture: { captureId: string; recordTime: string; appointedBy?: readonly string[] },
     { strict = false }: CaptureOptions = {},
   ): { payloads: Array<PayloadOf<Topics['epcisEvents']>>; warnings: EpcisProblem[] } {
     const events = documentEvents(document);
@@ -106,6 +109,7 @@ export class CaptureService {
     }
 
     const hashes = documentEventHashes(document);
+    const appointedBy = capture.appointedBy ?? [];
     const namespaces = namespacesFromJsonLdContext(document['@context']);
     const payloads = events.map((event, i) => {
       const record: EpcisEvent = {
@@ -120,6 +124,7 @@ export class CaptureService {
         ...(principal.roles.includes('admin') ? { capturedByAdmin: true } : {}),
         capturedByRoles: [...principal.roles],
         capturedByGcps: [...principal.gcps],
+        ...(appointedBy.length > 0 ? { appointedBy: [...appointedBy] } : {}),
         recordTime: capture.recordTime,
         namespaces,
         event: record,
@@ -193,10 +198,12 @@ export class CaptureService {
     options: CaptureOptions = {},
   ): Promise<{ job: CaptureJob; eventHashes: string[]; eventIds: string[] }> {
     const captureId = randomUUID();
+    // Read before the record time is taken: an appointment in force when the event is recorded counts (ADR 0023).
+    const appointedBy = await this.appointments.principalsOf(principal.party);
     const { payloads, warnings } = this.prepare(
       document,
       principal,
-      { captureId, recordTime: new Date().toISOString() },
+      { captureId, recordTime: new Date().toISOString(), appointedBy },
       options,
     );
     await this.refuseForeignErrorDeclarations(document, principal, payloads);

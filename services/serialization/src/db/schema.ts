@@ -42,6 +42,8 @@ export const events = pgTable(
      */
     capturedByRoles: text('captured_by_roles').array(),
     capturedByGcps: text('captured_by_gcps').array(),
+    /** The parties that had appointed the capturer as agent when the event was recorded (ADR 0023). */
+    appointedBy: text('appointed_by').array(),
     captureId: text('capture_id').notNull(),
     /** GLNs of the source and destination parties: who may see the event besides its capturer. */
     parties: text('parties').array().notNull(),
@@ -254,8 +256,8 @@ export const outbox = pgTable(
 
 /**
  * Agents a party appoints to capture for it (a logistics provider shipping and receiving its goods,
- * docs/authorisation.md). An appointment counts for events recorded from `appointed_at` until `revoked_at`; rows are
- * never deleted, so replaying an old event judges it by the appointments of its time.
+ * docs/authorisation.md). Capture gives each event the principals whose appointment of its capturer is in force
+ * (`events.appointed_by`, and the message); rows are never deleted, ending sets `revoked_at`.
  */
 export const agentAppointments = pgTable(
   'agent_appointments',

@@ -1,13 +1,14 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '@pedigree/database';
 import {
+  capturerFromColumns,
   foldRegistry,
   honoursErrorDeclaration,
   type EventFacts,
   type RegistryEvent,
 } from '@pedigree/registry';
-import { capturerColumns, eventRow, type EpcisEventMessage, type EventRow } from './event-row';
-import { RegistryRepository, type AgentAppointmentSpan } from './registry-repository';
+import { eventRow, type EpcisEventMessage, type EventRow } from './event-row';
+import { RegistryRepository } from './registry-repository';
 
 const INSTANCE_ROLES = new Set(['epc', 'parent', 'child', 'input', 'output']);
 
@@ -28,27 +29,6 @@ export function preferredCopy(seen: EpcisEventMessage, next: EpcisEventMessage):
   if (declares(seen) && !declares(next))
     return honoursErrorDeclaration(next.capturedBy, declarer(seen)) ? seen : next;
   return seen;
-}
-
-function capturers(events: Map<string, RegistryEvent>): string[] {
-  return [...new Set([...events.values()].map((event) => event.capturedBy))];
-}
-
-/** Each event with the parties that had appointed its capturer as agent when it was recorded. */
-function withAppointments(events: RegistryEvent[], appointments: AgentAppointmentSpan[]): RegistryEvent[] {
-  if (appointments.length === 0) return events;
-  return events.map((event) => {
-    const at = event.recordTime.getTime();
-    const appointedBy = appointments
-      .filter(
-        (a) =>
-          a.agent === event.capturedBy &&
-          a.appointedAt.getTime() <= at &&
-          (a.revokedAt === null || at < a.revokedAt.getTime()),
-      )
-      .map((a) => a.principal);
-    return appointedBy.length === 0 ? event : { ...event, appointedBy };
-  });
 }
 
 /**
@@ -108,11 +88,11 @@ export class EventProjector {
         hash: row.event_hash,
         recordTime: new Date(row.record_time),
         capturedBy: row.captured_by,
-        ...capturerColumns(row),
+        ...capturerFromColumns(row),
         facts: { ...facts, errorDeclared: row.error_declared_at !== null },
       });
     }
-    return withAppointments([...events.values()], await repository.appointmentsOf(capturers(events)));
+    return [...events.values()];
   }
 
   async project(

@@ -1,6 +1,6 @@
 import type { EpcisEventMessage } from '@pedigree/contracts';
 import { canonicalIdentifier, toBareCbvWord } from '@pedigree/epcis';
-import { eventFacts, type EventFacts, type RegistryEvent } from '@pedigree/registry';
+import { eventFacts, type EventFacts } from '@pedigree/registry';
 
 export type { EpcisEventMessage };
 
@@ -20,6 +20,8 @@ export interface EventRow {
   /** The capturer's roles and company prefixes (null: a message from before they were recorded). */
   captured_by_roles: string[] | null;
   captured_by_gcps: string[] | null;
+  /** The parties that had appointed the capturer as agent when capture recorded the event (ADR 0023). */
+  appointed_by: string[] | null;
   capture_id: string;
   parties: string[];
   biz_transactions: Record<string, string[]>;
@@ -64,6 +66,7 @@ export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: Ev
       captured_by: message.capturedBy,
       captured_by_roles: message.capturedByRoles ?? (message.capturedByAdmin ? ['admin'] : null),
       captured_by_gcps: message.capturedByGcps ?? null,
+      appointed_by: message.appointedBy ?? null,
       capture_id: message.captureId,
       parties: [...new Set([...facts.sourceParties, ...facts.destinationParties])],
       biz_transactions: grouped(e.bizTransactionList, 'bizTransaction', 'bizTransactionType'),
@@ -75,16 +78,5 @@ export function eventRow(message: EpcisEventMessage): { row: EventRow; facts: Ev
       document: e,
       namespaces: message.namespaces,
     },
-  };
-}
-
-/** The capturer as the registry fold judges its authority (libs/registry, custody.ts), from a stored event's columns. */
-export function capturerColumns(row: {
-  captured_by_roles: string[] | null;
-  captured_by_gcps: string[] | null;
-}): Pick<RegistryEvent, 'capturedByAdmin' | 'capturedByGcps'> {
-  return {
-    capturedByAdmin: row.captured_by_roles?.includes('admin') === true,
-    ...(row.captured_by_gcps !== null ? { capturedByGcps: row.captured_by_gcps } : {}),
   };
 }

@@ -1,17 +1,15 @@
 import type { PoolClient } from 'pg';
-import { eventFacts, type EventFacts, type RegistryEvent, type SerialState } from '@pedigree/registry';
+import {
+  capturerFromColumns,
+  eventFacts,
+  type EventFacts,
+  type RegistryEvent,
+  type SerialState,
+} from '@pedigree/registry';
 import type { EpcisEvent } from '@pedigree/epcis';
-import { capturerColumns, type EventRow } from './event-row';
+import type { EventRow } from './event-row';
 
 const INSTANCE_ROLES = ['epc', 'parent', 'child', 'input', 'output'];
-
-/** When an agent could capture for a principal: events recorded from `appointedAt` until `revokedAt`. */
-export interface AgentAppointmentSpan {
-  principal: string;
-  agent: string;
-  appointedAt: Date;
-  revokedAt: Date | null;
-}
 
 /**
  * SQL for the newest recall in force whose scope (GTIN, lots, serials) covers the item row named `item`. A recall is
@@ -37,15 +35,15 @@ export class RegistryRepository {
   async insertEvents(rows: EventRow[]): Promise<Set<string>> {
     const { rows: inserted } = await this.client.query<{ event_hash: string }>(
       `INSERT INTO events (event_hash, event_id, event_type, action, biz_step, disposition, event_time, record_time,
-                           read_point, biz_location, captured_by, captured_by_roles, captured_by_gcps, capture_id,
-                           parties, biz_transactions, sources, destinations, error_declared_at, document, namespaces)
+                           read_point, biz_location, captured_by, captured_by_roles, captured_by_gcps, appointed_by,
+                           capture_id, parties, biz_transactions, sources, destinations, error_declared_at, document, namespaces)
        SELECT event_hash, event_id, event_type, action, biz_step, disposition, event_time, record_time, read_point,
-              biz_location, captured_by, captured_by_roles, captured_by_gcps, capture_id, parties, biz_transactions,
-              sources, destinations, error_declared_at, document, namespaces
+              biz_location, captured_by, captured_by_roles, captured_by_gcps, appointed_by, capture_id, parties,
+              biz_transactions, sources, destinations, error_declared_at, document, namespaces
        FROM jsonb_to_recordset($1::jsonb) AS x(event_hash text, event_id text, event_type text, action text,
             biz_step text, disposition text, event_time timestamptz, record_time timestamptz, read_point text,
-            biz_location text, captured_by text, captured_by_roles text[], captured_by_gcps text[], capture_id text,
-            parties text[], biz_transactions jsonb,
+            biz_location text, captured_by text, captured_by_roles text[], captured_by_gcps text[],
+            appointed_by text[], capture_id text, parties text[], biz_transactions jsonb,
             sources jsonb, destinations jsonb, error_declared_at timestamptz, document jsonb, namespaces jsonb)
        ON CONFLICT (event_hash) DO NOTHING
        RETURNING event_hash`,
@@ -146,10 +144,12 @@ export class RegistryRepository {
       captured_by: string;
       captured_by_roles: string[] | null;
       captured_by_gcps: string[] | null;
+      appointed_by: string[] | null;
       document: EpcisEvent | null;
       error_declared_at: Date | null;
     }>(
-      `SELECT e.event_hash, e.record_time, e.captured_by, e.captured_by_roles, e.captured_by_gcps, e.error_declared_at,
+      `SELECT e.event_hash, e.record_time, e.captured_by, e.captured_by_roles, e.captured_by_gcps, e.appointed_by,
+              e.error_declared_at,
               CASE WHEN e.event_hash = ANY($3::text[]) THEN NULL ELSE e.document END AS document
        FROM events e
        WHERE e.event_hash IN (
@@ -164,21 +164,10 @@ export class RegistryRepository {
         hash: r.event_hash,
         recordTime: r.record_time,
         capturedBy: r.captured_by,
-        ...capturerColumns(r),
+        ...capturerFromColumns(r),
         facts: { ...facts, errorDeclared: r.error_declared_at !== null },
       };
     });
-  }
-
-  /** The appointments, in force or ended, of the agents among `parties` (docs/authorisation.md). */
-  async appointmentsOf(parties: string[]): Promise<AgentAppointmentSpan[]> {
-    if (parties.length === 0) return [];
-    const { rows } = await this.client.query<AgentAppointmentSpan>(
-      `SELECT principal, agent, appointed_at AS "appointedAt", revoked_at AS "revokedAt"
-       FROM agent_appointments WHERE agent = ANY($1::text[])`,
-      [parties],
-    );
-    return rows;
   }
 
   /**
