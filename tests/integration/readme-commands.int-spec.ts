@@ -46,6 +46,20 @@ const NOT_RUN: Record<string, { reason: string; check: () => void }> = {
         expect(upSh).toContain(`[${service}]=${port}`);
     },
   },
+  'npx pedigree demo load': {
+    reason:
+      'loads ~21,000 packs into the platform (minutes); tests/integration/demo-load.int-spec.ts runs it at 3,000',
+    check: () => {
+      const help = execFileSync(
+        process.execPath,
+        [path.join(REPO_ROOT, 'tools/pedigree/bin/pedigree.js'), 'demo', 'load', '--help'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(help).toContain('--packs');
+    },
+  },
   'bash scripts/test.sh': {
     reason: 'is the whole suite, this test included, and starts or stops the test stack',
     check: () => scriptIsValid('scripts/test.sh'),

@@ -11,11 +11,15 @@ import type { PedigreeClaims } from './principal';
 export interface EphemeralIssuer {
   env: { AUTH_DEV_PUBLIC_JWK_FILE: string; AUTH_ISSUER: string; AUTH_AUDIENCE: string };
   token(claims: PedigreeClaims): Promise<string>;
+  /** Where its key pair is (what `pedigree token --key-dir` and `pedigree demo load --key-dir` sign with). */
+  keyDir: string;
 }
 
 export async function createEphemeralIssuer(): Promise<EphemeralIssuer> {
-  const keys = await ensureDevIssuerKeys(mkdtempSync(path.join(tmpdir(), 'pedigree-issuer-')));
+  const keyDir = mkdtempSync(path.join(tmpdir(), 'pedigree-issuer-'));
+  const keys = await ensureDevIssuerKeys(keyDir);
   return {
+    keyDir,
     env: {
       AUTH_DEV_PUBLIC_JWK_FILE: keys.publicJwkFile,
       AUTH_ISSUER: DEV_ISSUER,

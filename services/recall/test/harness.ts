@@ -42,7 +42,7 @@ export class RecallStack {
   recallDb!: Client;
   serializationDb!: Client;
   readonly topicPrefix = `t${uniqueSuffix()}.`;
-  private issuer!: EphemeralIssuer;
+  issuer!: EphemeralIssuer;
 
   async start(recallReplicas = 1): Promise<void> {
     this.issuer = await createEphemeralIssuer();

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EpcisException } from '@pedigree/epcis';
 import { registerDbCommands } from './commands/db';
+import { registerDemoCommands } from './commands/demo';
 import { registerEpcisCommands } from './commands/epcis';
 import { registerGs1Commands } from './commands/gs1';
 import { registerKafkaCommands } from './commands/kafka';
@@ -22,6 +23,7 @@ export function createProgram(io: CliIo): Command {
   registerTokenCommand(program, io);
   registerProofCommands(program, io);
   registerVerifyCommand(program, io);
+  registerDemoCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands)
