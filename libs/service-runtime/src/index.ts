@@ -6,3 +6,7 @@ export * from './public-route';
 export { ReadinessChecks } from './health/readiness-checks';
 export { SupervisedWorker, type SupervisedWorkerOptions } from './supervised-worker';
 export * from './openapi-bodies';
+export * from './outbox/outbox';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { PgOutboxStore, writeOutbox } from './outbox/pg-outbox-store';
+export { KafkaOutboxPublisher, OutboxRelayService } from './outbox/outbox-relay.service';

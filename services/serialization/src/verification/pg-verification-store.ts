@@ -1,10 +1,14 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { inTransaction, type DatabaseHandle } from '@pedigree/database';
-import { DATABASE, LOGGER, type Logger } from '@pedigree/service-runtime';
+import {
+  DATABASE,
+  LOGGER,
+  OutboxRelayService,
+  writeOutbox,
+  type Logger,
+  type OutboxMessage,
+} from '@pedigree/service-runtime';
 import type { Pool, PoolClient } from 'pg';
-import type { OutboxMessage } from '../outbox/outbox';
-import { OutboxRelayService } from '../outbox/outbox-relay.service';
-import { writeOutbox } from '../outbox/pg-outbox-store';
 import type { PackStatus } from '@pedigree/registry';
 import type { CatalogueFacts } from './decisions';
 import type { PackOperation, PackRecord } from './pack-view';

@@ -1,5 +1,5 @@
 import type { Principal } from '@pedigree/auth';
-import type { OutboxMessage } from '../outbox/outbox';
+import type { OutboxMessage } from '@pedigree/service-runtime';
 import type { PackStatus } from '@pedigree/registry';
 import type { CatalogueFacts } from './decisions';
 import type { PackOperation, PackRecord } from './pack-view';

@@ -1,6 +1,6 @@
 import type { CatalogueFacts } from '../../src/verification/decisions';
 import type { ExpiryExtension, PackRecord, RegistryPack } from '../../src/verification/pack-view';
-import type { OutboxMessage } from '../../src/outbox/outbox';
+import type { OutboxMessage } from '@pedigree/service-runtime';
 import type {
   NewOperation,
   PackTransaction,
