@@ -1,0 +1,60 @@
+import { OPEN_END } from './containment';
+import { packHistory } from './pack-history';
+import { limitsOf, parseProfile } from './profiles';
+import type { Reading } from './series';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const limits = limitsOf(parseProfile({ storage: 'refrigerated', excursionBudgetMinutes: 30 }));
+
+function minutes(start: number, values: number[]): Reading[] {
+  return values.map((celsius, i) => ({ time: start + i * MIN, celsius }));
+}
+
+describe('packHistory', () => {
+  it('sums the time out of range over every leg against the pack’s budget', () => {
+    const leg1 = minutes(T0, [5, ...Array(20).fill(10), 5]);
+    const leg2 = minutes(T0 + 1000 * MIN, [5, ...Array(20).fill(10), 5]);
+    const history = packHistory(
+      [
+        { subject: 'b', from: T0 + 1000 * MIN, to: OPEN_END, readings: leg2 },
+        { subject: 'a', from: T0, to: T0 + 22 * MIN, readings: leg1 },
+      ],
+      limits,
+      { gapFactor: 3 },
+    );
+    expect(history.legs.map((l) => [l.subject, l.minutesOutOfRange, l.excursions])).toEqual([
+      ['a', 20, 1],
+      ['b', 20, 1],
+    ]);
+    expect(history.minutesOutOfRange).toBe(40);
+    expect(history.budgetRemainingMinutes).toBe(-10);
+    // The first leg's excursion is within the budget; the second exhausts it.
+    expect(history.status).toBe('critical');
+  });
+
+  it('counts only the readings within the leg, and gives the MKT of all legs together', () => {
+    const readings = minutes(T0, [5, 5, 20, 20, 5, 5]);
+    const history = packHistory([{ subject: 'a', from: T0 + 4 * MIN, to: T0 + 6 * MIN, readings }], limits, {
+      gapFactor: 3,
+    });
+    expect(history).toMatchObject({ minutesOutOfRange: 0, status: 'ok', budgetRemainingMinutes: 30 });
+    expect(history.mkt).toBeCloseTo(5, 10);
+  });
+
+  it('is minor for an excursion within every limit, and incomplete (never ok) with a gap', () => {
+    const minor = packHistory(
+      [{ subject: 'a', from: T0, to: OPEN_END, readings: minutes(T0, [5, 9, 5]) }],
+      limits,
+      {
+        gapFactor: 3,
+      },
+    );
+    expect(minor.status).toBe('minor');
+    const gap = [...minutes(T0, [5, 5]), ...minutes(T0 + 100 * MIN, [5, 5])];
+    const incomplete = packHistory([{ subject: 'a', from: T0, to: OPEN_END, readings: gap }], limits, {
+      gapFactor: 3,
+    });
+    expect(incomplete.status).toBe('incomplete');
+  });
+});
