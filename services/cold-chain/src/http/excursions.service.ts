@@ -1,0 +1,159 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { seesEveryParty, type Principal } from '@pedigree/auth';
+import type { DatabaseHandle } from '@pedigree/database';
+import { DATABASE } from '@pedigree/service-runtime';
+import { fromCelsius, type TemperatureUnit } from '../domain/temperature';
+import type { ExcursionDetail, ExcursionSummary } from './answers';
+import { badRequest, notFound } from './problems';
+
+interface ExcursionRow {
+  id: string;
+  subject_key: string;
+  gtin: string;
+  lots: string[];
+  started_at: Date;
+  ended_at: Date;
+  ongoing: boolean;
+  severity: 'minor' | 'critical';
+  minutes_out_of_range: number;
+  budget_consumed_minutes: number;
+  mkt_celsius: number;
+  observed_min_celsius: number;
+  observed_max_celsius: number;
+  pack_count: number;
+  detected_at: Date;
+  uom: TemperatureUnit | null;
+}
+
+const SELECT = `SELECT e.*, p.uom FROM excursions e LEFT JOIN profiles p ON p.gtin = e.gtin`;
+
+/**
+ * Who sees an excursion: regulators and admins; the brand owner of its GTIN (company prefix); the parties of its
+ * logistic unit (they captured its events or were named in them, or sent its readings).
+ */
+const VISIBLE = `($1::boolean OR substr(e.gtin, 2) LIKE ANY($2::text[])
+  OR EXISTS (SELECT 1 FROM parties v WHERE v.key = e.subject_key AND v.party = $3))`;
+
+export interface ExcursionFilter {
+  gtin?: string;
+  lot?: string;
+  status?: 'ongoing' | 'ended';
+  severity?: 'minor' | 'critical';
+  since?: Date;
+  perPage: number;
+  pageToken?: string;
+}
+
+function summary(row: ExcursionRow): ExcursionSummary {
+  const uom = row.uom ?? 'CEL';
+  const t = (c: number) => fromCelsius(c, uom);
+  return {
+    id: row.id,
+    subject: row.subject_key,
+    gtin: row.gtin,
+    lots: row.lots,
+    startedAt: row.started_at.toISOString(),
+    endedAt: row.ended_at.toISOString(),
+    ongoing: row.ongoing,
+    status: row.ongoing ? 'ongoing' : 'ended',
+    severity: row.severity,
+    uom,
+    minutesOutOfRange: row.minutes_out_of_range,
+    budgetConsumedMinutes: row.budget_consumed_minutes,
+    observedMin: t(row.observed_min_celsius),
+    observedMax: t(row.observed_max_celsius),
+    mkt: t(row.mkt_celsius),
+    packCount: row.pack_count,
+    detectedAt: row.detected_at.toISOString(),
+  };
+}
+
+function visibilityParams(principal: Principal): [boolean, string[], string] {
+  return [seesEveryParty(principal), principal.gcps.map((gcp) => `${gcp}%`), principal.party];
+}
+
+/** Page tokens: the last excursion's start and id (keyset paging, newest first). */
+function encodeToken(row: ExcursionRow): string {
+  return Buffer.from(JSON.stringify([row.started_at.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeToken(token: string): [string, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as unknown;
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      !Number.isNaN(Date.parse(parsed[0]))
+    )
+      return [parsed[0], parsed[1]];
+  } catch {
+    // answered below
+  }
+  throw badRequest('nextPageToken is not a token this service gave', { field: 'nextPageToken' });
+}
+
+@Injectable()
+export class ExcursionsService {
+  constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>) {}
+
+  async list(
+    filter: ExcursionFilter,
+    principal: Principal,
+  ): Promise<{ excursions: ExcursionSummary[]; nextPageToken?: string }> {
+    const params: unknown[] = [...visibilityParams(principal)];
+    const where = [VISIBLE];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(params.length));
+    };
+    if (filter.gtin) add((n) => `e.gtin = $${n}`, filter.gtin);
+    if (filter.lot) add((n) => `$${n} = ANY(e.lots)`, filter.lot);
+    if (filter.status) add((n) => `e.ongoing = $${n}`, filter.status === 'ongoing');
+    if (filter.severity) add((n) => `e.severity = $${n}`, filter.severity);
+    if (filter.since) add((n) => `e.ended_at >= $${n}`, filter.since);
+    if (filter.pageToken) {
+      const [startedAt, id] = decodeToken(filter.pageToken);
+      params.push(new Date(startedAt), id);
+      where.push(`(e.started_at, e.id) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(filter.perPage + 1);
+    const { rows } = await this.database.pool.query<ExcursionRow>(
+      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY e.started_at DESC, e.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.perPage);
+    return {
+      excursions: page.map(summary),
+      ...(rows.length > filter.perPage ? { nextPageToken: encodeToken(page[page.length - 1]!) } : {}),
+    };
+  }
+
+  async detail(id: string, principal: Principal): Promise<ExcursionDetail> {
+    const { rows } = await this.database.pool.query<ExcursionRow>(
+      `${SELECT} WHERE ${VISIBLE} AND e.id = $4`,
+      [...visibilityParams(principal), id],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`no excursion ${id}`);
+    const { rows: packs } = await this.database.pool.query<{
+      pack_key: string;
+      serial: string;
+      lot: string | null;
+    }>(`SELECT pack_key, serial, lot FROM excursion_packs WHERE excursion_id = $1 ORDER BY pack_key`, [id]);
+    return {
+      ...summary(row),
+      packs: packs.map((p) => ({ epc: p.pack_key, gtin: row.gtin, serial: p.serial, lot: p.lot })),
+    };
+  }
+
+  /** The excursions of a logistic unit (its visibility checked by the caller). */
+  async ofSubject(subjectKey: string): Promise<ExcursionSummary[]> {
+    const { rows } = await this.database.pool.query<ExcursionRow>(
+      `${SELECT} WHERE e.subject_key = $1 ORDER BY e.started_at, e.gtin`,
+      [subjectKey],
+    );
+    return rows.map(summary);
+  }
+}
