@@ -187,7 +187,7 @@ export async function markDirty(
 ): Promise<void> {
   await client.query(
     `WITH RECURSIVE up(key) AS (
-       SELECT unnest($3::text[])
+       SELECT unnest($3::text[]) COLLATE "C"
        UNION
        SELECT a.parent_key FROM aggregations a JOIN up ON a.child_key = up.key
      ),

@@ -162,7 +162,7 @@ export class TemperatureReader {
   async packsIn(subjectKey: string): Promise<PackInSubject[]> {
     const { rows } = await this.db.query<AggregationRow>(
       `WITH RECURSIVE down(key) AS (
-         SELECT $1::text
+         SELECT $1::text COLLATE "C"
          UNION
          SELECT a.child_key FROM aggregations a JOIN down ON a.parent_key = down.key WHERE a.child_key <> ''
        )
@@ -192,7 +192,7 @@ export class TemperatureReader {
   async legsOf(packKey: string): Promise<LegInput[]> {
     const { rows } = await this.db.query<AggregationRow>(
       `WITH RECURSIVE up(key) AS (
-         SELECT $1::text
+         SELECT $1::text COLLATE "C"
          UNION
          SELECT a.parent_key FROM aggregations a JOIN up ON a.child_key = up.key
        )
