@@ -204,6 +204,8 @@ class RegistryReplay {
       state.heldStatus = status;
       return;
     }
+    // A rejection is not lowered to a quarantine (a later excursion's); only a release ends it.
+    if (state.status === 'rejected' && status === 'quarantined') return;
     if (isHold(status) && !isHold(state.status)) state.heldStatus = state.status;
     if (!isHold(status)) delete state.heldStatus;
     if (state.status === status) return;

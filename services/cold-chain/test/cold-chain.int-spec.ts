@@ -1,3 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
+import { LedgerWriterUnderTest, runPedigree } from '../../ledger-writer/test/harness';
 import { ColdChainStack, eventually, PARTIES } from './harness';
 
 const GTIN = '10614141073464';
@@ -40,20 +46,24 @@ function legBCsv(): string {
 
 describe('cold chain: readings, legs, excursions, on two replicas with the serialization service', () => {
   const stack = new ColdChainStack();
+  const ledger = new LedgerWriterUnderTest({}, stack.topicPrefix);
   let manufacturer: string;
   let wholesaler: string;
   let competitor: string;
   let regulator: string;
 
   beforeAll(async () => {
-    await stack.start(2);
+    await stack.start(2, { VRS_RESPONDER_GLN: PARTIES.manufacturer.party });
+    await ledger.start();
     manufacturer = await stack.token('manufacturer', ['manufacturer']);
     wholesaler = await stack.token('wholesaler', ['distributor']);
     competitor = await stack.token('otherManufacturer', ['manufacturer']);
     regulator = await stack.token('regulator', ['regulator']);
   }, 240_000);
   afterAll(async () => {
-    if (process.env.COLD_CHAIN_TEST_OUTPUT) require('node:fs').writeFileSync(process.env.COLD_CHAIN_TEST_OUTPUT, stack.output());
+    if (process.env.COLD_CHAIN_TEST_OUTPUT)
+      require('node:fs').writeFileSync(process.env.COLD_CHAIN_TEST_OUTPUT, stack.output());
+    await ledger.stop();
     await stack.stop();
   });
 
@@ -206,7 +216,9 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
       max: 12,
       minutesOutOfRange: 40,
       gaps: [],
-      excursions: [{ severity: 'critical', minutesOutOfRange: 40, packCount: 2, status: 'ended' }],
+      excursions: [
+        { severity: 'critical', minutesOutOfRange: 40, packCount: 2, status: 'quarantined', ongoing: false },
+      ],
     });
     // The same pallet by EPC URI; the readings again, reversed and split across both replicas.
     const readings = legAReadings().reverse();
@@ -250,6 +262,119 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
     const chart = await svg.text();
     expect(chart).toContain('class="excursion"');
     expect(chart).toContain(`MKT ${Number((body.mkt as number).toFixed(2))} CEL`);
+  });
+
+  it('quarantines the packs of the critical excursion: verification answers them as not saleable, naming the excursion', async () => {
+    const vrs = (serial: string) =>
+      stack.serializationRequest<{ data: { verified: boolean; verificationFailureReason?: string } }>(
+        'GET',
+        `/verify/gtin/${GTIN}/lot/LOT-C1/ser/${serial}?exp=280229&linkType=verificationService&context=dscsaSaleableReturn&reqGLN=${PARTIES.wholesaler.party}&corrUUID=${randomUUID()}`,
+        wholesaler,
+      );
+    const quarantined = await eventually(
+      () => vrs('CC1'),
+      (answer) => answer.body?.data?.verified === false,
+      'the VRS answer of a quarantined pack',
+      90_000,
+    );
+    expect(quarantined.body.data).toEqual({
+      verified: false,
+      verificationFailureReason: 'Manufacturer_policy',
+    });
+    const fmd = await stack.serializationRequest<{
+      returnCode: string;
+      message: string;
+      pack: { state: string };
+    }>('POST', '/packs/verify', wholesaler, { gtin: GTIN, serial: 'CC2', lot: 'LOT-C1', expiry: '280229' });
+    expect(fmd.body).toMatchObject({ returnCode: 'PACK_NOT_ACTIVE', pack: { state: 'quarantined' } });
+    expect(fmd.body.message).toMatch(/temperature excursion/);
+  });
+
+  it('lets only the manufacturer decide; a rejection is in the packs’ history, anchored (the proof verifies), and answered by VRS', async () => {
+    const id = stack.excursions.find((e) => e.payload.subject === PALLET_A_KEY)!.payload.excursionId;
+    const decision = { decision: 'reject', reason: '40 min at 12 °C is beyond the stability data' };
+    expect(
+      (await stack.request('POST', `/excursions/${id}/decision`, competitor, { body: decision })).status,
+    ).toBe(404);
+    expect(
+      (await stack.request('POST', `/excursions/${id}/decision`, wholesaler, { body: decision })).status,
+    ).toBe(403);
+    const bad = await stack.request('POST', `/excursions/${id}/decision`, manufacturer, {
+      body: { decision: 'bin', reason: 'x' },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'decision' });
+    const decided = await stack.request('POST', `/excursions/${id}/decision`, manufacturer, {
+      body: decision,
+    });
+    expect(decided.status).toBe(200);
+    expect(await decided.json()).toMatchObject({
+      status: 'rejected',
+      decision: { decision: 'reject', reason: decision.reason, decidedBy: PARTIES.manufacturer.party },
+    });
+    const again = await stack.request('POST', `/excursions/${id}/decision`, manufacturer, {
+      body: { decision: 'release', reason: 'x' },
+      replica: 1,
+    });
+    expect(again.status).toBe(409);
+
+    const history = await eventually(
+      () =>
+        stack.serializationRequest<{
+          epcisBody: { queryResults: { resultsBody: { eventList: Array<Record<string, unknown>> } } };
+        }>('GET', `/epcs/${encodeURIComponent(pack('CC1'))}/events`, manufacturer),
+      (answer) =>
+        answer.status === 200 &&
+        answer.body.epcisBody.queryResults.resultsBody.eventList.some(
+          (e) => e.disposition === 'urn:pedigree:disposition:rejected',
+        ),
+      'the rejection in the pack’s history',
+      90_000,
+    );
+    const rejection = history.body.epcisBody.queryResults.resultsBody.eventList.find(
+      (e) => e.disposition === 'urn:pedigree:disposition:rejected',
+    )!;
+    expect(rejection).toMatchObject({ type: 'ObjectEvent', bizStep: 'holding' });
+    const vrs = await eventually(
+      () =>
+        stack.serializationRequest<{ data: { verificationFailureReason?: string } }>(
+          'GET',
+          `/verify/gtin/${GTIN}/lot/LOT-C1/ser/CC1?exp=280229&linkType=verificationService&context=dscsaSaleableReturn&reqGLN=${PARTIES.wholesaler.party}&corrUUID=${randomUUID()}`,
+          wholesaler,
+        ),
+      (answer) => answer.body?.data?.verificationFailureReason === 'Not_for_re-distribution',
+      'the VRS answer of a rejected pack',
+      90_000,
+    );
+    expect(vrs.body.data).toEqual({ verified: false, verificationFailureReason: 'Not_for_re-distribution' });
+
+    const auditor = await ledger.token();
+    const hash = String(rejection.eventID);
+    await eventually(
+      async () => (await ledger.get(`/proofs/${encodeURIComponent(hash)}`, auditor)).status,
+      (status) => status === 200,
+      'the rejection anchored',
+      120_000,
+      500,
+    );
+    const { recordTime: _recordTime, eventID: _eventID, ...event } = rejection;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'pedigree-coldchain-')), 'rejection.jsonld');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        '@context': EPCIS_CONTEXT_URI,
+        type: 'EPCISDocument',
+        schemaVersion: '2.0',
+        creationDate: '2026-01-01T00:00:00Z',
+        epcisBody: { eventList: [event] },
+      }),
+    );
+    const verified = await runPedigree(
+      ['proof', 'verify', file, '--api', ledger.service.baseUrl, '--token', auditor],
+      ledger.chaincode,
+    );
+    expect(verified).toMatchObject({ code: 0 });
+    expect(verified.stdout).toMatch(new RegExp(`^VERIFIED ${hash.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   it('adds a second leg (CSV in °F) to the same packs’ budget', async () => {

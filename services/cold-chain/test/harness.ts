@@ -47,7 +47,7 @@ export class ColdChainStack {
   private issuer!: EphemeralIssuer;
   private consumer?: Consumer;
 
-  async start(replicas = 2): Promise<void> {
+  async start(replicas = 2, serializationEnv: Record<string, string> = {}): Promise<void> {
     this.issuer = await createEphemeralIssuer();
     await createTestTopics(this.topicPrefix);
     const serializationDb = await createTestDatabase('serialization');
@@ -60,7 +60,7 @@ export class ColdChainStack {
       ...this.issuer.env,
     };
     const [serialization, ...coldChain] = await Promise.all([
-      startServiceProcess('serialization', { ...common, DATABASE_URL: serializationDb }),
+      startServiceProcess('serialization', { ...common, DATABASE_URL: serializationDb, ...serializationEnv }),
       ...Array.from({ length: replicas }, () =>
         startServiceProcess('cold-chain', {
           ...common,
@@ -81,7 +81,9 @@ export class ColdChainStack {
 
   /** What the processes wrote (for a failing test's report). */
   output(): string {
-    return [this.serialization, ...this.coldChain].map((s, i) => `--- process ${i}\n${s?.output() ?? ''}`).join('\n');
+    return [this.serialization, ...this.coldChain]
+      .map((s, i) => `--- process ${i}\n${s?.output() ?? ''}`)
+      .join('\n');
   }
 
   async stop(): Promise<void> {
@@ -142,6 +144,26 @@ export class ColdChainStack {
     });
     if (response.status !== 202)
       throw new Error(`capture answered ${response.status}: ${await response.text()}`);
+  }
+
+  /** A request to the serialization service. */
+  async serializationRequest<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    token: string,
+    body?: object,
+  ): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.serialization.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   async count(sql: string, params: unknown[] = []): Promise<number> {

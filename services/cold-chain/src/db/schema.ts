@@ -143,6 +143,13 @@ export const excursions = pgTable(
     observedMaxCelsius: doublePrecision('observed_max_celsius').notNull(),
     packCount: integer('pack_count').notNull(),
     lots: text('lots').array().notNull(),
+    /** When its packs were quarantined automatically (a critical excursion, undecided). */
+    quarantinedAt: at('quarantined_at'),
+    /** The manufacturer's (or an admin's) decision: release, quarantine or reject, with its reason. */
+    decision: text('decision'),
+    decisionReason: text('decision_reason'),
+    decidedBy: text('decided_by'),
+    decidedAt: at('decided_at'),
     /** The severity last published on coldchain.excursions.v1 (published again only when it rises). */
     publishedSeverity: text('published_severity').notNull(),
     detectedAt: at('detected_at').notNull().defaultNow(),

@@ -15,6 +15,7 @@ import type { ColdChainConfig } from '../config';
 import { fromCelsius } from '../domain/temperature';
 import { TemperatureReader } from '../store/temperature-reader';
 import { evaluateSubject, type EvaluatedExcursion } from './evaluate-subject';
+import { holdEventMessage } from './hold-events';
 
 const SEVERITY_RANK = { minor: 1, major: 2, critical: 3 } as const;
 /** Subjects claimed per transaction. */
@@ -113,17 +114,25 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
     return count;
   }
 
-  /** Stores the excursion; writes its message when it is new or its severity rose. Returns whether it wrote one. */
+  /**
+   * Stores the excursion; writes its message when it is new or its severity rose, and the quarantine of its packs when
+   * it turned critical. Returns whether it wrote a message.
+   */
   private async record(client: PoolClient, excursion: EvaluatedExcursion): Promise<boolean> {
     const { period, profile } = excursion;
     const lots = [
       ...new Set(excursion.packs.map((p) => p.lot).filter((lot): lot is string => lot !== null)),
     ].sort();
-    const { rows } = await client.query<{ published_severity: keyof typeof SEVERITY_RANK }>(
-      `SELECT published_severity FROM excursions WHERE id = $1 FOR UPDATE`,
-      [excursion.id],
-    );
+    const { rows } = await client.query<{
+      published_severity: keyof typeof SEVERITY_RANK;
+      quarantined_at: Date | null;
+      decision: string | null;
+    }>(`SELECT published_severity, quarantined_at, decision FROM excursions WHERE id = $1 FOR UPDATE`, [
+      excursion.id,
+    ]);
     const before = rows[0]?.published_severity;
+    // A critical excursion quarantines its packs until the manufacturer decides (once; not after a decision).
+    const quarantine = excursion.severity === 'critical' && !rows[0]?.quarantined_at && !rows[0]?.decision;
     const publish = before === undefined || SEVERITY_RANK[excursion.severity] > SEVERITY_RANK[before];
     const values = [
       excursion.id,
@@ -164,7 +173,23 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
         excursion.packs.map((p) => p.lot),
       ],
     );
-    if (!publish) return false;
+    if (quarantine) {
+      const at = new Date();
+      const message = holdEventMessage('quarantine', excursion.packs, {
+        excursionId: excursion.id,
+        capturedBy: profile.updatedBy,
+        at,
+      });
+      await writeOutbox(client, [
+        {
+          topic: this.topics.epcisEvents.name,
+          key: excursion.id,
+          envelope: createEnvelope(this.topics.epcisEvents, this.config.SERVICE_NAME, message, at),
+        },
+      ]);
+      await client.query(`UPDATE excursions SET quarantined_at = $2 WHERE id = $1`, [excursion.id, at]);
+    }
+    if (!publish) return quarantine;
     const topic = this.topics.coldchainExcursions;
     const inUom = (celsius: number) => fromCelsius(celsius, profile.uom);
     const envelope = createEnvelope(topic, this.config.SERVICE_NAME, {

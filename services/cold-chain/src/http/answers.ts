@@ -33,7 +33,19 @@ export const excursionSummarySchema = z.object({
   startedAt: instant,
   endedAt: instant,
   ongoing: z.boolean().describe('the readings end out of range: it may still be going on'),
-  status: z.enum(['ongoing', 'ended']),
+  status: z
+    .enum(['open', 'quarantined', 'released', 'rejected'])
+    .describe(
+      'open: minor and undecided; quarantined: critical (its packs held) or decided so; released, rejected: decided',
+    ),
+  decision: z
+    .object({
+      decision: z.enum(['release', 'quarantine', 'reject']),
+      reason: z.string(),
+      decidedBy: z.string().describe('GLN of the deciding party'),
+      decidedAt: instant,
+    })
+    .nullable(),
   severity: z.enum(['minor', 'critical']),
   uom: z.string(),
   minutesOutOfRange: z.number(),

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { seesEveryParty, type Principal } from '@pedigree/auth';
-import type { DatabaseHandle } from '@pedigree/database';
-import { DATABASE } from '@pedigree/service-runtime';
+import { ownsCompanyPrefix, seesEveryParty, type Principal } from '@pedigree/auth';
+import { createEnvelope, type Topics } from '@pedigree/contracts';
+import { inTransaction, type DatabaseHandle } from '@pedigree/database';
+import { DATABASE, OutboxRelayService, SERVICE_CONFIG, TOPICS, writeOutbox } from '@pedigree/service-runtime';
+import type { ColdChainConfig } from '../config';
+import { holdEventMessage } from '../evaluation/hold-events';
 import { fromCelsius, type TemperatureUnit } from '../domain/temperature';
 import type { ExcursionDetail, ExcursionSummary } from './answers';
-import { badRequest, notFound } from './problems';
+import { badRequest, conflict, forbidden, notFound } from './problems';
 
 interface ExcursionRow {
   id: string;
@@ -22,8 +25,28 @@ interface ExcursionRow {
   observed_max_celsius: number;
   pack_count: number;
   detected_at: Date;
+  quarantined_at: Date | null;
+  decision: Decision | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
   uom: TemperatureUnit | null;
 }
+
+export const DECISIONS = ['release', 'quarantine', 'reject'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+const STATUS_OF_DECISION = { release: 'released', quarantine: 'quarantined', reject: 'rejected' } as const;
+
+/** The SQL condition of each status. */
+const STATUS_SQL = {
+  open: `e.decision IS NULL AND e.quarantined_at IS NULL`,
+  quarantined: `(e.decision = 'quarantine' OR (e.decision IS NULL AND e.quarantined_at IS NOT NULL))`,
+  released: `e.decision = 'release'`,
+  rejected: `e.decision = 'reject'`,
+} as const;
+export type ExcursionStatus = keyof typeof STATUS_SQL;
+export const EXCURSION_STATUSES = Object.keys(STATUS_SQL) as ExcursionStatus[];
 
 const SELECT = `SELECT e.*, p.uom FROM excursions e LEFT JOIN profiles p ON p.gtin = e.gtin`;
 
@@ -37,7 +60,7 @@ const VISIBLE = `($1::boolean OR substr(e.gtin, 2) LIKE ANY($2::text[])
 export interface ExcursionFilter {
   gtin?: string;
   lot?: string;
-  status?: 'ongoing' | 'ended';
+  status?: ExcursionStatus;
   severity?: 'minor' | 'critical';
   since?: Date;
   perPage: number;
@@ -55,7 +78,15 @@ function summary(row: ExcursionRow): ExcursionSummary {
     startedAt: row.started_at.toISOString(),
     endedAt: row.ended_at.toISOString(),
     ongoing: row.ongoing,
-    status: row.ongoing ? 'ongoing' : 'ended',
+    status: row.decision ? STATUS_OF_DECISION[row.decision] : row.quarantined_at ? 'quarantined' : 'open',
+    decision: row.decision
+      ? {
+          decision: row.decision,
+          reason: row.decision_reason ?? '',
+          decidedBy: row.decided_by ?? '',
+          decidedAt: row.decided_at!.toISOString(),
+        }
+      : null,
     severity: row.severity,
     uom,
     minutesOutOfRange: row.minutes_out_of_range,
@@ -96,7 +127,12 @@ function decodeToken(token: string): [string, string] {
 
 @Injectable()
 export class ExcursionsService {
-  constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>) {}
+  constructor(
+    @Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>,
+    @Inject(TOPICS) private readonly topics: Topics,
+    @Inject(SERVICE_CONFIG) private readonly config: ColdChainConfig,
+    private readonly outbox: OutboxRelayService,
+  ) {}
 
   async list(
     filter: ExcursionFilter,
@@ -110,7 +146,7 @@ export class ExcursionsService {
     };
     if (filter.gtin) add((n) => `e.gtin = $${n}`, filter.gtin);
     if (filter.lot) add((n) => `$${n} = ANY(e.lots)`, filter.lot);
-    if (filter.status) add((n) => `e.ongoing = $${n}`, filter.status === 'ongoing');
+    if (filter.status) where.push(STATUS_SQL[filter.status]);
     if (filter.severity) add((n) => `e.severity = $${n}`, filter.severity);
     if (filter.since) add((n) => `e.ended_at >= $${n}`, filter.since);
     if (filter.pageToken) {
@@ -146,6 +182,57 @@ export class ExcursionsService {
       ...summary(row),
       packs: packs.map((p) => ({ epc: p.pack_key, gtin: row.gtin, serial: p.serial, lot: p.lot })),
     };
+  }
+
+  /**
+   * Records the decision on an excursion and captures what it does to the packs (an EPCIS event through the outbox), in
+   * one transaction under the excursion's row lock: decided once, by the GTIN's manufacturer or an admin.
+   */
+  async decide(
+    id: string,
+    input: { decision: Decision; reason: string },
+    principal: Principal,
+  ): Promise<ExcursionDetail> {
+    const admin = principal.roles.includes('admin');
+    const published = await inTransaction(this.database.pool, async (client) => {
+      const { rows } = await client.query<ExcursionRow>(
+        `SELECT e.*, p.uom FROM excursions e LEFT JOIN profiles p ON p.gtin = e.gtin WHERE ${VISIBLE} AND e.id = $4
+         FOR UPDATE OF e`,
+        [...visibilityParams(principal), id],
+      );
+      const row = rows[0];
+      if (!row) throw notFound(`no excursion ${id}`);
+      if (!admin && !ownsCompanyPrefix(principal, { ai: '01', value: row.gtin }))
+        throw forbidden(`GTIN ${row.gtin} is not under one of your company prefixes`);
+      if (row.decision) throw conflict(`the excursion was decided already (${row.decision})`);
+      const at = new Date();
+      await client.query(
+        `UPDATE excursions SET decision = $2, decision_reason = $3, decided_by = $4, decided_at = $5, updated_at = now()
+         WHERE id = $1`,
+        [id, input.decision, input.reason, principal.party, at],
+      );
+      const { rows: packs } = await client.query<{ serial: string }>(
+        `SELECT serial FROM excursion_packs WHERE excursion_id = $1 ORDER BY pack_key`,
+        [id],
+      );
+      if (packs.length === 0) return false;
+      const message = holdEventMessage(
+        input.decision,
+        packs.map((p) => ({ gtin: row.gtin, serial: p.serial })),
+        { excursionId: id, capturedBy: principal.party, at },
+      );
+      const topic = this.topics.epcisEvents;
+      await writeOutbox(client, [
+        {
+          topic: topic.name,
+          key: id,
+          envelope: createEnvelope(topic, this.config.SERVICE_NAME, message, at),
+        },
+      ]);
+      return true;
+    });
+    if (published) this.outbox.wake();
+    return this.detail(id, principal);
   }
 
   /** The excursions of a logistic unit (its visibility checked by the caller). */

@@ -23,3 +23,7 @@ export function forbidden(detail: string): ProblemException {
 export function unsupportedMediaType(detail: string): ProblemException {
   return new ProblemException({ type: 'about:blank', title: 'Unsupported Media Type', status: 415, detail });
 }
+
+export function conflict(detail: string): ProblemException {
+  return new ProblemException({ type: 'about:blank', title: 'Conflict', status: 409, detail });
+}
