@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EpcisException } from '@pedigree/epcis';
+import { registerColdchainCommands } from './commands/coldchain';
 import { registerDbCommands } from './commands/db';
 import { registerEpcisCommands } from './commands/epcis';
 import { registerGs1Commands } from './commands/gs1';
@@ -22,6 +23,7 @@ export function createProgram(io: CliIo): Command {
   registerTokenCommand(program, io);
   registerProofCommands(program, io);
   registerVerifyCommand(program, io);
+  registerColdchainCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands)

@@ -1,7 +1,6 @@
 import { OPEN_END } from './containment';
 import { packHistory } from './pack-history';
-import { limitsOf, parseProfile } from './profiles';
-import type { Reading } from './series';
+import { limitsOf, parseProfile, type Reading } from '@pedigree/temperature';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');

@@ -1,6 +1,12 @@
-import { GAS_CONSTANT } from './mkt';
-import type { ProfileLimits } from './profiles';
-import { analyseSeries, severityOf, type Reading, type SeriesOptions, type Severity } from './series';
+import {
+  analyseSeries,
+  GAS_CONSTANT,
+  severityOf,
+  type ProfileLimits,
+  type Reading,
+  type SeriesOptions,
+  type Severity,
+} from '@pedigree/temperature';
 
 /** A period a pack spent in one logistic unit whose temperature was recorded, with that unit's readings. */
 export interface LegInput {

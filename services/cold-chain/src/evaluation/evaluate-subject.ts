@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { packHistory } from '../domain/pack-history';
-import { limitsOf } from '../domain/profiles';
-import { analyseSeries, severityOf, type ExcursionPeriod, type Severity } from '../domain/series';
 import type { PackInSubject, StoredProfile, TemperatureReader } from '../store/temperature-reader';
+import {
+  limitsOf,
+  analyseSeries,
+  severityOf,
+  type ExcursionPeriod,
+  type Severity,
+} from '@pedigree/temperature';
 
 /** An excursion of a subject for one product (GTIN), with the packs it affected. */
 export interface EvaluatedExcursion {

@@ -12,10 +12,10 @@ import {
 } from '@pedigree/service-runtime';
 import type { PoolClient } from 'pg';
 import type { ColdChainConfig } from '../config';
-import { fromCelsius } from '../domain/temperature';
 import { TemperatureReader } from '../store/temperature-reader';
 import { evaluateSubject, type EvaluatedExcursion } from './evaluate-subject';
 import { holdEventMessage } from './hold-events';
+import { fromCelsius } from '@pedigree/temperature';
 
 const SEVERITY_RANK = { minor: 1, major: 2, critical: 3 } as const;
 /** Subjects claimed per transaction. */

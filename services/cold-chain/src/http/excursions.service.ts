@@ -5,9 +5,9 @@ import { inTransaction, type DatabaseHandle } from '@pedigree/database';
 import { DATABASE, OutboxRelayService, SERVICE_CONFIG, TOPICS, writeOutbox } from '@pedigree/service-runtime';
 import type { ColdChainConfig } from '../config';
 import { holdEventMessage } from '../evaluation/hold-events';
-import { fromCelsius, type TemperatureUnit } from '../domain/temperature';
 import type { ExcursionDetail, ExcursionSummary } from './answers';
 import { badRequest, conflict, forbidden, notFound } from './problems';
+import { fromCelsius, type TemperatureUnit } from '@pedigree/temperature';
 
 interface ExcursionRow {
   id: string;

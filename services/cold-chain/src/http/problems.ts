@@ -1,5 +1,5 @@
 import { ProblemException } from '@pedigree/service-runtime';
-import type { ReadingProblem } from '../domain/readings-input';
+import { type ReadingProblem } from '@pedigree/temperature';
 
 export function badRequest(detail: string, extra: Record<string, unknown> = {}): ProblemException {
   return new ProblemException({ type: 'about:blank', title: 'Bad Request', status: 400, detail, ...extra });

@@ -3,7 +3,6 @@ import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/s
 import { CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
 import type { DatabaseHandle } from '@pedigree/database';
 import { bodyContent, DATABASE } from '@pedigree/service-runtime';
-import { parseProfile, ProfileInputError, STORAGE_CLASSES, type StorageProfile } from '../domain/profiles';
 import { markDirty } from '../store/ingest-store';
 import { TemperatureReader, type StoredProfile } from '../store/temperature-reader';
 import { inTransaction } from '@pedigree/database';
@@ -11,6 +10,7 @@ import { profileAnswerSchema, type ProfileAnswer } from './answers';
 import { gtinParameter } from './identifiers';
 import { badRequest, forbidden, notFound } from './problems';
 import { Visibility } from './visibility';
+import { parseProfile, ProfileInputError, STORAGE_CLASSES, type StorageProfile } from '@pedigree/temperature';
 
 const GTIN_PARAM = { name: 'gtin', description: 'GTIN-14', example: '10614141073464' };
 

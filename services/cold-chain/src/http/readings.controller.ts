@@ -14,6 +14,9 @@ import {
   TOPICS,
 } from '@pedigree/service-runtime';
 import type { ColdChainConfig } from '../config';
+import { loggerKey } from '../ingest/translate';
+import { readingsAcceptedSchema } from './answers';
+import { forbidden, readingsProblem, unsupportedMediaType } from './problems';
 import {
   chunkBatches,
   parseReadingsCsv,
@@ -21,10 +24,7 @@ import {
   ReadingsInputError,
   type ReadingBatch,
   type ReadingsInputOptions,
-} from '../domain/readings-input';
-import { loggerKey } from '../ingest/translate';
-import { readingsAcceptedSchema } from './answers';
-import { forbidden, readingsProblem, unsupportedMediaType } from './problems';
+} from '@pedigree/temperature';
 
 /** The coldchain.readings.v1 payload (libs/contracts), as a request body. */
 const BATCH_SCHEMA = openApiSchema(readingBatchSchema.omit({ sentBy: true }));

@@ -4,11 +4,11 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
 import { bodyContent } from '@pedigree/service-runtime';
 import { temperatureChart } from '../domain/chart';
-import { fromCelsius } from '../domain/temperature';
 import { packTemperatureSchema, shipmentTemperatureSchema, type PackTemperature } from './answers';
 import { gtinParameter, packKey, ssccKey } from './identifiers';
 import { badRequest } from './problems';
 import { TemperatureService } from './temperature.service';
+import { fromCelsius } from '@pedigree/temperature';
 
 const ROLES = ['manufacturer', 'distributor', 'dispenser', 'regulator', 'admin'] as const;
 

@@ -4,17 +4,22 @@ import type { DatabaseHandle } from '@pedigree/database';
 import { DATABASE, SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { ColdChainConfig } from '../config';
 import { OPEN_END } from '../domain/containment';
-import { DEFAULT_ACTIVATION_ENERGY } from '../domain/mkt';
 import { packHistory, type PackStatus } from '../domain/pack-history';
-import { limitsOf, type ProfileLimits } from '../domain/profiles';
-import { analyseSeries, type Reading } from '../domain/series';
-import { fromCelsius, type TemperatureUnit } from '../domain/temperature';
 import { TemperatureReader } from '../store/temperature-reader';
 import type { PackTemperature, ShipmentTemperature } from './answers';
 import { ExcursionsService } from './excursions.service';
 import { ssccOf } from './identifiers';
 import { notFound } from './problems';
 import { Visibility } from './visibility';
+import {
+  DEFAULT_ACTIVATION_ENERGY,
+  limitsOf,
+  type ProfileLimits,
+  analyseSeries,
+  type Reading,
+  fromCelsius,
+  type TemperatureUnit,
+} from '@pedigree/temperature';
 
 const STATUS_RANK: Record<PackStatus, number> = { ok: 0, incomplete: 1, minor: 2, critical: 3 };
 /** Without a profile: no range to leave, USP's default activation energy, a 30-day window. */

@@ -1,9 +1,8 @@
 import type { EpcisEventMessage } from '@pedigree/contracts';
 import { canonicalIdentifier, type SensorElement } from '@pedigree/epcis';
 import { eventFacts, isReceiving, isShipping, itemOfKey } from '@pedigree/registry';
-import type { ReadingBatch } from '../domain/readings-input';
-import { isTemperatureType, isTemperatureUnit, toCelsius } from '../domain/temperature';
 import { emptyIngestBatch, type IngestBatch, type StoredReading } from '../store/ingest-store';
+import { type ReadingBatch, isTemperatureType, isTemperatureUnit, toCelsius } from '@pedigree/temperature';
 
 /** A logger's id as stored: the canonical form of a GS1 key (EPC URI and Digital Link alike), any other string as is. */
 export function loggerKey(id: string): string {

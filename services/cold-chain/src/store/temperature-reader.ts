@@ -2,8 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { loggerIntervals, type AssociationFact, type LoggerInterval } from '../domain/associations';
 import { ContainmentHistory, OPEN_END, type AggregationFact } from '../domain/containment';
 import type { LegInput } from '../domain/pack-history';
-import type { StorageProfile } from '../domain/profiles';
-import type { Reading } from '../domain/series';
+import { type StorageProfile, type Reading } from '@pedigree/temperature';
 
 type Queryable = Pool | PoolClient;
 
