@@ -3,3 +3,4 @@ export * from './mkt';
 export * from './profiles';
 export * from './series';
 export * from './readings-input';
+export * from './extremes';

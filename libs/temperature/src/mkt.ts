@@ -1,3 +1,5 @@
+import { largestOf } from './extremes';
+
 /**
  * Mean kinetic temperature (Haynes, 1971; USP <1079.2>): the single temperature that would degrade a product as much as
  * the observed series, for a degradation following Arrhenius with activation energy ΔH:
@@ -34,7 +36,7 @@ export function meanKineticTemperature(
   const total = totalWeight > 0 ? totalWeight : values.length;
   // Factor out the largest exponent so that cold series do not underflow (e^(−ΔH/RT) is ~1e-16 near 0 °C).
   const exponents = values.map((v) => -ratio / (v.celsius + 273.15));
-  const largest = Math.max(...exponents);
+  const largest = largestOf(exponents);
   const sum = values.reduce((acc, v, i) => acc + weightOf(v) * Math.exp(exponents[i]! - largest), 0);
   const kelvin = ratio / -(Math.log(sum / total) + largest);
   return kelvin - 273.15;

@@ -1,3 +1,4 @@
+import { largestOf, smallestOf } from './extremes';
 import { meanKineticTemperature, type WeightedTemperature } from './mkt';
 import type { ProfileLimits } from './profiles';
 
@@ -173,8 +174,8 @@ export function analyseSeries(
     count: covered.length,
     from: covered[0]!.time,
     to: end,
-    min: Math.min(...covered.map((r) => r.minCelsius ?? r.celsius)),
-    max: Math.max(...covered.map((r) => r.maxCelsius ?? r.celsius)),
+    min: smallestOf(covered.map((r) => r.minCelsius ?? r.celsius)),
+    max: largestOf(covered.map((r) => r.maxCelsius ?? r.celsius)),
     mean,
     mkt: meanKineticTemperature(weighted(covered), limits.activationEnergy),
     mktWindow: mktBetween(end - limits.mktWindowMs, end + 1),

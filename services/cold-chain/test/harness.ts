@@ -79,13 +79,6 @@ export class ColdChainStack {
     await this.collectExcursions();
   }
 
-  /** What the processes wrote (for a failing test's report). */
-  output(): string {
-    return [this.serialization, ...this.coldChain]
-      .map((s, i) => `--- process ${i}\n${s?.output() ?? ''}`)
-      .join('\n');
-  }
-
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     await Promise.all([this.serialization, ...this.coldChain].map((s) => s?.stop()));

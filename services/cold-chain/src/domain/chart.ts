@@ -1,3 +1,5 @@
+import { largestOf, smallestOf } from '@pedigree/temperature';
+
 /** A series to draw, every temperature already in `uom`. */
 export interface ChartInput {
   title: string;
@@ -24,10 +26,10 @@ export function temperatureChart(input: ChartInput): string {
   const values = input.points.map((p) => p.value);
   const lows = [...values, ...(input.band ? [input.band.min] : [])];
   const highs = [...values, ...(input.band ? [input.band.max] : [])];
-  const t0 = times.length ? Math.min(...times) : 0;
-  const t1 = times.length ? Math.max(...times) : 1;
-  let v0 = lows.length ? Math.min(...lows) : 0;
-  let v1 = highs.length ? Math.max(...highs) : 1;
+  const t0 = times.length ? smallestOf(times) : 0;
+  const t1 = times.length ? largestOf(times) : 1;
+  let v0 = lows.length ? smallestOf(lows) : 0;
+  let v1 = highs.length ? largestOf(highs) : 1;
   const pad = (v1 - v0) * 0.1 || 1;
   v0 -= pad;
   v1 += pad;

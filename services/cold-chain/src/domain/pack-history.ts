@@ -92,3 +92,29 @@ export function packHistory(
     status,
   };
 }
+
+/**
+ * The histories of many packs; packs that travelled the same legs (the packs of one case or pallet) share one
+ * computation. The legs' readings must be those of the legs (same subject and period, same readings).
+ */
+export function packHistories(
+  legsByPack: ReadonlyMap<string, readonly LegInput[]>,
+  limits: ProfileLimits,
+  options: Omit<SeriesOptions, 'until'>,
+): Map<string, PackHistory> {
+  const bySignature = new Map<string, PackHistory>();
+  const result = new Map<string, PackHistory>();
+  for (const [key, legs] of legsByPack) {
+    const signature = legs
+      .map((leg) => `${leg.subject}\u0000${leg.from}\u0000${leg.to}`)
+      .sort()
+      .join('\u0001');
+    let history = bySignature.get(signature);
+    if (!history) {
+      history = packHistory(legs, limits, options);
+      bySignature.set(signature, history);
+    }
+    result.set(key, history);
+  }
+  return result;
+}

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { packHistory } from '../domain/pack-history';
+import { packHistories } from '../domain/pack-history';
 import type { PackInSubject, StoredProfile, TemperatureReader } from '../store/temperature-reader';
 import {
-  limitsOf,
   analyseSeries,
+  largestOf,
+  limitsOf,
   severityOf,
   type ExcursionPeriod,
   type Severity,
@@ -39,19 +40,21 @@ export async function evaluateSubject(
   subjectKey: string,
   gapFactor: number,
 ): Promise<EvaluatedExcursion[]> {
-  const series = await reader.subjectSeries(subjectKey);
-  if (series.readings.length === 0) return [];
+  // Nothing to judge without packs of a product that has a profile: the readings are not read then.
   const packs = await reader.packsIn(subjectKey);
   const profiles = await reader.profiles([...new Set(packs.map((p) => p.gtin))]);
-  const consumedByPack = new Map<string, number>();
-  const consumed = async (pack: PackInSubject, limits: ReturnType<typeof limitsOf>) => {
-    if (!consumedByPack.has(pack.key))
-      consumedByPack.set(
-        pack.key,
-        packHistory(await reader.legsOf(pack.key), limits, { gapFactor }).minutesOutOfRange,
-      );
-    return consumedByPack.get(pack.key)!;
-  };
+  if (profiles.size === 0) return [];
+  const series = await reader.subjectSeries(subjectKey);
+  if (series.readings.length === 0) return [];
+  // Every pack's whole life (every leg), per product: the budget it has consumed.
+  const legs = await reader.legsOfMany([...new Set(packs.map((p) => p.key))]);
+  const consumedByGtin = new Map<string, Map<string, number>>();
+  for (const [gtin, profile] of profiles) {
+    const keys = new Set(packs.filter((p) => p.gtin === gtin).map((p) => p.key));
+    const own = new Map([...legs].filter(([key]) => keys.has(key)));
+    const histories = packHistories(own, limitsOf(profile), { gapFactor });
+    consumedByGtin.set(gtin, new Map([...histories].map(([key, h]) => [key, h.minutesOutOfRange])));
+  }
   const found: EvaluatedExcursion[] = [];
   for (const [gtin, profile] of profiles) {
     const limits = limitsOf(profile);
@@ -59,9 +62,8 @@ export async function evaluateSubject(
     for (const period of analysis.excursions) {
       const affected = packs.filter((p) => p.gtin === gtin && p.from < period.end && p.to > period.start);
       if (affected.length === 0) continue;
-      let budgetConsumedMinutes = 0;
-      for (const pack of affected)
-        budgetConsumedMinutes = Math.max(budgetConsumedMinutes, await consumed(pack, limits));
+      const consumed = consumedByGtin.get(gtin)!;
+      const budgetConsumedMinutes = largestOf(affected.map((pack) => consumed.get(pack.key) ?? 0));
       const unique = [...new Map(affected.map((p) => [p.key, p])).values()];
       found.push({
         id: excursionId(subjectKey, gtin, period.start),

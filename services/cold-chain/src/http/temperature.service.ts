@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '@pedigree/database';
 import { DATABASE, SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { ColdChainConfig } from '../config';
 import { OPEN_END } from '../domain/containment';
-import { packHistory, type PackStatus } from '../domain/pack-history';
+import { packHistories, packHistory, type PackStatus } from '../domain/pack-history';
 import { TemperatureReader } from '../store/temperature-reader';
 import type { PackTemperature, ShipmentTemperature } from './answers';
 import { ExcursionsService } from './excursions.service';
@@ -88,18 +88,22 @@ export class TemperatureService {
     const gapFactor = this.config.READINGS_GAP_FACTOR;
     const analysis = analyseSeries(series.readings, limits, { gapFactor });
     const t = (c: number | undefined) => (c === undefined ? null : fromCelsius(c, uom));
+    const legs = await reader.legsOfMany([...new Set(packs.map((p) => p.key))]);
     const perProduct = [];
     for (const [gtin, profile] of [...profiles].sort()) {
-      const productLimits = limitsOf(profile);
+      const keys = new Set(packs.filter((p) => p.gtin === gtin).map((p) => p.key));
+      const histories = packHistories(
+        new Map([...legs].filter(([key]) => keys.has(key))),
+        limitsOf(profile),
+        { gapFactor },
+      );
       let remaining = profile.excursionBudgetMinutes;
       let status: PackStatus = 'ok';
-      const keys = [...new Set(packs.filter((p) => p.gtin === gtin).map((p) => p.key))];
-      for (const key of keys) {
-        const history = packHistory(await reader.legsOf(key), productLimits, { gapFactor });
+      for (const history of histories.values()) {
         remaining = Math.min(remaining, history.budgetRemainingMinutes);
         if (STATUS_RANK[history.status] > STATUS_RANK[status]) status = history.status;
       }
-      perProduct.push({ gtin, packs: keys.length, budgetRemainingMinutes: remaining, status });
+      perProduct.push({ gtin, packs: keys.size, budgetRemainingMinutes: remaining, status });
     }
     return {
       subject: subjectKey,

@@ -21,6 +21,8 @@ import { translateEpcisEvents, translateReadingBatches } from './translate';
 export const READINGS_GROUP = 'cold-chain.readings';
 export const EVENTS_GROUP = 'cold-chain.events';
 const RETRY_START_MS = 5000;
+/** Readings partitions consumed side by side (readings of different loggers touch different rows). */
+export const READINGS_PARTITION_CONCURRENCY = 3;
 
 /**
  * The consumer groups of the service: readings (coldchain.readings.v1) and captured EPCIS events (epcis.events.v1)
@@ -55,15 +57,20 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
 
   onApplicationBootstrap(): void {
     const notAfter = () => Date.now() + this.config.READINGS_MAX_FUTURE_SECONDS * 1000;
-    this.consume(this.topics.coldchainReadings, READINGS_GROUP, async (messages) => {
-      await this.store.write(
-        translateReadingBatches(
-          messages.map((m) => m.envelope.payload),
-          notAfter(),
-        ),
-      );
-      this.evaluation.wake();
-    });
+    this.consume(
+      this.topics.coldchainReadings,
+      READINGS_GROUP,
+      async (messages) => {
+        await this.store.write(
+          translateReadingBatches(
+            messages.map((m) => m.envelope.payload),
+            notAfter(),
+          ),
+        );
+        this.evaluation.wake();
+      },
+      READINGS_PARTITION_CONCURRENCY,
+    );
     this.consume(this.topics.epcisEvents, EVENTS_GROUP, async (messages) => {
       await this.store.write(
         translateEpcisEvents(
@@ -84,6 +91,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
     topic: T,
     groupId: string,
     handler: BatchHandler<PayloadOf<T>>,
+    partitionsConsumedConcurrently = 1,
   ): void {
     const start = async (): Promise<void> => {
       if (this.stopped) return;
@@ -94,6 +102,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
         handler,
         logger: this.logger,
         isTransient: isTransientDatabaseError,
+        partitionsConsumedConcurrently,
       });
       try {
         await consumer.start();

@@ -2,7 +2,14 @@ import type { EpcisEventMessage } from '@pedigree/contracts';
 import { canonicalIdentifier, type SensorElement } from '@pedigree/epcis';
 import { eventFacts, isReceiving, isShipping, itemOfKey } from '@pedigree/registry';
 import { emptyIngestBatch, type IngestBatch, type StoredReading } from '../store/ingest-store';
-import { type ReadingBatch, isTemperatureType, isTemperatureUnit, toCelsius } from '@pedigree/temperature';
+import {
+  isTemperatureType,
+  isTemperatureUnit,
+  largestOf,
+  smallestOf,
+  toCelsius,
+  type ReadingBatch,
+} from '@pedigree/temperature';
 
 /** A logger's id as stored: the canonical form of a GS1 key (EPC URI and Digital Link alike), any other string as is. */
 export function loggerKey(id: string): string {
@@ -44,8 +51,8 @@ export function translateReadingBatches(batches: readonly ReadingBatch[], notAft
         loggerId: logger,
         subjectKey: subject,
         action: 'SPAN',
-        from: Math.min(...times),
-        to: Math.max(...times),
+        from: smallestOf(times),
+        to: largestOf(times),
         recordTime: Date.now(),
       });
       if (batch.sentBy !== undefined) out.parties.push({ key: subject, party: batch.sentBy });
@@ -193,8 +200,8 @@ export function translateEpcisEvents(messages: readonly EpcisEventMessage[], not
           loggerId,
           subjectKey: unit.key,
           action: 'SPAN',
-          from: Math.min(...times),
-          to: Math.max(...times),
+          from: smallestOf(times),
+          to: largestOf(times),
           recordTime,
         });
         if (isShipping(facts))

@@ -86,6 +86,8 @@ function aggregationFact(row: AggregationRow): AggregationFact {
 
 /** Reads what the computations need: a subject's loggers and readings, what it held, a pack's legs, profiles. */
 export class TemperatureReader {
+  private readonly readingCache = new Map<string, Promise<Reading[]>>();
+
   constructor(private readonly db: Queryable) {}
 
   async profiles(gtins: readonly string[]): Promise<Map<string, StoredProfile>> {
@@ -131,23 +133,36 @@ export class TemperatureReader {
       const start = Math.max(from, interval.from);
       const end = Math.min(to, interval.to);
       if (start >= end) continue;
-      const { rows } = await this.db.query<{
-        t: string;
-        celsius: number;
-        min_celsius: number | null;
-        max_celsius: number | null;
-      }>(
-        `SELECT (extract(epoch FROM time) * 1000)::float8 AS t, celsius, min_celsius, max_celsius
-         FROM readings WHERE logger_id = $1 AND time >= $2 AND time < $3`,
-        [interval.loggerId, new Date(Math.max(start, -8.64e15)), new Date(Math.min(end, 8.64e15))],
-      );
-      for (const row of rows)
-        readings.push({
-          time: Number(row.t),
-          celsius: row.celsius,
-          minCelsius: row.min_celsius,
-          maxCelsius: row.max_celsius,
-        });
+      for (const reading of await this.intervalReadings(interval))
+        if (reading.time >= start && reading.time < end) readings.push(reading);
+    }
+    return readings;
+  }
+
+  /** A logger's readings in one of its periods, read once per reader (a shipment's packs share their legs). */
+  private intervalReadings(interval: LoggerInterval): Promise<Reading[]> {
+    const key = `${interval.loggerId}\u0000${interval.from}\u0000${interval.to}`;
+    let readings = this.readingCache.get(key);
+    if (!readings) {
+      readings = this.db
+        .query<{ t: number; celsius: number; min_celsius: number | null; max_celsius: number | null }>(
+          `SELECT (extract(epoch FROM time) * 1000)::float8 AS t, celsius, min_celsius, max_celsius
+           FROM readings WHERE logger_id = $1 AND time >= $2 AND time < $3`,
+          [
+            interval.loggerId,
+            new Date(Math.max(interval.from, -8.64e15)),
+            new Date(Math.min(interval.to, 8.64e15)),
+          ],
+        )
+        .then(({ rows }) =>
+          rows.map((row) => ({
+            time: Number(row.t),
+            celsius: row.celsius,
+            minCelsius: row.min_celsius,
+            maxCelsius: row.max_celsius,
+          })),
+        );
+      this.readingCache.set(key, readings);
     }
     return readings;
   }
@@ -189,33 +204,49 @@ export class TemperatureReader {
 
   /** A pack's legs: the periods it spent in logistic units that had a logger, each with that unit's readings. */
   async legsOf(packKey: string): Promise<LegInput[]> {
+    return (await this.legsOfMany([packKey])).get(packKey) ?? [];
+  }
+
+  /** The legs of many packs (e.g. a pallet's), read with one query per step whatever their number. */
+  async legsOfMany(packKeys: readonly string[]): Promise<Map<string, LegInput[]>> {
     const { rows } = await this.db.query<AggregationRow>(
       `WITH RECURSIVE up(key) AS (
-         SELECT $1::text COLLATE "C"
+         SELECT unnest($1::text[]) COLLATE "C"
          UNION
          SELECT a.parent_key FROM aggregations a JOIN up ON a.child_key = up.key
        )
        SELECT ${AGGREGATION_COLUMNS} FROM aggregations
        WHERE child_key IN (SELECT key FROM up) OR (child_key = '' AND parent_key IN (SELECT key FROM up))`,
-      [packKey],
+      [packKeys],
     );
-    const containments = new ContainmentHistory(rows.map(aggregationFact)).ancestors(packKey);
-    const own = await this.loggerIntervals([packKey]);
-    const legs: LegInput[] = [];
-    if (own.length > 0)
-      legs.push({ subject: packKey, from: -OPEN_END, to: OPEN_END, readings: await this.readingsOf(own) });
-    const containers = [...new Set(containments.map((c) => c.container))];
-    const intervals = await this.loggerIntervals(containers);
-    for (const containment of containments) {
-      const loggers = intervals.filter((i) => i.subjectKey === containment.container);
-      if (loggers.length === 0) continue;
-      legs.push({
-        subject: containment.container,
-        from: containment.from,
-        to: containment.to,
-        readings: await this.readingsOf(loggers, containment.from, containment.to),
-      });
+    const history = new ContainmentHistory(rows.map(aggregationFact));
+    const containments = new Map(packKeys.map((key) => [key, history.ancestors(key)]));
+    const subjects = new Set<string>(packKeys);
+    for (const list of containments.values()) for (const c of list) subjects.add(c.container);
+    const intervals = await this.loggerIntervals([...subjects]);
+    const bySubject = new Map<string, LoggerInterval[]>();
+    for (const interval of intervals) {
+      if (!bySubject.has(interval.subjectKey)) bySubject.set(interval.subjectKey, []);
+      bySubject.get(interval.subjectKey)!.push(interval);
     }
-    return legs;
+    const result = new Map<string, LegInput[]>();
+    for (const packKey of packKeys) {
+      const legs: LegInput[] = [];
+      const own = bySubject.get(packKey);
+      if (own)
+        legs.push({ subject: packKey, from: -OPEN_END, to: OPEN_END, readings: await this.readingsOf(own) });
+      for (const containment of containments.get(packKey)!) {
+        const loggers = bySubject.get(containment.container);
+        if (!loggers) continue;
+        legs.push({
+          subject: containment.container,
+          from: containment.from,
+          to: containment.to,
+          readings: await this.readingsOf(loggers, containment.from, containment.to),
+        });
+      }
+      result.set(packKey, legs);
+    }
+    return result;
   }
 }

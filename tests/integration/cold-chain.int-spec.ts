@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
-import { LedgerWriterUnderTest, runPedigree } from '../../ledger-writer/test/harness';
-import { ColdChainStack, eventually, PARTIES } from './harness';
+import { LedgerWriterUnderTest, runPedigree } from '../../services/ledger-writer/test/harness';
+import { ColdChainStack, eventually, PARTIES } from '../../services/cold-chain/test/harness';
 
 const GTIN = '10614141073464';
 const pack = (serial: string) => `urn:epc:id:sgtin:0614141.107346.${serial}`;
@@ -61,8 +61,6 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
     regulator = await stack.token('regulator', ['regulator']);
   }, 240_000);
   afterAll(async () => {
-    if (process.env.COLD_CHAIN_TEST_OUTPUT)
-      require('node:fs').writeFileSync(process.env.COLD_CHAIN_TEST_OUTPUT, stack.output());
     await ledger.stop();
     await stack.stop();
   });
