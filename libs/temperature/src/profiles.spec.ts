@@ -53,6 +53,7 @@ describe('parseProfile', () => {
     [{ storage: 'refrigerated', rangeMin: 9 }, 'rangeMin'],
     [{ storage: 'refrigerated', absoluteMax: 7 }, 'absoluteMax'],
     [{ storage: 'refrigerated', excursionBudgetMinutes: -1 }, 'excursionBudgetMinutes'],
+    [{ storage: 'refrigerated', excursionBudgetMinutes: 2 ** 31 }, 'excursionBudgetMinutes'],
     [{ storage: 'refrigerated', activationEnergy: 0 }, 'activationEnergy'],
     [{ storage: 'refrigerated', mktWindowHours: 0 }, 'mktWindowHours'],
     [{ storage: 'refrigerated', colour: 'blue' }, 'colour'],

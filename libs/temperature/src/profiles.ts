@@ -71,6 +71,9 @@ export const STORAGE_PRESETS: Readonly<Record<Exclude<StorageClass, 'custom'>, P
   },
 };
 
+/** The largest budget a profile may give: ten years of minutes. */
+export const MAX_BUDGET_MINUTES = 10 * 366 * 24 * 60;
+
 export class ProfileInputError extends Error {
   constructor(
     message: string,
@@ -148,9 +151,9 @@ export function parseProfile(body: unknown): StorageProfile {
       'excursionBudgetMinutes is required for a custom profile',
       'excursionBudgetMinutes',
     );
-  if (!Number.isInteger(budget) || budget < 0)
+  if (!Number.isInteger(budget) || budget < 0 || budget > MAX_BUDGET_MINUTES)
     throw new ProfileInputError(
-      'excursionBudgetMinutes must be a whole number ≥ 0',
+      `excursionBudgetMinutes must be a whole number from 0 to ${MAX_BUDGET_MINUTES} (ten years)`,
       'excursionBudgetMinutes',
     );
   const window = optionalNumber(input, 'mktWindowHours') ?? preset?.mktWindowHours ?? 720;

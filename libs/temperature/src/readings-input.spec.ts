@@ -106,6 +106,35 @@ describe('parseReadingsCsv', () => {
   });
 });
 
+describe('identifiers and age', () => {
+  it('refuses a logger id or subject that is too long or has spaces, and readings older than kept', () => {
+    const batch = {
+      loggerId: 'x'.repeat(201),
+      subject: 'urn:epc:id:sscc:0614141 1234567890',
+      readings: [reading],
+    };
+    expect(problemsOf(() => parseReadingsJson(JSON.stringify(batch), options))).toEqual([
+      { row: 0, field: 'loggerId', message: 'is longer than 200 characters' },
+      { row: 0, field: 'subject', message: 'must not contain spaces or control characters' },
+    ]);
+    expect(
+      problemsOf(() =>
+        parseReadingsCsv(
+          'loggerId,time,value,uom\nL,2026-03-01T10:00:00Z,5,CEL',
+          'has space',
+          options,
+        ),
+      )[0],
+    ).toMatchObject({ field: 'subject' });
+    const old = { loggerId: 'L', readings: [{ ...reading, time: '2015-03-01T10:00:00Z' }] };
+    expect(
+      problemsOf(() =>
+        parseReadingsJson(JSON.stringify(old), { ...options, maxAgeMs: 5 * 365 * 86_400_000 }),
+      ),
+    ).toEqual([{ row: 0, field: 'readings/0/time', message: 'is older than readings are kept' }]);
+  });
+});
+
 describe('chunkBatches', () => {
   it('splits batches into messages of at most `size` readings', () => {
     const batch = { loggerId: 'L', readings: [reading, reading, reading] };

@@ -28,6 +28,19 @@ export interface ReadingsInputOptions {
   maxReadings: number;
   /** Most problems reported (the rest are counted in the last one). */
   maxProblems?: number;
+  /** Readings older than now − this are refused (they would open storage for a time nobody keeps). */
+  maxAgeMs?: number;
+}
+
+/** Longest logger id and subject accepted. */
+export const MAX_IDENTIFIER_LENGTH = 200;
+
+/** Why an identifier (a logger id, a subject EPC) is not acceptable, or undefined. */
+function identifierProblem(value: string): string | undefined {
+  if (value.length > MAX_IDENTIFIER_LENGTH) return `is longer than ${MAX_IDENTIFIER_LENGTH} characters`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(value)) return 'must not contain spaces or control characters';
+  return undefined;
 }
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -44,6 +57,8 @@ function checkReading(
   if (!ISO_WITH_OFFSET.test(reading.time) || Number.isNaN(time))
     at('time', 'must be an ISO 8601 date-time with an offset');
   else if (time > options.now.getTime() + options.maxFutureMs) at('time', 'is in the future');
+  else if (options.maxAgeMs !== undefined && time < options.now.getTime() - options.maxAgeMs)
+    at('time', 'is older than readings are kept');
 }
 
 function limited(problems: ReadingProblem[], options: ReadingsInputOptions): ReadingProblem[] {
@@ -76,6 +91,11 @@ export function parseReadingsJson(text: string, options: ReadingsInputOptions): 
         problems.push({ row, field: issue.path.map(String).join('/'), message: issue.message });
       return;
     }
+    const loggerProblem = identifierProblem(result.data.loggerId);
+    if (loggerProblem) problems.push({ row, field: 'loggerId', message: loggerProblem });
+    const subjectProblem =
+      result.data.subject === undefined ? undefined : identifierProblem(result.data.subject);
+    if (subjectProblem) problems.push({ row, field: 'subject', message: subjectProblem });
     result.data.readings.forEach((reading, i) =>
       checkReading(
         reading,
@@ -133,6 +153,8 @@ export function parseReadingsCsv(
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = csvFields(lines[0] ?? '');
   const problems: ReadingProblem[] = [];
+  const subjectProblem = subject === undefined ? undefined : identifierProblem(subject);
+  if (subjectProblem) throw new ReadingsInputError([{ row: 0, field: 'subject', message: subjectProblem }]);
   const index: Record<string, number> = {};
   for (const column of CSV_COLUMNS) {
     const at = header.indexOf(column);
@@ -150,6 +172,10 @@ export function parseReadingsCsv(
     const at = (field: string, message: string) => problems.push({ row, field, message });
     const loggerId = cell('loggerId');
     if (loggerId === '') at('loggerId', 'is empty');
+    else {
+      const problem = identifierProblem(loggerId);
+      if (problem) at('loggerId', problem);
+    }
     const valueText = cell('value');
     const value = Number(valueText);
     if (valueText === '' || !Number.isFinite(value)) at('value', 'must be a number');

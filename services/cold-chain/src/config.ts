@@ -6,6 +6,11 @@ export const configSchema = withAuthConfig(
   serviceConfigSchema({ port: 3002, serviceName: 'cold-chain' }).extend({
     /** Readings later than now plus this many seconds are refused (a logger's clock may run a little ahead). */
     READINGS_MAX_FUTURE_SECONDS: z.coerce.number().int().nonnegative().default(300),
+    /**
+     * Readings older than this many days are refused: each month of readings is a partition of its own, and readings
+     * older than the retention would only open storage that is dropped (docs/cold-chain.md).
+     */
+    READINGS_MAX_AGE_DAYS: z.coerce.number().int().positive().default(3660),
     /** Most readings one POST /readings may carry. */
     READINGS_MAX_PER_REQUEST: z.coerce.number().int().positive().default(100_000),
     /** Most readings one coldchain.readings.v1 message carries (a request's batches are split; Kafka's message size). */
