@@ -119,11 +119,7 @@ describe('identifiers and age', () => {
     ]);
     expect(
       problemsOf(() =>
-        parseReadingsCsv(
-          'loggerId,time,value,uom\nL,2026-03-01T10:00:00Z,5,CEL',
-          'has space',
-          options,
-        ),
+        parseReadingsCsv('loggerId,time,value,uom\nL,2026-03-01T10:00:00Z,5,CEL', 'has space', options),
       )[0],
     ).toMatchObject({ field: 'subject' });
     const old = { loggerId: 'L', readings: [{ ...reading, time: '2015-03-01T10:00:00Z' }] };

@@ -1,4 +1,5 @@
 import { limitsOf, parseProfile } from './profiles';
+import { meanKineticTemperature } from './mkt';
 import { analyseSeries, severityOf, type Reading } from './series';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -118,6 +119,23 @@ describe('analyseSeries', () => {
     );
     // The 24-hour window holds only the 7 °C readings.
     expect(hot.mktWindow).toBeCloseTo(7, 10);
+  });
+});
+
+describe('window MKT', () => {
+  it('equals the MKT of the readings inside the window, for every excursion of a long series', () => {
+    // A day at one reading a minute; every hour 5 minutes at 9-10 °C (an excursion each).
+    const values = Array.from({ length: 1440 }, (_, i) => (i % 60 < 5 ? 9 + (i % 2) : 3 + ((i * 7) % 5)));
+    const limits = { ...refrigerated, mktWindowMs: 6 * 60 * MIN };
+    const result = analyseSeries(everyMinute(values), limits, options);
+    expect(result.excursions).toHaveLength(24);
+    for (const excursion of result.excursions) {
+      const inWindow = everyMinute(values).filter(
+        (r) => r.time >= excursion.end - limits.mktWindowMs && r.time <= excursion.end,
+      );
+      const direct = meanKineticTemperature(inWindow.map((r) => ({ celsius: r.celsius, weight: 1 })));
+      expect(excursion.mktAtEnd).toBeCloseTo(direct!, 9);
+    }
   });
 });
 

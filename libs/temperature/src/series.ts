@@ -1,5 +1,5 @@
 import { largestOf, smallestOf } from './extremes';
-import { meanKineticTemperature, type WeightedTemperature } from './mkt';
+import { GAS_CONSTANT, meanKineticTemperature, type WeightedTemperature } from './mkt';
 import type { ProfileLimits } from './profiles';
 
 /** One reading of a logger, in °C. A summary reading (EPCIS min/max/mean over a span) carries its extremes too. */
@@ -119,11 +119,7 @@ export function analyseSeries(
 
   const weighted = (items: readonly Covered[]): WeightedTemperature[] =>
     items.map((r) => ({ celsius: r.celsius, weight: r.coverage }));
-  const mktBetween = (from: number, to: number) =>
-    meanKineticTemperature(
-      weighted(covered.filter((r) => r.time >= from && r.time < to)),
-      limits.activationEnergy,
-    );
+  const mktBetween = windowedMkt(covered, limits.activationEnergy);
 
   const totalWeight = covered.reduce((sum, r) => sum + r.coverage, 0);
   const mean =
@@ -201,4 +197,52 @@ export function severityOf(
   if (limits.mktMax !== null && excursion.mktAtEnd > limits.mktMax) return 'critical';
   if (budgetConsumedMinutes > limits.budgetMinutes) return 'critical';
   return 'minor';
+}
+
+/**
+ * MKT over any window of a sorted, weighted series in O(log n): prefix sums of the weights and of the weighted
+ * Arrhenius terms (scaled by the series' largest term, so that nothing underflows), found by binary search — the
+ * excursions of a month of readings a minute apart each need the MKT of their window.
+ */
+function windowedMkt(
+  series: ReadonlyArray<{ time: number; celsius: number; coverage: number }>,
+  activationEnergy: number,
+): (from: number, to: number) => number | undefined {
+  const ratio = (activationEnergy * 1000) / GAS_CONSTANT;
+  const exponents = series.map((r) => -ratio / (r.celsius + 273.15));
+  const largest = largestOf(exponents);
+  const weights = [0];
+  const terms = [0];
+  const counts = [0];
+  const equalTerms = [0];
+  series.forEach((r, i) => {
+    const term = Math.exp(exponents[i]! - largest);
+    weights.push(weights[i]! + r.coverage);
+    terms.push(terms[i]! + r.coverage * term);
+    counts.push(i + 1);
+    equalTerms.push(equalTerms[i]! + term);
+  });
+  /** The index of the first reading at or after `time`. */
+  const indexOf = (time: number) => {
+    let low = 0;
+    let high = series.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (series[mid]!.time < time) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  return (from, to) => {
+    const first = indexOf(from);
+    const end = indexOf(to);
+    if (end <= first) return undefined;
+    const weight = weights[end]! - weights[first]!;
+    // Readings that all stand for no time count equally (as meanKineticTemperature does).
+    const mean =
+      weight > 0
+        ? (terms[end]! - terms[first]!) / weight
+        : (equalTerms[end]! - equalTerms[first]!) / (counts[end]! - counts[first]!);
+    return ratio / -(Math.log(mean) + largest) - 273.15;
+  };
 }

@@ -156,7 +156,7 @@ export class TemperatureReader {
         )
         .then(({ rows }) =>
           rows.map((row) => ({
-            time: Number(row.t),
+            time: row.t,
             celsius: row.celsius,
             minCelsius: row.min_celsius,
             maxCelsius: row.max_celsius,
