@@ -390,7 +390,10 @@ describe('foldRegistry', () => {
         disposition: 'destroyed',
       });
       expect(foldRegistry(rejected).states.get(packKey(1))?.status).toBe('rejected');
-      const quarantinedAgain = [...rejected, hold(PEDIGREE_DISPOSITIONS.quarantined, '2026-01-02T13:00:00Z', [1])];
+      const quarantinedAgain = [
+        ...rejected,
+        hold(PEDIGREE_DISPOSITIONS.quarantined, '2026-01-02T13:00:00Z', [1]),
+      ];
       expect(foldRegistry(quarantinedAgain).states.get(packKey(1))?.status).toBe('rejected');
       expect(foldRegistry([...rejected, destroyed]).states.get(packKey(1))?.status).toBe('destroyed');
     });
