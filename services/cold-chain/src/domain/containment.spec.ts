@@ -25,9 +25,9 @@ describe('ContainmentHistory', () => {
   it('gives every container a pack was in, directly or not, with the periods', () => {
     const history = new ContainmentHistory(facts);
     expect(history.ancestors('pack1')).toEqual([
-      { key: 'pack1', container: 'case', from: 10, to: OPEN_END },
-      { key: 'pack1', container: 'pallet', from: 20, to: 50 },
-      { key: 'pack1', container: 'pallet2', from: 60, to: OPEN_END },
+      { key: 'pack1', container: 'case', level: 1, from: 10, to: OPEN_END },
+      { key: 'pack1', container: 'pallet', level: 2, from: 20, to: 50 },
+      { key: 'pack1', container: 'pallet2', level: 2, from: 60, to: OPEN_END },
     ]);
     expect(history.ancestors('pack2').map((c) => [c.container, c.from, c.to])).toEqual([
       ['case', 10, 70],
@@ -38,10 +38,10 @@ describe('ContainmentHistory', () => {
 
   it('gives everything a logistic unit held, with the periods', () => {
     const history = new ContainmentHistory(facts);
-    expect(history.descendants('pallet2').map((c) => [c.key, c.from, c.to])).toEqual([
-      ['case', 60, OPEN_END],
-      ['pack1', 60, OPEN_END],
-      ['pack2', 60, 70],
+    expect(history.descendants('pallet2').map((c) => [c.key, c.level, c.from, c.to])).toEqual([
+      ['case', 1, 60, OPEN_END],
+      ['pack1', 2, 60, OPEN_END],
+      ['pack2', 2, 60, 70],
     ]);
   });
 

@@ -14,6 +14,8 @@ export interface AggregationFact {
 export interface Containment {
   key: string;
   container: string;
+  /** 1: `container` held `key` directly; 2: it held the container that held `key`; … */
+  level: number;
   from: number;
   to: number;
 }
@@ -92,7 +94,7 @@ export class ContainmentHistory {
       const start = Math.max(from, interval.from);
       const end = Math.min(to, interval.to);
       if (start >= end) continue;
-      found.push({ key, container: interval.parent, from: start, to: end });
+      found.push({ key, container: interval.parent, level: depth + 1, from: start, to: end });
       for (const above of this.ancestors(interval.parent, start, end, depth + 1))
         found.push({ ...above, key });
     }
@@ -107,7 +109,7 @@ export class ContainmentHistory {
       const start = Math.max(from, interval.from);
       const end = Math.min(to, interval.to);
       if (start >= end) continue;
-      found.push({ key: interval.child, container, from: start, to: end });
+      found.push({ key: interval.child, container, level: depth + 1, from: start, to: end });
       for (const below of this.descendants(interval.child, start, end, depth + 1))
         found.push({ ...below, container });
     }

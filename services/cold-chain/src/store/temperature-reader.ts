@@ -234,12 +234,19 @@ export class TemperatureReader {
       const legs: LegInput[] = [];
       const own = bySubject.get(packKey);
       if (own)
-        legs.push({ subject: packKey, from: -OPEN_END, to: OPEN_END, readings: await this.readingsOf(own) });
+        legs.push({
+          subject: packKey,
+          level: 0,
+          from: -OPEN_END,
+          to: OPEN_END,
+          readings: await this.readingsOf(own),
+        });
       for (const containment of containments.get(packKey)!) {
         const loggers = bySubject.get(containment.container);
         if (!loggers) continue;
         legs.push({
           subject: containment.container,
+          level: containment.level,
           from: containment.from,
           to: containment.to,
           readings: await this.readingsOf(loggers, containment.from, containment.to),
