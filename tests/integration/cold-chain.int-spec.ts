@@ -375,6 +375,53 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
     expect(verified.stdout).toMatch(new RegExp(`^VERIFIED ${hash.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
+  it('holds a pack found in the excursion later (a late packing event) as the decision held the others', async () => {
+    await stack.capture(
+      [
+        {
+          ...base,
+          type: 'ObjectEvent',
+          action: 'ADD',
+          eventTime: '2026-03-01T08:00:00Z',
+          epcList: [pack('CC3')],
+          bizStep: 'commissioning',
+          disposition: 'active',
+          ilmd: { 'cbvmda:lotNumber': 'LOT-C1', 'cbvmda:itemExpirationDate': '2028-02-29' },
+        },
+        {
+          ...base,
+          type: 'AggregationEvent',
+          action: 'ADD',
+          eventTime: '2026-03-01T10:30:00Z',
+          parentID: PALLET_A,
+          childEPCs: [pack('CC3')],
+          bizStep: 'packing',
+        },
+      ],
+      manufacturer,
+    );
+    const id = stack.excursions.find((e) => e.payload.subject === PALLET_A_KEY)!.payload.excursionId;
+    await eventually(
+      async () =>
+        (await stack.json<{ packs: unknown[] }>(`/excursions/${id}`, manufacturer)).body.packs.length,
+      (n) => n === 3,
+      'the late pack listed with the excursion',
+      90_000,
+    );
+    const vrs = await eventually(
+      () =>
+        stack.serializationRequest<{ data: { verificationFailureReason?: string } }>(
+          'GET',
+          `/verify/gtin/${GTIN}/lot/LOT-C1/ser/CC3?exp=280229&linkType=verificationService&context=dscsaSaleableReturn&reqGLN=${PARTIES.wholesaler.party}&corrUUID=${randomUUID()}`,
+          wholesaler,
+        ),
+      (answer) => answer.body?.data?.verificationFailureReason === 'Not_for_re-distribution',
+      'the late pack rejected too',
+      90_000,
+    );
+    expect(vrs.body.data).toEqual({ verified: false, verificationFailureReason: 'Not_for_re-distribution' });
+  });
+
   it('adds a second leg (CSV in °F) to the same packs’ budget', async () => {
     await stack.capture(
       [
@@ -401,7 +448,7 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
     );
     await eventually(
       () => stack.count(`SELECT count(*) AS n FROM aggregations`),
-      (n) => n === 5,
+      (n) => n === 6,
       'the repacking consumed',
       60_000,
     );

@@ -14,7 +14,7 @@ import type { PoolClient } from 'pg';
 import type { ColdChainConfig } from '../config';
 import { TemperatureReader } from '../store/temperature-reader';
 import { evaluateSubject, type EvaluatedExcursion } from './evaluate-subject';
-import { holdEventMessage } from './hold-events';
+import { holdEventMessage, type HoldAction } from './hold-events';
 import { fromCelsius } from '@pedigree/temperature';
 
 const SEVERITY_RANK = { minor: 1, major: 2, critical: 3 } as const;
@@ -127,9 +127,11 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
       published_severity: keyof typeof SEVERITY_RANK;
       quarantined_at: Date | null;
       decision: string | null;
-    }>(`SELECT published_severity, quarantined_at, decision FROM excursions WHERE id = $1 FOR UPDATE`, [
-      excursion.id,
-    ]);
+      decided_by: string | null;
+    }>(
+      `SELECT published_severity, quarantined_at, decision, decided_by FROM excursions WHERE id = $1 FOR UPDATE`,
+      [excursion.id],
+    );
     const before = rows[0]?.published_severity;
     // A critical excursion quarantines its packs until the manufacturer decides (once; not after a decision).
     const quarantine = excursion.severity === 'critical' && !rows[0]?.quarantined_at && !rows[0]?.decision;
@@ -163,9 +165,10 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
          updated_at = now()`,
       values,
     );
-    await client.query(
+    const { rows: added } = await client.query<{ pack_key: string; serial: string }>(
       `INSERT INTO excursion_packs (excursion_id, pack_key, serial, lot)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING
+       RETURNING pack_key, serial`,
       [
         excursion.id,
         excursion.packs.map((p) => p.key),
@@ -173,13 +176,20 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
         excursion.packs.map((p) => p.lot),
       ],
     );
-    if (quarantine) {
+    // The hold the excursion's packs are under: a pack found in it later (a late packing event) is held the same way.
+    const previous = rows[0];
+    const decided =
+      previous?.decision === 'quarantine' || previous?.decision === 'reject' ? previous.decision : undefined;
+    const hold: HoldAction | undefined =
+      quarantine || (previous?.quarantined_at && !previous.decision) ? 'quarantine' : decided;
+    const held = quarantine ? excursion.packs : added;
+    if (hold && held.length > 0) {
       const at = new Date();
-      const message = holdEventMessage('quarantine', excursion.packs, {
-        excursionId: excursion.id,
-        capturedBy: profile.updatedBy,
-        at,
-      });
+      const message = holdEventMessage(
+        hold,
+        held.map((p) => ({ gtin: excursion.gtin, serial: p.serial })),
+        { excursionId: excursion.id, capturedBy: previous?.decided_by ?? profile.updatedBy, at },
+      );
       await writeOutbox(client, [
         {
           topic: this.topics.epcisEvents.name,
@@ -187,9 +197,11 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
           envelope: createEnvelope(this.topics.epcisEvents, this.config.SERVICE_NAME, message, at),
         },
       ]);
-      await client.query(`UPDATE excursions SET quarantined_at = $2 WHERE id = $1`, [excursion.id, at]);
+      if (quarantine)
+        await client.query(`UPDATE excursions SET quarantined_at = $2 WHERE id = $1`, [excursion.id, at]);
     }
-    if (!publish) return quarantine;
+    const wroteHold = hold !== undefined && held.length > 0;
+    if (!publish) return wroteHold;
     const topic = this.topics.coldchainExcursions;
     const inUom = (celsius: number) => fromCelsius(celsius, profile.uom);
     const envelope = createEnvelope(topic, this.config.SERVICE_NAME, {
