@@ -71,7 +71,9 @@ const NOT_RUN: Record<string, { reason: string; check: () => void }> = {
       // An unknown benchmark stops it before it builds or starts anything; the message names those the README offers.
       const refused = runScript(['scripts/bench.sh', 'no-such-benchmark']);
       expect(refused.status).toBe(1);
-      expect(refused.stderr).toContain('epcis, validation, serialization, verification, ledger or all');
+      expect(refused.stderr).toContain(
+        'epcis, validation, serialization, verification, ledger, coldchain or all',
+      );
     },
   },
 };

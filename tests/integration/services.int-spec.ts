@@ -280,17 +280,18 @@ describe('a service whose topics do not exist', () => {
     });
     try {
       await waitForStatus(service, '/health/live');
-      // Once connected to the broker (the first answers may come before), only the topics are down.
+      // Once connected to the broker (the first answers may come before), only the topics are down — and the
+      // service's consumers, which cannot join groups on topics that do not exist.
       const notReady = await eventually(
         async () =>
           (await (await fetch(`${service.baseUrl}/health/ready`)).json()) as {
             detail?: string;
             checks?: Record<string, { status: string; message?: string; missing?: string[] }>;
           },
-        (answer) => answer.detail !== 'not ready: kafka, kafka-topics are down',
+        (answer) => answer.detail !== 'not ready: kafka, kafka-topics, consumers are down',
         'the broker to answer',
       );
-      expect(notReady.detail).toBe('not ready: kafka-topics is down');
+      expect(notReady.detail).toBe('not ready: kafka-topics, consumers are down');
       expect(notReady.checks!['kafka-topics']!.missing).toContain(`${prefix}epcis.events.v1`);
       expect(notReady.checks!['kafka-topics']!.missing).toContain(`${prefix}epcis.events.v1.dlq`);
       expect(notReady.checks!['kafka-topics']!.message).toMatch(

@@ -23,6 +23,8 @@ export const PACK_STATUSES = [
   'non_sellable',
   'returned',
   'transformed',
+  'quarantined',
+  'rejected',
 ] as const;
 
 export type PackStatus = (typeof PACK_STATUSES)[number];
@@ -73,8 +75,25 @@ export const PEDIGREE_DISPOSITIONS = {
   locked: 'urn:pedigree:disposition:locked',
   checked_out: 'urn:pedigree:disposition:checked_out',
   sample: 'urn:pedigree:disposition:sample',
+  quarantined: 'urn:pedigree:disposition:quarantined',
+  rejected: 'urn:pedigree:disposition:rejected',
 } as const satisfies Partial<Record<PackStatus, string>>;
 export type PedigreeDisposition = (typeof PEDIGREE_DISPOSITIONS)[keyof typeof PEDIGREE_DISPOSITIONS];
+
+/**
+ * Ends a hold (`quarantined`, `rejected`): the pack returns to the state the events during the hold would have given
+ * it. It names no status of its own (docs/adr/0018-cold-chain-service.md).
+ */
+export const RELEASE_DISPOSITION = 'urn:pedigree:disposition:released';
+
+/**
+ * Holds: states only an admin's event (the cold-chain service captures its quarantines, rejections and releases with
+ * the platform's authority) or a terminal state ends; while a pack is held, other events change only what it returns
+ * to on release.
+ */
+export function isHold(status: PackStatus): boolean {
+  return status === 'quarantined' || status === 'rejected';
+}
 
 const BY_PEDIGREE_DISPOSITION: Readonly<Record<string, PackStatus>> = Object.fromEntries(
   Object.entries(PEDIGREE_DISPOSITIONS).map(([status, uri]) => [uri, status as PackStatus]),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { EpcisEvent } from '@pedigree/epcis';
 import { eventFacts } from './event-facts';
+import { PEDIGREE_DISPOSITIONS, RELEASE_DISPOSITION } from './pack-status';
 import { foldRegistry, type RegistryEvent } from './registry-fold';
 
 const MANUFACTURER = '0614141000005';
@@ -354,5 +355,68 @@ describe('foldRegistry', () => {
       }),
     ];
     expect(foldRegistry(events).states.get(packKey(1))?.status).toBe('stolen');
+  });
+
+  describe('holds (quarantine, rejection) by the cold-chain service', () => {
+    const hold = (disposition: string, eventTime: string, packs: number[], admin = true): RegistryEvent => ({
+      ...event({
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime,
+        epcList: packs.map(pack),
+        bizStep: 'holding',
+        disposition,
+      }),
+      capturedByAdmin: admin,
+    });
+
+    it('keeps a quarantine through the holder’s later events, and a release restores what they gave', () => {
+      const events = [
+        ...story().slice(0, 3),
+        hold(PEDIGREE_DISPOSITIONS.quarantined, '2026-01-02T12:00:00Z', [1]),
+      ];
+      expect(foldRegistry(events).states.get(packKey(1))?.status).toBe('quarantined');
+      // The wholesaler receives the case: the pack stays quarantined, its owner changes.
+      const received = foldRegistry([...story().slice(0, 4), events[3]!]).states.get(packKey(1));
+      expect(received).toMatchObject({ status: 'quarantined', owner: WHOLESALER, heldStatus: 'active' });
+      const released = foldRegistry([
+        ...story().slice(0, 4),
+        events[3]!,
+        hold(RELEASE_DISPOSITION, '2026-01-03T12:00:00Z', [1]),
+      ]).states.get(packKey(1));
+      expect(released?.status).toBe('active');
+      expect(released?.heldStatus).toBeUndefined();
+    });
+
+    it('takes holds and releases only from an admin; a terminal state ends a hold', () => {
+      const byHolder = [
+        ...story().slice(0, 3),
+        hold(PEDIGREE_DISPOSITIONS.quarantined, '2026-01-02T12:00:00Z', [1], false),
+      ];
+      // The holder's own event with the disposition applies (the holder may change its pack) …
+      expect(foldRegistry(byHolder).states.get(packKey(1))?.status).toBe('quarantined');
+      // … but only an admin's release ends it.
+      const notReleased = [...byHolder, hold(RELEASE_DISPOSITION, '2026-01-02T13:00:00Z', [1], false)];
+      expect(foldRegistry(notReleased).states.get(packKey(1))?.status).toBe('quarantined');
+      const rejected = [
+        ...story().slice(0, 3),
+        hold(PEDIGREE_DISPOSITIONS.rejected, '2026-01-02T12:00:00Z', [1]),
+      ];
+      const destroyed = event({
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime: '2026-01-02T14:00:00Z',
+        epcList: [pack(1)],
+        bizStep: 'destroying',
+        disposition: 'destroyed',
+      });
+      expect(foldRegistry(rejected).states.get(packKey(1))?.status).toBe('rejected');
+      const quarantinedAgain = [
+        ...rejected,
+        hold(PEDIGREE_DISPOSITIONS.quarantined, '2026-01-02T13:00:00Z', [1]),
+      ];
+      expect(foldRegistry(quarantinedAgain).states.get(packKey(1))?.status).toBe('rejected');
+      expect(foldRegistry([...rejected, destroyed]).states.get(packKey(1))?.status).toBe('destroyed');
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { actingParty, custodyAct, isReceiving, isShipping, type Capturer, type Custody } from './custody';
 import { itemOfKey, type EventFacts, type NamedIdentifier } from './event-facts';
-import { statusFromEvent, type PackStatus } from './pack-status';
+import { isHold, isTerminal, RELEASE_DISPOSITION, statusFromEvent, type PackStatus } from './pack-status';
 
 /** An event as the registry sees it: its facts plus when and by whom it was captured. */
 export interface RegistryEvent {
@@ -55,6 +55,8 @@ export interface SerialState extends Custody {
   location?: string;
   lastEventHash: string;
   lastEventTime: Date;
+  /** While held (quarantined, rejected): the status a release returns it to. */
+  heldStatus?: PackStatus;
 }
 
 /** One change of an object's holder during the replay: who holds it from then on, since which event. */
@@ -137,6 +139,8 @@ class RegistryReplay {
           } else if (facts.type === 'ObjectEvent' && facts.action === 'DELETE') {
             this.setParent(state, null);
             this.setStatus(state, status ?? 'decommissioned', event);
+          } else if (facts.disposition === RELEASE_DISPOSITION) {
+            if (event.capturedByAdmin === true) this.release(state, event);
           } else {
             this.observe(state, status, event, actor);
           }
@@ -263,7 +267,25 @@ class RegistryReplay {
     return found;
   }
 
+  /** A hold ends: back to what the events during it gave (active when none). */
+  private release(state: SerialState, event: RegistryEvent): void {
+    if (!isHold(state.status)) return;
+    const status = state.heldStatus ?? 'active';
+    delete state.heldStatus;
+    this.setStatus(state, status, event);
+  }
+
   private setStatus(state: SerialState, status: PackStatus, event: RegistryEvent): void {
+    // A held pack keeps its hold against anything but an admin's event or a terminal state; what the event would have
+    // done is what a release returns it to.
+    if (isHold(state.status) && event.capturedByAdmin !== true && !isTerminal(status)) {
+      state.heldStatus = status;
+      return;
+    }
+    // A rejection is not lowered to a quarantine (a later excursion's); only a release ends it.
+    if (state.status === 'rejected' && status === 'quarantined') return;
+    if (isHold(status) && !isHold(state.status)) state.heldStatus = state.status;
+    if (!isHold(status)) delete state.heldStatus;
     if (state.status === status) return;
     state.status = status;
     state.statusEventHash = event.hash;

@@ -1,7 +1,25 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { withAuthConfig } from '@pedigree/auth';
 import { serviceConfigSchema } from '@pedigree/config';
 
-export const configSchema = withAuthConfig(serviceConfigSchema({ port: 3002, serviceName: 'cold-chain' }));
+export const configSchema = withAuthConfig(
+  serviceConfigSchema({ port: 3002, serviceName: 'cold-chain' }).extend({
+    /** Readings later than now plus this many seconds are refused (a logger's clock may run a little ahead). */
+    READINGS_MAX_FUTURE_SECONDS: z.coerce.number().int().nonnegative().default(300),
+    /**
+     * Readings older than this many days are refused: each month of readings is a partition of its own, and readings
+     * older than the retention would only open storage that is dropped (docs/cold-chain.md).
+     */
+    READINGS_MAX_AGE_DAYS: z.coerce.number().int().positive().default(3660),
+    /** Most readings one POST /readings may carry. */
+    READINGS_MAX_PER_REQUEST: z.coerce.number().int().positive().default(100_000),
+    /** Most readings one coldchain.readings.v1 message carries (a request's batches are split; Kafka's message size). */
+    READINGS_PER_MESSAGE: z.coerce.number().int().positive().default(5_000),
+    /** A logger silent for more than this multiple of its interval has a gap. */
+    READINGS_GAP_FACTOR: z.coerce.number().positive().default(3),
+    /** How often a replica looks for subjects to evaluate when nothing woke it, ms. */
+    EVALUATION_POLL_MS: z.coerce.number().int().positive().default(1000),
+  }),
+);
 
 export type ColdChainConfig = z.infer<typeof configSchema>;

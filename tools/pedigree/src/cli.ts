@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EpcisException } from '@pedigree/epcis';
+import { registerColdchainCommands } from './commands/coldchain';
 import { registerDbCommands } from './commands/db';
 import { registerDemoCommands } from './commands/demo';
 import { registerEpcisCommands } from './commands/epcis';
@@ -24,6 +25,7 @@ export function createProgram(io: CliIo): Command {
   registerProofCommands(program, io);
   registerVerifyCommand(program, io);
   registerDemoCommands(program, io);
+  registerColdchainCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands)

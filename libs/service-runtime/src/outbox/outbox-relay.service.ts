@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DatabaseHandle } from '@pedigree/database';
 import { EnvelopeProducer } from '@pedigree/kafka';
-import { DATABASE, LOGGER } from '../tokens';
 import type { Logger } from '@pedigree/observability';
+import { DATABASE, LOGGER } from '../tokens';
 import type { OutboxPublisher, OutboxRow } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { PgOutboxStore } from './pg-outbox-store';

@@ -3,6 +3,7 @@ import {
   decideUndo,
   decideVerify,
   decideVrs,
+  notActiveMessage,
   identityProblem,
   UNDO_WINDOW_MS,
 } from './decisions';
@@ -98,6 +99,18 @@ describe('decideVrs', () => {
       { registry: registry({ status: 'locked' }) },
       claimed,
       { verified: false, verificationFailureReason: 'Manufacturer_policy' },
+    ],
+    [
+      'a pack quarantined after a temperature excursion',
+      { registry: registry({ status: 'quarantined' }) },
+      claimed,
+      { verified: false, verificationFailureReason: 'Manufacturer_policy' },
+    ],
+    [
+      'a pack rejected after a temperature excursion',
+      { registry: registry({ status: 'rejected' }) },
+      claimed,
+      { verified: false, verificationFailureReason: 'Not_for_re-distribution' },
     ],
     [
       'a free sample',
@@ -212,6 +225,14 @@ describe('pack operations (NMVS-style)', () => {
     expect(
       decideVerify({ registry: registry(), suspect: { reason: 'clone', parties: [] } }, claimed, KNOWN),
     ).toBe('SUSPECT_CLONE');
+    for (const status of ['quarantined', 'rejected'] as const)
+      expect(decideVerify({ registry: registry({ status }) }, claimed, KNOWN)).toBe('PACK_NOT_ACTIVE');
+  });
+
+  it('names a temperature excursion’s hold in the message of a not-active answer', () => {
+    expect(notActiveMessage('quarantined')).toMatch(/quarantined after a temperature excursion/);
+    expect(notActiveMessage('rejected')).toMatch(/rejected after a temperature excursion/);
+    expect(notActiveMessage('destroyed')).toBeUndefined();
   });
 
   it('applies a state change only to an active pack, not twice, and does not release expired, recalled or suspect packs', () => {

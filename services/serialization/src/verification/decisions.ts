@@ -103,7 +103,11 @@ export function decideVrs(record: PackRecord, claimed: Claimed, now: Date): VrsD
       ? { verified: false, verificationFailureReason: 'Not_for_re-distribution', additionalInfo: 'Suspect' }
       : { verified: false, verificationFailureReason: 'Not_for_re-distribution' };
   }
-  if (status === 'locked') return { verified: false, verificationFailureReason: 'Manufacturer_policy' };
+  // A temperature excursion's hold (docs/adr/0018-cold-chain-service.md): quarantined until the manufacturer decides,
+  // or rejected.
+  if (status === 'rejected') return { verified: false, verificationFailureReason: 'Not_for_re-distribution' };
+  if (status === 'locked' || status === 'quarantined')
+    return { verified: false, verificationFailureReason: 'Manufacturer_policy' };
   if (UNEXPLAINED.has(status)) return { verified: false, verificationFailureReason: 'No_reason_provided' };
 
   const info = additionalInfo(record, now);
@@ -121,6 +125,14 @@ function additionalInfo(record: PackRecord, now: Date): AdditionalInfo | undefin
 }
 
 /** NMVS-style return codes of pack verification and pack operations; `alert` ones are potential falsification. */
+/** The message of a PACK_NOT_ACTIVE answer that may show the pack's state: it names a temperature excursion's hold. */
+export function notActiveMessage(status: PackStatus | undefined): string | undefined {
+  if (status === 'quarantined')
+    return 'the pack is quarantined after a temperature excursion, pending the manufacturer’s decision';
+  if (status === 'rejected') return 'the pack was rejected after a temperature excursion';
+  return undefined;
+}
+
 export const RETURN_CODES = {
   OK: { alert: false, message: 'done' },
   PACK_NOT_ACTIVE: { alert: false, message: 'the pack is not active' },

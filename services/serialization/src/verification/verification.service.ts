@@ -11,6 +11,7 @@ import {
   decideUndo,
   decideVerify,
   decideVrs,
+  notActiveMessage,
   premisesProblem,
   RETURN_CODES,
   type CatalogueFacts,
@@ -319,7 +320,8 @@ export class VerificationService {
       ...(this.settings.responderGln ? { responderGLN: this.settings.responderGln } : {}),
       operation,
       returnCode: code,
-      message,
+      message:
+        (code === 'PACK_NOT_ACTIVE' && shown.showState && notActiveMessage(currentStatus(record))) || message,
       applied,
       ...(alert ? { alert: { alertId: id, code } } : {}),
       pack: {

@@ -1,0 +1,259 @@
+import type { Pool, PoolClient } from 'pg';
+import { loggerIntervals, type AssociationFact, type LoggerInterval } from '../domain/associations';
+import { ContainmentHistory, OPEN_END, type AggregationFact } from '../domain/containment';
+import type { LegInput } from '../domain/pack-history';
+import { type StorageProfile, type Reading } from '@pedigree/temperature';
+
+type Queryable = Pool | PoolClient;
+
+export interface PackInSubject {
+  key: string;
+  gtin: string;
+  serial: string;
+  lot: string | null;
+  from: number;
+  to: number;
+}
+
+export interface SubjectSeries {
+  intervals: LoggerInterval[];
+  readings: Reading[];
+}
+
+export interface StoredProfile extends StorageProfile {
+  gtin: string;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+interface ProfileRow {
+  gtin: string;
+  storage: StorageProfile['storage'];
+  uom: StorageProfile['uom'];
+  range_min: number;
+  range_max: number;
+  excursion_budget_minutes: number;
+  absolute_min: number | null;
+  absolute_max: number | null;
+  mkt_max: number | null;
+  mkt_window_hours: number;
+  activation_energy: number;
+  freeze_limit: number | null;
+  updated_by: string;
+  updated_at: Date;
+}
+
+function profileOf(row: ProfileRow): StoredProfile {
+  return {
+    gtin: row.gtin,
+    storage: row.storage,
+    uom: row.uom,
+    rangeMin: row.range_min,
+    rangeMax: row.range_max,
+    excursionBudgetMinutes: row.excursion_budget_minutes,
+    absoluteMin: row.absolute_min,
+    absoluteMax: row.absolute_max,
+    mktMax: row.mkt_max,
+    mktWindowHours: row.mkt_window_hours,
+    activationEnergy: row.activation_energy,
+    freezeLimit: row.freeze_limit,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+const AGGREGATION_COLUMNS = `parent_key, child_key, action, event_time, record_time, event_hash`;
+
+interface AggregationRow {
+  parent_key: string;
+  child_key: string;
+  action: 'ADD' | 'DELETE';
+  event_time: Date;
+  record_time: Date;
+  event_hash: string;
+}
+
+function aggregationFact(row: AggregationRow): AggregationFact {
+  return {
+    parentKey: row.parent_key,
+    childKey: row.child_key === '' ? null : row.child_key,
+    action: row.action,
+    time: row.event_time.getTime(),
+    recordTime: row.record_time.getTime(),
+    eventHash: row.event_hash,
+  };
+}
+
+/** Reads what the computations need: a subject's loggers and readings, what it held, a pack's legs, profiles. */
+export class TemperatureReader {
+  private readonly readingCache = new Map<string, Promise<Reading[]>>();
+
+  constructor(private readonly db: Queryable) {}
+
+  async profiles(gtins: readonly string[]): Promise<Map<string, StoredProfile>> {
+    if (gtins.length === 0) return new Map();
+    const { rows } = await this.db.query<ProfileRow>(`SELECT * FROM profiles WHERE gtin = ANY($1::text[])`, [
+      gtins,
+    ]);
+    return new Map(rows.map((row) => [row.gtin, profileOf(row)]));
+  }
+
+  async loggerIntervals(subjectKeys: readonly string[]): Promise<LoggerInterval[]> {
+    const { rows } = await this.db.query<{
+      logger_id: string;
+      subject_key: string;
+      action: AssociationFact['action'];
+      from_time: Date;
+      to_time: Date | null;
+      record_time: Date;
+    }>(
+      `SELECT logger_id, subject_key, action, from_time, to_time, record_time FROM associations WHERE subject_key = ANY($1::text[])`,
+      [subjectKeys],
+    );
+    return loggerIntervals(
+      rows.map((r) => ({
+        loggerId: r.logger_id,
+        subjectKey: r.subject_key,
+        action: r.action,
+        from: r.from_time.getTime(),
+        to: r.to_time?.getTime() ?? null,
+        recordTime: r.record_time.getTime(),
+      })),
+    );
+  }
+
+  /** The readings of the loggers in their periods (bounded by `from`–`to`). */
+  async readingsOf(
+    intervals: readonly LoggerInterval[],
+    from = -OPEN_END,
+    to = OPEN_END,
+  ): Promise<Reading[]> {
+    const readings: Reading[] = [];
+    for (const interval of intervals) {
+      const start = Math.max(from, interval.from);
+      const end = Math.min(to, interval.to);
+      if (start >= end) continue;
+      for (const reading of await this.intervalReadings(interval))
+        if (reading.time >= start && reading.time < end) readings.push(reading);
+    }
+    return readings;
+  }
+
+  /** A logger's readings in one of its periods, read once per reader (a shipment's packs share their legs). */
+  private intervalReadings(interval: LoggerInterval): Promise<Reading[]> {
+    const key = `${interval.loggerId}\u0000${interval.from}\u0000${interval.to}`;
+    let readings = this.readingCache.get(key);
+    if (!readings) {
+      readings = this.db
+        .query<{ t: number; celsius: number; min_celsius: number | null; max_celsius: number | null }>(
+          `SELECT (extract(epoch FROM time) * 1000)::float8 AS t, celsius, min_celsius, max_celsius
+           FROM readings WHERE logger_id = $1 AND time >= $2 AND time < $3`,
+          [
+            interval.loggerId,
+            new Date(Math.max(interval.from, -8.64e15)),
+            new Date(Math.min(interval.to, 8.64e15)),
+          ],
+        )
+        .then(({ rows }) =>
+          rows.map((row) => ({
+            time: row.t,
+            celsius: row.celsius,
+            minCelsius: row.min_celsius,
+            maxCelsius: row.max_celsius,
+          })),
+        );
+      this.readingCache.set(key, readings);
+    }
+    return readings;
+  }
+
+  async subjectSeries(subjectKey: string): Promise<SubjectSeries> {
+    const intervals = await this.loggerIntervals([subjectKey]);
+    return { intervals, readings: await this.readingsOf(intervals) };
+  }
+
+  /** Every serialised pack that was inside the subject (directly or not), with the period. */
+  async packsIn(subjectKey: string): Promise<PackInSubject[]> {
+    const { rows } = await this.db.query<AggregationRow>(
+      `WITH RECURSIVE down(key) AS (
+         SELECT $1::text COLLATE "C"
+         UNION
+         SELECT a.child_key FROM aggregations a JOIN down ON a.parent_key = down.key WHERE a.child_key <> ''
+       )
+       SELECT ${AGGREGATION_COLUMNS} FROM aggregations
+       WHERE child_key IN (SELECT key FROM down) OR (child_key = '' AND parent_key IN (SELECT key FROM down))`,
+      [subjectKey],
+    );
+    const history = new ContainmentHistory(rows.map(aggregationFact));
+    const inside = history.descendants(subjectKey);
+    if (inside.length === 0) return [];
+    const { rows: items } = await this.db.query<{
+      key: string;
+      gtin: string;
+      serial: string;
+      lot: string | null;
+    }>(`SELECT key, gtin, serial, lot FROM items WHERE key = ANY($1::text[])`, [
+      [...new Set(inside.map((c) => c.key))],
+    ]);
+    const byKey = new Map(items.map((item) => [item.key, item]));
+    return inside.flatMap((c) => {
+      const item = byKey.get(c.key);
+      return item ? [{ ...item, from: c.from, to: c.to }] : [];
+    });
+  }
+
+  /** A pack's legs: the periods it spent in logistic units that had a logger, each with that unit's readings. */
+  async legsOf(packKey: string): Promise<LegInput[]> {
+    return (await this.legsOfMany([packKey])).get(packKey) ?? [];
+  }
+
+  /** The legs of many packs (e.g. a pallet's), read with one query per step whatever their number. */
+  async legsOfMany(packKeys: readonly string[]): Promise<Map<string, LegInput[]>> {
+    const { rows } = await this.db.query<AggregationRow>(
+      `WITH RECURSIVE up(key) AS (
+         SELECT unnest($1::text[]) COLLATE "C"
+         UNION
+         SELECT a.parent_key FROM aggregations a JOIN up ON a.child_key = up.key
+       )
+       SELECT ${AGGREGATION_COLUMNS} FROM aggregations
+       WHERE child_key IN (SELECT key FROM up) OR (child_key = '' AND parent_key IN (SELECT key FROM up))`,
+      [packKeys],
+    );
+    const history = new ContainmentHistory(rows.map(aggregationFact));
+    const containments = new Map(packKeys.map((key) => [key, history.ancestors(key)]));
+    const subjects = new Set<string>(packKeys);
+    for (const list of containments.values()) for (const c of list) subjects.add(c.container);
+    const intervals = await this.loggerIntervals([...subjects]);
+    const bySubject = new Map<string, LoggerInterval[]>();
+    for (const interval of intervals) {
+      if (!bySubject.has(interval.subjectKey)) bySubject.set(interval.subjectKey, []);
+      bySubject.get(interval.subjectKey)!.push(interval);
+    }
+    const result = new Map<string, LegInput[]>();
+    for (const packKey of packKeys) {
+      const legs: LegInput[] = [];
+      const own = bySubject.get(packKey);
+      if (own)
+        legs.push({
+          subject: packKey,
+          level: 0,
+          from: -OPEN_END,
+          to: OPEN_END,
+          readings: await this.readingsOf(own),
+        });
+      for (const containment of containments.get(packKey)!) {
+        const loggers = bySubject.get(containment.container);
+        if (!loggers) continue;
+        legs.push({
+          subject: containment.container,
+          level: containment.level,
+          from: containment.from,
+          to: containment.to,
+          readings: await this.readingsOf(loggers, containment.from, containment.to),
+        });
+      }
+      result.set(packKey, legs);
+    }
+    return result;
+  }
+}
