@@ -1,6 +1,14 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '@pedigree/testing';
+import { migrateServiceDatabase } from '@pedigree/database';
+import {
+  createTestDatabase,
+  kafkaBrokers,
+  REPO_ROOT,
+  startServiceProcess,
+  waitForStatus,
+  type RunningService,
+} from '@pedigree/testing';
 import { RecallStack } from '../../services/recall/test/harness';
 
 interface CliRun {
@@ -9,11 +17,26 @@ interface CliRun {
   stderr: string;
 }
 
-/** `pedigree demo load` against a serialization and a recall service on their own databases and topics. */
-describe('pedigree demo load (real Kafka and PostgreSQL, serialization and recall services)', () => {
+/** `pedigree demo load` against serialization, cold-chain and recall services on their own databases and topics. */
+describe('pedigree demo load (real Kafka and PostgreSQL, serialization, cold-chain and recall services)', () => {
   const stack = new RecallStack();
-  beforeAll(() => stack.start());
-  afterAll(() => stack.stop());
+  let coldChain: RunningService;
+  beforeAll(async () => {
+    await stack.start();
+    const database = await createTestDatabase('cold_chain');
+    await migrateServiceDatabase('cold-chain', database);
+    coldChain = await startServiceProcess('cold-chain', {
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: stack.topicPrefix,
+      DATABASE_URL: database,
+      ...stack.issuer.env,
+    });
+    await waitForStatus(coldChain, '/health/ready');
+  });
+  afterAll(async () => {
+    await coldChain?.stop();
+    await stack.stop();
+  });
 
   const load = (packs: number): Promise<CliRun> =>
     new Promise((resolve) => {
@@ -29,6 +52,8 @@ describe('pedigree demo load (real Kafka and PostgreSQL, serialization and recal
           stack.serialization.baseUrl,
           '--recall',
           stack.recalls[0]!.baseUrl,
+          '--cold-chain',
+          coldChain.baseUrl,
           '--key-dir',
           stack.issuer.keyDir,
           '--timeout',
@@ -47,9 +72,15 @@ describe('pedigree demo load (real Kafka and PostgreSQL, serialization and recal
     expect(first.stderr).not.toMatch(/Error/);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Recall of lot AMX2602 issued: \S+, two pharmacies responded/);
+    expect(first.stdout).toMatch(/sent 145 readings of 1 loggers/);
+    expect(first.stdout).toMatch(/excursion \S+: critical, packs quarantined/);
     const events = await count('SELECT count(*) AS n FROM events');
     const announced = Number(/; (\d+) events by 9 parties/.exec(first.stdout)?.[1]);
-    expect(events).toBe(announced);
+    // Beside the story's events, the cold-chain service's quarantine of the warm pallet's packs (bizStep holding).
+    expect(await count("SELECT count(*) AS n FROM events WHERE biz_step IS DISTINCT FROM 'holding'")).toBe(
+      announced,
+    );
+    expect(await count("SELECT count(*) AS n FROM events WHERE biz_step = 'holding'")).toBe(1);
 
     const regulator = await stack.token('regulator', ['regulator']);
     const distribution = (
@@ -65,9 +96,14 @@ describe('pedigree demo load (real Kafka and PostgreSQL, serialization and recal
     expect(totals).toMatchObject({ dispensed: 7 * 20, destroyed: 3 * 2 });
     expect(totals.inStock + totals.dispensed + totals.destroyed).toBe(1000);
 
+    // The demo's recall, and the candidate the warm truck's critical excursion opened (its packs had moved on).
     const { recalls } = (await stack.call('GET', '/recalls', regulator)).json();
-    expect(recalls).toHaveLength(1);
-    expect(recalls[0]).toMatchObject({ status: 'issued', lots: ['AMX2602'] });
+    const issued = recalls.find((r: { status: string }) => r.status === 'issued');
+    expect(issued).toMatchObject({ lots: ['AMX2602'] });
+    expect(recalls.filter((r: { status: string }) => r.status === 'candidate')).toEqual([
+      expect.objectContaining({ lots: ['INS2601'], excursionId: expect.any(String) }),
+    ]);
+    expect(recalls).toHaveLength(2);
     const effectiveness = (
       await stack.call('GET', `/recalls/${recalls[0].id}/effectiveness`, regulator)
     ).json();
@@ -76,8 +112,12 @@ describe('pedigree demo load (real Kafka and PostgreSQL, serialization and recal
     const again = await load(3000);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Recall of lot AMX2602 already loaded/);
+    const excursions = (await (
+      await fetch(`${coldChain.baseUrl}/excursions`, { headers: { authorization: `Bearer ${regulator}` } })
+    ).json()) as { excursions: unknown[] };
+    expect(excursions.excursions).toHaveLength(1);
     expect(await count('SELECT count(*) AS n FROM events')).toBe(events);
-    expect((await stack.call('GET', '/recalls', regulator)).json().recalls).toHaveLength(1);
+    expect((await stack.call('GET', '/recalls', regulator)).json().recalls).toHaveLength(2);
   }, 900_000);
 
   it('says clearly when the platform is not there', async () => {

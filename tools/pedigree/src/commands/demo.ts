@@ -21,6 +21,7 @@ import { ExitCode, type CliIo } from '../io';
 
 interface DemoOptions {
   serialization: string;
+  coldChain: string;
   recall: string;
   packs: string;
   keyDir?: string;
@@ -111,6 +112,7 @@ async function loadDemo(options: DemoOptions, io: CliIo): Promise<void> {
   const api = new DemoApi(io, Date.now() + timeoutSeconds * 1000);
   const serialization = options.serialization.replace(/\/$/, '');
   const recall = options.recall.replace(/\/$/, '');
+  const coldChain = options.coldChain.replace(/\/$/, '');
   const token = await tokens(options.keyDir);
   const story = demoStory(packs);
   const eventCount = story.captures.reduce((n, c) => n + c.events.length, 0);
@@ -147,6 +149,36 @@ async function loadDemo(options: DemoOptions, io: CliIo): Promise<void> {
     }
   }
 
+  const manufacturer = await token.of(MANUFACTURER);
+  const refrigerated = PRODUCTS.find((p) => p.refrigerated)!;
+  await api.json('PUT', `${coldChain}/profiles/${refrigerated.gtin}`, manufacturer, {
+    storage: 'refrigerated',
+  });
+  const readings = await api.json<{ readings: number }>(
+    'POST',
+    `${coldChain}/readings`,
+    manufacturer,
+    story.loggers,
+    [202],
+  );
+  io.stdout(
+    `  sent ${readings.readings} readings of ${story.loggers.length} loggers on the ${refrigerated.name} pallets\n`,
+  );
+  type Excursions = { excursions: Array<{ id: string; severity: string; status: string }> };
+  const [excursion] = (
+    await api.until(
+      'the cold-chain service to find the warm truck’s excursion',
+      () =>
+        api.json<Excursions>(
+          'GET',
+          `${coldChain}/excursions?gtin=${refrigerated.gtin}&severity=critical`,
+          manufacturer,
+        ),
+      (e) => e.excursions.length > 0,
+    )
+  ).excursions;
+  io.stdout(`  excursion ${excursion!.id}: ${excursion!.severity}, packs ${excursion!.status}\n`);
+
   const lotPacks = story.cases.filter((c) => c.lot === RECALLED.lot).flatMap((c) => c.packs);
   const lotDispensed = lotPacks.filter((epc) => story.dispensed.has(epc)).length;
   const lotDestroyed = lotPacks.filter((epc) => story.destroyed.has(epc)).length;
@@ -166,7 +198,6 @@ async function loadDemo(options: DemoOptions, io: CliIo): Promise<void> {
   );
 
   type Recall = { id: string; status: string; gtin: string; lots: string[]; reason: string };
-  const manufacturer = await token.of(MANUFACTURER);
   const { recalls } = await api.json<{ recalls: Recall[] }>(
     'GET',
     `${recall}/recalls?limit=1000`,
@@ -208,9 +239,11 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
     .description(
       'Fill a running platform (scripts/up.sh) through its public APIs with the demo story: a manufacturer, two ' +
         'distributors, six pharmacies, ~20,000 packs in cases and pallets, shipping, receiving, dispensing, ' +
-        'destructions, and a recall of one lot under way; loading again stores nothing twice',
+        'destructions, loggers on the refrigerated pallets with one excursion, and a recall of one lot under way; ' +
+        'loading again stores nothing twice',
     )
     .option('--serialization <url>', 'the serialization service', 'http://127.0.0.1:3001')
+    .option('--cold-chain <url>', 'the cold-chain service', 'http://127.0.0.1:3002')
     .option('--recall <url>', 'the recall service', 'http://127.0.0.1:3003')
     .option('--packs <n>', 'about how many packs (whole pallets of 1,000 across the three lots)', '20000')
     .option('--timeout <seconds>', 'give up waiting for the services after this long', '600')

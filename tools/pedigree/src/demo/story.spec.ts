@@ -48,4 +48,12 @@ describe('the demo story of pedigree demo load', () => {
     expect(story.destroyed.size).toBe(6 * 2);
     for (const epc of story.destroyed) expect(story.dispensed.has(epc)).toBe(false);
   });
+
+  it('puts a logger on each refrigerated pallet for its day on the road, one of them on a warm truck', () => {
+    const insulin = story.pallets.filter((p) => p.product.refrigerated);
+    expect(story.loggers.map((l) => l.subject)).toEqual(insulin.map((p) => p.sscc));
+    for (const logger of story.loggers) expect(logger.readings).toHaveLength(24 * 6 + 1);
+    const outOfRange = story.loggers.map((l) => l.readings.filter((r) => r.value < 2 || r.value > 8).length);
+    expect(outOfRange).toEqual([18, ...Array(insulin.length - 1).fill(0)]);
+  });
 });

@@ -150,6 +150,14 @@ export interface DemoCase {
   pharmacy: DemoParty;
 }
 
+/** A data logger's batch of readings (the `coldchain.readings.v1` payload of `POST /readings`). */
+export interface DemoReadings {
+  loggerId: string;
+  /** The SSCC of the pallet the logger travels on. */
+  subject: string;
+  readings: Array<{ time: string; type: 'Temperature'; value: number; uom: 'CEL' }>;
+}
+
 export interface DemoStory {
   captures: DemoCapture[];
   cases: DemoCase[];
@@ -158,6 +166,25 @@ export interface DemoStory {
   /** The packs the pharmacies dispense and destroy (EPC URIs). */
   dispensed: Set<string>;
   destroyed: Set<string>;
+  /** A logger on each pallet of the refrigerated product, from shipping to receiving; the first one's truck warmed. */
+  loggers: DemoReadings[];
+}
+
+/** Every 10 minutes from `fromHours` to `toHours`: 4.5–5.5 °C, or 16 °C for `warm` hours after the third. */
+function loggerReadings(fromHours: number, toHours: number, warm: number): DemoReadings['readings'] {
+  const readings: DemoReadings['readings'] = [];
+  for (let minute = 0; fromHours + minute / 60 <= toHours; minute += 10) {
+    const hour = minute / 60;
+    const excursion = warm > 0 && hour >= 3 && hour < 3 + warm;
+    const value = excursion ? 16 : 5 + 0.5 * Math.sin(minute / 90);
+    readings.push({
+      time: at(fromHours + hour),
+      type: 'Temperature',
+      value: Math.round(value * 10) / 10,
+      uom: 'CEL',
+    });
+  }
+  return readings;
 }
 
 /**
@@ -317,8 +344,19 @@ export function demoStory(packs: number): DemoStory {
       ],
     });
   }
+  const loggers = pallets
+    .filter((p) => p.product.refrigerated)
+    .map((p, i) => {
+      const shipped = 120 + pallets.indexOf(p) * 0.1;
+      return {
+        loggerId: `DEMO-LOGGER-${String(i + 1).padStart(3, '0')}`,
+        subject: p.sscc,
+        readings: loggerReadings(shipped, shipped + 24, i === 0 ? 3 : 0),
+      };
+    });
   return {
     captures,
+    loggers,
     cases,
     pallets,
     packCount: cases.length * PACKS_PER_CASE,
