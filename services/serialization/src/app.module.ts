@@ -13,7 +13,13 @@ import * as schema from './db/schema';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { ProjectionService } from './projection/projection.service';
 import { EventQueryRepository } from './query/event-query.repository';
+import { DiscoveryController } from './query/discovery.controller';
+import { QueryAnswers } from './query/query-answers';
 import { QueryController } from './query/query.controller';
+import { NamedQueryRepository } from './subscriptions/named-query.repository';
+import { QueriesController } from './subscriptions/queries.controller';
+import { SubscriptionRepository } from './subscriptions/subscription.repository';
+import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { CaptureEventCapturer } from './verification/capture-event-capturer';
 import { PacksController } from './verification/packs.controller';
 import { PgVerificationStore } from './verification/pg-verification-store';
@@ -35,7 +41,14 @@ export class AppModule {
         AuthModule.forRoot(config),
         TerminusModule,
       ],
-      controllers: [CaptureController, QueryController, VrsController, PacksController],
+      controllers: [
+        CaptureController,
+        QueryController,
+        QueriesController,
+        DiscoveryController,
+        VrsController,
+        PacksController,
+      ],
       providers: [
         {
           provide: EnvelopeProducer,
@@ -47,6 +60,10 @@ export class AppModule {
         ProjectionService,
         OutboxRelayService,
         EventQueryRepository,
+        QueryAnswers,
+        NamedQueryRepository,
+        SubscriptionRepository,
+        SubscriptionsService,
         PgVerificationStore,
         { provide: VERIFICATION_STORE, useExisting: PgVerificationStore },
         {

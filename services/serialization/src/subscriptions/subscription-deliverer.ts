@@ -1,0 +1,208 @@
+import type { Logger } from '@pedigree/observability';
+import { gs1Signature } from '@pedigree/contracts';
+import { queryDocument } from '../query/query-answers';
+import type { EpcFormat } from '../query/presentation';
+import { nextRun, parseSchedule } from './schedule';
+import type { Subscription, SubscriptionRepository } from './subscription.repository';
+
+/** Where a WebSocket subscription's deliveries go: the sockets this process holds. */
+export interface SocketSender {
+  /** Sends `body` on the subscription's socket; false when this process holds no socket for it. */
+  send(subscriptionId: string, body: string): Promise<boolean>;
+}
+
+export interface DelivererOptions {
+  /** This process, as lease owner. */
+  owner: string;
+  /** How long a receiver has to answer a delivery. */
+  timeoutMs: number;
+  /** Longest wait between two attempts of a failing delivery. */
+  maxBackoffSeconds: number;
+  /** How often the queue is looked at when no notification came. */
+  pollMs: number;
+}
+
+/** What a delivery attempt came to. */
+type Outcome =
+  { ok: true } | { ok: false; status: number | null; error: string; tooLarge: boolean; gone?: boolean };
+
+/** Seconds before attempt n + 1 after n failures in a row: 1, 2, 4, … up to `max`. */
+export function backoffSeconds(failedAttempts: number, max: number): number {
+  return Math.min(max, 2 ** Math.min(failedAttempts, 20));
+}
+
+/**
+ * Delivers queued events to subscribers, on every replica: it claims due subscriptions (row locks, SKIP LOCKED, a
+ * lease), sends a batch after the cursor, and moves the cursor only once the receiver answered 2xx. A failure is
+ * recorded and retried with backoff; after a 413 the batch is halved. Scheduled subscriptions deliver when their
+ * schedule is due (an empty document when reportIfEmpty and nothing matched).
+ */
+export class SubscriptionDeliverer {
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private lastRenewal = 0;
+
+  constructor(
+    private readonly repository: SubscriptionRepository,
+    private readonly sockets: SocketSender,
+    private readonly logger: Logger,
+    private readonly options: DelivererOptions,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let busy = false;
+      try {
+        if (Date.now() - this.lastRenewal > 10_000) {
+          await this.repository.renewSockets(this.options.owner);
+          this.lastRenewal = Date.now();
+        }
+        const claimed = await this.repository.claim(this.options.owner, 16);
+        busy = claimed.length > 0;
+        await Promise.all(claimed.map((subscription) => this.deliver(subscription)));
+      } catch (error) {
+        this.logger.warn({ err: error }, 'subscription delivery round failed; retrying');
+      }
+      if (!busy && !this.stopped) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  /** One delivery for a claimed subscription. */
+  async deliver(subscription: Subscription): Promise<void> {
+    const events = await this.repository.pending(subscription, subscription.batchSize);
+    const scheduled = !subscription.stream;
+    if (events.length === 0 && !(scheduled && subscription.reportIfEmpty)) {
+      await this.repository.acknowledge(
+        subscription.id,
+        this.options.owner,
+        undefined,
+        this.nextRunOf(subscription),
+      );
+      return;
+    }
+    const body = JSON.stringify(
+      queryDocument(
+        events.map((e) => ({
+          document: e.event as never,
+          namespaces: e.namespaces,
+          capturerGcps: e.capturerGcps,
+        })),
+        subscription.epcFormat as EpcFormat,
+        { subscriptionID: subscription.id },
+      ),
+    );
+    const outcome = await this.send(subscription, body);
+    const last = events[events.length - 1]?.position;
+    if (outcome.ok) {
+      const drained = last === undefined || (await this.isDrained(subscription, last));
+      await this.repository.acknowledge(
+        subscription.id,
+        this.options.owner,
+        last,
+        drained ? this.nextRunOf(subscription) : undefined,
+      );
+      return;
+    }
+    if (outcome.gone) {
+      await this.repository.delete(subscription.id);
+      return;
+    }
+    const smaller = outcome.tooLarge && events.length > 1 ? Math.ceil(events.length / 2) : undefined;
+    this.logger.warn(
+      {
+        subscriptionId: subscription.id,
+        status: outcome.status,
+        error: outcome.error,
+        events: events.length,
+      },
+      'subscription delivery failed',
+    );
+    await this.repository.fail(
+      subscription.id,
+      this.options.owner,
+      { status: outcome.status, error: outcome.error, events: events.length },
+      smaller !== undefined ? 0 : backoffSeconds(subscription.failedAttempts, this.options.maxBackoffSeconds),
+      smaller,
+    );
+  }
+
+  /** For a scheduled subscription whose run is over: when the next one is due (streams: unchanged). */
+  private nextRunOf(subscription: Subscription): Date | null | undefined {
+    if (subscription.stream || subscription.schedule === null) return undefined;
+    return nextRun(parseSchedule(subscription.schedule), new Date()) ?? null;
+  }
+
+  private async isDrained(subscription: Subscription, position: number): Promise<boolean> {
+    const more = await this.repository.pending({ id: subscription.id, cursor: position }, 1);
+    return more.length === 0;
+  }
+
+  private async send(subscription: Subscription, body: string): Promise<Outcome> {
+    if (subscription.socketOwner !== null) {
+      try {
+        return (await this.sockets.send(subscription.id, body))
+          ? { ok: true }
+          : { ok: false, status: null, error: 'the WebSocket is closed', tooLarge: false, gone: true };
+      } catch (error) {
+        return { ok: false, status: null, error: (error as Error).message, tooLarge: false };
+      }
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'application/ld+json',
+      'gs1-epcis-version': '2.0.0',
+      'gs1-cbv-version': '2.0.0',
+    };
+    if (subscription.signatureToken)
+      headers['gs1-signature'] = gs1Signature(body, subscription.signatureToken);
+    try {
+      const response = await fetch(subscription.dest!, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) return { ok: true };
+      return {
+        ok: false,
+        status: response.status,
+        error: `the receiver answered ${response.status}`,
+        tooLarge: response.status === 413,
+      };
+    } catch (error) {
+      const cause = (error as Error & { cause?: Error }).cause;
+      return { ok: false, status: null, error: cause?.message ?? (error as Error).message, tooLarge: false };
+    }
+  }
+}
