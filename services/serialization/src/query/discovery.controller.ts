@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Options, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AuthProblems } from '@pedigree/auth';
+import { Public } from '@pedigree/auth';
 import { SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
 
@@ -38,87 +38,85 @@ const CAPTURE_HEADERS = {
   'GS1-Capture-Error-Behaviour': header('rollback: a document is captured whole or not at all'),
 };
 
-const READ_ONLY = [
-  'eventTypes',
-  'eventTypes/:eventType',
-  'eventTypes/:eventType/events',
-  'epcs',
-  'epcs/:epc',
-  'epcs/:epc/events',
-  'bizSteps',
-  'bizSteps/:bizStep',
-  'bizSteps/:bizStep/events',
-  'bizLocations',
-  'bizLocations/:bizLocation',
-  'bizLocations/:bizLocation/events',
-  'readPoints',
-  'readPoints/:readPoint',
-  'readPoints/:readPoint/events',
-  'dispositions',
-  'dispositions/:disposition',
-  'dispositions/:disposition/events',
-  'capture/:captureId',
-  'events/:eventId',
-  'queries/:queryName/events',
+/** Every EPCIS resource and the methods it serves. */
+const RESOURCES: ReadonlyArray<{ path: string; allow: string; capture?: boolean }> = [
+  { path: 'capture', allow: 'OPTIONS, GET, POST', capture: true },
+  { path: 'events', allow: 'OPTIONS, GET, POST', capture: true },
+  { path: 'queries', allow: 'OPTIONS, GET, POST' },
+  { path: 'queries/:queryName/subscriptions', allow: 'OPTIONS, GET, POST' },
+  { path: 'queries/:queryName', allow: 'OPTIONS, GET, DELETE' },
+  { path: 'queries/:queryName/subscriptions/:subscriptionId', allow: 'OPTIONS, GET, DELETE' },
+  ...[
+    'capture/:captureId',
+    'events/:eventId',
+    'queries/:queryName/events',
+    ...['eventTypes', 'epcs', 'bizSteps', 'bizLocations', 'readPoints', 'dispositions'].flatMap(
+      (collection) => {
+        const member = `${collection}/:${collection === 'epcs' ? 'epc' : collection.slice(0, -1)}`;
+        return [collection, member, `${member}/events`];
+      },
+    ),
+  ].map((path) => ({ path, allow: 'OPTIONS, GET' })),
 ];
 
-/** `OPTIONS` of every EPCIS resource (EPCIS 2.0 REST binding discovery): the methods and the GS1 headers. */
+const PARAMETER_EXAMPLES: Record<string, string> = {
+  eventType: 'ObjectEvent',
+  epc: 'urn:epc:id:sgtin:0614141.107346.2017',
+  bizStep: 'commissioning',
+  bizLocation: 'urn:epc:id:sgln:0614141.00000.0',
+  readPoint: 'urn:epc:id:sgln:0614141.00000.0',
+  disposition: 'active',
+  captureId: '3f0e8f2c-5a43-4b8e-9f57-1c2d3e4f5a6b',
+  eventId: 'urn:uuid:6a0c3f8e-0d1f-4d7e-9b7a-2f1e5a4b3c2d',
+  queryName: 'commissioned',
+  subscriptionId: '3f0e8f2c-5a43-4b8e-9f57-1c2d3e4f5a6b',
+};
+
+/**
+ * `OPTIONS` of every EPCIS resource (EPCIS 2.0 REST binding discovery): the methods it serves and the GS1 headers,
+ * without a token (what the server supports is no secret, and browsers send preflights without one). One handler per
+ * resource, declared below from RESOURCES, so that each has its own path parameters in the OpenAPI description.
+ */
 @ApiTags('discovery')
-@ApiBearerAuth()
-@AuthProblems('epcis')
 @Controller()
 export class DiscoveryController {
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: SerializationConfig) {}
+  constructor(@Inject(SERVICE_CONFIG) readonly config: SerializationConfig) {}
+}
 
-  @Options('/')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'EPCIS versions, vocabularies and formats this server supports' })
-  @ApiResponse({ status: 204, description: 'the GS1 discovery headers', headers: DISCOVERY_HEADERS })
-  root(@Res({ passthrough: true }) reply: FastifyReply): void {
-    this.discovery(reply, 'OPTIONS');
-  }
+type DiscoveryHandler = (this: DiscoveryController, reply: FastifyReply) => void;
 
-  @Options(READ_ONLY)
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Discovery of a read-only EPCIS resource' })
-  @ApiResponse({ status: 204, description: 'the GS1 discovery headers', headers: DISCOVERY_HEADERS })
-  readOnly(@Res({ passthrough: true }) reply: FastifyReply): void {
-    this.discovery(reply, 'OPTIONS, GET');
-  }
-
-  @Options(['capture', 'events'])
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Discovery of the capture resources, with their limits' })
-  @ApiResponse({
-    status: 204,
-    description: 'the GS1 discovery and capture headers',
-    headers: CAPTURE_HEADERS,
-  })
-  capture(@Res({ passthrough: true }) reply: FastifyReply): void {
-    this.discovery(reply, 'OPTIONS, GET, POST');
+function discoveryHandler(allow: string, capture: boolean): DiscoveryHandler {
+  return function (this: DiscoveryController, reply: FastifyReply): void {
+    void reply.header('Allow', allow);
+    for (const [name, value] of Object.entries(VERSION_HEADERS)) void reply.header(name, value);
+    if (!capture) return;
     void reply.header('GS1-EPCIS-Capture-Limit', String(this.config.CAPTURE_MAX_EVENTS));
     void reply.header('GS1-EPCIS-Capture-File-Size-Limit', String(this.config.CAPTURE_MAX_BYTES));
     void reply.header('GS1-Capture-Error-Behaviour', 'rollback');
-  }
+  };
+}
 
-  @Options(['queries', 'queries/:queryName/subscriptions'])
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Discovery of a writable EPCIS resource' })
-  @ApiResponse({ status: 204, description: 'the GS1 discovery headers', headers: DISCOVERY_HEADERS })
-  writable(@Res({ passthrough: true }) reply: FastifyReply): void {
-    this.discovery(reply, 'OPTIONS, GET, POST');
-  }
-
-  @Options(['queries/:queryName', 'queries/:queryName/subscriptions/:subscriptionId'])
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Discovery of a removable EPCIS resource' })
-  @ApiResponse({ status: 204, description: 'the GS1 discovery headers', headers: DISCOVERY_HEADERS })
-  removable(@Res({ passthrough: true }) reply: FastifyReply): void {
-    this.discovery(reply, 'OPTIONS, GET, DELETE');
-  }
-
-  private discovery(reply: FastifyReply, allow: string): void {
-    void reply.header('Allow', allow);
-    for (const [name, value] of Object.entries(VERSION_HEADERS)) void reply.header(name, value);
-  }
+for (const { path, allow, capture = false } of RESOURCES) {
+  const name = `options${path.replace(/[/:]+(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase())}`;
+  const prototype = DiscoveryController.prototype as unknown as Record<string, DiscoveryHandler>;
+  Object.defineProperty(prototype, name, { value: discoveryHandler(allow, capture), writable: true });
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+  const decorators: MethodDecorator[] = [
+    Public(),
+    Options(path),
+    HttpCode(204),
+    ApiOperation({
+      summary: `Discovery of /${path}: methods and GS1 headers`,
+    }),
+    ApiResponse({
+      status: 204,
+      description: 'the GS1 discovery headers',
+      headers: capture ? CAPTURE_HEADERS : DISCOVERY_HEADERS,
+    }),
+    ...[...path.matchAll(/:(\w+)/g)].map(([, parameter]) =>
+      ApiParam({ name: parameter!, example: PARAMETER_EXAMPLES[parameter!] }),
+    ),
+  ];
+  for (const decorate of decorators) decorate(prototype, name, descriptor);
+  Res({ passthrough: true })(prototype, name, 0);
 }
