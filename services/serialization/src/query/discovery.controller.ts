@@ -99,7 +99,10 @@ function discoveryHandler(allow: string, capture: boolean): DiscoveryHandler {
 for (const { path, allow, capture = false } of RESOURCES) {
   const name = `options${path.replace(/[/:]+(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase())}`;
   const prototype = DiscoveryController.prototype as unknown as Record<string, DiscoveryHandler>;
-  Object.defineProperty(prototype, name, { value: discoveryHandler(allow, capture), writable: true });
+  const handler = discoveryHandler(allow, capture);
+  // The OpenAPI operationId is made of the function's own name.
+  Object.defineProperty(handler, 'name', { value: name });
+  Object.defineProperty(prototype, name, { value: handler, writable: true });
   const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
   const decorators: MethodDecorator[] = [
     Public(),
