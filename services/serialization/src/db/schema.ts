@@ -286,8 +286,8 @@ export const namedQueries = pgTable(
 
 /**
  * Subscriptions to a named query: a webhook (`dest`) or a WebSocket held by one process (`socket_owner`). Events
- * reach them through `subscription_queue`, filled from Kafka; `cursor` is the queue position delivered last, moved
- * only after the receiver acknowledged (ADR 0020).
+ * reach them through `subscription_queue`, filled from Kafka; `cursor` is the highest queue position acknowledged,
+ * moved (and the acknowledged rows deleted) only after the receiver answered 2xx (ADR 0020).
  */
 export const subscriptions = pgTable(
   'subscriptions',
@@ -327,23 +327,34 @@ export const subscriptions = pgTable(
   ],
 );
 
-/** Events matched to a subscription, waiting for delivery (a row stays until the cursor passes it). */
+/** The events subscriptions wait for, once each however many subscriptions wait (rows nothing queues are removed). */
+export const subscriptionEvents = pgTable('subscription_events', {
+  /** Declaration hash for an error declaration (each is delivered once), else the event hash. */
+  entryKey: identifier('entry_key').primaryKey(),
+  eventHash: identifier('event_hash').notNull(),
+  /** The event as delivered (JSON-LD) with the namespaces and capturer prefixes needed to render it. */
+  event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+  namespaces: jsonb('namespaces').$type<Record<string, string>>().notNull(),
+  capturerGcps: text('capturer_gcps').array().notNull(),
+});
+
+/**
+ * Events matched to a subscription and not yet acknowledged by its receiver: a row is deleted once a delivery holding
+ * it was answered 2xx (so an event whose match committed late, below positions already delivered, is still sent).
+ */
 export const subscriptionQueue = pgTable(
   'subscription_queue',
   {
     position: bigint('position', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     subscriptionId: text('subscription_id').notNull(),
-    eventHash: identifier('event_hash').notNull(),
-    /** Declaration hash for an error declaration (each is delivered once), else the event hash. */
-    entryKey: identifier('entry_key').notNull(),
-    /** The event as delivered (JSON-LD) with the namespaces and capturer prefixes needed to render it. */
-    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
-    namespaces: jsonb('namespaces').$type<Record<string, string>>().notNull(),
-    capturerGcps: text('capturer_gcps').array().notNull(),
+    entryKey: identifier('entry_key')
+      .notNull()
+      .references(() => subscriptionEvents.entryKey),
   },
   (t) => [
     uniqueIndex('subscription_queue_entry').on(t.subscriptionId, t.entryKey),
     index('subscription_queue_pending').on(t.subscriptionId, t.position),
+    index('subscription_queue_event').on(t.entryKey),
   ],
 );
 

@@ -25,15 +25,22 @@ import {
 /** The events of a query result as delivered: the stored document and what is needed to present it. */
 export type PresentableEvent = Pick<StoredEvent, 'document' | 'namespaces' | 'capturerGcps'>;
 
+/** The @context of a query document holding events captured with these namespaces. */
+export function queryContext(
+  namespaces: ReadonlyArray<Record<string, string>>,
+): AnyEpcisDocument['@context'] {
+  const merged = Object.assign({}, ...namespaces) as Record<string, string>;
+  return Object.keys(merged).length > 0 ? [EPCIS_CONTEXT_URI, merged] : EPCIS_CONTEXT_URI;
+}
+
 /** An EPCISQueryDocument of `events`, identifiers written as `epcFormat` asks. */
 export function queryDocument(
   events: readonly PresentableEvent[],
   epcFormat: EpcFormat,
   results: { subscriptionID?: string } = {},
 ): AnyEpcisDocument {
-  const namespaces = Object.assign({}, ...events.map((e) => e.namespaces)) as Record<string, string>;
   return {
-    '@context': Object.keys(namespaces).length > 0 ? [EPCIS_CONTEXT_URI, namespaces] : EPCIS_CONTEXT_URI,
+    '@context': queryContext(events.map((e) => e.namespaces)),
     type: 'EPCISQueryDocument',
     schemaVersion: '2.0',
     creationDate: new Date().toISOString(),

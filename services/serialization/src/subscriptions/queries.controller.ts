@@ -271,6 +271,22 @@ export class QueriesController {
       'the subscription (never its signature token); Location: /queries/{name}/subscriptions/{subscriptionID}',
     headers: { Location: { description: '/queries/{name}/subscriptions/{id}', schema: { type: 'string' } } },
     content: bodyContent(openApiSchema(subscriptionAnswerSchema)),
+    links: {
+      Subscription: {
+        operationId: 'QueriesController_getSubscription',
+        parameters: {
+          queryName: '$request.path.queryName',
+          subscriptionId: '$response.body#/subscriptionID',
+        },
+      },
+      Unsubscribe: {
+        operationId: 'QueriesController_unsubscribe',
+        parameters: {
+          queryName: '$request.path.queryName',
+          subscriptionId: '$response.body#/subscriptionID',
+        },
+      },
+    },
   })
   @ApiResponse({
     status: 400,

@@ -1,9 +1,9 @@
 import type { Logger } from '@pedigree/observability';
 import { gs1Signature } from '@pedigree/contracts';
-import { queryDocument } from '../query/query-answers';
-import type { EpcFormat } from '../query/presentation';
+import { formatEventIdentifiers, type EpcFormat } from '../query/presentation';
+import { queryContext, queryDocument } from '../query/query-answers';
 import { nextRun, parseSchedule } from './schedule';
-import type { Subscription, SubscriptionRepository } from './subscription.repository';
+import type { QueuedEvent, Subscription, SubscriptionRepository } from './subscription.repository';
 
 /** Where a WebSocket subscription's deliveries go: the sockets this process holds. */
 export interface SocketSender {
@@ -26,6 +26,8 @@ export interface DelivererOptions {
 type Outcome =
   { ok: true } | { ok: false; status: number | null; error: string; tooLarge: boolean; gone?: boolean };
 
+const EVENT_JSON_CACHE = 20_000;
+
 /** Seconds before attempt n + 1 after n failures in a row: 1, 2, 4, … up to `max`. */
 export function backoffSeconds(failedAttempts: number, max: number): number {
   return Math.min(max, 2 ** Math.min(failedAttempts, 20));
@@ -42,6 +44,8 @@ export class SubscriptionDeliverer {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private lastRenewal = 0;
+  /** Events written as JSON, by format and entry (the latest EVENT_JSON_CACHE). */
+  private readonly eventJson = new Map<string, string>();
 
   constructor(
     private readonly repository: SubscriptionRepository,
@@ -70,8 +74,11 @@ export class SubscriptionDeliverer {
       let busy = false;
       try {
         if (Date.now() - this.lastRenewal > 10_000) {
-          await this.repository.renewSockets(this.options.owner);
           this.lastRenewal = Date.now();
+          await this.repository.renewSockets(this.options.owner);
+          await this.repository.removeDeliveredEvents().catch((error: unknown) => {
+            this.logger.debug({ err: error }, 'clean-up of delivered events deferred');
+          });
         }
         const claimed = await this.repository.claim(this.options.owner, 16);
         busy = claimed.length > 0;
@@ -99,36 +106,26 @@ export class SubscriptionDeliverer {
 
   /** One delivery for a claimed subscription. */
   async deliver(subscription: Subscription): Promise<void> {
-    const events = await this.repository.pending(subscription, subscription.batchSize);
+    const events = await this.repository.pending(subscription.id, subscription.batchSize);
     const scheduled = !subscription.stream;
     if (events.length === 0 && !(scheduled && subscription.reportIfEmpty)) {
       await this.repository.acknowledge(
         subscription.id,
         this.options.owner,
-        undefined,
+        [],
         this.nextRunOf(subscription),
       );
       return;
     }
-    const body = JSON.stringify(
-      queryDocument(
-        events.map((e) => ({
-          document: e.event as never,
-          namespaces: e.namespaces,
-          capturerGcps: e.capturerGcps,
-        })),
-        subscription.epcFormat as EpcFormat,
-        { subscriptionID: subscription.id },
-      ),
-    );
+    const body = this.body(subscription, events);
     const outcome = await this.send(subscription, body);
-    const last = events[events.length - 1]?.position;
     if (outcome.ok) {
-      const drained = last === undefined || (await this.isDrained(subscription, last));
+      // A scheduled run is over once this delivery empties the queue.
+      const drained = scheduled && (await this.repository.pendingCount(subscription.id)) <= events.length;
       await this.repository.acknowledge(
         subscription.id,
         this.options.owner,
-        last,
+        events.map((e) => e.position),
         drained ? this.nextRunOf(subscription) : undefined,
       );
       return;
@@ -156,15 +153,31 @@ export class SubscriptionDeliverer {
     );
   }
 
+  /**
+   * The EPCISQueryDocument of a delivery. Each event is written as JSON once per identifier format and spliced into
+   * every subscription's document (subscriptions to one query receive the same events).
+   */
+  private body(subscription: Subscription, events: QueuedEvent[]): string {
+    const format = subscription.epcFormat as EpcFormat;
+    const document = queryDocument([], format, { subscriptionID: subscription.id });
+    document['@context'] = queryContext(events.map((e) => e.namespaces));
+    const list = events.map((e) => {
+      const key = `${format}\n${e.entryKey}`;
+      let json = this.eventJson.get(key);
+      if (json === undefined) {
+        json = JSON.stringify(formatEventIdentifiers(e.event, format, e.capturerGcps));
+        if (this.eventJson.size >= EVENT_JSON_CACHE) this.eventJson.clear();
+        this.eventJson.set(key, json);
+      }
+      return json;
+    });
+    return JSON.stringify(document).replace('"eventList":[]', () => `"eventList":[${list.join(',')}]`);
+  }
+
   /** For a scheduled subscription whose run is over: when the next one is due (streams: unchanged). */
   private nextRunOf(subscription: Subscription): Date | null | undefined {
     if (subscription.stream || subscription.schedule === null) return undefined;
     return nextRun(parseSchedule(subscription.schedule), new Date()) ?? null;
-  }
-
-  private async isDrained(subscription: Subscription, position: number): Promise<boolean> {
-    const more = await this.repository.pending({ id: subscription.id, cursor: position }, 1);
-    return more.length === 0;
   }
 
   private async send(subscription: Subscription, body: string): Promise<Outcome> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { inTransaction, type DatabaseHandle } from '@pedigree/database';
 import type { SubscriptionSchedule } from '@pedigree/contracts';
 import { DATABASE } from '@pedigree/service-runtime';
@@ -49,6 +48,7 @@ export type NewSubscription = Pick<
 /** An event waiting in a subscription's queue. */
 export interface QueuedEvent {
   position: number;
+  entryKey: string;
   event: Record<string, unknown>;
   namespaces: Record<string, string>;
   capturerGcps: string[];
@@ -154,32 +154,45 @@ export class SubscriptionRepository {
     return rows;
   }
 
-  /** Queues events (an entry already queued for a subscription is not queued again) and wakes the deliverers. */
-  async enqueue(entries: Enqueued[], client?: PoolClient): Promise<number> {
+  /**
+   * Queues events: each event stored once (`subscription_events`), one small row per subscription waiting for it (an
+   * entry already queued for a subscription is not queued again); then wakes the deliverers. The event rows are
+   * locked (upsert) so that a concurrent clean-up cannot remove them before the queue rows reference them.
+   */
+  async enqueue(entries: Enqueued[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const { rowCount } = await (client ?? this.pool).query(
-      `INSERT INTO subscription_queue (subscription_id, event_hash, entry_key, event, namespaces, capturer_gcps)
-       SELECT e.subscription_id, e.event_hash, e.entry_key, e.event, e.namespaces,
-              ARRAY(SELECT jsonb_array_elements_text(e.capturer_gcps))
-       FROM jsonb_to_recordset($1::jsonb) AS e(subscription_id text, event_hash text, entry_key text, event jsonb,
-              namespaces jsonb, capturer_gcps jsonb)
-       WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = e.subscription_id)
-       ON CONFLICT (subscription_id, entry_key) DO NOTHING`,
-      [
-        JSON.stringify(
-          entries.map((e) => ({
-            subscription_id: e.subscriptionId,
-            event_hash: e.eventHash,
-            entry_key: e.entryKey,
-            event: e.event,
-            namespaces: e.namespaces,
-            capturer_gcps: e.capturerGcps,
-          })),
-        ),
-      ],
-    );
-    if ((rowCount ?? 0) > 0) await (client ?? this.pool).query(`NOTIFY subscription_queue`);
-    return rowCount ?? 0;
+    const events = new Map<string, Enqueued>();
+    for (const entry of entries) events.set(entry.entryKey, entry);
+    return inTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO subscription_events (entry_key, event_hash, event, namespaces, capturer_gcps)
+         SELECT e.entry_key, e.event_hash, e.event, e.namespaces, ARRAY(SELECT jsonb_array_elements_text(e.capturer_gcps))
+         FROM jsonb_to_recordset($1::jsonb) AS e(entry_key text, event_hash text, event jsonb, namespaces jsonb,
+                capturer_gcps jsonb)
+         ORDER BY e.entry_key
+         ON CONFLICT (entry_key) DO UPDATE SET event_hash = EXCLUDED.event_hash`,
+        [
+          JSON.stringify(
+            [...events.values()].map((e) => ({
+              entry_key: e.entryKey,
+              event_hash: e.eventHash,
+              event: e.event,
+              namespaces: e.namespaces,
+              capturer_gcps: e.capturerGcps,
+            })),
+          ),
+        ],
+      );
+      const { rowCount } = await client.query(
+        `INSERT INTO subscription_queue (subscription_id, entry_key)
+         SELECT q.subscription_id, q.entry_key FROM jsonb_to_recordset($1::jsonb) AS q(subscription_id text, entry_key text)
+         WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = q.subscription_id)
+         ON CONFLICT (subscription_id, entry_key) DO NOTHING`,
+        [JSON.stringify(entries.map((e) => ({ subscription_id: e.subscriptionId, entry_key: e.entryKey })))],
+      );
+      if ((rowCount ?? 0) > 0) await client.query('NOTIFY subscription_queue');
+      return rowCount ?? 0;
+    });
   }
 
   /**
@@ -196,7 +209,7 @@ export class SubscriptionRepository {
          WHERE s.next_attempt_at <= now()
            AND ((s.socket_owner IS NULL AND (s.lease_until IS NULL OR s.lease_until < now())) OR s.socket_owner = $1)
            AND CASE WHEN s.stream
-             THEN EXISTS (SELECT 1 FROM subscription_queue q WHERE q.subscription_id = s.id AND q.position > s.cursor)
+             THEN EXISTS (SELECT 1 FROM subscription_queue q WHERE q.subscription_id = s.id)
              ELSE s.next_run_at <= now() END
          ORDER BY s.next_attempt_at LIMIT $2
          FOR UPDATE SKIP LOCKED)
@@ -206,50 +219,52 @@ export class SubscriptionRepository {
     return rows;
   }
 
-  /** The next `limit` events of a subscription's queue after its cursor. */
-  async pending(subscription: Pick<Subscription, 'id' | 'cursor'>, limit: number): Promise<QueuedEvent[]> {
+  /** The oldest `limit` events of a subscription's queue (those not yet acknowledged). */
+  async pending(subscriptionId: string, limit: number): Promise<QueuedEvent[]> {
     const { rows } = await this.pool.query<QueuedEvent>(
-      `SELECT position::float8 AS position, event, namespaces, capturer_gcps AS "capturerGcps" FROM subscription_queue
-       WHERE subscription_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
-      [subscription.id, subscription.cursor, limit],
+      `SELECT q.position::float8 AS position, q.entry_key AS "entryKey", e.event, e.namespaces,
+              e.capturer_gcps AS "capturerGcps"
+       FROM subscription_queue q JOIN subscription_events e ON e.entry_key = q.entry_key
+       WHERE q.subscription_id = $1 ORDER BY q.position LIMIT $2`,
+      [subscriptionId, limit],
     );
     return rows;
   }
 
   async pendingCount(id: string): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM subscription_queue q JOIN subscriptions s ON s.id = q.subscription_id
-       WHERE s.id = $1 AND q.position > s.cursor`,
+      'SELECT count(*)::int AS n FROM subscription_queue WHERE subscription_id = $1',
       [id],
     );
     return rows[0]!.n;
   }
 
   /**
-   * The receiver acknowledged everything up to `position`: the cursor moves there, delivered events leave the
-   * queue, the lease is released (`nextRunAt` set when a scheduled run is over). Only the lease holder may.
+   * The receiver acknowledged the events at `positions`: they leave the queue, the cursor moves to the highest, the
+   * lease is released (`nextRunAt` set when a scheduled run is over). Only the lease holder may. Whether events are
+   * left is answered.
    */
   async acknowledge(
     id: string,
     owner: string,
-    position: number | undefined,
+    positions: number[],
     nextRunAt?: Date | null,
   ): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query(
-        `UPDATE subscriptions SET cursor = GREATEST(cursor, COALESCE($3::bigint, cursor)), failed_attempts = 0,
-           last_notified_at = now(), next_attempt_at = now(),
+        `UPDATE subscriptions SET cursor = GREATEST(cursor, COALESCE((SELECT max(p) FROM unnest($3::bigint[]) p), cursor)),
+           failed_attempts = 0, last_notified_at = now(), next_attempt_at = now(),
            lease_owner = CASE WHEN socket_owner IS NULL THEN NULL ELSE lease_owner END,
            lease_until = CASE WHEN socket_owner IS NULL THEN NULL ELSE lease_until END,
            next_run_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE next_run_at END
          WHERE id = $1 AND lease_owner = $2`,
-        [id, owner, position ?? null, nextRunAt !== undefined, nextRunAt ?? null],
+        [id, owner, positions, nextRunAt !== undefined, nextRunAt ?? null],
       );
-      if (rowCount === 1 && position !== undefined)
-        await client.query('DELETE FROM subscription_queue WHERE subscription_id = $1 AND position <= $2', [
-          id,
-          position,
-        ]);
+      if (rowCount === 1 && positions.length > 0)
+        await client.query(
+          'DELETE FROM subscription_queue WHERE subscription_id = $1 AND position = ANY($2::bigint[])',
+          [id, positions],
+        );
       return rowCount === 1;
     });
   }
@@ -316,5 +331,16 @@ export class SubscriptionRepository {
          DELETE FROM subscription_queue WHERE subscription_id IN (SELECT id FROM gone)`,
       );
     });
+  }
+
+  /**
+   * Removes the events no subscription waits for any more. An event being queued at this moment is locked by the
+   * matcher's upsert, and its queue row's foreign key refuses the removal: the clean-up then fails and runs again.
+   */
+  async removeDeliveredEvents(): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM subscription_events e
+       WHERE NOT EXISTS (SELECT 1 FROM subscription_queue q WHERE q.entry_key = e.entry_key)`,
+    );
   }
 }
