@@ -49,7 +49,6 @@ CREATE TABLE "subscriptions" (
 	"report_if_empty" boolean DEFAULT false NOT NULL,
 	"initial_record_time" timestamp with time zone,
 	"epc_format" text NOT NULL,
-	"cbv_format" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"cursor" bigint DEFAULT 0 NOT NULL,
 	"batch_size" integer NOT NULL,

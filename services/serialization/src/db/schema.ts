@@ -306,7 +306,6 @@ export const subscriptions = pgTable(
     reportIfEmpty: boolean('report_if_empty').notNull().default(false),
     initialRecordTime: timestamp('initial_record_time', { withTimezone: true, mode: 'date' }),
     epcFormat: text('epc_format').notNull(),
-    cbvFormat: text('cbv_format').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
     /** Events per delivery; halved after a 413, down to one. */

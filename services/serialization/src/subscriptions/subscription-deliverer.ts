@@ -20,6 +20,8 @@ export interface DelivererOptions {
   maxBackoffSeconds: number;
   /** How often the queue is looked at when no notification came. */
   pollMs: number;
+  /** Deliveries in flight at once in this process. */
+  concurrency: number;
 }
 
 /** What a delivery attempt came to. */
@@ -42,6 +44,7 @@ export function backoffSeconds(failedAttempts: number, max: number): number {
 export class SubscriptionDeliverer {
   private stopped = false;
   private wake: (() => void) | undefined;
+  private woken = false;
   private loop: Promise<void> | undefined;
   private lastRenewal = 0;
   /** Events written as JSON, by format and entry (the latest EVENT_JSON_CACHE). */
@@ -60,18 +63,23 @@ export class SubscriptionDeliverer {
 
   /** Something was queued: look now rather than at the next poll. */
   notify(): void {
-    this.wake?.();
+    this.signal();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.signal();
     await this.loop;
   }
 
+  /**
+   * Keeps up to `concurrency` deliveries in flight: claims as many subscriptions as there are free slots, and claims
+   * again as soon as one finishes, a notification comes, or the poll interval passes.
+   */
   private async run(): Promise<void> {
+    const inFlight = new Map<string, Promise<void>>();
     while (!this.stopped) {
-      let busy = false;
+      let claimed = 0;
       try {
         if (Date.now() - this.lastRenewal > 10_000) {
           this.lastRenewal = Date.now();
@@ -80,28 +88,54 @@ export class SubscriptionDeliverer {
             this.logger.debug({ err: error }, 'clean-up of delivered events deferred');
           });
         }
-        const claimed = await this.repository.claim(this.options.owner, 16);
-        busy = claimed.length > 0;
-        await Promise.all(claimed.map((subscription) => this.deliver(subscription)));
+        const free = this.options.concurrency - inFlight.size;
+        if (free > 0) {
+          const subscriptions = await this.repository.claim(this.options.owner, free, [...inFlight.keys()]);
+          claimed = subscriptions.length;
+          for (const subscription of subscriptions) {
+            const delivery: Promise<void> = this.deliver(subscription)
+              .catch((error: unknown) => {
+                this.logger.warn(
+                  { err: error, subscriptionId: subscription.id },
+                  'subscription delivery failed',
+                );
+              })
+              .finally(() => {
+                inFlight.delete(subscription.id);
+                this.signal();
+              });
+            inFlight.set(subscription.id, delivery);
+          }
+        }
       } catch (error) {
         this.logger.warn({ err: error }, 'subscription delivery round failed; retrying');
       }
-      if (!busy && !this.stopped) await this.idle();
+      if (!this.stopped && (claimed === 0 || inFlight.size >= this.options.concurrency)) await this.idle();
     }
+    await Promise.all(inFlight.values());
   }
 
+  /** Waits for a notification, a finished delivery or the poll interval; at once if one came meanwhile. */
   private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
+      const timer = setTimeout(() => this.signal(), this.options.pollMs);
       this.wake = () => {
+        clearTimeout(timer);
         this.wake = undefined;
-        done();
+        this.woken = false;
+        resolve();
       };
     });
+  }
+
+  /** Ends the current wait, or the next one before it starts. */
+  private signal(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
   }
 
   /** One delivery for a claimed subscription. */

@@ -16,7 +16,6 @@ export interface Subscription {
   reportIfEmpty: boolean;
   initialRecordTime: Date | null;
   epcFormat: string;
-  cbvFormat: string;
   createdAt: Date;
   cursor: number;
   batchSize: number;
@@ -40,7 +39,6 @@ export type NewSubscription = Pick<
   | 'reportIfEmpty'
   | 'initialRecordTime'
   | 'epcFormat'
-  | 'cbvFormat'
   | 'batchSize'
   | 'nextRunAt'
 >;
@@ -66,7 +64,7 @@ export interface Enqueued {
 
 const COLUMNS = `id, query_name AS "queryName", party, roles, dest, socket_owner AS "socketOwner",
   signature_token AS "signatureToken", stream, schedule, report_if_empty AS "reportIfEmpty",
-  initial_record_time AS "initialRecordTime", epc_format AS "epcFormat", cbv_format AS "cbvFormat",
+  initial_record_time AS "initialRecordTime", epc_format AS "epcFormat",
   created_at AS "createdAt", cursor::float8 AS cursor, batch_size AS "batchSize", next_attempt_at AS "nextAttemptAt",
   next_run_at AS "nextRunAt", failed_attempts AS "failedAttempts", last_notified_at AS "lastNotifiedAt"`;
 
@@ -88,8 +86,8 @@ export class SubscriptionRepository {
     const s = subscription;
     const { rows } = await this.pool.query<Subscription>(
       `INSERT INTO subscriptions (id, query_name, party, roles, dest, socket_owner, signature_token, stream, schedule,
-         report_if_empty, initial_record_time, epc_format, cbv_format, batch_size, next_run_at, lease_until)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+         report_if_empty, initial_record_time, epc_format, batch_size, next_run_at, lease_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
          CASE WHEN $6::text IS NULL THEN NULL ELSE now() + make_interval(secs => ${SOCKET_STALE_SECONDS}) END)
        RETURNING ${COLUMNS}`,
       [
@@ -105,7 +103,6 @@ export class SubscriptionRepository {
         s.reportIfEmpty,
         s.initialRecordTime,
         s.epcFormat,
-        s.cbvFormat,
         s.batchSize,
         s.nextRunAt,
       ],
@@ -197,16 +194,17 @@ export class SubscriptionRepository {
 
   /**
    * Claims up to `limit` subscriptions that have something to deliver now, for `owner` (this process) for
-   * LEASE_SECONDS: webhooks no other process holds, and the WebSocket subscriptions `owner` serves. Rows another
+   * LEASE_SECONDS: webhooks no other process holds, and the WebSocket subscriptions `owner` serves — none of `busy`,
+   * those `owner` is delivering to already (a WebSocket subscription stays with its process). Rows another
    * process is claiming at the same moment are skipped (FOR UPDATE SKIP LOCKED): no two processes deliver a batch.
    */
-  async claim(owner: string, limit: number): Promise<Subscription[]> {
+  async claim(owner: string, limit: number, busy: readonly string[] = []): Promise<Subscription[]> {
     const { rows } = await this.pool.query<Subscription>(
       `UPDATE subscriptions SET lease_owner = $1,
          lease_until = now() + make_interval(secs => CASE WHEN socket_owner IS NULL THEN ${LEASE_SECONDS} ELSE ${SOCKET_STALE_SECONDS} END)
        WHERE id IN (
          SELECT s.id FROM subscriptions s
-         WHERE s.next_attempt_at <= now()
+         WHERE s.next_attempt_at <= now() AND NOT (s.id = ANY($3::text[]))
            AND ((s.socket_owner IS NULL AND (s.lease_until IS NULL OR s.lease_until < now())) OR s.socket_owner = $1)
            AND CASE WHEN s.stream
              THEN EXISTS (SELECT 1 FROM subscription_queue q WHERE q.subscription_id = s.id)
@@ -214,7 +212,7 @@ export class SubscriptionRepository {
          ORDER BY s.next_attempt_at LIMIT $2
          FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,
-      [owner, limit],
+      [owner, limit, busy],
     );
     return rows;
   }

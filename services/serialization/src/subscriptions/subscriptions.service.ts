@@ -101,6 +101,7 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
         timeoutMs: config.SUBSCRIPTION_DELIVERY_TIMEOUT_MS,
         maxBackoffSeconds: config.SUBSCRIPTION_MAX_BACKOFF_SECONDS,
         pollMs: config.SUBSCRIPTION_POLL_MS,
+        concurrency: config.SUBSCRIPTION_DELIVERY_CONCURRENCY,
       },
     );
     readiness.register(() => {
@@ -153,7 +154,6 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
       reportIfEmpty: options.reportIfEmpty,
       initialRecordTime: options.initialRecordTime,
       epcFormat: options.epcFormat,
-      cbvFormat: 'No_Preference',
       batchSize: this.config.SUBSCRIPTION_BATCH_SIZE,
       nextRunAt,
     });

@@ -25,7 +25,6 @@ describe('SubscriptionRepository (real PostgreSQL)', () => {
     reportIfEmpty: false,
     initialRecordTime: null,
     epcFormat: 'No_Preference',
-    cbvFormat: 'No_Preference',
     batchSize: 10,
     nextRunAt: null,
   });
