@@ -199,7 +199,16 @@ export class SubscriptionDeliverer {
       const key = `${format}\n${e.entryKey}`;
       let json = this.eventJson.get(key);
       if (json === undefined) {
-        json = JSON.stringify(formatEventIdentifiers(e.event, format, e.capturerGcps));
+        json =
+          format === 'No_Preference' || format === 'Never_Translates'
+            ? e.eventJson
+            : JSON.stringify(
+                formatEventIdentifiers(
+                  JSON.parse(e.eventJson) as Record<string, unknown>,
+                  format,
+                  e.capturerGcps,
+                ),
+              );
         if (this.eventJson.size >= EVENT_JSON_CACHE) this.eventJson.clear();
         this.eventJson.set(key, json);
       }

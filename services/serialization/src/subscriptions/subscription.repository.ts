@@ -47,7 +47,8 @@ export type NewSubscription = Pick<
 export interface QueuedEvent {
   position: number;
   entryKey: string;
-  event: Record<string, unknown>;
+  /** The event's JSON as stored (read as text: a delivery often needs no parsed copy). */
+  eventJson: string;
   namespaces: Record<string, string>;
   capturerGcps: string[];
 }
@@ -220,7 +221,7 @@ export class SubscriptionRepository {
   /** The oldest `limit` events of a subscription's queue (those not yet acknowledged). */
   async pending(subscriptionId: string, limit: number): Promise<QueuedEvent[]> {
     const { rows } = await this.pool.query<QueuedEvent>(
-      `SELECT q.position::float8 AS position, q.entry_key AS "entryKey", e.event, e.namespaces,
+      `SELECT q.position::float8 AS position, q.entry_key AS "entryKey", e.event::text AS "eventJson", e.namespaces,
               e.capturer_gcps AS "capturerGcps"
        FROM subscription_queue q JOIN subscription_events e ON e.entry_key = q.entry_key
        WHERE q.subscription_id = $1 ORDER BY q.position LIMIT $2`,
