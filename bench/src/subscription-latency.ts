@@ -47,7 +47,13 @@ function largest(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { service, manufacturerToken: token, stop } = await startBenchService('serialization');
+  // The service's subscription settings (SUBSCRIPTION_BATCH_SIZE, SUBSCRIPTION_DELIVERY_CONCURRENCY, …) pass through.
+  const settings = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('SUBSCRIPTION_') && entry[1] !== undefined,
+    ),
+  );
+  const { service, manufacturerToken: token, stop } = await startBenchService('serialization', settings);
   const run = uniqueSuffix().slice(-6);
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
         rate: RATE,
         seconds: SECONDS,
         subscriptions: SUBSCRIPTIONS,
+        settings,
         eventsCaptured: ticks * perTick,
         captureSeconds: Number(captureSeconds.toFixed(1)),
         eventDeliveriesExpected: expected,

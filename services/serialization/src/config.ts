@@ -33,7 +33,7 @@ export const configSchema = withAuthConfig(
     /** Longest wait between two attempts of a failing delivery (the waits double from 1 s). */
     SUBSCRIPTION_MAX_BACKOFF_SECONDS: z.coerce.number().int().positive().default(300),
     /** Webhook deliveries in flight at once in one process. */
-    SUBSCRIPTION_DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(32),
+    SUBSCRIPTION_DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(16),
     /** How often a process looks for due deliveries when no notification came (scheduled runs, retries). */
     SUBSCRIPTION_POLL_MS: z.coerce.number().int().positive().default(1000),
     /** GLN this service answers DSCSA verification requests as (`responderGLN`); VRS answers 503 without it. */
