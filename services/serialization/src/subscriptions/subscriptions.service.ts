@@ -224,7 +224,11 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
         this.listener = client;
         client.on('notification', () => this.deliverer.notify());
         await client.query('LISTEN subscription_queue');
-        await new Promise<void>((resolve) => client.once('error', () => resolve()));
+        // Until the connection breaks or ends; then LISTEN again on a new one.
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
         client.release(true);
       } catch (error) {
         this.logger.warn({ err: error }, 'LISTEN for subscription deliveries failed; retrying');
