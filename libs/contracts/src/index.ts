@@ -8,3 +8,4 @@ export { recallNoticeSchema } from './messages/recall-notices';
 export { anchorNoticeSchema } from './messages/ledger-anchors';
 export * from './http/pack-answer';
 export * from './http/proofs';
+export * from './http/subscriptions';

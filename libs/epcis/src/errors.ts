@@ -14,6 +14,7 @@ export type EpcisExceptionType =
   | 'NoSuchResourceException'
   | 'CaptureLimitExceededException'
   | 'ResourceAlreadyExistsException'
+  | 'SubscriptionControlsException'
   | 'UnsupportedMediaTypeException'
   | 'NotAcceptableException'
   | 'ImplementationException';

@@ -14,7 +14,13 @@ import type { SerializationConfig } from './config';
 import * as schema from './db/schema';
 import { ProjectionService } from './projection/projection.service';
 import { EventQueryRepository } from './query/event-query.repository';
+import { DiscoveryController } from './query/discovery.controller';
+import { QueryAnswers } from './query/query-answers';
 import { QueryController } from './query/query.controller';
+import { NamedQueryRepository } from './subscriptions/named-query.repository';
+import { QueriesController } from './subscriptions/queries.controller';
+import { SubscriptionRepository } from './subscriptions/subscription.repository';
+import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { CaptureEventCapturer } from './verification/capture-event-capturer';
 import { PacksController } from './verification/packs.controller';
 import { PgVerificationStore } from './verification/pg-verification-store';
@@ -36,7 +42,15 @@ export class AppModule {
         AuthModule.forRoot(config),
         TerminusModule,
       ],
-      controllers: [CaptureController, QueryController, VrsController, PacksController, AgentsController],
+      controllers: [
+        CaptureController,
+        QueryController,
+        QueriesController,
+        DiscoveryController,
+        VrsController,
+        PacksController,
+        AgentsController,
+      ],
       providers: [
         {
           provide: EnvelopeProducer,
@@ -49,6 +63,10 @@ export class AppModule {
         ProjectionService,
         OutboxRelayService,
         EventQueryRepository,
+        QueryAnswers,
+        NamedQueryRepository,
+        SubscriptionRepository,
+        SubscriptionsService,
         PgVerificationStore,
         { provide: VERIFICATION_STORE, useExisting: PgVerificationStore },
         {

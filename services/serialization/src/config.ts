@@ -26,6 +26,16 @@ export const configSchema = withAuthConfig(
     CAPTURE_JOB_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
     /** Largest page an EPCIS query returns. */
     QUERY_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
+    /** Events per subscription delivery (halved for a subscription whose receiver answers 413). */
+    SUBSCRIPTION_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+    /** How long a subscriber's webhook has to answer a delivery. */
+    SUBSCRIPTION_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** Longest wait between two attempts of a failing delivery (the waits double from 1 s). */
+    SUBSCRIPTION_MAX_BACKOFF_SECONDS: z.coerce.number().int().positive().default(300),
+    /** Webhook deliveries in flight at once in one process. */
+    SUBSCRIPTION_DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(16),
+    /** How often a process looks for due deliveries when no notification came (scheduled runs, retries). */
+    SUBSCRIPTION_POLL_MS: z.coerce.number().int().positive().default(1000),
     /** GLN this service answers DSCSA verification requests as (`responderGLN`); VRS answers 503 without it. */
     VRS_RESPONDER_GLN: z
       .string()

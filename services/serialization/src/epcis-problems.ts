@@ -9,6 +9,9 @@ const TITLES: Partial<Record<EpcisExceptionType, string>> = {
   UnsupportedMediaTypeException: 'Unsupported media type',
   NotAcceptableException: 'Not acceptable',
   NoSuchResourceException: 'No such resource',
+  NoSuchNameException: 'No such query',
+  ResourceAlreadyExistsException: 'The resource already exists',
+  SubscriptionControlsException: 'Invalid subscription controls',
   ImplementationException: 'The capture could not be completed',
   SecurityException: 'Not allowed',
 };

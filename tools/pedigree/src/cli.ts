@@ -7,6 +7,7 @@ import { registerEpcisCommands } from './commands/epcis';
 import { registerGs1Commands } from './commands/gs1';
 import { registerKafkaCommands } from './commands/kafka';
 import { registerProofCommands } from './commands/proof';
+import { registerSubscribeCommand } from './commands/subscribe';
 import { registerTokenCommand } from './commands/token';
 import { registerVerifyCommand } from './commands/verify';
 import { ExitCode, UnreadableInput, type CliIo } from './io';
@@ -26,6 +27,7 @@ export function createProgram(io: CliIo): Command {
   registerVerifyCommand(program, io);
   registerDemoCommands(program, io);
   registerColdchainCommands(program, io);
+  registerSubscribeCommand(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands)

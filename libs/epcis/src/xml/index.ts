@@ -1,3 +1,3 @@
 export { detectEpcisFormat } from './detect';
 export { parseEpcisXml } from './parse';
-export { toEpcisXml } from './write';
+export { toEpcisXml, type EpcisXmlOptions } from './write';

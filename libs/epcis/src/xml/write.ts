@@ -1,6 +1,6 @@
 import { EpcisException, jsonPointer } from '../errors';
 import { EPCIS_CONTEXT_PREFIXES } from '../jsonld/context';
-import { toCbvUrn } from '../jsonld/vocabulary-forms';
+import { toCbvUri, toCbvUrn } from '../jsonld/vocabulary-forms';
 import type { AnyEpcisDocument } from '../model/documents';
 import type { JsonObject, JsonValue } from '../model/json';
 import type { CbvVocabularyKind } from '../model/vocabulary';
@@ -17,9 +17,18 @@ import { element, serializeXml, textElement, type XmlElement } from './xml-text'
  * `@context` (or the EPCIS context's own prefixes such as `cbvmda`). Objects become nested elements, arrays
  * repeated elements, scalars text. The JSON-LD document `id` has no place in the XML binding and is not written.
  */
-export function toEpcisXml(doc: AnyEpcisDocument | JsonObject): string {
+export function toEpcisXml(doc: AnyEpcisDocument | JsonObject, options: EpcisXmlOptions = {}): string {
   // The writer reads the document as plain JSON (it checks every shape it relies on).
-  return serializeXml(new EpcisXmlWriter(doc as JsonObject).writeDocument());
+  return serializeXml(new EpcisXmlWriter(doc as JsonObject, options.vocabulary ?? 'urn').writeDocument());
+}
+
+/**
+ * How standard vocabulary values are written (EPCIS 2.0 REST binding, `GS1-CBV-XML-Format`): `urn` (default) as CBV
+ * URNs where the vocabulary has them, `uri` as Web URIs, `as-written` as the document holds them when that is a URI
+ * (a bare word, which XML cannot carry, as a URN).
+ */
+export interface EpcisXmlOptions {
+  vocabulary?: 'urn' | 'uri' | 'as-written';
 }
 
 type EventType =
@@ -156,8 +165,17 @@ class EpcisXmlWriter {
   private readonly declared = new Map<string, string>();
   private readonly prefixOfNamespace = new Map<string, string>();
 
-  constructor(private readonly doc: JsonObject) {
+  constructor(
+    private readonly doc: JsonObject,
+    private readonly vocabulary: 'urn' | 'uri' | 'as-written',
+  ) {
     this.collectContext(doc['@context']);
+  }
+
+  private vocabularyValue(kind: CbvVocabularyKind, value: string): string {
+    if (this.vocabulary === 'uri') return toCbvUri(kind, value);
+    if (this.vocabulary === 'as-written' && /^[a-z][a-z0-9+.-]*:/i.test(value)) return value;
+    return toCbvUrn(kind, value);
   }
 
   writeDocument(): XmlElement {
@@ -325,7 +343,7 @@ class EpcisXmlWriter {
     switch (field) {
       case 'bizStep':
       case 'disposition':
-        return [textElement(field, toCbvUrn(field, this.text(value, pointer)))];
+        return [textElement(field, this.vocabularyValue(field, this.text(value, pointer)))];
       case 'certificationInfo':
         return (Array.isArray(value) ? value : [value]).map((v, i) =>
           textElement(field, this.text(v, jsonPointer(pointer, i))),
@@ -405,7 +423,10 @@ class EpcisXmlWriter {
     const entry = this.object(value, pointer);
     const attributes: Array<[string, string]> = [];
     if (entry['type'] !== undefined) {
-      attributes.push(['type', toCbvUrn(kind, this.text(entry['type'], jsonPointer(pointer, 'type')))]);
+      attributes.push([
+        'type',
+        this.vocabularyValue(kind, this.text(entry['type'], jsonPointer(pointer, 'type'))),
+      ]);
     }
     return textElement(name, this.text(entry[name], jsonPointer(pointer, name)), attributes);
   }
@@ -424,7 +445,10 @@ class EpcisXmlWriter {
       children.push(
         textElement(
           'reason',
-          toCbvUrn('errorReason', this.text(declaration['reason'], jsonPointer(pointer, 'reason'))),
+          this.vocabularyValue(
+            'errorReason',
+            this.text(declaration['reason'], jsonPointer(pointer, 'reason')),
+          ),
         ),
       );
     }
@@ -481,7 +505,7 @@ class EpcisXmlWriter {
       const vocabulary = SENSOR_VOCABULARY_FIELDS.get(key);
       const text = typeof field === 'string' ? field : String(field);
       const attributeName = isExtensionKey(key) ? this.qualifiedName(key, fieldPointer) : key;
-      const written = vocabulary ? toCbvUrn(vocabulary, text) : text;
+      const written = vocabulary ? this.vocabularyValue(vocabulary, text) : text;
       attributes.push([attributeName, SENSOR_URI_FIELDS.has(key) ? this.absoluteIri(written) : written]);
     }
     return { name, attributes, children };
@@ -493,7 +517,9 @@ class EpcisXmlWriter {
       if (disposition[key] === undefined) continue;
       const listPointer = jsonPointer(pointer, key);
       for (const [i, d] of this.array(disposition[key], listPointer).entries()) {
-        children.push(textElement(key, toCbvUrn('disposition', this.text(d, jsonPointer(listPointer, i)))));
+        children.push(
+          textElement(key, this.vocabularyValue('disposition', this.text(d, jsonPointer(listPointer, i)))),
+        );
       }
     }
     return element('persistentDisposition', children);

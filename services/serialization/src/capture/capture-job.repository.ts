@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { DatabaseHandle } from '@pedigree/database';
+import { inTransaction, type DatabaseHandle } from '@pedigree/database';
 import { DATABASE, SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
 import * as schema from '../db/schema';
@@ -16,6 +16,12 @@ export function interruptedJobError(timeoutSeconds: number): CaptureError {
     title: 'capture interrupted',
     detail: `the capture did not finish within ${timeoutSeconds} seconds (its request or process ended); capture the document again`,
   };
+}
+
+class EventIdsTaken extends Error {
+  constructor(readonly taken: Array<{ eventId: string; eventHash: string }>) {
+    super('eventIDs taken');
+  }
 }
 
 /**
@@ -69,6 +75,70 @@ export class CaptureJobRepository {
       .from(schema.events)
       .where(inArray(schema.events.eventHash, hashes));
     return new Map(rows.map((r) => [r.eventHash, r.capturedBy]));
+  }
+
+  /**
+   * Records the eventIDs a capture gives its events (ADR 0020), unless one is already taken by another event (a
+   * different event hash), recorded by an earlier capture or stored before the record existed: then nothing is
+   * recorded and the taken ones are returned. The same event again (same hash) takes nothing. Concurrent captures of
+   * one eventID are serialised by its primary key.
+   */
+  async reserveEventIds(
+    captureId: string,
+    ids: Array<{ eventId: string; eventHash: string }>,
+  ): Promise<Array<{ eventId: string; eventHash: string }>> {
+    if (ids.length === 0) return [];
+    return inTransaction(this.database.pool, async (client) => {
+      const rows = JSON.stringify(ids.map((i) => ({ event_id: i.eventId, event_hash: i.eventHash })));
+      await client.query(
+        `INSERT INTO captured_event_ids (event_id, event_hash, capture_id)
+         SELECT event_id, event_hash, $2 FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, event_hash text)
+         ON CONFLICT (event_id) DO NOTHING`,
+        [rows, captureId],
+      );
+      const { rows: taken } = await client.query<{ eventId: string; eventHash: string }>(
+        `SELECT r.event_id AS "eventId", r.event_hash AS "eventHash"
+         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, event_hash text)
+         WHERE EXISTS (SELECT 1 FROM captured_event_ids c
+                       WHERE c.event_id = r.event_id AND c.event_hash <> r.event_hash COLLATE "C")
+            OR EXISTS (SELECT 1 FROM events e
+                       WHERE e.event_id = r.event_id AND e.event_hash <> r.event_hash COLLATE "C")`,
+        [rows],
+      );
+      // Refused: roll the records of this capture back with the transaction.
+      if (taken.length > 0) throw new EventIdsTaken(taken);
+      return [];
+    }).catch((error: unknown) => {
+      if (error instanceof EventIdsTaken) return error.taken;
+      throw error;
+    });
+  }
+
+  /** Forgets the eventIDs a capture recorded (its events were not published). */
+  async releaseEventIds(captureId: string): Promise<void> {
+    await this.database.pool.query('DELETE FROM captured_event_ids WHERE capture_id = $1', [captureId]);
+  }
+
+  /** One page of a party's capture jobs, newest first, after `after` (the last job of the previous page). */
+  async list(
+    capturedBy: string,
+    limit: number,
+    after?: { createdAt: string; captureId: string },
+  ): Promise<CaptureJob[]> {
+    const { captureJobs: jobs } = schema;
+    return this.database.db
+      .select()
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.capturedBy, capturedBy),
+          after === undefined
+            ? undefined
+            : sql`(${jobs.createdAt}, ${jobs.captureId}) < (${after.createdAt}::timestamptz, ${after.captureId})`,
+        ),
+      )
+      .orderBy(sql`${jobs.createdAt} DESC, ${jobs.captureId} DESC`)
+      .limit(limit);
   }
 
   /** The job, after failing it if it has been running for longer than CAPTURE_JOB_TIMEOUT_SECONDS. */

@@ -1,8 +1,15 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthProblems, CurrentPrincipal, Roles, seesEveryParty, type Principal } from '@pedigree/auth';
-import { ApiRequestContent, bodyContent } from '@pedigree/service-runtime';
+import { z } from 'zod';
+import { ApiRequestContent, bodyContent, openApiSchema, SERVICE_CONFIG } from '@pedigree/service-runtime';
+import type { SerializationConfig } from '../config';
+import {
+  collectionPageSize,
+  decodeCollectionToken,
+  encodeCollectionToken,
+} from '../query/resource-collections';
 import { epcisProblem } from '../epcis-problems';
 import {
   captureJobDocument,
@@ -50,7 +57,54 @@ export class CaptureController {
   constructor(
     private readonly capture: CaptureService,
     private readonly jobs: CaptureJobRepository,
+    @Inject(SERVICE_CONFIG) private readonly config: SerializationConfig,
   ) {}
+
+  @Get('capture')
+  @Header('content-type', 'application/json')
+  @ApiOperation({ summary: 'Your capture jobs, newest first' })
+  @ApiQuery({ name: 'perPage', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiQuery({ name: 'nextPageToken', required: false, schema: { type: 'string' } })
+  @ApiResponse({
+    status: 200,
+    description: 'the capture jobs of your party; Link rel="next" when more pages',
+    content: bodyContent(openApiSchema(z.array(captureJobDocumentSchema))),
+  })
+  @ApiResponse({
+    status: 400,
+    description: `epcisException:QueryParameterException (${PROBLEM}): perPage or nextPageToken is not valid`,
+  })
+  @ApiResponse({
+    status: 401,
+    description: `epcisException:SecurityException (${PROBLEM}): no or bad access token`,
+  })
+  async jobList(
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+    @Query('perPage') perPage?: string,
+    @Query('nextPageToken') nextPageToken?: string,
+  ): Promise<CaptureJobDocument[]> {
+    const size = collectionPageSize(perPage, this.config.QUERY_MAX_PAGE_SIZE);
+    const after = decodeCollectionToken('capture', nextPageToken);
+    const [createdAt, captureId] = after === undefined ? [] : after.split('|');
+    if (after !== undefined && (!createdAt || !captureId || Number.isNaN(Date.parse(createdAt))))
+      throw epcisProblem('QueryParameterException', 400, 'nextPageToken: not a page token of /capture');
+    const jobs = await this.jobs.list(
+      principal.party,
+      size + 1,
+      after === undefined ? undefined : { createdAt: createdAt!, captureId: captureId! },
+    );
+    const page = jobs.slice(0, size);
+    if (jobs.length > size) {
+      const last = page[page.length - 1]!;
+      const next = new URLSearchParams({
+        perPage: String(size),
+        nextPageToken: encodeCollectionToken('capture', `${last.createdAt.toISOString()}|${last.captureId}`),
+      });
+      void reply.header('link', `</capture?${next.toString()}>; rel="next"`);
+    }
+    return page.map(captureJobDocument);
+  }
 
   @Post('capture')
   @HttpCode(202)
@@ -77,6 +131,10 @@ export class CaptureController {
   @ApiResponse({
     status: 403,
     description: `epcisException:SecurityException (${PROBLEM}): the role may not capture, or the party may not commission these identifiers`,
+  })
+  @ApiResponse({
+    status: 409,
+    description: `epcisException:ResourceAlreadyExistsException (${PROBLEM}): an event's eventID names another event (captured, or earlier in the document); the same event again is accepted, and an error declaration always is`,
   })
   @ApiResponse({
     status: 413,
@@ -159,6 +217,10 @@ export class CaptureController {
   @ApiResponse({
     status: 403,
     description: `epcisException:SecurityException (${PROBLEM}): the role may not capture, or the party may not commission these identifiers`,
+  })
+  @ApiResponse({
+    status: 409,
+    description: `epcisException:ResourceAlreadyExistsException (${PROBLEM}): its eventID names another, captured event (the same event again is accepted, and an error declaration always is)`,
   })
   @ApiResponse({
     status: 413,

@@ -26,6 +26,23 @@ class MemoryJobs {
     return new Map(hashes.flatMap((hash) => (this.stored.has(hash) ? [[hash, this.stored.get(hash)!]] : [])));
   }
 
+  readonly eventIds = new Map<string, { eventHash: string; captureId: string }>();
+
+  async reserveEventIds(captureId: string, ids: Array<{ eventId: string; eventHash: string }>) {
+    const taken = ids.filter((i) => {
+      const held = this.eventIds.get(i.eventId);
+      return held !== undefined && held.eventHash !== i.eventHash;
+    });
+    if (taken.length === 0)
+      for (const i of ids)
+        if (!this.eventIds.has(i.eventId)) this.eventIds.set(i.eventId, { ...i, captureId });
+    return taken;
+  }
+
+  async releaseEventIds(captureId: string) {
+    for (const [id, held] of this.eventIds) if (held.captureId === captureId) this.eventIds.delete(id);
+  }
+
   async start(captureId: string, capturedBy: string, eventCount: number, warnings: CaptureWarning[] = []) {
     const job: CaptureJob = {
       captureId,
@@ -39,6 +56,12 @@ class MemoryJobs {
       errors: [],
       warnings,
     };
+    this.jobs.set(captureId, job);
+    return job;
+  }
+
+  async fail(captureId: string) {
+    const job = { ...this.jobs.get(captureId)!, running: false, success: false };
     this.jobs.set(captureId, job);
     return job;
   }
@@ -255,5 +278,77 @@ describe('strictParameter', () => {
         status: 400,
       });
     }
+  });
+});
+
+describe('CaptureService: eventIDs (ADR 0020)', () => {
+  const manufacturer: Principal = {
+    subject: 'm',
+    party: '0614141000005',
+    roles: ['manufacturer'],
+    gcps: ['0614141'],
+  };
+  const event = (serial: number, eventID = 'urn:uuid:6a0c3f8e-0d1f-4d7e-9b7a-2f1e5a4b3c2d') => ({
+    type: 'ObjectEvent',
+    action: 'OBSERVE',
+    eventID,
+    eventTime: '2026-03-02T10:00:00Z',
+    eventTimeZoneOffset: '+00:00',
+    epcList: [`urn:epc:id:sgtin:0614141.107346.${serial}`],
+    bizStep: 'shipping',
+  });
+
+  it('refuses another event under a captured eventID with 409, naming the eventID, publishing nothing', async () => {
+    const { capture, published } = service();
+    await capture.capture(capture.wrapEvent(event(1)), manufacturer);
+    const error = await refusal(capture.capture(capture.wrapEvent(event(2)), manufacturer));
+    expect(error.problem).toMatchObject({
+      type: 'epcisException:ResourceAlreadyExistsException',
+      status: 409,
+    });
+    expect(error.problem['errors']).toEqual([
+      expect.objectContaining({ pointer: '/epcisBody/eventList/0/eventID' }),
+    ]);
+    expect(published).toHaveLength(1);
+  });
+
+  it('captures the same event again (a retry) and its error declaration', async () => {
+    const { capture, published } = service();
+    await capture.capture(capture.wrapEvent(event(1)), manufacturer);
+    await capture.capture(capture.wrapEvent(event(1)), manufacturer);
+    const declaration = { declarationTime: '2026-03-03T10:00:00Z', reason: 'incorrect_data' };
+    await capture.capture(capture.wrapEvent({ ...event(1), errorDeclaration: declaration }), manufacturer);
+    expect(published).toHaveLength(3);
+  });
+
+  it('refuses two different events with one eventID in a document', async () => {
+    const { capture, published, jobs } = service();
+    const document = capture.wrapEvent(event(1));
+    (document.epcisBody as { eventList: unknown[] }).eventList.push(event(2));
+    const error = await refusal(capture.capture(document, manufacturer));
+    expect(error.problem).toMatchObject({ status: 409 });
+    expect(error.problem['errors']).toEqual([
+      expect.objectContaining({ pointer: '/epcisBody/eventList/1/eventID' }),
+    ]);
+    expect(published).toHaveLength(0);
+    expect(jobs.eventIds.size).toBe(0);
+  });
+
+  it('forgets the eventIDs of a capture Kafka did not take, so that it can be captured again', async () => {
+    const { capture, jobs } = service();
+    const failing = new CaptureService(
+      jobs as unknown as CaptureJobRepository,
+      { publish: async () => Promise.reject(new Error('broker down')) } as unknown as EnvelopeProducer,
+      { CAPTURE_MAX_EVENTS: 100, CAPTURE_MAX_EVENT_BYTES: 1_000_000 } as SerializationConfig,
+      { error: () => undefined } as unknown as Logger,
+      TOPICS,
+      { principalsOf: async () => [] },
+    );
+    expect((await refusal(failing.capture(failing.wrapEvent(event(1)), manufacturer))).problem.status).toBe(
+      503,
+    );
+    expect(jobs.eventIds.size).toBe(0);
+    await capture.capture(capture.wrapEvent(event(2)), manufacturer);
+    expect(jobs.eventIds.size).toBe(1);
   });
 });

@@ -192,6 +192,52 @@ export class CaptureService {
     }
   }
 
+  /**
+   * 409 ResourceAlreadyExistsException for an event whose eventID names another event (a different GS1 event hash),
+   * already captured or earlier in the document (GS1 guidance, ADR 0020). The same event captured again is a retry
+   * and takes nothing; an error declaration repeats its event's eventID by definition (EPCIS 2.0 §7.4.1.2) and is
+   * never refused for it. Only eventIDs the capturer gave are recorded (a default one is the event hash itself).
+   */
+  private async refuseTakenEventIds(
+    document: AnyEpcisDocument,
+    payloads: ReadonlyArray<PayloadOf<Topics['epcisEvents']>>,
+    captureId: string,
+  ): Promise<void> {
+    const given = documentEvents(document);
+    const listPointer = eventListPointer(document);
+    const problems: EpcisProblem[] = [];
+    const inDocument = new Map<string, string>();
+    const ids: Array<{ eventId: string; eventHash: string; index: number }> = [];
+    payloads.forEach(({ eventHash, event }, index) => {
+      const eventId = given[index]?.eventID;
+      if (typeof eventId !== 'string' || event.errorDeclaration !== undefined) return;
+      const earlier = inDocument.get(eventId);
+      if (earlier !== undefined && earlier !== eventHash)
+        problems.push({
+          pointer: jsonPointer(jsonPointer(listPointer, index), 'eventID'),
+          message: `eventID ${eventId} names another event earlier in the document`,
+        });
+      inDocument.set(eventId, eventHash);
+      ids.push({ eventId, eventHash, index });
+    });
+    if (problems.length === 0) {
+      const taken = new Set((await this.jobs.reserveEventIds(captureId, ids)).map((t) => t.eventId));
+      for (const { eventId, index } of ids)
+        if (taken.has(eventId))
+          problems.push({
+            pointer: jsonPointer(jsonPointer(listPointer, index), 'eventID'),
+            message: `eventID ${eventId} names another event already captured`,
+          });
+    }
+    if (problems.length > 0)
+      throw epcisProblem(
+        'ResourceAlreadyExistsException',
+        409,
+        `${problems.length} event(s) carry an eventID that names another event; an error declaration (errorDeclaration) is how a captured event is corrected`,
+        problems,
+      );
+  }
+
   async capture(
     document: AnyEpcisDocument,
     principal: Principal,
@@ -207,6 +253,7 @@ export class CaptureService {
       options,
     );
     await this.refuseForeignErrorDeclarations(document, principal, payloads);
+    await this.refuseTakenEventIds(document, payloads, captureId);
     await this.jobs.start(captureId, principal.party, payloads.length, warnings);
     try {
       await this.producer.publish(
@@ -215,6 +262,7 @@ export class CaptureService {
       );
     } catch (error) {
       this.logger.error({ err: error, captureId }, 'capture could not be published to Kafka');
+      await this.jobs.releaseEventIds(captureId);
       await this.jobs.fail(captureId, [
         {
           type: 'epcisException:ImplementationException',

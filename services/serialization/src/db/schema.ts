@@ -141,19 +141,23 @@ export const recallNotices = pgTable(
 );
 
 /** EPCIS capture jobs (EPCIS 2.0 REST binding: GET /capture/{captureID}). */
-export const captureJobs = pgTable('capture_jobs', {
-  captureId: text('capture_id').primaryKey(),
-  capturedBy: text('captured_by').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
-  running: boolean('running').notNull(),
-  success: boolean('success').notNull(),
-  captureErrorBehaviour: text('capture_error_behaviour').notNull(),
-  eventCount: integer('event_count').notNull(),
-  errors: jsonb('errors').$type<Array<{ type: string; title: string; detail?: string }>>().notNull(),
-  /** Data-quality warnings of validation (docs/epcis-validation-rules.md); they did not stop the capture. */
-  warnings: jsonb('warnings').$type<Array<{ pointer: string; message: string }>>().notNull().default([]),
-});
+export const captureJobs = pgTable(
+  'capture_jobs',
+  {
+    captureId: text('capture_id').primaryKey(),
+    capturedBy: text('captured_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    running: boolean('running').notNull(),
+    success: boolean('success').notNull(),
+    captureErrorBehaviour: text('capture_error_behaviour').notNull(),
+    eventCount: integer('event_count').notNull(),
+    errors: jsonb('errors').$type<Array<{ type: string; title: string; detail?: string }>>().notNull(),
+    /** Data-quality warnings of validation (docs/epcis-validation-rules.md); they did not stop the capture. */
+    warnings: jsonb('warnings').$type<Array<{ pointer: string; message: string }>>().notNull().default([]),
+  },
+  (t) => [index('capture_jobs_captured_by').on(t.capturedBy, t.createdAt, t.captureId)],
+);
 
 /**
  * EU FMD-style pack operations (supply, destroy, export, …) as performed: the state they set is answered at once,
@@ -252,6 +256,122 @@ export const outbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('outbox_key').on(t.key, t.id)],
+);
+
+/**
+ * Every eventID capture has accepted, with the GS1 event hash of the event it names (ADR 0020): a different event
+ * under a stored eventID is refused (409), the same event again is a retry. Written before the events are published,
+ * so that two replicas capturing one eventID at once cannot both succeed.
+ */
+export const capturedEventIds = pgTable('captured_event_ids', {
+  eventId: identifier('event_id').primaryKey(),
+  eventHash: identifier('event_hash').notNull(),
+  captureId: text('capture_id').notNull(),
+});
+
+/**
+ * EPCIS named queries (POST /queries): a SimpleEventQuery's parameters under a name, owned by the creating party (each
+ * party has its own names: one party's queries are invisible to the others).
+ */
+export const namedQueries = pgTable(
+  'named_queries',
+  {
+    owner: text('owner').notNull(),
+    name: text('name').notNull(),
+    /** The query as created: parameter name → values (the query schema's JSON form). */
+    query: jsonb('query').$type<Record<string, unknown>>().notNull(),
+    /** The same parameters as URL search parameters (what the event query parser reads). */
+    params: text('params').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.name] })],
+);
+
+/**
+ * Subscriptions to a named query: a webhook (`dest`) or a WebSocket held by one process (`socket_owner`). Events
+ * reach them through `subscription_queue`, filled from Kafka; `cursor` is the highest queue position acknowledged,
+ * moved (and the acknowledged rows deleted) only after the receiver answered 2xx (ADR 0020).
+ */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: text('id').primaryKey(),
+    queryName: text('query_name').notNull(),
+    /** The subscriber: what it may see is what is delivered. */
+    party: text('party').notNull(),
+    roles: text('roles').array().notNull(),
+    dest: text('dest'),
+    /** Process holding a WebSocket subscription (its deliveries go nowhere else); null for webhooks. */
+    socketOwner: text('socket_owner'),
+    signatureToken: text('signature_token'),
+    stream: boolean('stream').notNull(),
+    schedule: jsonb('schedule').$type<Record<string, string>>(),
+    reportIfEmpty: boolean('report_if_empty').notNull().default(false),
+    initialRecordTime: timestamp('initial_record_time', { withTimezone: true, mode: 'date' }),
+    epcFormat: text('epc_format').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
+    /** Events per delivery; halved after a 413, down to one. */
+    batchSize: integer('batch_size').notNull(),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** The scheduled run due next (scheduled subscriptions). */
+    nextRunAt: timestamp('next_run_at', { withTimezone: true, mode: 'date' }),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    lastErrorAt: timestamp('last_error_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('subscriptions_query').on(t.party, t.queryName),
+    index('subscriptions_due').on(t.nextAttemptAt),
+  ],
+);
+
+/** The events subscriptions wait for, once each however many subscriptions wait (rows nothing queues are removed). */
+export const subscriptionEvents = pgTable('subscription_events', {
+  /** Declaration hash for an error declaration (each is delivered once), else the event hash. */
+  entryKey: identifier('entry_key').primaryKey(),
+  eventHash: identifier('event_hash').notNull(),
+  /** The event as delivered (JSON-LD) with the namespaces and capturer prefixes needed to render it. */
+  event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+  namespaces: jsonb('namespaces').$type<Record<string, string>>().notNull(),
+  capturerGcps: text('capturer_gcps').array().notNull(),
+});
+
+/**
+ * Events matched to a subscription and not yet acknowledged by its receiver: a row is deleted once a delivery holding
+ * it was answered 2xx (so an event whose match committed late, below positions already delivered, is still sent).
+ */
+export const subscriptionQueue = pgTable(
+  'subscription_queue',
+  {
+    position: bigint('position', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    subscriptionId: text('subscription_id').notNull(),
+    entryKey: identifier('entry_key')
+      .notNull()
+      .references(() => subscriptionEvents.entryKey),
+  },
+  (t) => [
+    uniqueIndex('subscription_queue_entry').on(t.subscriptionId, t.entryKey),
+    index('subscription_queue_pending').on(t.subscriptionId, t.position),
+    index('subscription_queue_event').on(t.entryKey),
+  ],
+);
+
+/** Deliveries that failed (status or error), for GET …/subscriptions/{id}: the newest are kept. */
+export const subscriptionFailures = pgTable(
+  'subscription_failures',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    subscriptionId: text('subscription_id').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    status: integer('status'),
+    error: text('error').notNull(),
+    events: integer('events').notNull(),
+  },
+  (t) => [index('subscription_failures_subscription').on(t.subscriptionId, t.id)],
 );
 
 /**

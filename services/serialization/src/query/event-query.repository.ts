@@ -5,6 +5,7 @@ import { EPCIS_CONTEXT_PREFIXES, type EpcisEvent } from '@pedigree/epcis';
 import { DATABASE } from '@pedigree/service-runtime';
 import {
   orderColumnKinds,
+  parseEventQuery,
   QueryTooLargeError,
   type Comparison,
   type EventQuery,
@@ -23,6 +24,27 @@ export interface StoredEvent {
   eventTime: Date;
   document: EpcisEvent;
   namespaces: Record<string, string>;
+  /** The company prefixes of the event's capturer: what GS1-EPC-Format needs to write its Digital Links as URNs. */
+  capturerGcps: string[];
+}
+
+/** The values a REST binding collection lists (`/bizSteps`, `/epcs`, …) and where each comes from. */
+export type ResourceKind = 'epcs' | 'bizSteps' | 'bizLocations' | 'readPoints' | 'dispositions';
+
+const RESOURCE_COLUMNS: Record<Exclude<ResourceKind, 'epcs'>, string> = {
+  bizSteps: 'biz_step',
+  bizLocations: 'biz_location',
+  readPoints: 'read_point',
+  dispositions: 'disposition',
+};
+
+/** The roles of an identifier that make it an EPC of `/epcs` (instances, not classes). */
+const EPC_ROLES = ['epc', 'child', 'parent', 'input', 'output'];
+
+/** A message's event as an `events` row and its EPC index entries, for matching a query before it is stored. */
+export interface CandidateEvent {
+  row: Record<string, unknown> & { event_hash: string };
+  identifiers: Array<{ key: string; role: string }>;
 }
 
 /** Builds the WHERE clause of an event query with numbered parameters. */
@@ -238,6 +260,9 @@ function filterClauses(c: Conditions, query: EventQuery, principal: Principal): 
   if (sensor) c.add(sensor);
 }
 
+/** A query without filters: only the visibility rule applies. */
+const BLANK_QUERY: EventQuery = parseEventQuery(new URLSearchParams(), { defaultPerPage: 1, maxPerPage: 1 });
+
 /** The sort key values of a row, as text (`to_json`), for the next page's cursor. */
 interface KeyColumns {
   k0?: string | null;
@@ -348,9 +373,10 @@ export class EventQueryRepository {
         event_time: Date;
         document: EpcisEvent;
         namespaces: Record<string, string>;
+        captured_by_gcps: string[] | null;
       } & KeyColumns
     >(
-      `SELECT e.event_hash, e.event_time, e.document, e.namespaces, ${keyColumns.join(', ')}
+      `SELECT e.event_hash, e.event_time, e.document, e.namespaces, e.captured_by_gcps, ${keyColumns.join(', ')}
        FROM events e ${sort.join} ${c.where()}
        ORDER BY ${orderBy.join(', ')} LIMIT ${limit}`,
       c.params,
@@ -361,6 +387,7 @@ export class EventQueryRepository {
       eventTime: r.event_time,
       document: r.document,
       namespaces: r.namespaces,
+      capturerGcps: r.captured_by_gcps ?? [],
     }));
     const last = page[page.length - 1];
     const limitReached = query.eventCountLimit !== undefined && served + page.length >= query.eventCountLimit;
@@ -375,5 +402,76 @@ export class EventQueryRepository {
         served: served + page.length,
       },
     };
+  }
+
+  /**
+   * One page of the values of a REST binding collection that occur in events the principal may see, in byte order
+   * after `after`, with the company prefixes of one of their events' capturers (for GS1-EPC-Format).
+   */
+  async resourceValues(
+    kind: ResourceKind,
+    principal: Principal,
+    limit: number,
+    after?: string,
+  ): Promise<Array<{ value: string; gcps: string[] }>> {
+    const c = new Conditions();
+    filterClauses(c, BLANK_QUERY, principal);
+    const afterClause = (column: string) => (after === undefined ? '' : `AND ${column} > ${c.param(after)}`);
+    if (kind === 'epcs') {
+      const visible = c.clauses.length > 0 ? `AND ${c.clauses.join(' AND ')}` : '';
+      const { rows } = await this.database.pool.query<{ value: string; gcps: string[] | null }>(
+        `SELECT DISTINCT ON (x.key) x.key AS value, e.captured_by_gcps AS gcps
+         FROM event_epcs x JOIN events e ON e.event_hash = x.event_hash
+         WHERE x.role = ANY(${c.param(EPC_ROLES)}) ${afterClause('x.key')} ${visible}
+         ORDER BY x.key LIMIT ${c.param(limit)}`,
+        c.params,
+      );
+      return rows.map((r) => ({ value: r.value, gcps: r.gcps ?? [] }));
+    }
+    const column = `e.${RESOURCE_COLUMNS[kind]}`;
+    c.add(`${column} IS NOT NULL`);
+    const bound = afterClause(`${column} COLLATE "C"`);
+    const { rows } = await this.database.pool.query<{ value: string; gcps: string[] | null }>(
+      `SELECT DISTINCT ON (${column} COLLATE "C") ${column} AS value, e.captured_by_gcps AS gcps
+       FROM events e ${c.where()} ${bound}
+       ORDER BY ${column} COLLATE "C" LIMIT ${c.param(limit)}`,
+      c.params,
+    );
+    return rows.map((r) => ({ value: r.value, gcps: r.gcps ?? [] }));
+  }
+
+  /**
+   * The hashes of those `candidates` (events not necessarily stored) that `query` selects for `principal`: the same
+   * SQL as `find`, run over the candidates given as rows in place of the `events` and `event_epcs` tables.
+   */
+  async matching(
+    query: EventQuery,
+    principal: Principal,
+    candidates: CandidateEvent[],
+  ): Promise<Set<string>> {
+    if (candidates.length === 0) return new Set();
+    const c = new Conditions();
+    const rows = c.param(JSON.stringify(candidates.map((candidate) => candidate.row)));
+    const epcs = c.param(
+      JSON.stringify(
+        candidates.flatMap(({ row, identifiers }) =>
+          identifiers.map((i) => ({
+            key: i.key,
+            role: i.role,
+            event_hash: row.event_hash,
+            event_type: row['event_type'],
+          })),
+        ),
+      ),
+    );
+    filterClauses(c, query, principal);
+    // A CTE named like a table hides the table in this statement: the filters read the candidates.
+    const { rows: matched } = await this.database.pool.query<{ event_hash: string }>(
+      `WITH events AS (SELECT * FROM jsonb_populate_recordset(NULL::events, ${rows}::jsonb)),
+            event_epcs AS (SELECT * FROM jsonb_populate_recordset(NULL::event_epcs, ${epcs}::jsonb))
+       SELECT e.event_hash FROM events e ${c.where()}`,
+      c.params,
+    );
+    return new Set(matched.map((r) => r.event_hash));
   }
 }

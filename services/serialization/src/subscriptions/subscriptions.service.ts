@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { Kafka } from 'kafkajs';
+import type { PoolClient } from 'pg';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { TOKEN_VERIFIER, type Principal, type TokenVerifier } from '@pedigree/auth';
+import type { SubscriptionSchedule, Topics } from '@pedigree/contracts';
+import { isTransientDatabaseError, type DatabaseHandle } from '@pedigree/database';
+import { BatchConsumer } from '@pedigree/kafka';
+import {
+  DATABASE,
+  KAFKA,
+  LOGGER,
+  ReadinessChecks,
+  SERVICE_CONFIG,
+  TOPICS,
+  type Logger,
+} from '@pedigree/service-runtime';
+import type { SerializationConfig } from '../config';
+import { encodePageToken } from '../query/event-query';
+import { EventQueryRepository } from '../query/event-query.repository';
+import { EPC_FORMATS, type EpcFormat } from '../query/presentation';
+import { QueryAnswers } from '../query/query-answers';
+import { NamedQueryRepository, type NamedQuery } from './named-query.repository';
+import { parseSchedule, nextRun, ScheduleError } from './schedule';
+import { SubscriptionDeliverer } from './subscription-deliverer';
+import { entryKeyOf, startOf, SubscriptionMatcher } from './subscription-matcher';
+import { SubscriptionRepository, type Subscription } from './subscription.repository';
+
+export const SUBSCRIPTION_MATCHER_GROUP = 'serialization.subscriptions';
+
+/** What a subscription asks, from a POST body or a WebSocket handshake's query string. */
+export interface SubscriptionRequestOptions {
+  dest: string | null;
+  signatureToken: string | null;
+  stream: boolean;
+  schedule: SubscriptionSchedule | null;
+  reportIfEmpty: boolean;
+  initialRecordTime: Date | null;
+  epcFormat: EpcFormat;
+}
+
+export class SubscriptionControlsError extends Error {}
+
+/** Checks stream/schedule (exactly one) and the schedule's fields; the first run of a schedule. */
+export function checkControls(options: Pick<SubscriptionRequestOptions, 'stream' | 'schedule'>): Date | null {
+  if (options.stream && options.schedule)
+    throw new SubscriptionControlsError('stream and schedule exclude each other');
+  if (!options.stream && !options.schedule)
+    throw new SubscriptionControlsError('give stream: true or a schedule');
+  if (!options.schedule) return null;
+  try {
+    return nextRun(parseSchedule(options.schedule), new Date()) ?? null;
+  } catch (error) {
+    if (error instanceof ScheduleError) throw new SubscriptionControlsError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Query subscriptions (ADR 0020): the matcher (a Kafka consumer group of its own on epcis.events.v1, on every replica)
+ * queues what each subscription's query selects, the deliverer (on every replica) sends it, WebSocket subscriptions
+ * are served by the process holding the socket.
+ */
+@Injectable()
+export class SubscriptionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  private readonly sockets = new Map<string, WebSocket>();
+  private readonly deliverer: SubscriptionDeliverer;
+  private consumer: BatchConsumer<Topics['epcisEvents']> | undefined;
+  private listener: PoolClient | undefined;
+  private stopped = false;
+  private readonly wss = new WebSocketServer({ noServer: true });
+
+  constructor(
+    private readonly repository: SubscriptionRepository,
+    private readonly queries: NamedQueryRepository,
+    private readonly events: EventQueryRepository,
+    private readonly answers: QueryAnswers,
+    private readonly httpAdapterHost: HttpAdapterHost,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(TOPICS) private readonly topics: Topics,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_CONFIG) private readonly config: SerializationConfig,
+    health: HealthIndicatorService,
+    readiness: ReadinessChecks,
+  ) {
+    this.deliverer = new SubscriptionDeliverer(
+      repository,
+      { send: (id, body) => this.sendOnSocket(id, body) },
+      logger,
+      {
+        owner: this.owner,
+        timeoutMs: config.SUBSCRIPTION_DELIVERY_TIMEOUT_MS,
+        maxBackoffSeconds: config.SUBSCRIPTION_MAX_BACKOFF_SECONDS,
+        pollMs: config.SUBSCRIPTION_POLL_MS,
+        concurrency: config.SUBSCRIPTION_DELIVERY_CONCURRENCY,
+      },
+    );
+    readiness.register(() => {
+      const indicator = health.check('subscriptions');
+      return this.consumer?.joined
+        ? indicator.up()
+        : indicator.down({ message: 'subscription matcher not in its consumer group' });
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const server = this.httpAdapterHost.httpAdapter.getHttpServer() as import('node:http').Server;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.upgrade(request, socket, head);
+    });
+    void this.listen();
+    this.deliverer.start();
+    void this.startMatcher();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const socket of this.sockets.values()) socket.close(1001, 'service stopping');
+    await this.deliverer.stop();
+    await this.consumer?.stop();
+    if (this.listener) {
+      this.listener.release(true);
+      this.listener = undefined;
+    }
+  }
+
+  /** Creates a subscription (and queues the stored events since its initialRecordTime, if in the past). */
+  async subscribe(
+    principal: Principal,
+    query: NamedQuery,
+    options: SubscriptionRequestOptions,
+    socketOwner: string | null = null,
+  ): Promise<Subscription> {
+    const nextRunAt = checkControls(options);
+    const subscription = await this.repository.create({
+      id: randomUUID(),
+      queryName: query.name,
+      party: principal.party,
+      roles: [...principal.roles],
+      dest: options.dest,
+      socketOwner,
+      signatureToken: options.signatureToken,
+      stream: options.stream,
+      schedule: options.schedule,
+      reportIfEmpty: options.reportIfEmpty,
+      initialRecordTime: options.initialRecordTime,
+      epcFormat: options.epcFormat,
+      batchSize: this.config.SUBSCRIPTION_BATCH_SIZE,
+      nextRunAt,
+    });
+    if (options.initialRecordTime) await this.backfill(subscription, query, principal);
+    this.deliverer.notify();
+    return subscription;
+  }
+
+  /** The stored events since the subscription's start that its query selects, queued in record-time order. */
+  private async backfill(subscription: Subscription, query: NamedQuery, principal: Principal): Promise<void> {
+    const params = new URLSearchParams(query.params);
+    params.delete('GE_recordTime');
+    params.set('GE_recordTime', startOf(subscription).toISOString());
+    params.set('orderBy', 'recordTime');
+    params.set('orderDirection', 'ASC');
+    params.set('perPage', String(Math.min(1000, this.config.QUERY_MAX_PAGE_SIZE)));
+    for (;;) {
+      const parsed = this.answers.parse(params);
+      const { events, next } = await this.events.find({ ...parsed, maxEventCount: undefined }, principal);
+      await this.repository.enqueue(
+        events.map((e) => ({
+          subscriptionId: subscription.id,
+          eventHash: e.eventHash,
+          entryKey: entryKeyOf({ eventHash: e.eventHash, event: e.document, namespaces: e.namespaces }),
+          event: e.document as unknown as Record<string, unknown>,
+          namespaces: e.namespaces,
+          capturerGcps: e.capturerGcps,
+        })),
+      );
+      if (!next) return;
+      params.set('nextPageToken', encodePageToken({ ...next, fingerprint: parsed.fingerprint }));
+    }
+  }
+
+  private async startMatcher(): Promise<void> {
+    const matcher = new SubscriptionMatcher(this.repository, this.events, (params) =>
+      this.answers.parse(params),
+    );
+    while (!this.stopped) {
+      const consumer = new BatchConsumer({
+        kafka: this.kafka,
+        groupId: this.config.KAFKA_TOPIC_PREFIX + SUBSCRIPTION_MATCHER_GROUP,
+        topic: this.topics.epcisEvents,
+        handler: async (messages) => {
+          await matcher.match(messages.map((m) => m.envelope.payload));
+        },
+        logger: this.logger,
+        isTransient: isTransientDatabaseError,
+      });
+      try {
+        await consumer.start();
+        this.consumer = consumer;
+        if (this.stopped) await consumer.stop();
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error }, 'subscription matcher could not start; retrying');
+        await consumer.stop().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 5000).unref());
+      }
+    }
+  }
+
+  /** LISTEN for queued events, so that deliveries start at once; the deliverer polls as well. */
+  private async listen(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const client = await this.database.pool.connect();
+        this.listener = client;
+        client.on('notification', () => this.deliverer.notify());
+        await client.query('LISTEN subscription_queue');
+        // Until the connection breaks or ends; then LISTEN again on a new one.
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+        client.release(true);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'LISTEN for subscription deliveries failed; retrying');
+      }
+      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    }
+  }
+
+  private async sendOnSocket(id: string, body: string): Promise<boolean> {
+    const socket = this.sockets.get(id);
+    if (!socket || socket.readyState !== socket.OPEN) return false;
+    await new Promise<void>((resolve, reject) =>
+      socket.send(body, (error) => (error ? reject(error) : resolve())),
+    );
+    return true;
+  }
+
+  /** `GET /queries/{name}/events?stream=true` (or a schedule) with `Upgrade: websocket`. */
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const refuse = (status: number, type: string, detail: string) => {
+      const body = JSON.stringify({ type: `epcisException:${type}`, title: type, status, detail });
+      socket.end(
+        `HTTP/1.1 ${status} ${type}\r\nContent-Type: application/problem+json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const path = /^\/queries\/([^/]+)\/events\/?$/.exec(url.pathname);
+      if (!path)
+        return refuse(404, 'NoSuchResourceException', 'WebSocket subscriptions: /queries/{name}/events');
+      const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (!token) return refuse(401, 'SecurityException', 'a bearer token is required');
+      let principal: Principal;
+      try {
+        principal = await this.verifier.verify(token);
+      } catch (error) {
+        return refuse(401, 'SecurityException', (error as Error).message);
+      }
+      const name = decodeURIComponent(path[1]!);
+      const query = await this.queries.find(principal.party, name);
+      if (!query) return refuse(404, 'NoSuchNameException', `no query ${name}`);
+      let options: SubscriptionRequestOptions;
+      try {
+        options = socketOptions(url.searchParams, request.headers['gs1-epc-format']);
+        checkControls(options);
+      } catch (error) {
+        return refuse(400, 'SubscriptionControlsException', (error as Error).message);
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        void this.subscribe(principal, query, options, this.owner).then(
+          (subscription) => {
+            this.sockets.set(subscription.id, ws);
+            ws.on('close', () => {
+              this.sockets.delete(subscription.id);
+              void this.repository.delete(subscription.id).catch(() => undefined);
+            });
+            if (ws.readyState !== ws.OPEN) ws.emit('close');
+          },
+          (error: unknown) => {
+            this.logger.error({ err: error }, 'WebSocket subscription could not be stored');
+            ws.close(1011, 'subscription could not be stored');
+          },
+        );
+      });
+    } catch (error) {
+      this.logger.error({ err: error }, 'WebSocket upgrade failed');
+      refuse(500, 'ImplementationException', 'the subscription could not be opened');
+    }
+  }
+}
+
+const SCHEDULE_FIELDS = ['second', 'minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'] as const;
+
+/** The subscription a WebSocket handshake asks: `stream=true` or schedule fields, `reportIfEmpty`, `initialRecordTime`. */
+export function socketOptions(
+  params: URLSearchParams,
+  epcFormatHeader: string | string[] | undefined,
+): SubscriptionRequestOptions {
+  const schedule: SubscriptionSchedule = {};
+  for (const field of SCHEDULE_FIELDS) {
+    const value = params.get(field);
+    if (value !== null) schedule[field] = value;
+  }
+  const stream = params.get('stream');
+  if (stream !== null && stream !== 'true' && stream !== 'false')
+    throw new SubscriptionControlsError('stream: true or false');
+  const initial = params.get('initialRecordTime');
+  const initialRecordTime = initial === null ? null : new Date(initial);
+  if (initialRecordTime !== null && Number.isNaN(initialRecordTime.getTime()))
+    throw new SubscriptionControlsError('initialRecordTime: not a date-time');
+  const format = (Array.isArray(epcFormatHeader) ? epcFormatHeader[0] : epcFormatHeader) ?? 'No_Preference';
+  if (!(EPC_FORMATS as readonly string[]).includes(format))
+    throw new SubscriptionControlsError(`GS1-EPC-Format: one of ${EPC_FORMATS.join(', ')}`);
+  return {
+    dest: null,
+    signatureToken: null,
+    stream: stream === 'true',
+    schedule: Object.keys(schedule).length > 0 ? schedule : null,
+    reportIfEmpty: params.get('reportIfEmpty') === 'true',
+    initialRecordTime,
+    epcFormat: format as EpcFormat,
+  };
+}

@@ -1,0 +1,365 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { verifyGs1Signature } from '@pedigree/contracts';
+import { uniqueSuffix, type RunningService } from '@pedigree/testing';
+import { epcisDocument, eventually, pack, PARTIES, SerializationUnderTest } from './harness';
+
+interface Delivery {
+  status: number;
+  signed: boolean;
+  subscriptionID: string;
+  eventIds: string[];
+}
+
+/** A subscriber's webhook: records every delivery, answers what `answer` says, checks GS1-Signature. */
+class Receiver {
+  readonly deliveries: Delivery[] = [];
+  answer: (delivery: Omit<Delivery, 'status'>) => number = () => 204;
+  private server!: Server;
+
+  constructor(private readonly signatureToken: string) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((request: IncomingMessage, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const signature = request.headers['gs1-signature'];
+        const document = JSON.parse(body.toString('utf8')) as {
+          epcisBody: {
+            queryResults: { subscriptionID: string; resultsBody: { eventList: Array<{ eventID: string }> } };
+          };
+        };
+        const delivery = {
+          signed: typeof signature === 'string' && verifyGs1Signature(body, this.signatureToken, signature),
+          subscriptionID: document.epcisBody.queryResults.subscriptionID,
+          eventIds: document.epcisBody.queryResults.resultsBody.eventList.map((e) => e.eventID),
+        };
+        const status = this.answer(delivery);
+        this.deliveries.push({ ...delivery, status });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/epcis`;
+  }
+
+  /** The eventIDs the receiver acknowledged (2xx), as often as each was. */
+  acknowledged(): string[] {
+    return this.deliveries.filter((d) => d.status < 300).flatMap((d) => d.eventIds);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const gln = (party: string) => `${party.slice(0, 7)}.${party.slice(7, 12)}`;
+
+/** A shipping of one pack from the manufacturer to `to`, with an eventID of its own. */
+function shipping(serial: string, to: keyof typeof PARTIES, bizStep = 'shipping') {
+  return {
+    type: 'ObjectEvent',
+    action: 'OBSERVE',
+    eventID: `urn:uuid:${crypto.randomUUID()}`,
+    eventTime: '2026-03-02T10:00:00+01:00',
+    eventTimeZoneOffset: '+01:00',
+    epcList: [pack(serial)],
+    bizStep,
+    disposition: 'in_transit',
+    destinationList: [{ type: 'owning_party', destination: `urn:epc:id:pgln:${gln(PARTIES[to].party)}` }],
+  };
+}
+
+// Subscriptions driven by Kafka on a real service process: deliveries at least once with a cursor that moves only
+// after a 2xx, retries, 413 → smaller batches, restarts, two replicas, the subscriber's visibility, WebSockets.
+describe('serialization service: query subscriptions (real Kafka and PostgreSQL)', () => {
+  const sut = new SerializationUnderTest();
+  const env = { SUBSCRIPTION_MAX_BACKOFF_SECONDS: '1', SUBSCRIPTION_POLL_MS: '200' };
+  const run = uniqueSuffix();
+  let manufacturer: string;
+  let wholesaler: string;
+
+  const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${sut.service.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  const get = async <T>(path: string, token: string) =>
+    (await (
+      await fetch(`${sut.service.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as T;
+
+  async function subscribe(token: string, name: string, query: object, subscription: object) {
+    expect((await post('/queries', token, { name, query })).status).toBe(201);
+    const response = await post(`/queries/${name}/subscriptions`, token, subscription);
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { subscriptionID: string };
+    expect(response.headers.get('location')).toBe(`/queries/${name}/subscriptions/${body.subscriptionID}`);
+    expect(body).not.toHaveProperty('signatureToken');
+    return body.subscriptionID;
+  }
+
+  beforeAll(async () => {
+    await sut.start(env);
+    manufacturer = await sut.token('manufacturer', ['manufacturer']);
+    wholesaler = await sut.token('wholesaler', ['distributor']);
+  });
+  afterAll(() => sut.stop());
+
+  it('delivers each matching event the subscriber may see once: through two replicas, a receiver failing twice and a restart', async () => {
+    const receiver = new Receiver(`secret-${run}`);
+    await receiver.start();
+    let failuresLeft = 2;
+    receiver.answer = () => (failuresLeft-- > 0 ? 500 : 200);
+    const name = `shipments-${run}`;
+    const id = await subscribe(
+      wholesaler,
+      name,
+      { EQ_bizStep: 'shipping' },
+      {
+        dest: receiver.url,
+        signatureToken: `secret-${run}`,
+        stream: true,
+      },
+    );
+    let replica: RunningService | undefined = await sut.replica(env);
+    try {
+      const toWholesaler = [1, 2, 3].map((n) => shipping(`S${run}-${n}`, 'wholesaler'));
+      const notVisible = shipping(`S${run}-4`, 'pharmacy');
+      const notMatching = shipping(`S${run}-5`, 'wholesaler', 'departing');
+      expect(
+        (await sut.capture(epcisDocument([toWholesaler[0]!, notVisible, notMatching]), manufacturer)).status,
+      ).toBe(202);
+      expect((await sut.capture(epcisDocument(toWholesaler.slice(1)), manufacturer)).status).toBe(202);
+      await eventually(
+        async () => receiver.acknowledged().length,
+        (n) => n >= 3,
+        'three shippings acknowledged',
+        60_000,
+      );
+      expect(receiver.deliveries.filter((d) => d.status === 500)).toHaveLength(2);
+      // The failed deliveries are visible on the subscription.
+      const state = await get<{ failures: Array<{ status: number }>; pendingEvents: number }>(
+        `/queries/${name}/subscriptions/${id}`,
+        wholesaler,
+      );
+      expect(state.failures.map((f) => f.status)).toEqual([500, 500]);
+
+      await replica.stop();
+      replica = undefined;
+      // Pending across a restart: the receiver refuses while the service goes down and comes back.
+      receiver.answer = () => 503;
+      const later = shipping(`S${run}-6`, 'wholesaler');
+      expect((await sut.capture(epcisDocument([later]), manufacturer)).status).toBe(202);
+      await eventually(
+        async () => receiver.deliveries.filter((d) => d.status === 503).length,
+        (n) => n >= 1,
+        'a refused delivery of the later shipping',
+        60_000,
+      );
+      await sut.service.stop();
+      receiver.answer = () => 200;
+      await sut.start(env);
+      await eventually(
+        async () => receiver.acknowledged().length,
+        (n) => n >= 4,
+        'the later shipping delivered after the restart',
+        60_000,
+      );
+      const expected = [...toWholesaler, later].map((e) => e.eventID).sort();
+      expect(receiver.acknowledged().sort()).toEqual(expected);
+      expect(receiver.deliveries.every((d) => d.signed && d.subscriptionID === id)).toBe(true);
+      await eventually(
+        () =>
+          get<{ pendingEvents: number; failedAttempts: number }>(
+            `/queries/${name}/subscriptions/${id}`,
+            wholesaler,
+          ),
+        (s) => s.pendingEvents === 0 && s.failedAttempts === 0,
+        'cursor past every event',
+      );
+    } finally {
+      await replica?.stop();
+      await receiver.stop();
+    }
+  });
+
+  it('sends smaller batches after a 413, down to one event', async () => {
+    const receiver = new Receiver('t');
+    await receiver.start();
+    receiver.answer = (d) => (d.eventIds.length > 1 ? 413 : 200);
+    const name = `small-${run}`;
+    const id = await subscribe(
+      manufacturer,
+      name,
+      { EQ_bizStep: 'inspecting' },
+      { dest: receiver.url, stream: true },
+    );
+    try {
+      const events = [1, 2, 3, 4].map((n) => shipping(`B${run}-${n}`, 'wholesaler', 'inspecting'));
+      // Captured before the deliverer looks, in one document: one queue, four events.
+      expect((await sut.capture(epcisDocument(events), manufacturer)).status).toBe(202);
+      await eventually(
+        async () => receiver.acknowledged().length,
+        (n) => n >= 4,
+        'four events delivered',
+        60_000,
+      );
+      expect(receiver.acknowledged().sort()).toEqual(events.map((e) => e.eventID).sort());
+      const state = await get<{ failures: Array<{ status: number }> }>(
+        `/queries/${name}/subscriptions/${id}`,
+        manufacturer,
+      );
+      expect(receiver.deliveries.some((d) => d.status === 413)).toBe(true);
+      expect(receiver.deliveries.every((d) => d.status === 200 || d.eventIds.length > 1)).toBe(true);
+      expect(state.failures.every((f) => f.status === 413)).toBe(true);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('refuses subscriptions without stream or schedule, with both, or with a bad schedule; unsubscribes', async () => {
+    const name = `controls-${run}`;
+    expect((await post('/queries', manufacturer, { name, query: { EQ_bizStep: 'receiving' } })).status).toBe(
+      201,
+    );
+    const dest = 'http://127.0.0.1:9/none';
+    for (const body of [
+      { dest },
+      { dest, stream: true, schedule: { minute: '5' } },
+      { dest, schedule: { minute: '75' } },
+    ]) {
+      const response = await post(`/queries/${name}/subscriptions`, manufacturer, body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ type: 'epcisException:SubscriptionControlsException' });
+    }
+    expect((await post(`/queries/${name}/subscriptions`, manufacturer, { stream: true })).status).toBe(400);
+    expect(
+      (await post(`/queries/none-${run}/subscriptions`, manufacturer, { dest, stream: true })).status,
+    ).toBe(404);
+    const created = await post(`/queries/${name}/subscriptions`, manufacturer, {
+      dest,
+      schedule: { hour: '1', minute: '5' },
+      reportIfEmpty: true,
+    });
+    expect(created.status).toBe(201);
+    const { subscriptionID } = (await created.json()) as { subscriptionID: string };
+    expect(await get<unknown[]>(`/queries/${name}/subscriptions`, manufacturer)).toEqual([
+      expect.objectContaining({ subscriptionID, schedule: { hour: '1', minute: '5' }, reportIfEmpty: true }),
+    ]);
+    // Another party cannot see or end it.
+    expect(
+      (
+        await fetch(`${sut.service.baseUrl}/queries/${name}/subscriptions/${subscriptionID}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${wholesaler}` },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await fetch(`${sut.service.baseUrl}/queries/${name}/subscriptions/${subscriptionID}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${manufacturer}` },
+        })
+      ).status,
+    ).toBe(204);
+    expect(await get<unknown[]>(`/queries/${name}/subscriptions`, manufacturer)).toEqual([]);
+  });
+
+  it('delivers a scheduled subscription on its schedule, with the stored events since initialRecordTime', async () => {
+    const receiver = new Receiver('t');
+    await receiver.start();
+    const name = `scheduled-${run}`;
+    const earlier = shipping(`C${run}-1`, 'wholesaler', 'storing');
+    expect((await sut.capture(epcisDocument([earlier]), manufacturer)).status).toBe(202);
+    await eventually(
+      () => sut.count('SELECT count(*) AS n FROM events WHERE event_id = $1', [earlier.eventID]),
+      (n) => n === 1,
+      'the earlier event stored',
+    );
+    try {
+      await subscribe(
+        manufacturer,
+        name,
+        { EQ_bizStep: 'storing' },
+        {
+          dest: receiver.url,
+          schedule: { second: '0-59' },
+          initialRecordTime: '2020-01-01T00:00:00Z',
+        },
+      );
+      const after = shipping(`C${run}-2`, 'wholesaler', 'storing');
+      expect((await sut.capture(epcisDocument([after]), manufacturer)).status).toBe(202);
+      await eventually(
+        async () => receiver.acknowledged().length,
+        (n) => n >= 2,
+        'both delivered',
+        60_000,
+      );
+      expect(receiver.acknowledged().sort()).toEqual([earlier.eventID, after.eventID].sort());
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('streams over a WebSocket (GET /queries/{name}/events?stream=true) what the subscriber may see', async () => {
+    const name = `socket-${run}`;
+    expect((await post('/queries', wholesaler, { name, query: { EQ_bizStep: 'arriving' } })).status).toBe(
+      201,
+    );
+    const socket = new WebSocket(
+      `${sut.service.baseUrl.replace('http', 'ws')}/queries/${name}/events?stream=true`,
+      {
+        headers: { authorization: `Bearer ${wholesaler}`, 'GS1-EPC-Format': 'Always_GS1_Digital_Link' },
+      },
+    );
+    const received: Array<{ epcList: string[]; eventID: string }> = [];
+    socket.on('message', (data: Buffer) => {
+      const document = JSON.parse(data.toString('utf8')) as {
+        epcisBody: {
+          queryResults: { resultsBody: { eventList: Array<{ epcList: string[]; eventID: string }> } };
+        };
+      };
+      received.push(...document.epcisBody.queryResults.resultsBody.eventList);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    try {
+      const visible = shipping(`W${run}-1`, 'wholesaler', 'arriving');
+      const hidden = shipping(`W${run}-2`, 'pharmacy', 'arriving');
+      expect((await sut.capture(epcisDocument([hidden, visible]), manufacturer)).status).toBe(202);
+      await eventually(
+        async () => received.length,
+        (n) => n >= 1,
+        'a streamed event',
+        60_000,
+      );
+      expect(received.map((e) => e.eventID)).toEqual([visible.eventID]);
+      expect(received[0]!.epcList).toEqual([`https://id.gs1.org/01/10614141073464/21/W${run}-1`]);
+    } finally {
+      socket.close();
+    }
+    await eventually(
+      () => sut.count('SELECT count(*) AS n FROM subscriptions WHERE query_name = $1', [name]),
+      (n) => n === 0,
+      'the socket subscription dropped once closed',
+    );
+    const refused = new WebSocket(
+      `${sut.service.baseUrl.replace('http', 'ws')}/queries/${name}/events?stream=true`,
+    );
+    const status = await new Promise<number>((resolve) =>
+      refused.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(status).toBe(401);
+  });
+});
