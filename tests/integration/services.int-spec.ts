@@ -152,8 +152,10 @@ describe('a service whose Kafka is unreachable', () => {
     try {
       await waitForStatus(service, '/health/live', 200);
       const notReady = await waitForStatus(service, '/health/ready', 503);
+      // The projection's consumers cannot join their groups either; whether the first 503 names them already depends
+      // on how long the service has been trying.
       expect(notReady).toMatchObject({
-        detail: 'not ready: kafka, kafka-topics are down',
+        detail: expect.stringMatching(/^not ready: kafka, kafka-topics(, projection)? are down$/),
         checks: { postgres: { status: 'up' }, kafka: { status: 'down' }, 'kafka-topics': { status: 'down' } },
       });
     } finally {

@@ -4,7 +4,7 @@ import type { PayloadOf, TopicContract, Topics } from '@pedigree/contracts';
 import { isTransientDatabaseError } from '@pedigree/database';
 import { BatchConsumer, type BatchHandler } from '@pedigree/kafka';
 import type { Logger } from '@pedigree/observability';
-import { EventProjector } from './event-projector';
+import { serialRegistryProjector } from './serial-registry-projector';
 import { RecallProjector } from './recall-projector';
 
 export const PROJECTOR_GROUP = 'serialization.projector';
@@ -36,7 +36,7 @@ export class ProjectionConsumers {
   constructor(private readonly options: ProjectionConsumersOptions) {}
 
   start(): void {
-    const events = new EventProjector(this.options.pool);
+    const events = serialRegistryProjector(this.options.pool);
     const recalls = new RecallProjector(this.options.pool);
     this.consume(
       this.options.topics.epcisEvents,

@@ -1,6 +1,6 @@
 import type { EpcisEvent } from '@pedigree/epcis';
-import { preferredCopy } from './event-projector';
-import type { EpcisEventMessage } from './event-row';
+import type { EpcisEventMessage } from '@pedigree/contracts';
+import { preferredCopy } from './batch-projector';
 
 const MANUFACTURER = '0614141000005';
 const DISTRIBUTOR = '4012345000009';

@@ -1,0 +1,2 @@
+export * from './stored-events';
+export * from './batch-projector';
