@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once) and prints the Kubernetes tool chain of the deployment tests and the local trace backend, cached under
 # $PEDIGREE_CACHE keyed by version: helm, kubeconform, etcd, kube-apiserver, the Kubernetes JSON schemas and
-# CloudNativePG's CRDs, Jaeger. The first run builds from the Go module proxy (minutes, progress on stderr); later
+# CloudNativePG's CRDs, Strimzi's API model, Jaeger. The first run builds from the Go module proxy (minutes, progress on stderr); later
 # runs only check the cache.
 #   scripts/k8s-tools.sh [ensure] [all|kubernetes|jaeger]   build what is missing
 #   scripts/k8s-tools.sh env                                 print the tools' paths as KEY=value lines
@@ -20,6 +20,7 @@ if [ "$command" = env ]; then
   echo "KUBERNETES_VERSION=$KUBERNETES_VERSION"
   echo "KUBERNETES_SCHEMAS_DIR=$(kubernetes_schemas_dir)"
   echo "CNPG_CRDS_DIR=$(cnpg_crds_dir)"
+  echo "STRIMZI_API_LIBS=$(strimzi_api_libs_dir)"
   echo "JAEGER_BIN=$(jaeger_bin)"
   exit 0
 fi
@@ -32,6 +33,7 @@ case "$what" in
     ensure_kubeconform
     ensure_cnpg_crds
     ensure_kubernetes_schemas
+    ensure_strimzi_api
     ensure_etcd
     ensure_kube_apiserver
     ;;&

@@ -156,3 +156,25 @@ ensure_jaeger() {
   rm -rf "$dir/gocache" "$dir/scratch"
   k8s_build_done jaeger "$(jaeger_bin)"
 }
+
+# Strimzi's Java API model (io.strimzi:api) from Maven Central: its CRDs are not obtainable here, so k8s/kafka/ is
+# checked by parsing it with the operator's own model (scripts/strimzi/StrimziResources.java).
+STRIMZI_VERSION="0.51.0"
+STRIMZI_JACKSON_VERSION="2.18.3"
+strimzi_api_libs_dir() { echo "$PEDIGREE_CACHE/strimzi-api/$STRIMZI_VERSION/libs"; }
+ensure_strimzi_api() {
+  local libs; libs="$(strimzi_api_libs_dir)"
+  [ -f "$libs/.complete" ] && { info "Strimzi API model $STRIMZI_VERSION (cached)"; return; }
+  require_command mvn "install Maven (Debian: apt-get install maven) so that Strimzi's API model can be resolved"
+  require_command java "install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)"
+  step "Resolving Strimzi's API model io.strimzi:api:$STRIMZI_VERSION from Maven Central"
+  local work; work="$(mktemp -d)"
+  sed -e "s/@STRIMZI_VERSION@/$STRIMZI_VERSION/" -e "s/@JACKSON_VERSION@/$STRIMZI_JACKSON_VERSION/" \
+    "$PEDIGREE_ROOT/scripts/config/strimzi-api.pom.xml" >"$work/pom.xml"
+  rm -rf "$libs" && mkdir -p "$libs"
+  (cd "$work" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs") ||
+    fail "Maven could not resolve io.strimzi:api:$STRIMZI_VERSION"
+  rm -rf "$work"
+  touch "$libs/.complete"
+  info "Strimzi API model: $(ls "$libs" | wc -l) jars in $libs"
+}
