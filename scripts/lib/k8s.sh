@@ -13,7 +13,7 @@ JAEGER_VERSION="1.75.0"
 
 # One environment for every Go build here: a private module and build cache per tool, nothing written to ~/go.
 k8s_go_env() { # dir
-  echo GOPATH="$1/gopath" GOCACHE="$1/gocache" GOMODCACHE="$1/gomodcache" GOFLAGS=-modcacherw GOTOOLCHAIN=local
+  echo GOPATH="$1/gopath" GOCACHE="$1/gocache" GOMODCACHE="$1/gomodcache" GOFLAGS=-modcacherw GOTOOLCHAIN=local GOWORK=off
 }
 
 # `go mod download` of one module version; prints its directory in the module cache.
@@ -93,7 +93,8 @@ ensure_kube_apiserver() {
   local staging_version="v0.${KUBERNETES_VERSION#1.}" minor; minor="$(echo "$KUBERNETES_VERSION" | cut -d. -f2)"
   (
     cd "$dir/work"
-    rm -rf vendor
+    # The repository's go.work ties the staging modules together; without them the build is the main module alone.
+    rm -rf vendor go.work go.work.sum
     local module
     for module in $(sed -n 's#^\s*\(k8s\.io/[a-z0-9-]*\) => \./staging/src/.*#\1#p' go.mod); do
       env $(k8s_go_env "$dir") go mod edit -dropreplace="$module" -require="$module@$staging_version"
