@@ -1,1 +1,3 @@
 export * from './logger';
+export * from './telemetry';
+export * from './trace-fields';
