@@ -18,6 +18,9 @@ import {
 // example, validate every object offline with kubeconform against the schemas of the release named in
 // scripts/lib/k8s.sh (strict: unknown fields refused), and hold the rendered objects to the deployment's policies.
 
+// Generous: helm, kubeconform, java and the API server share a loaded machine.
+jest.setTimeout(180_000);
+
 let tools: K8sTools;
 let work: string;
 

@@ -37,7 +37,7 @@ export class KubeApiServer {
 
   private async launch(tools: K8sTools): Promise<void> {
     const [etcdClient, etcdPeer, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    this.spawn('etcd', tools.ETCD_BIN, [
+    this.spawn(tools.ETCD_BIN, [
       '--name=default',
       `--data-dir=${path.join(this.dir, 'etcd')}`,
       `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
@@ -55,7 +55,7 @@ export class KubeApiServer {
     const tokens = path.join(this.dir, 'tokens.csv');
     writeFileSync(tokens, `${this.token},admin,admin,"system:masters"\n`);
     mkdirSync(path.join(this.dir, 'certs'));
-    this.spawn('kube-apiserver', tools.KUBE_APISERVER_BIN, [
+    this.spawn(tools.KUBE_APISERVER_BIN, [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
@@ -67,6 +67,8 @@ export class KubeApiServer {
       `--service-account-key-file=${pubFile}`,
       `--service-account-signing-key-file=${keyFile}`,
       '--service-cluster-ip-range=10.96.0.0/16',
+      // No kubernetes Service endpoints to maintain: the API server's address is loopback.
+      '--endpoint-reconciler-type=none',
     ]);
     this.url = `https://127.0.0.1:${apiPort}`;
     this.kubeconfig = path.join(this.dir, 'kubeconfig.yaml');
@@ -90,10 +92,14 @@ export class KubeApiServer {
       500,
     );
     const exited = this.processes.find((p) => p.exitCode !== null);
-    if (exited) throw new Error(`${exited.spawnfile} exited; see ${this.dir}/*.log`);
+    if (exited) {
+      const name = path.basename(exited.spawnfile);
+      throw new Error(`${name} exited with ${exited.exitCode}:\n${this.logTail(name)}`);
+    }
   }
 
-  private spawn(name: string, binary: string, args: string[]): void {
+  private spawn(binary: string, args: string[]): void {
+    const name = path.basename(binary);
     const log = createWriteStream(path.join(this.dir, `${name}.log`));
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(log);
@@ -111,7 +117,9 @@ export class KubeApiServer {
       if (child.exitCode !== null) continue;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+      clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     rmSync(this.dir, { recursive: true, force: true });
@@ -126,6 +134,7 @@ export class KubeApiServer {
         {
           method,
           rejectUnauthorized: false, // the API server's own self-signed serving certificate
+          agent: false, // no kept-alive connection outlives the test
           headers: {
             authorization: `Bearer ${this.token}`,
             accept: 'application/json',

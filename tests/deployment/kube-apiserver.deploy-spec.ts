@@ -18,6 +18,9 @@ import { KubeApiServer } from './kube-api-server';
 // the chart installed with helm, k8s/postgres applied, everything with strict field validation. Strimzi's and
 // hlf-operator's CRDs cannot be obtained here (see k8s/README.md): their resources are checked offline instead.
 
+// Generous: helm, kubeconform, java and the API server share a loaded machine.
+jest.setTimeout(180_000);
+
 let tools: K8sTools;
 let api: KubeApiServer;
 
