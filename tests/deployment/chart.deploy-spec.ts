@@ -179,7 +179,7 @@ describe.each([
     expect(targets.filter((t) => t.endsWith('-ledger-writer'))).toEqual([]);
   });
 
-  it('denies all traffic by default and opens only the API port in, and DNS, Kafka, PostgreSQL, OTLP, the IdP out', () => {
+  it('denies all traffic by default and opens only the API and metrics ports in, and DNS, Kafka, PostgreSQL, OTLP, the IdP out', () => {
     const policies = byKind('NetworkPolicy');
     const deny = policies.find((p) => p.metadata.name.endsWith('-default-deny'))!;
     expect(deny.spec).toEqual(expect.objectContaining({ policyTypes: ['Ingress', 'Egress'] }));
@@ -191,7 +191,7 @@ describe.each([
         ingress: Array<{ ports: Array<{ port: unknown }> }>;
         egress: Array<{ ports: Array<{ port: number }> }>;
       };
-      expect(spec.ingress.map((r) => r.ports.map((p) => p.port))).toEqual([['http']]);
+      expect(spec.ingress.map((r) => r.ports.map((p) => p.port))).toEqual([['http'], ['metrics']]);
       const egressPorts = spec.egress.flatMap((r) => r.ports.map((p) => p.port));
       expect(egressPorts).toEqual(expect.arrayContaining([53, 9092, 5432, 443, 4318]));
       expect(egressPorts.includes(7051)).toBe(service === 'ledger-writer');

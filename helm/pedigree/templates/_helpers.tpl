@@ -72,6 +72,11 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
+{{/* Whether the pods serve the Prometheus exporter. */}}
+{{- define "pedigree.prometheus" -}}
+{{- if and .Values.otel.enabled (has "prometheus" (splitList "," .Values.otel.metricsExporter)) }}true{{ end -}}
+{{- end -}}
+
 {{/* Environment variable name of a service's database URL for the CLI: DATABASE_URL_<SERVICE>. */}}
 {{- define "pedigree.databaseUrlVariable" -}}
 {{- printf "DATABASE_URL_%s" (. | upper | replace "-" "_") -}}
@@ -90,6 +95,12 @@ seccompProfile:
   value: {{ .root.Values.otel.sampler | quote }}
 - name: OTEL_TRACES_SAMPLER_ARG
   value: {{ .root.Values.otel.samplerArg | quote }}
+- name: OTEL_METRICS_EXPORTER
+  value: {{ .root.Values.otel.metricsExporter | quote }}
+- name: OTEL_EXPORTER_PROMETHEUS_HOST
+  value: "0.0.0.0"
+- name: OTEL_EXPORTER_PROMETHEUS_PORT
+  value: {{ .root.Values.otel.metricsPort | quote }}
 - name: K8S_POD_NAME
   valueFrom: { fieldRef: { fieldPath: metadata.name } }
 - name: K8S_NAMESPACE_NAME

@@ -15,7 +15,7 @@ import {
   type PayloadOf,
   type TopicContract,
 } from '@pedigree/contracts';
-import type { Logger } from '@pedigree/observability';
+import { pedigreeMetrics, type Logger } from '@pedigree/observability';
 import { abortableDelay } from './abortable-delay';
 import { commitWhenDurable, type CommitPolicy, type PartitionPosition } from './commit-policy';
 import { traceMessageBatches } from './trace-context';
@@ -323,6 +323,10 @@ export class BatchConsumer<T extends TopicContract, R = void> {
       'message sent to the dead-letter topic',
     );
     await this.dlqProducer.send({ ...record, acks: -1 });
+    pedigreeMetrics().deadLettered.add(1, {
+      'messaging.destination.name': topic,
+      'messaging.consumer.group.name': this.options.groupId,
+    });
   }
 }
 
