@@ -12,7 +12,10 @@ import { parseAllDocuments } from 'yaml';
 const args = Object.fromEntries(
   process.argv
     .slice(2)
-    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+    .reduce(
+      (pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs),
+      [],
+    ),
 );
 if (!args.swagger || !args.out) {
   process.stderr.write('usage: k8s-json-schemas.mjs --swagger swagger.json --out DIR [--crds DIR]\n');
@@ -40,10 +43,17 @@ function strict(schema) {
   }
   const copy = {};
   for (const [key, value] of Object.entries(schema)) {
-    copy[key] = key === 'properties' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strict(v)])) : strict(value);
+    copy[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strict(v)]))
+        : strict(value);
   }
   const listsProperties = copy.properties !== undefined && Object.keys(copy.properties).length > 0;
-  if (listsProperties && copy.additionalProperties === undefined && copy['x-kubernetes-preserve-unknown-fields'] !== true) {
+  if (
+    listsProperties &&
+    copy.additionalProperties === undefined &&
+    copy['x-kubernetes-preserve-unknown-fields'] !== true
+  ) {
     copy.additionalProperties = false;
   }
   return copy;
@@ -70,12 +80,16 @@ function referenced(schema, definitions, found = new Set()) {
 const written = [];
 const swagger = JSON.parse(readFileSync(args.swagger, 'utf8'));
 const definitions = Object.fromEntries(
-  Object.entries(swagger.definitions).map(([name, schema]) => [name, SPECIAL_DEFINITIONS[name] ?? strict(schema)]),
+  Object.entries(swagger.definitions).map(([name, schema]) => [
+    name,
+    SPECIAL_DEFINITIONS[name] ?? strict(schema),
+  ]),
 );
 for (const [name, schema] of Object.entries(definitions)) {
   for (const gvk of swagger.definitions[name]['x-kubernetes-group-version-kind'] ?? []) {
     const standalone = { $schema: 'http://json-schema.org/draft-07/schema#', ...schema, definitions: {} };
-    for (const dependency of referenced(schema, definitions)) standalone.definitions[dependency] = definitions[dependency];
+    for (const dependency of referenced(schema, definitions))
+      standalone.definitions[dependency] = definitions[dependency];
     const file = fileName(gvk.group, gvk.version, gvk.kind);
     writeFileSync(path.join(args.out, file), JSON.stringify(standalone));
     written.push(file);
@@ -91,9 +105,13 @@ if (args.crds) {
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const version of crd.spec.versions.filter((v) => v.served)) {
         const schema = strict(version.schema.openAPIV3Schema);
-        schema.properties = { ...schema.properties, metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' } };
+        schema.properties = {
+          ...schema.properties,
+          metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
+        };
         const standalone = { $schema: 'http://json-schema.org/draft-07/schema#', ...schema, definitions: {} };
-        for (const dependency of referenced(objectMeta, definitions)) standalone.definitions[dependency] = definitions[dependency];
+        for (const dependency of referenced(objectMeta, definitions))
+          standalone.definitions[dependency] = definitions[dependency];
         standalone.definitions['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'] = objectMeta;
         const name = fileName(crd.spec.group, version.name, crd.spec.names.kind);
         writeFileSync(path.join(args.out, name), JSON.stringify(standalone));

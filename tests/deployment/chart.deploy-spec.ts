@@ -150,9 +150,13 @@ describe.each([
   it('has a PodDisruptionBudget for every workload of more than one replica, selecting its pods', () => {
     const budgets = byKind('PodDisruptionBudget');
     for (const deployment of byKind('Deployment')) {
-      const spec = deployment.spec as { replicas?: number; selector: { matchLabels: Record<string, string> } };
+      const spec = deployment.spec as {
+        replicas?: number;
+        selector: { matchLabels: Record<string, string> };
+      };
       const autoscaled = byKind('HorizontalPodAutoscaler').some(
-        (h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === deployment.metadata.name,
+        (h) =>
+          (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === deployment.metadata.name,
       );
       if ((spec.replicas ?? 1) <= 1 && !autoscaled) continue;
       const budget = budgets.find(
@@ -213,7 +217,12 @@ describe.each([
       MIGRATED_SERVICES.map((s) => `DATABASE_URL_${s.toUpperCase().replace('-', '_')}`).sort(),
     );
     const topics = jobs.find((j) => command(j).includes('ensure-topics'))!;
-    expect(command(topics).slice(0, 4)).toEqual(['node', 'tools/pedigree/bin/pedigree.js', 'kafka', 'ensure-topics']);
+    expect(command(topics).slice(0, 4)).toEqual([
+      'node',
+      'tools/pedigree/bin/pedigree.js',
+      'kafka',
+      'ensure-topics',
+    ]);
     expect(command(topics)[command(topics).indexOf('--replication-factor') + 1]).toBe('3');
     // Migrations run before the topics (lower weight first).
     expect(Number(migrate.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(

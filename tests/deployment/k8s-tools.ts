@@ -52,7 +52,11 @@ export interface RunResult {
 }
 
 /** Runs a command to its end (no shell), with its output. */
-export function run(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+export function run(
+  command: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+) {
   const result = spawnSync(command, args, {
     encoding: 'utf8',
     input: options.input,
@@ -67,7 +71,12 @@ export function run(command: string, args: string[], options: { input?: string; 
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: Record<string, unknown>;
   [field: string]: unknown;
 }

@@ -85,7 +85,11 @@ export class KubeApiServer {
     );
     // Under a loaded machine the first start (etcd, then the API server's bootstrap) can take a minute or more.
     await eventually(
-      () => this.call('GET', '/readyz').then((r) => r.status, () => 0),
+      () =>
+        this.call('GET', '/readyz').then(
+          (r) => r.status,
+          () => 0,
+        ),
       (status) => status === 200 || this.processes.some((p) => p.exitCode !== null),
       'kube-apiserver /readyz',
       240_000,
@@ -109,7 +113,10 @@ export class KubeApiServer {
 
   /** The last lines of a process's log, for a failure message. */
   logTail(name: string, lines = 30): string {
-    return readFileSync(path.join(this.dir, `${name}.log`), 'utf8').split('\n').slice(-lines).join('\n');
+    return readFileSync(path.join(this.dir, `${name}.log`), 'utf8')
+      .split('\n')
+      .slice(-lines)
+      .join('\n');
   }
 
   async stop(): Promise<void> {
@@ -166,9 +173,13 @@ export class KubeApiServer {
   async collection(object: Pick<KubeObject, 'apiVersion' | 'kind'>, namespace: string): Promise<string> {
     const key = `${object.apiVersion}/${object.kind}`;
     if (!this.resources.has(key)) {
-      const base = object.apiVersion.includes('/') ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
+      const base = object.apiVersion.includes('/')
+        ? `/apis/${object.apiVersion}`
+        : `/api/${object.apiVersion}`;
       const discovery = await this.call('GET', base);
-      const found = (discovery.body.resources ?? []).find((r) => r.kind === object.kind && !r.name.includes('/'));
+      const found = (discovery.body.resources ?? []).find(
+        (r) => r.kind === object.kind && !r.name.includes('/'),
+      );
       if (!found) throw new Error(`the API server serves no ${key}`);
       this.resources.set(key, { plural: found.name, namespaced: found.namespaced });
     }

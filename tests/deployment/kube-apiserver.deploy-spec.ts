@@ -28,7 +28,10 @@ beforeAll(async () => {
   tools = k8sTools('HELM_BIN', 'ETCD_BIN', 'KUBE_APISERVER_BIN', 'CNPG_CRDS_DIR');
   api = await KubeApiServer.start(tools);
   for (const namespace of ['pedigree', 'postgres', 'pedigree-dry-run']) {
-    const created = await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, '');
+    const created = await api.create(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+      '',
+    );
     expect(created.status).toBe(201);
   }
 }, 300_000);
@@ -41,7 +44,11 @@ describe('a real kube-apiserver', () => {
   it('accepts every object of the chart (default values) with strict field validation', async () => {
     for (const object of parseObjects(helmTemplate(tools))) {
       const answer = await api.create(object, 'pedigree-dry-run', { dryRun: true });
-      expect({ object: `${object.kind}/${object.metadata.name}`, status: answer.status, message: answer.body.message }).toEqual({
+      expect({
+        object: `${object.kind}/${object.metadata.name}`,
+        status: answer.status,
+        message: answer.body.message,
+      }).toEqual({
         object: `${object.kind}/${object.metadata.name}`,
         status: 201,
         message: undefined,
@@ -78,7 +85,9 @@ describe('a real kube-apiserver', () => {
   });
 
   it('accepts the hook Jobs (migrations, topics) with strict field validation', async () => {
-    const hooks = parseObjects(helmTemplate(tools, [PRODUCTION_VALUES], ['--show-only', 'templates/hook-jobs.yaml']));
+    const hooks = parseObjects(
+      helmTemplate(tools, [PRODUCTION_VALUES], ['--show-only', 'templates/hook-jobs.yaml']),
+    );
     expect(hooks.map((h) => h.kind)).toEqual(['Job', 'Job']);
     for (const hook of hooks) {
       const created = await api.create(hook, 'pedigree');
@@ -108,7 +117,11 @@ describe('a real kube-apiserver', () => {
     ]);
     for (const object of objects) {
       const created = await api.create(object, 'postgres');
-      expect({ object: `${object.kind}/${object.metadata.name}`, status: created.status, message: created.body.message }).toEqual({
+      expect({
+        object: `${object.kind}/${object.metadata.name}`,
+        status: created.status,
+        message: created.body.message,
+      }).toEqual({
         object: `${object.kind}/${object.metadata.name}`,
         status: 201,
         message: undefined,
@@ -122,12 +135,18 @@ describe('a real kube-apiserver', () => {
       spec: { template: { spec: { containers: Array<Record<string, unknown>> } } };
     };
     misspelt.metadata.name = 'misspelt';
-    misspelt.spec.template.spec.containers[0]!.readinesProbe = { httpGet: { path: '/health/ready', port: 'http' } };
+    misspelt.spec.template.spec.containers[0]!.readinesProbe = {
+      httpGet: { path: '/health/ready', port: 'http' },
+    };
     const refused = await api.create(misspelt, 'pedigree');
     expect(refused.status).toBe(400);
-    expect(refused.body.message).toMatch(/unknown field "spec\.template\.spec\.containers\[0\]\.readinesProbe"/);
+    expect(refused.body.message).toMatch(
+      /unknown field "spec\.template\.spec\.containers\[0\]\.readinesProbe"/,
+    );
 
-    const cluster = readObjects(path.join(ROOT, 'k8s/postgres/cluster.yaml')).find((o) => o.kind === 'Cluster')!;
+    const cluster = readObjects(path.join(ROOT, 'k8s/postgres/cluster.yaml')).find(
+      (o) => o.kind === 'Cluster',
+    )!;
     const badCluster = { ...cluster, metadata: { name: 'misspelt' }, spec: { ...cluster.spec, instance: 3 } };
     const refusedCluster = await api.create(badCluster, 'postgres');
     expect(refusedCluster.status).toBe(400);

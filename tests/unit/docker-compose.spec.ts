@@ -97,7 +97,9 @@ describe('docker-compose.yml', () => {
       );
     }
     for (const name of MIGRATED_SERVICES)
-      expect(dockerfile).toContain(`COPY --from=build /src/services/${name}/drizzle ./services/${name}/drizzle`);
+      expect(dockerfile).toContain(
+        `COPY --from=build /src/services/${name}/drizzle ./services/${name}/drizzle`,
+      );
     expect(dockerfile).toContain('COPY --from=build /src/tools/pedigree/dist ./tools/pedigree/dist');
   });
 

@@ -113,7 +113,10 @@ describe('helm/pedigree values', () => {
       ['a misspelt key inside a service', withService({ replica: 3 })],
       ['a wrong type', withService({ replicas: 'two' })],
       ['autoscaling the ledger-writer', withLedgerWriterAutoscaling()],
-      ['a broker list that is not host:port', { ...values, kafka: { ...(values.kafka as object), brokers: 'kafka' } }],
+      [
+        'a broker list that is not host:port',
+        { ...values, kafka: { ...(values.kafka as object), brokers: 'kafka' } },
+      ],
     ])('refuses %s', (_what, candidate) => {
       expect(validate(candidate)).toBe(false);
     });

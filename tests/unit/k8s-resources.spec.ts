@@ -139,7 +139,10 @@ describe('k8s/fabric (hlf-operator)', () => {
       'OrdererMSP',
       'OrdererMSP',
     ]);
-    expect(ofKind(fabric, 'FabricPeer').map((p) => p.spec.mspID)).toEqual(['ManufacturerMSP', 'RegulatorMSP']);
+    expect(ofKind(fabric, 'FabricPeer').map((p) => p.spec.mspID)).toEqual([
+      'ManufacturerMSP',
+      'RegulatorMSP',
+    ]);
     const channel = one(fabric, 'FabricMainChannel');
     const orderer = (channel.spec.channelConfig as { orderer: { ordererType: string } }).orderer;
     expect(orderer.ordererType).toBe('etcdraft');
@@ -160,7 +163,8 @@ describe('k8s/fabric (hlf-operator)', () => {
       expect(cas).toContain(org.caName);
       for (const o of org.orderersToJoin) expect(orderers).toContain(o.name);
     }
-    for (const org of channel.spec.peerOrganizations as Array<{ caName: string }>) expect(cas).toContain(org.caName);
+    for (const org of channel.spec.peerOrganizations as Array<{ caName: string }>)
+      expect(cas).toContain(org.caName);
     for (const follower of ofKind(fabric, 'FabricFollowerChannel')) {
       expect(follower.spec.name).toBe(channel.spec.name);
       for (const p of follower.spec.peersToJoin as Array<{ name: string }>) expect(peers).toContain(p.name);
@@ -175,6 +179,9 @@ describe('k8s/fabric (hlf-operator)', () => {
       }
     }
     const installs = ofKind(fabric, 'FabricChaincodeInstall');
-    expect(installs.map((i) => (i.spec.chaincodePackage as { type: string }).type)).toEqual(['ccaas', 'ccaas']);
+    expect(installs.map((i) => (i.spec.chaincodePackage as { type: string }).type)).toEqual([
+      'ccaas',
+      'ccaas',
+    ]);
   });
 });

@@ -44,7 +44,7 @@ describe('Kafka trace context', () => {
     await inProducerSpan('epcis.events.v1', 1, async () => {
       headers = withTraceHeaders({ 'x-other': 'kept' });
     });
-    const [produced] = (await finished());
+    const [produced] = await finished();
     expect(produced?.name).toBe('epcis.events.v1 publish');
     expect(produced?.kind).toBe(SpanKind.PRODUCER);
     expect(headers).toEqual({
@@ -75,7 +75,10 @@ describe('Kafka trace context', () => {
     };
     const [first, second] = [await traced(), await traced()];
     exporter.reset();
-    await traceMessageBatches('g')([message({}), message(first), message(second), message(first)], async () => 0);
+    await traceMessageBatches('g')(
+      [message({}), message(first), message(second), message(first)],
+      async () => 0,
+    );
     const consumed = (await finished())[0]!;
     expect(consumed.parentSpanContext?.spanId).toBe(messageSpanContext(first)!.spanId);
     expect(consumed.links.map((l) => l.context.spanId)).toEqual([messageSpanContext(second)!.spanId]);

@@ -53,7 +53,9 @@ export async function inSpan<X>(
   work: (span: Span) => Promise<X>,
 ): Promise<X> {
   const tracer = trace.getTracer('pedigree');
-  const parentContext = options.parent ? trace.setSpanContext(context.active(), options.parent) : context.active();
+  const parentContext = options.parent
+    ? trace.setSpanContext(context.active(), options.parent)
+    : context.active();
   const span = tracer.startSpan(
     name,
     { links: (options.links ?? []).map((c) => ({ context: c })), attributes: options.attributes },
