@@ -28,7 +28,9 @@ function stages(found: JaegerTrace) {
   const appends = writer.filter((s) => s.operationName.endsWith('epcis.events.v1 process'));
   const anchoring = writer.filter((s) => s.operationName === 'ledger anchor head');
   return {
-    httpServer: serialization.some((s) => tag(s, 'span.kind') === 'server' && /POST/.test(s.operationName)),
+    httpServer: serialization.some(
+      (s) => tag(s, 'span.kind') === 'server' && s.operationName === 'POST /capture',
+    ),
     published: serialization.some((s) => s.operationName.endsWith('epcis.events.v1 publish')),
     projectionConsumed: projection.length > 0,
     projectionDatabase: projection.some((s) => descendants(s).some(isDatabase)),
