@@ -1,4 +1,4 @@
-// Three projects: fast unit tests (*.spec.ts); integration tests (*.int-spec.ts) that run against the real PostgreSQL,
+// Four projects: fast unit tests (*.spec.ts); integration tests (*.int-spec.ts) that run against the real PostgreSQL,
 // Kafka and Fabric of the local stack, in parallel; and the integration tests that stop, cut or fill a piece of that
 // shared infrastructure (*.serial.int-spec.ts: a Fabric peer outage, …), which scripts/test.sh runs alone after the
 // others so that no test beside them sees the outage.
@@ -43,5 +43,8 @@ module.exports = {
       testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.serial\\.int-spec\\.ts$'],
     },
     { ...integration, displayName: 'integration-serial', testMatch: ['<rootDir>/**/*.serial.int-spec.ts'] },
+    // The deployment (helm/, k8s/) against helm, kubeconform and a real kube-apiserver with etcd, all built once by
+    // scripts/k8s-tools.sh; no PostgreSQL, Kafka or Fabric needed.
+    { ...shared, displayName: 'deployment', testMatch: ['<rootDir>/tests/deployment/**/*.deploy-spec.ts'] },
   ],
 };

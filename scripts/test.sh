@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone: installs what is missing (Node 24, npm packages, schemathesis, PostgreSQL, Kafka),
-# builds, lints, type-checks, starts the `test` profile of the local stack and runs every unit and integration test
-# against the real infrastructure. Prints a closing line `tests: N passed, N failed, N skipped`.
+# The whole test suite from a fresh clone: installs what is missing (Node 24, npm packages, schemathesis, PostgreSQL, Kafka,
+# the Kubernetes tools and Jaeger of scripts/k8s-tools.sh), builds, lints, type-checks, starts the `test` profile of the
+# local stack and runs every unit, integration and deployment test against the real infrastructure. Prints a closing line `tests: N passed, N failed, N skipped`.
 source "$(dirname "$0")/lib/common.sh"
 cd "$PEDIGREE_ROOT"
 started_at=$(date +%s)
@@ -10,6 +10,9 @@ step "Toolchain"
 ensure_node
 ensure_npm_dependencies
 ensure_schemathesis
+# helm, kubeconform, etcd, kube-apiserver, the Kubernetes schemas, CloudNativePG's CRDs, Strimzi's API model and
+# Jaeger: built once from the Go module proxy / Maven Central and cached (the first build takes ≈ 15 min on 2 cores).
+bash scripts/k8s-tools.sh all
 build_workspace
 
 step "Lint (ESLint with Nx module boundaries), formatting (Prettier) and type-check (tests included)"
@@ -27,11 +30,11 @@ fi
 eval "$(bash scripts/stack.sh env --profile test | sed 's/^/export /')"
 node tools/pedigree/bin/pedigree.js kafka ensure-topics --brokers "$KAFKA_BROKERS" >/dev/null
 
-step "Unit and integration tests (jest)"
+step "Unit, integration and deployment tests (jest)"
 reports="$(mktemp -d)"
 set +e
 npx jest --ci --maxWorkers=2 --passWithNoTests --json --outputFile="$reports/parallel.json" \
-  --selectProjects unit integration "$@"
+  --selectProjects unit integration deployment "$@"
 parallel_status=$?
 set -e
 step "Integration tests that disrupt shared infrastructure (jest project integration-serial, one at a time)"

@@ -2,7 +2,7 @@ import { topicsWithPrefix } from '@pedigree/contracts';
 import { createKafkaClient } from '@pedigree/kafka';
 import { createLogger } from '@pedigree/observability';
 import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
-import { kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
+import { Jaeger, kafkaBrokers, uniqueSuffix } from '@pedigree/testing';
 import { startBenchService } from './bench-service';
 import { machineSummary, percentile } from './report';
 
@@ -70,14 +70,18 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
   );
 }
 
-async function main(): Promise<void> {
+/**
+ * A serialization service process (with `env` added to its environment) on its own topics and database, and the
+ * capture → projection measurement against it.
+ */
+async function openSession(env: Record<string, string> = {}) {
   const {
     service,
     db,
     manufacturerToken: token,
     topicPrefix,
     stop,
-  } = await startBenchService('serialization');
+  } = await startBenchService('serialization', env);
   const run = uniqueSuffix().slice(-5);
   const topic = topicsWithPrefix(topicPrefix).epcisEvents.name;
   const admin = createKafkaClient({
@@ -152,6 +156,83 @@ async function main(): Promise<void> {
     };
   }
 
+  return {
+    service,
+    db,
+    token,
+    run,
+    captureAndProject,
+    async close() {
+      await admin.disconnect();
+      await stop();
+    },
+  };
+}
+
+/**
+ * BENCH_TRACING=compare: the capture → projection rate with OpenTelemetry off (OTEL_SDK_DISABLED) and on (every span
+ * sampled and exported over OTLP to a Jaeger of its own), alternating off, on, off, on on fresh service processes so
+ * that the machine's drift hits both alike; reports each round and on ÷ off (goal ≥ 0.9).
+ */
+async function compareTracing(): Promise<void> {
+  const jaeger = new Jaeger();
+  await jaeger.start();
+  const modes: Record<'off' | 'on', Record<string, string>> = {
+    off: { OTEL_SDK_DISABLED: 'true' },
+    on: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${jaeger.otlpHttp}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'always_on',
+    },
+  };
+  let tracesSeen = 0;
+  const rounds: Array<{
+    tracing: 'off' | 'on';
+    endToEndEventsPerSecond: number;
+    captureEventsPerSecond: number;
+  }> = [];
+  try {
+    for (const tracing of ['off', 'on', 'off', 'on'] as const) {
+      const session = await openSession(modes[tracing]);
+      try {
+        const figures = await session.captureAndProject('commissioning', 'true');
+        rounds.push({ tracing, ...figures });
+      } finally {
+        await session.close();
+      }
+    }
+    // Evidence that the rounds with tracing on exported their spans: traces Jaeger holds for the service (≤ 200 asked).
+    tracesSeen = (await jaeger.traces('serialization')).length;
+  } finally {
+    await jaeger.stop();
+  }
+  const mean = (mode: 'off' | 'on', key: 'endToEndEventsPerSecond' | 'captureEventsPerSecond') => {
+    const of = rounds.filter((r) => r.tracing === mode);
+    return of.reduce((sum, r) => sum + r[key], 0) / of.length;
+  };
+  const ratio = mean('on', 'endToEndEventsPerSecond') / mean('off', 'endToEndEventsPerSecond');
+  console.log(
+    JSON.stringify({
+      benchmark: 'serialization capture → projection, tracing off and on',
+      events: EVENTS,
+      eventsPerDocument: EVENTS_PER_DOCUMENT,
+      parallelCaptures: PARALLEL_CAPTURES,
+      rounds,
+      endToEndOff: Math.round(mean('off', 'endToEndEventsPerSecond')),
+      endToEndOn: Math.round(mean('on', 'endToEndEventsPerSecond')),
+      captureOff: Math.round(mean('off', 'captureEventsPerSecond')),
+      captureOn: Math.round(mean('on', 'captureEventsPerSecond')),
+      ratioOnToOff: Number(ratio.toFixed(2)),
+      jaegerTracesOfSerialization: tracesSeen,
+      goalRatio: 0.9,
+      machine: machineSummary(),
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_TRACING === 'compare') return compareTracing();
+  const { service, db, token, run, captureAndProject, close } = await openSession();
   const commissioning = await captureAndProject('commissioning', 'true');
   // Planner statistics as autovacuum keeps them in a running system (right after a bulk load they are stale, and a
   // query by business step then sorts the whole table instead of walking the event-time index).
@@ -196,8 +277,7 @@ async function main(): Promise<void> {
       machine: machineSummary(),
     }),
   );
-  await admin.disconnect();
-  await stop();
+  await close();
 }
 
 void main().catch((error: unknown) => {

@@ -12,7 +12,7 @@ import { configSchema as serializationConfig } from '../../services/serializatio
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
   environment?: Record<string, string | number>;
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
@@ -41,11 +41,24 @@ const SERVICES = {
 /** PostgreSQL, Kafka and the two one-shot set-up steps (ADR 0014), which run the pedigree CLI. */
 const INFRASTRUCTURE = ['postgres', 'kafka', 'migrate', 'kafka-topics'];
 
+/** The one parameterised Dockerfile every service image is built from. */
+const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+
 const service = (name: string): ComposeService => {
   const found = compose.services[name];
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
   return found;
 };
+
+describe('Dockerfile', () => {
+  it('builds the service named by SERVICE, runs it unprivileged (uid 1000, the node user) on PORT', () => {
+    expect(dockerfile).toMatch(/^USER 1000:1000$/m);
+    expect(dockerfile).toMatch(/^ENV .*\bPORT=\$\{PORT\} PEDIGREE_SERVICE=\$\{SERVICE\}$/m);
+    expect(dockerfile).toMatch(/^EXPOSE \$\{PORT\}$/m);
+    expect(dockerfile).toContain('npx tsc -b "services/$SERVICE" tools/pedigree');
+    expect(dockerfile).toContain('exec node services/$PEDIGREE_SERVICE/dist/main.js');
+  });
+});
 
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, Kafka, the migration and topic set-up and exactly the four services', () => {
@@ -62,7 +75,7 @@ describe('docker-compose.yml', () => {
   it('creates the topics of libs/contracts (and their dead-letter twins) with the pedigree CLI', () => {
     expect(service('kafka-topics').build).toEqual({
       context: '.',
-      dockerfile: 'services/serialization/Dockerfile',
+      args: { SERVICE: 'serialization', PORT: String(SERVICES.serialization) },
     });
     expect(service('kafka-topics').command?.slice(0, 4)).toEqual([
       'kafka',
@@ -83,21 +96,19 @@ describe('docker-compose.yml', () => {
         service(name).environment?.DATABASE_URL,
       );
     }
-    const image = readFileSync(path.join(root, 'services/serialization/Dockerfile'), 'utf8');
-    for (const name of MIGRATED_SERVICES.filter((n) => n !== 'serialization'))
-      expect(image).toContain(`COPY --from=build /src/services/${name}/drizzle ./services/${name}/drizzle`);
+    for (const name of MIGRATED_SERVICES)
+      expect(dockerfile).toContain(
+        `COPY --from=build /src/services/${name}/drizzle ./services/${name}/drizzle`,
+      );
+    expect(dockerfile).toContain('COPY --from=build /src/tools/pedigree/dist ./tools/pedigree/dist');
   });
 
   describe.each(Object.entries(SERVICES))('the %s service', (name, port) => {
     const database = `pedigree_${name.replace('-', '_')}`;
 
-    it('is built from its own Dockerfile, which runs it as the node user on its configured port', () => {
-      expect(service(name).build).toEqual({ context: '.', dockerfile: `services/${name}/Dockerfile` });
-      const dockerfile = readFileSync(path.join(root, `services/${name}/Dockerfile`), 'utf8');
-      expect(dockerfile).toMatch(/^USER node$/m);
-      expect(dockerfile).toMatch(new RegExp(`^ENV .*\\bPORT=${port}\\b`, 'm'));
-      expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
-      expect(dockerfile).toContain(`CMD ["node", "services/${name}/dist/main.js"]`);
+    it('is built from the one Dockerfile with its name and configured port, as image pedigree/<name>', () => {
+      expect(service(name).build).toEqual({ context: '.', args: { SERVICE: name, PORT: String(port) } });
+      expect(service(name).image).toBe(`pedigree/${name}`);
     });
 
     it('publishes its configured port', () => {

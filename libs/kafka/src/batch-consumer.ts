@@ -15,9 +15,10 @@ import {
   type PayloadOf,
   type TopicContract,
 } from '@pedigree/contracts';
-import type { Logger } from '@pedigree/observability';
+import { pedigreeMetrics, type Logger } from '@pedigree/observability';
 import { abortableDelay } from './abortable-delay';
 import { commitWhenDurable, type CommitPolicy, type PartitionPosition } from './commit-policy';
+import { traceMessageBatches } from './trace-context';
 
 export interface ConsumedMessage<P> {
   topic: string;
@@ -35,8 +36,8 @@ export interface ConsumedMessage<P> {
 export type BatchHandler<P, R = void> = (messages: Array<ConsumedMessage<P>>) => Promise<R>;
 
 /**
- * Runs a handler call within the trace context its messages carry in their Kafka headers (e.g. as a span linked to
- * each message's context). No tracing library is wired in yet: this is where one plugs in.
+ * Runs a handler call within the trace context its messages carry in their Kafka headers. By default a CONSUMER span
+ * continuing the trace of the batch's messages (traceMessageBatches); tests may pass their own.
  */
 export type MessageContextHook = <X>(
   messages: ReadonlyArray<ConsumedMessage<unknown>>,
@@ -113,7 +114,7 @@ export class BatchConsumer<T extends TopicContract, R = void> {
     const topics: readonly T[] = Array.isArray(options.topic) ? options.topic : [options.topic as T];
     this.contracts = new Map(topics.map((topic) => [topic.name, topic]));
     this.commitPolicy = options.commitPolicy ?? commitWhenDurable;
-    this.withMessageContext = options.withMessageContext ?? ((_messages, work) => work());
+    this.withMessageContext = options.withMessageContext ?? traceMessageBatches(options.groupId);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -322,6 +323,10 @@ export class BatchConsumer<T extends TopicContract, R = void> {
       'message sent to the dead-letter topic',
     );
     await this.dlqProducer.send({ ...record, acks: -1 });
+    pedigreeMetrics().deadLettered.add(1, {
+      'messaging.destination.name': topic,
+      'messaging.consumer.group.name': this.options.groupId,
+    });
   }
 }
 

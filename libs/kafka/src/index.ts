@@ -2,3 +2,4 @@ export * from './client';
 export * from './producer';
 export * from './batch-consumer';
 export * from './commit-policy';
+export * from './trace-context';

@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type Producer, type IHeaders } from 'kafkajs';
 import { createEnvelope, type Envelope, type PayloadOf, type TopicContract } from '@pedigree/contracts';
+import { inProducerSpan, withTraceHeaders } from './trace-context';
 
 export interface OutgoingMessage<T extends TopicContract> {
   key: string;
@@ -39,15 +40,17 @@ export class EnvelopeProducer {
   ): Promise<Array<Envelope<PayloadOf<T>>>> {
     const envelopes = messages.map((m) => createEnvelope(topic, this.producerName, m.payload, m.occurredAt));
     await this.connect();
-    await this.producer.send({
-      topic: topic.name,
-      acks: -1,
-      messages: messages.map((m, i) => ({
-        key: m.key,
-        value: JSON.stringify(envelopes[i]),
-        headers: m.headers,
-      })),
-    });
+    await inProducerSpan(topic.name, messages.length, () =>
+      this.producer.send({
+        topic: topic.name,
+        acks: -1,
+        messages: messages.map((m, i) => ({
+          key: m.key,
+          value: JSON.stringify(envelopes[i]),
+          headers: withTraceHeaders(m.headers),
+        })),
+      }),
+    );
     return envelopes;
   }
 
@@ -60,11 +63,17 @@ export class EnvelopeProducer {
     messages: Array<{ key: string; envelope: Envelope }>,
   ): Promise<void> {
     await this.connect();
-    await this.producer.send({
-      topic: topicName,
-      acks: -1,
-      messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.envelope) })),
-    });
+    await inProducerSpan(topicName, messages.length, () =>
+      this.producer.send({
+        topic: topicName,
+        acks: -1,
+        messages: messages.map((m) => ({
+          key: m.key,
+          value: JSON.stringify(m.envelope),
+          headers: withTraceHeaders(undefined),
+        })),
+      }),
+    );
   }
 
   async disconnect(): Promise<void> {

@@ -3,3 +3,4 @@ export * from './resources';
 export * from './service-process';
 export { connectFabricGateway, type FabricGatewayConnection } from '@pedigree/fabric';
 export * from './eventually';
+export * from './jaeger';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { metrics } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Topics } from '@pedigree/contracts';
 import { EnvelopeProducer } from '@pedigree/kafka';
@@ -103,7 +104,33 @@ export class LedgerWriterService implements OnApplicationBootstrap, OnApplicatio
     this.readiness.register(() => this.writerCheck());
     this.readiness.report(() => this.fabricCheck());
     this.readiness.report(() => this.anchoringCheck());
+    this.observeAnchoringLag();
     this.election.start();
+  }
+
+  /**
+   * The anchoring lag as OpenTelemetry gauges too (exported over OTLP and for Prometheus when the SDK is set to),
+   * read from the database when collected, as GET /metrics reads them.
+   */
+  private observeAnchoringLag(): void {
+    const meter = metrics.getMeter('pedigree');
+    const waiting = meter.createObservableGauge('pedigree.ledger.unanchored_leaves', {
+      description: 'leaves not yet under an anchored head',
+      unit: '{leaf}',
+    });
+    const oldest = meter.createObservableGauge('pedigree.ledger.oldest_unanchored_age', {
+      description: 'age of the oldest leaf not under an anchored head',
+      unit: 's',
+    });
+    meter.addBatchObservableCallback(
+      async (result) => {
+        const backlog = await this.repository.backlog().catch(() => undefined);
+        if (!backlog) return;
+        result.observe(waiting, backlog.unanchoredLeaves);
+        result.observe(oldest, backlog.oldestUnanchoredAgeSeconds);
+      },
+      [waiting, oldest],
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

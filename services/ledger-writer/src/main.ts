@@ -1,3 +1,4 @@
+import './telemetry';
 import 'reflect-metadata';
 import { loadServiceConfigOrExit, runService } from '@pedigree/service-runtime';
 import { AppModule } from './app.module';

@@ -5,6 +5,7 @@ import { Anchorer, type AnchoringState, type Backoff } from './anchorer';
 import type { HeadPolicy } from './head-policy';
 import { LogAppender } from './log-appender';
 import type { LogRepository } from './log-repository';
+import { PendingTraces } from './pending-traces';
 import type { AnchorLedger, AnchorPublisher, Head } from './ports';
 import type { WriterTerm } from './writer-election';
 
@@ -32,6 +33,7 @@ export interface ActiveWriterOptions {
 export class ActiveWriter implements WriterTerm {
   private readonly appender: LogAppender;
   private readonly anchorer: Anchorer;
+  private readonly traces = new PendingTraces();
   private stopped = false;
   private retry?: NodeJS.Timeout;
 
@@ -43,8 +45,9 @@ export class ActiveWriter implements WriterTerm {
       repository: options.repository,
       logger: options.logger,
       sessionTimeoutMs: options.consumerSessionTimeoutMs,
-      onAppended: (appended) => {
+      onAppended: (appended, size) => {
         options.onAppended(appended);
+        if (appended > 0) this.traces.recordActive(size);
         this.anchorer.wake();
       },
     });
@@ -58,6 +61,7 @@ export class ActiveWriter implements WriterTerm {
       options.logger.child({ component: 'anchorer' }),
       undefined,
       options.onAnchored,
+      this.traces,
     );
   }
 

@@ -1,5 +1,6 @@
-import type { Logger } from '@pedigree/observability';
+import { inSpan, type Logger } from '@pedigree/observability';
 import { decideCut, type HeadPolicy } from './head-policy';
+import { PendingTraces } from './pending-traces';
 import {
   HeadRejectedError,
   type AnchorLedger,
@@ -59,6 +60,7 @@ export class Anchorer {
     private readonly logger: Logger,
     private readonly clock: Clock = { now: () => new Date() },
     private readonly onAnchored: (head: Head) => void = () => undefined,
+    private readonly traces: PendingTraces = new PendingTraces(),
   ) {}
 
   get anchoringState(): AnchoringState {
@@ -115,12 +117,28 @@ export class Anchorer {
       if (decision.cut) head = await this.store.cutHead();
       else if (decision.recheckInMs !== undefined) recheck = decision.recheckInMs;
     }
-    if (head) {
-      const outcome = await this.anchor(head);
-      if (outcome !== 'anchored') return outcome;
-    }
+    if (head) return this.anchorTraced(head);
     this.publishAndRelease();
-    return head ? { wait: 0 } : { wait: recheck };
+    return { wait: recheck };
+  }
+
+  /**
+   * Anchors a head within a span continuing the trace of the oldest append it covers (linked to the others), so the
+   * Fabric transaction and the anchor notice published after it belong to that trace.
+   */
+  private anchorTraced(head: Head): Promise<NextStep> {
+    const [parent, ...others] = this.traces.coveredBy(head.treeSize);
+    return inSpan(
+      'ledger anchor head',
+      { parent, links: others, attributes: { 'pedigree.ledger.tree_size': head.treeSize } },
+      async () => {
+        const outcome = await this.anchor(head);
+        if (outcome !== 'anchored') return outcome;
+        this.traces.anchored(head.treeSize);
+        this.publishAndRelease();
+        return { wait: 0 };
+      },
+    );
   }
 
   private async anchor(head: Head): Promise<'anchored' | NextStep> {

@@ -38,8 +38,11 @@ export interface LogAppenderOptions {
   groupId: string;
   topics: Topics;
   repository: LogRepository;
-  /** Called after each append with the number of leaves it added (0 for a redelivered batch). */
-  onAppended: (appended: number) => void;
+  /**
+   * Called after each append, within the batch's trace, with the number of leaves it added (0 for a redelivered
+   * batch) and the log size after it.
+   */
+  onAppended: (appended: number, size: number) => void;
   logger: Logger;
   sessionTimeoutMs?: number;
 }
@@ -99,7 +102,7 @@ export class LogAppender implements OffsetCommitter {
       messageId: message.envelope.messageId,
     }));
     const { appended, size } = await this.options.repository.append(leaves);
-    this.options.onAppended(appended);
+    this.options.onAppended(appended, size);
     return size;
   }
 

@@ -18,6 +18,7 @@ import {
   type EpcisEvent,
 } from '@pedigree/epcis';
 import { EnvelopeProducer } from '@pedigree/kafka';
+import { pedigreeMetrics } from '@pedigree/observability';
 import { LOGGER, SERVICE_CONFIG, TOPICS, type Logger } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
 import { epcisProblem, fromEpcisException } from '../epcis-problems';
@@ -260,6 +261,7 @@ export class CaptureService {
         this.topics.epcisEvents,
         payloads.map((payload) => ({ key: captureId, payload })),
       );
+      pedigreeMetrics().capturedEvents.add(payloads.length);
     } catch (error) {
       this.logger.error({ err: error, captureId }, 'capture could not be published to Kafka');
       await this.jobs.releaseEventIds(captureId);

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { PayloadOf, TopicContract, Topics } from '@pedigree/contracts';
 import { isTransientDatabaseError } from '@pedigree/database';
 import { BatchConsumer, type BatchHandler } from '@pedigree/kafka';
-import type { Logger } from '@pedigree/observability';
+import { pedigreeMetrics, type Logger } from '@pedigree/observability';
 import { serialRegistryProjector } from './serial-registry-projector';
 import { RecallProjector } from './recall-projector';
 
@@ -38,16 +38,20 @@ export class ProjectionConsumers {
   start(): void {
     const events = serialRegistryProjector(this.options.pool);
     const recalls = new RecallProjector(this.options.pool);
+    const lag = pedigreeMetrics().projectionLag;
     this.consume(
       this.options.topics.epcisEvents,
       PROJECTOR_GROUP,
       async (messages) => {
         await events.project(messages.map((m) => m.envelope.payload));
+        const now = Date.now();
+        for (const m of messages) lag.record((now - Date.parse(m.envelope.occurredAt)) / 1000);
       },
       PROJECTOR_PARTITION_CONCURRENCY,
     );
     this.consume(this.options.topics.recallNotices, RECALL_GROUP, async (messages) => {
       await recalls.project(messages.map((m) => ({ notice: m.envelope.payload, offset: m.offset })));
+      pedigreeMetrics().recallNotices.add(messages.length);
     });
   }
 

@@ -1,9 +1,10 @@
+import './projection-telemetry';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ServiceConfig } from '@pedigree/config';
 import { topicsWithPrefix } from '@pedigree/contracts';
 import { openDatabase } from '@pedigree/database';
 import { createKafkaClient } from '@pedigree/kafka';
-import { createLogger } from '@pedigree/observability';
+import { createLogger, shutdownTelemetry } from '@pedigree/observability';
 import { PROJECTOR_PARTITION_CONCURRENCY, ProjectionConsumers } from './projection-consumers';
 
 /** What the worker needs of the service's configuration (passed as its `workerData`). */
@@ -65,7 +66,13 @@ function runProjection(port: MessagePort, config: ProjectionWorkerConfig): void 
     void consumers
       .stop()
       .catch((err: unknown) => logger.error({ err }, 'projection consumers did not stop cleanly'))
-      .finally(() => void database.pool.end().finally(() => process.exit(0)));
+      .finally(
+        () =>
+          void database.pool
+            .end()
+            .then(shutdownTelemetry)
+            .finally(() => process.exit(0)),
+      );
   });
   consumers.start();
 }

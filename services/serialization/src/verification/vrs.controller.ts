@@ -3,6 +3,7 @@ import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
 import { connectivityAnswerSchema, vrsResponseSchema, type ConnectivityAnswer } from '@pedigree/contracts';
+import { pedigreeMetrics, timed } from '@pedigree/observability';
 import { bodyContent, ProblemException, SERVICE_CONFIG } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
 import { VerificationService } from './verification.service';
@@ -159,7 +160,11 @@ export class VrsController {
       throw error;
     }
     this.checkRequester(parsed.reqGLN, principal);
-    return this.verification.verifyVrs(parsed, principal, this.responderGln());
+    return timed(
+      pedigreeMetrics().verificationDuration,
+      () => this.verification.verifyVrs(parsed, principal, this.responderGln()),
+      (answer) => ({ verified: answer?.data.verified === true }),
+    );
   }
 
   @Get('checkConnectivity')
