@@ -380,6 +380,7 @@ async function main(): Promise<void> {
        WHERE relname IN ('holdings', 'custody_changes')`,
     )
   ).rows.reduce((sum, r) => ({ ...sum, [r.table]: Number(r.n) }), {} as Record<string, number>);
+  // Planner statistics as autovacuum keeps them in a running system (stale right after a bulk load).
   await db.query('ANALYZE');
 
   const get = async (path: string, accept?: string) => {
