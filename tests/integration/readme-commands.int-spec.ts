@@ -496,7 +496,7 @@ describe('README.md', () => {
         Object.values(story.services).map((service) => waitForStatus(service, '/health/ready')),
       );
 
-      const passThrough = ['HOME', 'LANG', 'PEDIGREE_STATE', 'XDG_STATE_HOME'].filter(
+      const passThrough = ['HOME', 'LANG', 'PEDIGREE_STATE', 'PEDIGREE_PORT_OFFSET', 'XDG_STATE_HOME'].filter(
         (name) => process.env[name],
       );
       story.shell = new ShellSession(story.workspace.directory, {
