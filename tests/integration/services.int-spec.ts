@@ -152,9 +152,15 @@ describe('a service whose Kafka is unreachable', () => {
     try {
       await waitForStatus(service, '/health/live', 200);
       const notReady = await waitForStatus(service, '/health/ready', 503);
+      // The recall service's projection consumers cannot join their groups either.
       expect(notReady).toMatchObject({
-        detail: 'not ready: kafka, kafka-topics are down',
-        checks: { postgres: { status: 'up' }, kafka: { status: 'down' }, 'kafka-topics': { status: 'down' } },
+        detail: 'not ready: kafka, kafka-topics, projection are down',
+        checks: {
+          postgres: { status: 'up' },
+          kafka: { status: 'down' },
+          'kafka-topics': { status: 'down' },
+          projection: { status: 'down' },
+        },
       });
     } finally {
       await service.stop();
