@@ -403,6 +403,38 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
     expect(sheet.autoFilter).toBe('A1:O19');
   });
 
+  it('documents csv and xlsx answers, and the format parameter, on every export in its OpenAPI description', async () => {
+    const document = (await (await fetch(`${stack.recalls[0]!.baseUrl}/docs/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        {
+          get: {
+            parameters: Array<{ name: string; schema?: { enum?: string[] } }>;
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          };
+        }
+      >;
+    };
+    for (const path of [
+      '/lots/{gtin}/{lot}/distribution',
+      '/lots/{gtin}/{lot}/events',
+      '/recalls/{id}/scope',
+    ]) {
+      const operation = document.paths[path]!.get;
+      expect(Object.keys(operation.responses['200']!.content!).sort()).toEqual(
+        ['application/json', 'text/csv', XLSX_TYPE].sort(),
+      );
+      expect(operation.parameters.find((p) => p.name === 'format')?.schema?.enum).toEqual([
+        'json',
+        'csv',
+        'xlsx',
+      ]);
+    }
+    expect((await stack.call('GET', `/lots/${GTIN}/${lot}/events?format=xls`, tokens.regulator)).status).toBe(
+      400,
+    );
+  });
+
   it('refuses a recall of another company’s GTIN and bad recall bodies', async () => {
     const body = {
       gtin: GTIN,
