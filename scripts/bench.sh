@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: bash scripts/bench.sh [epcis|validation|serialization|verification|ledger|coldchain|all] (default all).
+# Benchmarks: bash scripts/bench.sh [epcis|validation|serialization|verification|ledger|coldchain|recall|all] (default all).
 # Installs and builds like the test command, starts the `test` profile of the local stack, runs each benchmark and
 # prints one JSON line of figures per benchmark (the machine is in each line). Figures and readings: bench/RESULTS.md.
 source "$(dirname "$0")/lib/common.sh"
@@ -7,8 +7,8 @@ cd "$PEDIGREE_ROOT"
 
 which="${1:-all}"
 case "$which" in
-  epcis | validation | serialization | verification | ledger | coldchain | all) ;;
-  *) fail "unknown benchmark '$which' (epcis, validation, serialization, verification, ledger, coldchain or all)" ;;
+  epcis | validation | serialization | verification | ledger | coldchain | recall | all) ;;
+  *) fail "unknown benchmark '$which' (epcis, validation, serialization, verification, ledger, coldchain, recall or all)" ;;
 esac
 
 step "Toolchain"
@@ -34,4 +34,5 @@ if [ "$which" = verification ] || [ "$which" = all ]; then
 fi
 [ "$which" = ledger ] || [ "$which" = all ] && run "ledger-writer append, anchor and proof verification" ledger-throughput
 [ "$which" = coldchain ] || [ "$which" = all ] && run "cold-chain readings ingest, excursion latency, shipment summary" coldchain-throughput
+[ "$which" = recall ] || [ "$which" = all ] && run "recall scope of a lot in three aggregation levels, CSV, trace, distribution" recall-scope
 exit 0

@@ -2,6 +2,7 @@
 // one terminal), against services this test starts on databases, topics and a chaincode instance of their own. A
 // command the README gains that is neither expected below nor listed in NOT_RUN fails the test, naming it.
 import { execFileSync } from 'node:child_process';
+import ExcelJS from 'exceljs';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { migrateServiceDatabase } from '@pedigree/database';
@@ -72,14 +73,14 @@ const NOT_RUN: Record<string, { reason: string; check: () => void }> = {
       const refused = runScript(['scripts/bench.sh', 'no-such-benchmark']);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(
-        'epcis, validation, serialization, verification, ledger, coldchain or all',
+        'epcis, validation, serialization, verification, ledger, coldchain, recall or all',
       );
     },
   },
 };
 
 /** The ports of the README's URLs (scripts/up.sh's defaults) and the service this test starts for each. */
-const README_PORTS = { 3001: 'serialization', 3004: 'ledger-writer' } as const;
+const README_PORTS = { 3001: 'serialization', 3003: 'recall', 3004: 'ledger-writer' } as const;
 type ServiceName = (typeof README_PORTS)[keyof typeof README_PORTS];
 
 function runScript(args: string[]): CommandResult {
@@ -178,6 +179,25 @@ async function twoHeadsAnchored(story: Story): Promise<void> {
   );
 }
 
+/** The recall service has projected the pharmacy's supply of pack 2017 (its distribution line shows it dispensed). */
+async function supplyProjectedByRecall(story: Story): Promise<void> {
+  await eventually(
+    async () => (await api(story, 'recall', '/lots/10614141073464/LOT1/distribution')).text(),
+    (body) => body.includes('"holder":"9521321000001"') && body.includes('"dispensed":1'),
+    'the recall projection of the supply of pack 2017',
+  );
+}
+
+/** The one worksheet of an .xlsx file the README's commands wrote into the workspace, read by ExcelJS. */
+async function worksheet(story: Story, file: string): Promise<ExcelJS.Worksheet> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path.join(story.workspace.directory, file));
+  expect(workbook.worksheets).toHaveLength(1);
+  return workbook.worksheets[0]!;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Every command of README.md that runs, by its exact text, with what it must show. */
 const EXPECTED: Record<string, Expectation> = {
   // Capturing and querying events
@@ -249,6 +269,71 @@ const EXPECTED: Record<string, Expectation> = {
   [`curl -X POST -H "Authorization: Bearer $PHARMACY" -H 'Content-Type: application/json' -d '{"gtin":"10614141073464","serial":"2017","lot":"LOT1","expiry":"281231"}' http://127.0.0.1:3001/packs/supply`]:
     { before: receivingProjected, stdout: ['"returnCode":"OK"'] },
 
+  // Recalls, trace and regulator queries
+  'REG=$(npx pedigree token --role regulator --party 4000001000005)': {
+    after: async (story) => expect(await tokenClaims(story, 'REG')).toMatchObject({ roles: ['regulator'] }),
+  },
+  [`curl -H "Authorization: Bearer $REG" "http://127.0.0.1:3003/trace?epc=$(printf %s 'urn:epc:id:sgtin:0614141.107346.2017' | jq -sRr @uri)&direction=backward"`]:
+    {
+      before: supplyProjectedByRecall,
+      stdout: ['"type":"commissioned"', '"type":"received"', 'urn:epc:id:sgtin:0614141.107346.2017'],
+    },
+  [`curl -H "Authorization: Bearer $REG" 'http://127.0.0.1:3003/lots/10614141073464/LOT1/distribution'`]: {
+    stdout: ['"commissioned":2', '"holder":"9521321000001"', '"dispensed":1'],
+  },
+  [`curl -H "Authorization: Bearer $REG" 'http://127.0.0.1:3003/lots/10614141073464/LOT1/events?format=csv'`]:
+    {
+      stdout: [
+        /^lot,gtin,quantity,unit,eventType,action,bizStep/m,
+        /^LOT1,10614141073464,2,EA,ObjectEvent,ADD,commissioning/m,
+      ],
+    },
+  [`curl -s -o lot1-events.xlsx -H "Authorization: Bearer $REG" 'http://127.0.0.1:3003/lots/10614141073464/LOT1/events?format=xlsx'`]:
+    {
+      after: async (story) => {
+        const sheet = await worksheet(story, 'lot1-events.xlsx');
+        expect(sheet.getCell('A1').value).toBe('lot');
+        expect(sheet.getCell('A2').value).toBe('LOT1');
+        expect(sheet.getCell('C2').value).toBe(2);
+        expect(sheet.getCell('G2').value).toBe('commissioning');
+        expect(sheet.getCell('M2').value).toBeInstanceOf(Date);
+        expect(sheet.autoFilter).toBe(`A1:O${sheet.rowCount}`);
+      },
+    },
+  [`curl -H "Authorization: Bearer $REG" 'http://127.0.0.1:3003/packs/10614141073464/2017/transaction-history'`]:
+    { stdout: ['"seller":"0614141000005","buyer":"9521321000001"', '"transactionStatement"'] },
+  'MAKER=$(npx pedigree token --role manufacturer --party 0614141000005 --gcp 0614141)': {
+    after: async (story) =>
+      expect(await tokenClaims(story, 'MAKER')).toMatchObject({ roles: ['manufacturer'], gcp: ['0614141'] }),
+  },
+  [`ID=$(curl -s -X POST -H "Authorization: Bearer $MAKER" -H 'Content-Type: application/json' http://127.0.0.1:3003/recalls -d '{"gtin":"10614141073464","lots":["LOT1"],"serials":["2017"],"classification":"class-II","depth":"retail","reason":"assay out of specification","effectivenessCheckLevel":"B"}' | jq -r .id)`]:
+    { after: async (story) => expect(await shellValue(story, 'ID')).toMatch(UUID) },
+  'QA=$(npx pedigree token --role manufacturer --party 0614141000005 --gcp 0614141 --subject qa)': {
+    after: async (story) => expect(await tokenClaims(story, 'QA')).toMatchObject({ sub: 'qa' }),
+  },
+  'curl -X POST -H "Authorization: Bearer $QA" "http://127.0.0.1:3003/recalls/$ID/approve"': {
+    stdout: ['"status":"issued"'],
+  },
+  'curl -H "Authorization: Bearer $QA" "http://127.0.0.1:3003/recalls/$ID/scope?perPage=100"': {
+    stdout: ['"units":1', '"serial":"2017"', '"status":"dispensed"', '"holder":"9521321000001"'],
+  },
+  'curl -s -o scope.xlsx -H "Authorization: Bearer $QA" "http://127.0.0.1:3003/recalls/$ID/scope?format=xlsx"':
+    {
+      after: async (story) => {
+        const sheet = await worksheet(story, 'scope.xlsx');
+        expect(sheet.rowCount).toBe(2);
+        expect(sheet.getCell('C2').value).toBe('2017');
+        expect(sheet.getCell('E2').value).toEqual(new Date(Date.UTC(2028, 11, 31)));
+        expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      },
+    },
+  'curl -H "Authorization: Bearer $QA" "http://127.0.0.1:3003/recalls/$ID/consignees"': {
+    stdout: ['"party":"9521321000001"'],
+  },
+  'curl -H "Authorization: Bearer $QA" "http://127.0.0.1:3003/recalls/$ID/effectiveness"': {
+    stdout: ['"unitsInScope":1'],
+  },
+
   // Proofs
   [`eval "$(bash scripts/stack.sh env | sed -n 's/^FABRIC_REGULATOR_/export FABRIC_/p')"`]: {
     before: twoHeadsAnchored,
@@ -305,6 +390,7 @@ const EXPECTED: Record<string, Expectation> = {
       /^serialization: up to date/m,
       /^ledger-writer: up to date/m,
       /^cold-chain: (applied|up to date)/m,
+      /^recall: up to date/m,
     ],
   },
   'npx pedigree kafka ensure-topics --brokers 127.0.0.1:19092 --replication-factor 1': {
@@ -403,8 +489,9 @@ describe('README.md', () => {
       };
       await migrateServiceDatabase('serialization', databases.serialization);
       await migrateServiceDatabase('ledger-writer', databases['ledger-writer']);
+      await migrateServiceDatabase('recall', databases.recall);
       await createTestTopics(shared.KAFKA_TOPIC_PREFIX);
-      const [serialization, ledgerWriter] = await Promise.all([
+      const [serialization, ledgerWriter, recall] = await Promise.all([
         startServiceProcess('serialization', {
           ...shared,
           DATABASE_URL: databases.serialization,
@@ -416,20 +503,22 @@ describe('README.md', () => {
           ANCHOR_MAX_DELAY_MS: '200',
           ...fabricEnv(testFabricNetwork().orgs.manufacturer, story.chaincode),
         }),
+        startServiceProcess('recall', { ...shared, DATABASE_URL: databases.recall }),
       ]);
-      story.services = { serialization, 'ledger-writer': ledgerWriter };
+      story.services = { serialization, recall, 'ledger-writer': ledgerWriter };
       await Promise.all(
         Object.values(story.services).map((service) => waitForStatus(service, '/health/ready')),
       );
 
-      const passThrough = ['HOME', 'LANG', 'PEDIGREE_STATE', 'XDG_STATE_HOME'].filter(
+      const passThrough = ['HOME', 'LANG', 'PEDIGREE_STATE', 'PEDIGREE_PORT_OFFSET', 'XDG_STATE_HOME'].filter(
         (name) => process.env[name],
       );
       story.shell = new ShellSession(story.workspace.directory, {
         ...Object.fromEntries(passThrough.map((name) => [name, process.env[name]!])),
         PATH: [story.workspace.binDirectory, path.dirname(process.execPath), process.env.PATH].join(':'),
         PEDIGREE_CACHE: story.workspace.cacheDirectory,
-        // What `pedigree db migrate` reads: this test's databases (serialization and ledger-writer already migrated).
+        // What `pedigree db migrate` reads: this test's databases (serialization, ledger-writer and recall already
+        // migrated).
         DATABASE_URL_SERIALIZATION: databases.serialization,
         DATABASE_URL_LEDGER_WRITER: databases['ledger-writer'],
         DATABASE_URL_COLD_CHAIN: databases['cold-chain'],

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { createEphemeralIssuer, type EphemeralIssuer, type Role } from '@pedigree/auth';
 import { topicsWithPrefix, type PayloadOf, type TopicContract } from '@pedigree/contracts';
@@ -17,6 +18,20 @@ import {
 } from '@pedigree/testing';
 
 export { eventually } from '@pedigree/testing';
+
+/** The one worksheet of an .xlsx file, read by ExcelJS (a reader independent of the service's own writer). */
+export async function readWorksheet(file: Buffer): Promise<ExcelJS.Worksheet> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  if (workbook.worksheets.length !== 1) throw new Error(`${workbook.worksheets.length} worksheets, not one`);
+  return workbook.worksheets[0]!;
+}
+
+/** The values of a worksheet row (1-based cells), without ExcelJS's empty slot 0. */
+export function rowValues(sheet: ExcelJS.Worksheet, row: number): unknown[] {
+  const values = sheet.getRow(row).values as unknown[];
+  return Array.from({ length: sheet.columnCount }, (_, i) => values[i + 1] ?? null);
+}
 
 /** The parties of the story: GLNs (valid check digits) and company prefixes. */
 export const PARTIES = {
@@ -124,6 +139,18 @@ export class RecallStack {
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+  }
+
+  /** A GET of a file (an export) from recall replica 0: its status, headers and bytes. */
+  async download(path: string, token: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
+    const response = await fetch(`${this.recalls[0]!.baseUrl}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: Buffer.from(await response.arrayBuffer()),
+    };
   }
 
   /** Publishes typed messages to one of the stack's topics, as another service would. */

@@ -1,7 +1,20 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { canonicalIdentifier } from '@pedigree/epcis';
 import { uniqueSuffix } from '@pedigree/testing';
-import { eventually, GTIN, pack, PARTIES, pgln, RecallStack, sgln, sscc, type PartyName } from './harness';
+import { XLSX_CONTENT_TYPE as XLSX_TYPE } from '@pedigree/xlsx';
+import {
+  eventually,
+  GTIN,
+  pack,
+  PARTIES,
+  pgln,
+  readWorksheet,
+  RecallStack,
+  rowValues,
+  sgln,
+  sscc,
+  type PartyName,
+} from './harness';
 
 /**
  * The issue's story on the real stack: a manufacturer's lot in three aggregation levels (pallet → cases → packs),
@@ -318,6 +331,33 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
     expect(csv.text.split('\r\n')[0]).toBe(
       'holder,inStock,inTransit,dispensed,destroyed,exported,returned,other',
     );
+    const xlsx = await stack.download(`/lots/${GTIN}/${lot}/distribution?format=xlsx`, tokens.regulator);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toBe(XLSX_TYPE);
+    expect(xlsx.headers.get('content-disposition')).toMatch(/filename=".*-distribution\.xlsx"/);
+    const sheet = await readWorksheet(xlsx.body);
+    expect(rowValues(sheet, 1)).toEqual([
+      'holder',
+      'inStock',
+      'inTransit',
+      'dispensed',
+      'destroyed',
+      'exported',
+      'returned',
+      'other',
+    ]);
+    // Every holder line of the JSON answer, with its counts as numbers.
+    expect(sheet.rowCount).toBe(whole.holders.length + 1);
+    const rows = Array.from({ length: whole.holders.length }, (_, i) => rowValues(sheet, i + 2));
+    expect(rows).toEqual(
+      whole.holders.map((h: Record<string, unknown>) =>
+        ['holder', 'inStock', 'inTransit', 'dispensed', 'destroyed', 'exported', 'returned', 'other'].map(
+          (k) => h[k],
+        ),
+      ),
+    );
+    expect(sheet.autoFilter).toBe(`A1:H${whole.holders.length + 1}`);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
   });
 
   it('gives the DSCSA transaction history of a pack and the lot’s event list', async () => {
@@ -342,6 +382,57 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
     expect(events[0]).toMatchObject({ bizStep: 'commissioning', quantity: 8, unit: 'EA', lot, gtin: GTIN });
     const csv = await stack.call('GET', `/lots/${GTIN}/${lot}/events?format=csv`, tokens.regulator);
     expect(csv.text.trim().split('\r\n')).toHaveLength(19);
+    const sheet = await readWorksheet(
+      (await stack.download(`/lots/${GTIN}/${lot}/events?format=xlsx`, tokens.regulator)).body,
+    );
+    expect(sheet.rowCount).toBe(19);
+    expect(rowValues(sheet, 1)).toEqual(csv.text.split('\r\n')[0]!.split(','));
+    events.forEach(
+      (
+        e: { quantity: number; eventTime: string; eventHash: string; gtin: string; bizStep: string },
+        i: number,
+      ) => {
+        const row = sheet.getRow(i + 2);
+        expect(row.getCell(2).value).toBe(e.gtin);
+        expect(row.getCell(3).value).toBe(e.quantity);
+        expect(row.getCell(7).value).toBe(e.bizStep);
+        expect(row.getCell(13).value).toEqual(new Date(e.eventTime));
+        expect(row.getCell(15).value).toBe(e.eventHash);
+      },
+    );
+    expect(sheet.autoFilter).toBe('A1:O19');
+  });
+
+  it('documents csv and xlsx answers, and the format parameter, on every export in its OpenAPI description', async () => {
+    const document = (await (await fetch(`${stack.recalls[0]!.baseUrl}/docs/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        {
+          get: {
+            parameters: Array<{ name: string; schema?: { enum?: string[] } }>;
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          };
+        }
+      >;
+    };
+    for (const path of [
+      '/lots/{gtin}/{lot}/distribution',
+      '/lots/{gtin}/{lot}/events',
+      '/recalls/{id}/scope',
+    ]) {
+      const operation = document.paths[path]!.get;
+      expect(Object.keys(operation.responses['200']!.content!).sort()).toEqual(
+        ['application/json', 'text/csv', XLSX_TYPE].sort(),
+      );
+      expect(operation.parameters.find((p) => p.name === 'format')?.schema?.enum).toEqual([
+        'json',
+        'csv',
+        'xlsx',
+      ]);
+    }
+    expect((await stack.call('GET', `/lots/${GTIN}/${lot}/events?format=xls`, tokens.regulator)).status).toBe(
+      400,
+    );
   });
 
   it('refuses a recall of another company’s GTIN and bad recall bodies', async () => {
@@ -432,7 +523,7 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
     });
   });
 
-  it('lists the scope, paged with Link rel=next and as CSV; a pharmacy sees only its holdings', async () => {
+  it('lists the scope, paged with Link rel=next and as CSV and xlsx; a pharmacy sees only its holdings', async () => {
     const first = await stack.call('GET', `/recalls/${recallId}/scope?perPage=5`, tokens.regulator);
     expect(first.status).toBe(200);
     const page1 = first.json();
@@ -458,6 +549,31 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
     const csv = await stack.call('GET', `/recalls/${recallId}/scope?format=csv`, tokens.manufacturer);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.text.trim().split('\r\n')).toHaveLength(9);
+    const xlsx = await stack.download(`/recalls/${recallId}/scope?format=xlsx`, tokens.manufacturer);
+    expect(xlsx.headers.get('content-type')).toBe(XLSX_TYPE);
+    const sheet = await readWorksheet(xlsx.body);
+    expect(rowValues(sheet, 1)).toEqual(csv.text.split('\r\n')[0]!.split(','));
+    expect(sheet.rowCount).toBe(9);
+    const byEpc = new Map(all.map((i: { epc: string }) => [i.epc, i]));
+    for (let r = 2; r <= 9; r++) {
+      const [epc, gtin, serial, lotCell, expiry, status, holder, , container, lastEventTime] = rowValues(
+        sheet,
+        r,
+      );
+      const item = byEpc.get(epc as string) as Record<string, string | null>;
+      expect({ gtin, serial, lot: lotCell, status, holder, container }).toEqual({
+        gtin: item.gtin,
+        serial: item.serial,
+        lot: item.lot,
+        status: item.status,
+        holder: item.holder,
+        container: item.container,
+      });
+      // Dates are dates, not texts.
+      expect(expiry).toEqual(new Date(`${item.expiry}T00:00:00Z`));
+      expect(lastEventTime).toEqual(new Date(item.lastEventTime!));
+    }
+    expect(sheet.autoFilter).toBe('A1:J9');
     const pharmacy = (await stack.call('GET', `/recalls/${recallId}/scope`, tokens.pharmacy)).json();
     expect(pharmacy.items.map((i: { serial: string }) => i.serial).sort()).toEqual(
       serials.slice(0, 4).sort(),

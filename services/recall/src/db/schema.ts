@@ -90,6 +90,10 @@ export const holdings = pgTable(
   },
   (t) => [
     index('holdings_gtin_lot').on(t.gtin, t.lot, t.key),
+    // The lot distribution counts packs by holder and status: read from this index alone (ADR 0019, benchmark).
+    index('holdings_lot_counts')
+      .on(t.gtin, t.lot, t.owner, t.status)
+      .where(sql`kind = 'item'`),
     index('holdings_parent').on(t.parentKey),
     index('holdings_owner').on(t.owner),
   ],

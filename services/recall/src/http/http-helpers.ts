@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
 import { ProblemException } from '@pedigree/service-runtime';
 import type { z } from 'zod';
+import { XLSX_CONTENT_TYPE, XLSX_MAX_ROWS, xlsxStream, type XlsxCell, type XlsxColumn } from '@pedigree/xlsx';
 import { RecallRuleError } from '../recalls/recall-model';
 
 /** A 400 problem naming what is wrong with the request. */
@@ -69,12 +70,23 @@ export function decodeToken<T>(raw: unknown, isPosition: (value: unknown) => val
   throw badRequest('pageToken is not a token this service gave out');
 }
 
-/** `format`: `json` (default) or `csv`; `xlsx` is not offered (ADR 0019). */
-export function format(raw: unknown): 'json' | 'csv' {
+export type ExportFormat = 'csv' | 'xlsx';
+
+/** `format`: `json` (default), `csv` or `xlsx`. */
+export function format(raw: unknown): 'json' | ExportFormat {
   if (raw === undefined || raw === 'json') return 'json';
-  if (raw === 'csv') return 'csv';
-  throw badRequest('format must be json or csv (xlsx is not offered: see ADR 0019)');
+  if (raw === 'csv' || raw === 'xlsx') return raw;
+  throw badRequest('format must be json, csv or xlsx');
 }
+
+/** The `format` query parameter of an operation that exports. */
+export const FORMAT_QUERY = {
+  name: 'format',
+  required: false,
+  description:
+    'json (default); csv or xlsx (one worksheet: typed cells, autofilter, frozen header) streamed whole',
+  schema: { type: 'string' as const, enum: ['json', 'csv', 'xlsx'] },
+};
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a leading =+-@ is defused. */
 function csvField(value: unknown): string {
@@ -88,21 +100,41 @@ export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** A CSV answer streamed from `rows` (pulled page by page as the client reads). */
-export function csvStream(
-  header: readonly string[],
-  rows: AsyncIterable<readonly unknown[]>,
-  filename: string,
+/**
+ * An export streamed as CSV or as an .xlsx workbook of one worksheet named `sheet`, from `rows` (pulled page by page as
+ * the client reads). `basename` gets the format's extension.
+ */
+export function exportFile(
+  as: ExportFormat,
+  columns: readonly XlsxColumn[],
+  rows: AsyncIterable<readonly XlsxCell[]>,
+  basename: string,
+  sheet: string,
 ): StreamableFile {
   async function* lines() {
-    yield csvLine(header);
+    yield csvLine(columns.map((c) => c.header));
     for await (const row of rows) yield csvLine(row);
   }
-  return new StreamableFile(Readable.from(lines()), {
-    type: 'text/csv; charset=utf-8',
+  return new StreamableFile(Readable.from(as === 'csv' ? lines() : xlsxStream(columns, rows, sheet)), {
+    type: as === 'csv' ? 'text/csv; charset=utf-8' : XLSX_CONTENT_TYPE,
     // Header-safe: a lot may hold any character; the file name keeps only these.
-    disposition: `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    disposition: `attachment; filename="${basename.replace(/[^A-Za-z0-9._-]/g, '_')}.${as}"`,
   });
 }
 
-export const CSV_CONTENT = { 'text/csv': { schema: { type: 'string' as const } } };
+/** An xlsx worksheet holds at most this many rows below its header; a larger export answers 422 (use CSV). */
+export function checkXlsxRows(as: ExportFormat, rows: number): void {
+  if (as === 'xlsx' && rows > XLSX_MAX_ROWS - 1)
+    throw new ProblemException({
+      type: 'about:blank',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: `${rows} rows are more than an xlsx worksheet holds (${XLSX_MAX_ROWS - 1}); ask for format=csv`,
+    });
+}
+
+/** The media types of an export besides JSON. */
+export const EXPORT_CONTENT = {
+  'text/csv': { schema: { type: 'string' as const } },
+  [XLSX_CONTENT_TYPE]: { schema: { type: 'string' as const, format: 'binary' } },
+};

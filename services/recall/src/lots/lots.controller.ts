@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { CurrentPrincipal, ownsCompanyPrefix, Roles, seesEveryParty, type Principal } from '@pedigree/auth';
 import { isValidGs1Key } from '@pedigree/gs1';
 import { bodyContent, ProblemException } from '@pedigree/service-runtime';
-import { badRequest, CSV_CONTENT, csvStream, format } from '../http/http-helpers';
+import {
+  badRequest,
+  checkXlsxRows,
+  EXPORT_CONTENT,
+  exportFile,
+  format,
+  FORMAT_QUERY,
+} from '../http/http-helpers';
 import { epcKey } from '../trace/trace.controller';
 import { TraceRepository, visibility } from '../trace/trace.repository';
 import { LotsRepository } from './lots.repository';
@@ -12,11 +19,30 @@ import { LotsRepository } from './lots.repository';
 const ALL_ROLES = ['manufacturer', 'distributor', 'dispenser', 'regulator', 'admin'] as const;
 const GTIN_PARAM = { name: 'gtin', description: 'GTIN-14', example: '10614141073464' };
 const LOT_PARAM = { name: 'lot', description: 'lot (batch) number', example: 'LOT1' };
-const FORMAT = {
-  name: 'format',
-  required: false,
-  schema: { type: 'string' as const, enum: ['json', 'csv'] },
-};
+const DISTRIBUTION_COLUMNS = [
+  { header: 'holder', width: 16 },
+  ...['inStock', 'inTransit', 'dispensed', 'destroyed', 'exported', 'returned', 'other'].map((header) => ({
+    header,
+    type: 'number' as const,
+  })),
+];
+const EVENT_COLUMNS = [
+  { header: 'lot' },
+  { header: 'gtin', width: 16 },
+  { header: 'quantity', type: 'number' as const },
+  { header: 'unit' },
+  { header: 'eventType', width: 20 },
+  { header: 'action' },
+  { header: 'bizStep', width: 16 },
+  { header: 'disposition', width: 16 },
+  { header: 'fromParties', width: 16 },
+  { header: 'toParties', width: 16 },
+  { header: 'location', width: 32 },
+  { header: 'capturedBy', width: 16 },
+  { header: 'eventTime', type: 'datetime' as const, width: 20 },
+  { header: 'referenceDocuments', width: 40 },
+  { header: 'eventHash', width: 40 },
+];
 
 const distributionSchema = z.object({
   gtin: z.string(),
@@ -115,11 +141,11 @@ export class LotsController {
   })
   @ApiParam(GTIN_PARAM)
   @ApiParam(LOT_PARAM)
-  @ApiQuery(FORMAT)
+  @ApiQuery(FORMAT_QUERY)
   @ApiResponse({
     status: 200,
     description: 'the distribution',
-    content: { ...bodyContent(distributionSchema), ...CSV_CONTENT },
+    content: { ...bodyContent(distributionSchema), ...EXPORT_CONTENT },
   })
   async distribution(
     @Param('gtin') rawGtin: string,
@@ -135,16 +161,12 @@ export class LotsController {
       lot,
       seesAllHolders(principal, gtin) ? undefined : principal.party,
     );
-    if (as === 'csv') {
+    if (as !== 'json') {
       const rows = async function* () {
         for (const h of result.holders)
           yield [h.holder, h.inStock, h.inTransit, h.dispensed, h.destroyed, h.exported, h.returned, h.other];
       };
-      return csvStream(
-        ['holder', 'inStock', 'inTransit', 'dispensed', 'destroyed', 'exported', 'returned', 'other'],
-        rows(),
-        `lot-${gtin}-${lot}-distribution.csv`,
-      );
+      return exportFile(as, DISTRIBUTION_COLUMNS, rows(), `lot-${gtin}-${lot}-distribution`, 'distribution');
     }
     return { gtin, lot, ...result };
   }
@@ -157,12 +179,13 @@ export class LotsController {
   })
   @ApiParam(GTIN_PARAM)
   @ApiParam(LOT_PARAM)
-  @ApiQuery(FORMAT)
+  @ApiQuery(FORMAT_QUERY)
   @ApiResponse({
     status: 200,
     description: 'the events, oldest first',
-    content: { ...bodyContent(z.object({ events: z.array(lotEventSchema) })), ...CSV_CONTENT },
+    content: { ...bodyContent(z.object({ events: z.array(lotEventSchema) })), ...EXPORT_CONTENT },
   })
+  @ApiResponse({ status: 422, description: 'xlsx asked for more rows than a worksheet holds (use csv)' })
   async events(
     @Param('gtin') rawGtin: string,
     @Param('lot') rawLot: string,
@@ -174,6 +197,7 @@ export class LotsController {
     const as = format(rawFormat);
     const events = await this.lots.lotEvents(gtin, lot, visibility(principal));
     if (as === 'json') return { events };
+    checkXlsxRows(as, events.length);
     const rows = async function* () {
       for (const e of events)
         yield [
@@ -194,27 +218,7 @@ export class LotsController {
           e.eventHash,
         ];
     };
-    return csvStream(
-      [
-        'lot',
-        'gtin',
-        'quantity',
-        'unit',
-        'eventType',
-        'action',
-        'bizStep',
-        'disposition',
-        'fromParties',
-        'toParties',
-        'location',
-        'capturedBy',
-        'eventTime',
-        'referenceDocuments',
-        'eventHash',
-      ],
-      rows(),
-      `lot-${gtin}-${lot}-events.csv`,
-    );
+    return exportFile(as, EVENT_COLUMNS, rows(), `lot-${gtin}-${lot}-events`, 'events');
   }
 
   @Get('packs/:gtin/:serial/transaction-history')

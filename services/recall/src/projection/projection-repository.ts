@@ -160,7 +160,22 @@ export class ProjectionRepository {
     const stateless = keys.filter((key) => !stated.has(key));
     if (stateless.length > 0)
       await this.client.query('DELETE FROM holdings WHERE key = ANY($1::text[])', [stateless]);
-    await this.client.query('DELETE FROM custody_changes WHERE key = ANY($1::text[])', [keys]);
+    const trail = states.flatMap((s) =>
+      (custody.get(s.key) ?? []).map((c, seq) => ({
+        key: s.key,
+        seq,
+        party: c.party,
+        event_hash: c.eventHash,
+        event_time: c.eventTime.toISOString(),
+      })),
+    );
+    // Custody steps no longer in a trail go; the others are written only where they changed.
+    await this.client.query(
+      `DELETE FROM custody_changes c WHERE c.key = ANY($1::text[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(key text, seq int)
+                         WHERE x.key = c.key AND x.seq = c.seq)`,
+      [keys, JSON.stringify(trail.map(({ key, seq }) => ({ key, seq })))],
+    );
     if (states.length === 0) return;
     await this.client.query(
       `INSERT INTO holdings (key, epc, kind, gtin, serial, lot, expiry, status, parent_key, owner, commissioned_by,
@@ -174,7 +189,13 @@ export class ProjectionRepository {
          serial = EXCLUDED.serial, lot = EXCLUDED.lot, expiry = EXCLUDED.expiry, status = EXCLUDED.status,
          parent_key = EXCLUDED.parent_key, owner = EXCLUDED.owner, commissioned_by = EXCLUDED.commissioned_by,
          location = EXCLUDED.location, last_event_hash = EXCLUDED.last_event_hash,
-         last_event_time = EXCLUDED.last_event_time`,
+         last_event_time = EXCLUDED.last_event_time
+       WHERE (holdings.epc, holdings.kind, holdings.gtin, holdings.serial, holdings.lot, holdings.expiry,
+              holdings.status, holdings.parent_key, holdings.owner, holdings.commissioned_by, holdings.location,
+              holdings.last_event_hash, holdings.last_event_time)
+             IS DISTINCT FROM (EXCLUDED.epc, EXCLUDED.kind, EXCLUDED.gtin, EXCLUDED.serial, EXCLUDED.lot,
+              EXCLUDED.expiry, EXCLUDED.status, EXCLUDED.parent_key, EXCLUDED.owner, EXCLUDED.commissioned_by,
+              EXCLUDED.location, EXCLUDED.last_event_hash, EXCLUDED.last_event_time)`,
       [
         JSON.stringify(
           states.map((s) => ({
@@ -196,20 +217,15 @@ export class ProjectionRepository {
         ),
       ],
     );
-    const trail = states.flatMap((s) =>
-      (custody.get(s.key) ?? []).map((c, seq) => ({
-        key: s.key,
-        seq,
-        party: c.party,
-        event_hash: c.eventHash,
-        event_time: c.eventTime.toISOString(),
-      })),
-    );
     if (trail.length === 0) return;
     await this.client.query(
       `INSERT INTO custody_changes (key, seq, party, event_hash, event_time)
        SELECT key, seq, party, event_hash, event_time
-       FROM jsonb_to_recordset($1::jsonb) AS x(key text, seq int, party text, event_hash text, event_time timestamptz)`,
+       FROM jsonb_to_recordset($1::jsonb) AS x(key text, seq int, party text, event_hash text, event_time timestamptz)
+       ON CONFLICT (key, seq) DO UPDATE SET party = EXCLUDED.party, event_hash = EXCLUDED.event_hash,
+         event_time = EXCLUDED.event_time
+       WHERE (custody_changes.party, custody_changes.event_hash, custody_changes.event_time)
+             IS DISTINCT FROM (EXCLUDED.party, EXCLUDED.event_hash, EXCLUDED.event_time)`,
       [JSON.stringify(trail)],
     );
   }

@@ -16,11 +16,13 @@ import { CurrentPrincipal, Roles, type Principal } from '@pedigree/auth';
 import { bodyContent, openApiSchema } from '@pedigree/service-runtime';
 import {
   asProblem,
-  CSV_CONTENT,
-  csvStream,
+  checkXlsxRows,
   decodeToken,
   encodeToken,
+  EXPORT_CONTENT,
+  exportFile,
   format,
+  FORMAT_QUERY,
   parseBody,
   perPage,
 } from '../http/http-helpers';
@@ -41,6 +43,18 @@ const MANAGING_ROLES = ['manufacturer', 'regulator', 'admin'] as const;
 const SCOPE_PAGE = 500;
 const SCOPE_MAX_PAGE = 5000;
 
+const SCOPE_COLUMNS = [
+  { header: 'epc', width: 44 },
+  { header: 'gtin', width: 16 },
+  { header: 'serial', width: 20 },
+  { header: 'lot' },
+  { header: 'expiry', type: 'date' as const, width: 12 },
+  { header: 'status', width: 14 },
+  { header: 'holder', width: 16 },
+  { header: 'location', width: 32 },
+  { header: 'container', width: 44 },
+  { header: 'lastEventTime', type: 'datetime' as const, width: 20 },
+];
 const scopeItemSchema = z.object({
   epc: z.string(),
   gtin: z.string(),
@@ -247,7 +261,7 @@ export class RecallsController {
   @Roles(...ALL_ROLES)
   @ApiOperation({
     summary:
-      'Every pack in scope, where it is now (paged JSON with `Link: rel="next"`, or CSV streamed whole); the manufacturer, regulators and admins see all, a consignee the packs it holds',
+      'Every pack in scope, where it is now (paged JSON with `Link: rel="next"`, or CSV or xlsx streamed whole); the manufacturer, regulators and admins see all, a consignee the packs it holds',
   })
   @ApiParam(ID)
   @ApiQuery({
@@ -256,13 +270,14 @@ export class RecallsController {
     schema: { type: 'integer', minimum: 1, maximum: SCOPE_MAX_PAGE },
   })
   @ApiQuery({ name: 'pageToken', required: false, schema: { type: 'string' } })
-  @ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: ['json', 'csv'] } })
+  @ApiQuery(FORMAT_QUERY)
   @ApiResponse({
     status: 200,
-    description: 'a page of the scope (JSON), or the whole scope (CSV)',
-    content: { ...bodyContent(scopePageSchema), ...CSV_CONTENT },
+    description: 'a page of the scope (JSON), or the whole scope (CSV, xlsx)',
+    content: { ...bodyContent(scopePageSchema), ...EXPORT_CONTENT },
   })
   @ApiResponse({ status: 404, description: 'no such recall the caller may see' })
+  @ApiResponse({ status: 422, description: 'xlsx asked for more rows than a worksheet holds (use csv)' })
   async scope(
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
@@ -270,7 +285,9 @@ export class RecallsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<z.infer<typeof scopePageSchema> | StreamableFile> {
     const recall = await this.recalls.visible(id, principal).catch(asProblem);
-    if (format(query.format) === 'csv') {
+    const as = format(query.format);
+    if (as !== 'json') {
+      if (as === 'xlsx') checkXlsxRows(as, (await this.recalls.summary(recall, principal)).units);
       const recalls = this.recalls;
       async function* rows() {
         let after: ScopeCursor | undefined;
@@ -292,22 +309,7 @@ export class RecallsController {
           after = page.next;
         } while (after);
       }
-      return csvStream(
-        [
-          'epc',
-          'gtin',
-          'serial',
-          'lot',
-          'expiry',
-          'status',
-          'holder',
-          'location',
-          'container',
-          'lastEventTime',
-        ],
-        rows(),
-        `recall-${recall.id}-scope.csv`,
-      );
+      return exportFile(as, SCOPE_COLUMNS, rows(), `recall-${recall.id}-scope`, 'scope');
     }
     const limit = perPage(query.perPage, SCOPE_PAGE, SCOPE_MAX_PAGE);
     const after = decodeToken(query.pageToken, isScopeCursor);

@@ -1,0 +1,1 @@
+CREATE INDEX "holdings_lot_counts" ON "holdings" USING btree ("gtin","lot","owner","status") WHERE kind = 'item';
