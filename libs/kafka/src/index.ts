@@ -3,3 +3,4 @@ export * from './producer';
 export * from './batch-consumer';
 export * from './commit-policy';
 export * from './trace-context';
+export * from './consumer-groups';

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
-import type { PayloadOf, TopicContract, Topics } from '@pedigree/contracts';
+import type { Topics } from '@pedigree/contracts';
 import { isTransientDatabaseError, type DatabaseHandle } from '@pedigree/database';
-import { BatchConsumer, type BatchHandler } from '@pedigree/kafka';
+import { ConsumerGroups } from '@pedigree/kafka';
 import {
   DATABASE,
   KAFKA,
@@ -20,7 +20,6 @@ import { translateEpcisEvents, translateReadingBatches } from './translate';
 
 export const READINGS_GROUP = 'cold-chain.readings';
 export const EVENTS_GROUP = 'cold-chain.events';
-const RETRY_START_MS = 5000;
 /** Readings partitions consumed side by side (readings of different loggers touch different rows). */
 export const READINGS_PARTITION_CONCURRENCY = 3;
 
@@ -31,33 +30,37 @@ export const READINGS_PARTITION_CONCURRENCY = 3;
  */
 @Injectable()
 export class IngestConsumersService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly consumers: Array<Pick<BatchConsumer<TopicContract>, 'joined' | 'stop'>> = [];
+  private readonly groups: ConsumerGroups;
   private readonly store: IngestStore;
-  private stopped = false;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(DATABASE) database: DatabaseHandle<Record<string, unknown>>,
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(SERVICE_CONFIG) private readonly config: ColdChainConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
     private readonly evaluation: EvaluationService,
     health: HealthIndicatorService,
     readiness: ReadinessChecks,
   ) {
     this.store = new IngestStore(database.pool);
+    this.groups = new ConsumerGroups({
+      kafka,
+      groupPrefix: config.KAFKA_TOPIC_PREFIX,
+      logger,
+      isTransient: isTransientDatabaseError,
+    });
     readiness.register(() => {
       const indicator = health.check('consumers');
-      const joined = this.consumers.filter((c) => c.joined).length;
-      return joined === 2
-        ? indicator.up()
-        : indicator.down({ message: `${joined} of 2 consumers in their groups` });
+      if (this.groups.allJoined) return indicator.up();
+      const { joined, wanted } = this.groups.membership;
+      return indicator.down({ message: `${joined} of ${wanted} consumers in their groups` });
     });
   }
 
   onApplicationBootstrap(): void {
     const notAfter = () => Date.now() + this.config.READINGS_MAX_FUTURE_SECONDS * 1000;
-    this.consume(
+    this.groups.consume(
       this.topics.coldchainReadings,
       READINGS_GROUP,
       async (messages) => {
@@ -71,7 +74,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
       },
       READINGS_PARTITION_CONCURRENCY,
     );
-    this.consume(this.topics.epcisEvents, EVENTS_GROUP, async (messages) => {
+    this.groups.consume(this.topics.epcisEvents, EVENTS_GROUP, async (messages) => {
       await this.store.write(
         translateEpcisEvents(
           messages.map((m) => m.envelope.payload),
@@ -82,38 +85,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(this.consumers.map((c) => c.stop()));
-  }
-
-  private consume<T extends TopicContract>(
-    topic: T,
-    groupId: string,
-    handler: BatchHandler<PayloadOf<T>>,
-    partitionsConsumedConcurrently = 1,
-  ): void {
-    const start = async (): Promise<void> => {
-      if (this.stopped) return;
-      const consumer = new BatchConsumer({
-        kafka: this.kafka,
-        groupId: this.config.KAFKA_TOPIC_PREFIX + groupId,
-        topic,
-        handler,
-        logger: this.logger,
-        isTransient: isTransientDatabaseError,
-        partitionsConsumedConcurrently,
-      });
-      try {
-        await consumer.start();
-        this.consumers.push(consumer);
-        if (this.stopped) await consumer.stop();
-      } catch (error) {
-        this.logger.warn({ err: error, topic: topic.name }, 'consumer could not start; retrying');
-        await consumer.stop().catch(() => undefined);
-        setTimeout(() => void start(), RETRY_START_MS).unref();
-      }
-    };
-    void start();
+  onApplicationShutdown(): Promise<void> {
+    return this.groups.stop();
   }
 }

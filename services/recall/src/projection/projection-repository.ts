@@ -1,18 +1,11 @@
 import type { PoolClient } from 'pg';
-import type { EpcisEvent } from '@pedigree/epcis';
-import {
-  capturerFromColumns,
-  eventFacts,
-  type CustodyChange,
-  type EventFacts,
-  type RegistryEvent,
-  type SerialState,
-} from '@pedigree/registry';
+import type { CustodyChange, SerialState } from '@pedigree/registry';
 import type { EventRow } from './event-row';
 
-const INSTANCE_ROLES = ['epc', 'parent', 'child', 'input', 'output'];
-
-/** The SQL of the recall service's projection of `epcis.events.v1`; every method runs in the caller's transaction. */
+/**
+ * The recall service's own SQL of its projection of `epcis.events.v1` (its `events` row, holdings, custody trails); the
+ * SQL every projection shares is `StoredEvents` (libs/event-projection). Every method runs in the caller's transaction.
+ */
 export class ProjectionRepository {
   constructor(private readonly client: PoolClient) {}
 
@@ -40,111 +33,14 @@ export class ProjectionRepository {
     return new Set(inserted.map((r) => r.event_hash));
   }
 
-  /** The party that captured each stored event of `hashes`. */
-  async capturersOf(hashes: string[]): Promise<Map<string, string>> {
-    if (hashes.length === 0) return new Map();
-    const { rows } = await this.client.query<{ event_hash: string; captured_by: string }>(
-      'SELECT event_hash, captured_by FROM events WHERE event_hash = ANY($1::text[])',
-      [hashes],
-    );
-    return new Map(rows.map((r) => [r.event_hash, r.captured_by]));
-  }
-
-  /** Retracts stored events an honoured error declaration names; returns the hashes newly retracted. */
-  async retractEvents(rows: EventRow[]): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
-    const { rows: updated } = await this.client.query<{ event_hash: string }>(
-      `UPDATE events e SET error_declared_at = x.error_declared_at, document = x.document
-       FROM jsonb_to_recordset($1::jsonb) AS x(event_hash text, error_declared_at timestamptz, document jsonb)
-       WHERE e.event_hash = x.event_hash AND e.error_declared_at IS NULL
-       RETURNING e.event_hash`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({
-            event_hash: r.event_hash,
-            error_declared_at: r.error_declared_at,
-            document: r.document,
-          })),
-        ),
-      ],
-    );
-    return new Set(updated.map((r) => r.event_hash));
-  }
-
-  async indexIdentifiers(
-    entries: Array<{ key: string; event_hash: string; role: string; event_type: string }>,
-  ) {
-    if (entries.length === 0) return;
-    await this.client.query(
-      `INSERT INTO event_epcs (key, event_hash, role, event_type)
-       SELECT key, event_hash, role, event_type
-       FROM jsonb_to_recordset($1::jsonb) AS x(key text, event_hash text, role text, event_type text)
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(entries)],
-    );
-  }
-
-  /** Every identifier linked to `keys` through aggregation (packed together at any time), `keys` included. */
-  async aggregationFamily(keys: string[]): Promise<string[]> {
+  /** Which of `keys` have a holdings row (one primary-key probe per key). */
+  async registeredKeys(keys: string[]): Promise<Set<string>> {
     const { rows } = await this.client.query<{ key: string }>(
-      `WITH RECURSIVE family(key) AS (
-         SELECT unnest($1::text[]) COLLATE "C"
-         UNION
-         SELECT other.key
-         FROM family,
-              LATERAL (SELECT link.event_hash FROM event_epcs link
-                       WHERE link.key = family.key AND link.event_type = 'AggregationEvent'
-                         AND link.role IN ('parent', 'child') OFFSET 0) link,
-              LATERAL (SELECT other.key FROM event_epcs other
-                       WHERE other.event_hash = link.event_hash AND other.event_type = 'AggregationEvent'
-                         AND other.role IN ('parent', 'child') OFFSET 0) other
-       )
-       SELECT key FROM family ORDER BY key`,
+      `SELECT k.key FROM unnest($1::text[]) AS k(key),
+              LATERAL (SELECT 1 FROM holdings h WHERE h.key = k.key LIMIT 1) registered`,
       [keys],
     );
-    return rows.map((r) => r.key);
-  }
-
-  /** Serialises projections of the same items across consumers and replicas (transaction-scoped advisory locks). */
-  async lockKeys(keys: string[]): Promise<void> {
-    await this.client.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) ordered`,
-      [keys],
-    );
-  }
-
-  /** Every event naming one of `keys` as an instance; facts in hand (`known`) are reused, the others derived again. */
-  async eventsNaming(keys: string[], known: ReadonlyMap<string, EventFacts>): Promise<RegistryEvent[]> {
-    const { rows } = await this.client.query<{
-      event_hash: string;
-      record_time: Date;
-      captured_by: string;
-      captured_by_roles: string[] | null;
-      captured_by_gcps: string[] | null;
-      appointed_by: string[] | null;
-      document: EpcisEvent | null;
-      error_declared_at: Date | null;
-    }>(
-      `SELECT e.event_hash, e.record_time, e.captured_by, e.captured_by_roles, e.captured_by_gcps, e.appointed_by,
-              e.error_declared_at,
-              CASE WHEN e.event_hash = ANY($3::text[]) THEN NULL ELSE e.document END AS document
-       FROM events e
-       WHERE e.event_hash IN (
-         SELECT i.event_hash FROM unnest($1::text[]) AS k(key),
-                LATERAL (SELECT event_hash FROM event_epcs WHERE key = k.key AND role = ANY($2::text[]) OFFSET 0) i)`,
-      [keys, INSTANCE_ROLES, [...known.keys()]],
-    );
-    return rows.map((r) => {
-      const facts = known.get(r.event_hash) ?? (r.document === null ? undefined : eventFacts(r.document));
-      if (facts === undefined) throw new Error(`event ${r.event_hash} was read back without its document`);
-      return {
-        hash: r.event_hash,
-        recordTime: r.record_time,
-        capturedBy: r.captured_by,
-        ...capturerFromColumns(r),
-        facts: { ...facts, errorDeclared: r.error_declared_at !== null },
-      };
-    });
+    return new Set(rows.map((r) => r.key));
   }
 
   /**

@@ -1,15 +1,14 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import type { PayloadOf, TopicContract, Topics } from '@pedigree/contracts';
+import type { Topics } from '@pedigree/contracts';
 import { isTransientDatabaseError } from '@pedigree/database';
-import { BatchConsumer, type BatchHandler } from '@pedigree/kafka';
+import { ConsumerGroups } from '@pedigree/kafka';
 import { pedigreeMetrics, type Logger } from '@pedigree/observability';
 import { serialRegistryProjector } from './serial-registry-projector';
 import { RecallProjector } from './recall-projector';
 
 export const PROJECTOR_GROUP = 'serialization.projector';
 export const RECALL_GROUP = 'serialization.recalls';
-const RETRY_START_MS = 5000;
 /** Event partitions projected side by side; advisory locks on the touched items keep concurrent batches apart. */
 export const PROJECTOR_PARTITION_CONCURRENCY = 3;
 
@@ -28,18 +27,23 @@ export interface ProjectionConsumersOptions {
  * start (Kafka unreachable) is retried in the background; `membership` tells how many are in their groups.
  */
 export class ProjectionConsumers {
-  private readonly consumers: Array<Pick<BatchConsumer<TopicContract>, 'joined' | 'stop'>> = [];
-  /** How many consumers were asked for (each is in `consumers` once it has started). */
-  private wanted = 0;
-  private stopped = false;
+  private readonly groups: ConsumerGroups;
 
-  constructor(private readonly options: ProjectionConsumersOptions) {}
+  constructor(private readonly options: ProjectionConsumersOptions) {
+    this.groups = new ConsumerGroups({
+      kafka: options.kafka,
+      groupPrefix: options.groupPrefix,
+      logger: options.logger,
+      // A database outage holds the projection back until it is over; it never sends events to the DLQ.
+      isTransient: isTransientDatabaseError,
+    });
+  }
 
   start(): void {
     const events = serialRegistryProjector(this.options.pool);
     const recalls = new RecallProjector(this.options.pool);
     const lag = pedigreeMetrics().projectionLag;
-    this.consume(
+    this.groups.consume(
       this.options.topics.epcisEvents,
       PROJECTOR_GROUP,
       async (messages) => {
@@ -49,7 +53,7 @@ export class ProjectionConsumers {
       },
       PROJECTOR_PARTITION_CONCURRENCY,
     );
-    this.consume(this.options.topics.recallNotices, RECALL_GROUP, async (messages) => {
+    this.groups.consume(this.options.topics.recallNotices, RECALL_GROUP, async (messages) => {
       await recalls.project(messages.map((m) => ({ notice: m.envelope.payload, offset: m.offset })));
       pedigreeMetrics().recallNotices.add(messages.length);
     });
@@ -57,44 +61,11 @@ export class ProjectionConsumers {
 
   /** Consumers in their groups, of those asked for: messages published once all have joined get consumed. */
   get membership(): { joined: number; wanted: number } {
-    return { joined: this.consumers.filter((c) => c.joined).length, wanted: this.wanted };
+    return this.groups.membership;
   }
 
   /** Lets each consumer finish (or abandon uncommitted) the batch in hand, then leaves the groups. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(this.consumers.map((c) => c.stop()));
-  }
-
-  private consume<T extends TopicContract>(
-    topic: T,
-    groupId: string,
-    handler: BatchHandler<PayloadOf<T>>,
-    partitionsConsumedConcurrently = 1,
-  ): void {
-    this.wanted += 1;
-    const start = async (): Promise<void> => {
-      if (this.stopped) return;
-      const consumer = new BatchConsumer({
-        kafka: this.options.kafka,
-        groupId: this.options.groupPrefix + groupId,
-        topic,
-        handler,
-        logger: this.options.logger,
-        partitionsConsumedConcurrently,
-        // A database outage holds the projection back until it is over; it never sends events to the DLQ.
-        isTransient: isTransientDatabaseError,
-      });
-      try {
-        await consumer.start();
-        this.consumers.push(consumer);
-        if (this.stopped) await consumer.stop();
-      } catch (error) {
-        this.options.logger.warn({ err: error, topic: topic.name }, 'consumer could not start; retrying');
-        await consumer.stop().catch(() => undefined);
-        setTimeout(() => void start(), RETRY_START_MS).unref();
-      }
-    };
-    void start();
+  stop(): Promise<void> {
+    return this.groups.stop();
   }
 }

@@ -149,6 +149,34 @@ async function loadDemo(options: DemoOptions, io: CliIo): Promise<void> {
     }
   }
 
+  // Every lot in the recall service's projection, to the last dispensing, before the readings: a recall candidate is
+  // opened for an excursion whose packs have moved on, which the recall service judges when the excursion arrives.
+  type Distribution = {
+    commissioned: number;
+    holders: Array<{ holder: string | null; dispensed: number; destroyed: number }>;
+  };
+  const sum = (d: Distribution, key: 'dispensed' | 'destroyed') => d.holders.reduce((n, h) => n + h[key], 0);
+  for (const product of PRODUCTS) {
+    for (const { lot } of product.lots) {
+      const lotPacks = story.cases.filter((c) => c.lot === lot).flatMap((c) => c.packs);
+      const dispensed = lotPacks.filter((epc) => story.dispensed.has(epc)).length;
+      const destroyed = lotPacks.filter((epc) => story.destroyed.has(epc)).length;
+      await api.until(
+        `the recall service to project lot ${lot} (${lotPacks.length} packs, ${dispensed} dispensed)`,
+        () =>
+          api.json<Distribution>(
+            'GET',
+            `${recall}/lots/${product.gtin}/${lot}/distribution`,
+            token.regulator,
+          ),
+        (d) =>
+          d.commissioned === lotPacks.length &&
+          sum(d, 'dispensed') === dispensed &&
+          sum(d, 'destroyed') === destroyed,
+      );
+    }
+  }
+
   const manufacturer = await token.of(MANUFACTURER);
   const refrigerated = PRODUCTS.find((p) => p.refrigerated)!;
   await api.json('PUT', `${coldChain}/profiles/${refrigerated.gtin}`, manufacturer, {
@@ -178,24 +206,6 @@ async function loadDemo(options: DemoOptions, io: CliIo): Promise<void> {
     )
   ).excursions;
   io.stdout(`  excursion ${excursion!.id}: ${excursion!.severity}, packs ${excursion!.status}\n`);
-
-  const lotPacks = story.cases.filter((c) => c.lot === RECALLED.lot).flatMap((c) => c.packs);
-  const lotDispensed = lotPacks.filter((epc) => story.dispensed.has(epc)).length;
-  const lotDestroyed = lotPacks.filter((epc) => story.destroyed.has(epc)).length;
-  const distributionUrl = `${recall}/lots/${RECALLED.gtin}/${RECALLED.lot}/distribution`;
-  type Distribution = {
-    commissioned: number;
-    holders: Array<{ holder: string | null; dispensed: number; destroyed: number }>;
-  };
-  const sum = (d: Distribution, key: 'dispensed' | 'destroyed') => d.holders.reduce((n, h) => n + h[key], 0);
-  await api.until(
-    `the recall service to project lot ${RECALLED.lot} (${lotPacks.length} packs, ${lotDispensed} dispensed)`,
-    () => api.json<Distribution>('GET', distributionUrl, token.regulator),
-    (d) =>
-      d.commissioned === lotPacks.length &&
-      sum(d, 'dispensed') === lotDispensed &&
-      sum(d, 'destroyed') === lotDestroyed,
-  );
 
   type Recall = { id: string; status: string; gtin: string; lots: string[]; reason: string };
   const { recalls } = await api.json<{ recalls: Recall[] }>(
