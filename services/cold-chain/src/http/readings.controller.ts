@@ -87,7 +87,7 @@ export class ReadingsController {
       now: new Date(),
       maxFutureMs: this.config.READINGS_MAX_FUTURE_SECONDS * 1000,
       maxReadings: this.config.READINGS_MAX_PER_REQUEST,
-      maxAgeMs: this.config.READINGS_MAX_AGE_DAYS * 86_400_000,
+      maxAgeMs: this.config.READINGS_RETENTION_DAYS * 86_400_000,
     };
     let batches: ReadingBatch[];
     try {

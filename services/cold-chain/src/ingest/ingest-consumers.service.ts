@@ -43,7 +43,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
     health: HealthIndicatorService,
     readiness: ReadinessChecks,
   ) {
-    this.store = new IngestStore(database.pool);
+    this.store = new IngestStore(database.pool, config.READINGS_RETENTION_DAYS);
     this.groups = new ConsumerGroups({
       kafka,
       groupPrefix: config.KAFKA_TOPIC_PREFIX,

@@ -1,7 +1,15 @@
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '@pedigree/database';
+import { HOUR_MS, summariseHour, type Reading } from '@pedigree/temperature';
 import type { AssociationFact } from '../domain/associations';
 import type { AggregationFact } from '../domain/containment';
+import {
+  createPartitions,
+  PARTITION_LOCK,
+  partitionOf,
+  retainedSince,
+  type MonthPartition,
+} from './readings-partitions';
 
 /** A reading as stored: °C, with the unit it came in. */
 export interface StoredReading {
@@ -40,46 +48,36 @@ export function emptyIngestBatch(): IngestBatch {
   };
 }
 
-/** `readings_pYYYYMM`: the partition of the month of `time` (UTC). */
-function partitionOf(time: Date): { name: string; from: string; to: string } {
-  const year = time.getUTCFullYear();
-  const month = time.getUTCMonth();
-  const from = new Date(Date.UTC(year, month, 1)).toISOString();
-  const to = new Date(Date.UTC(year, month + 1, 1)).toISOString();
-  return { name: `readings_p${year}${String(month + 1).padStart(2, '0')}`, from, to };
-}
-
-/** Readings partitions are created under this advisory lock, so that two replicas never create one twice. */
-const PARTITION_LOCK = 0x636f6c64; // 'cold'
-
 export class IngestStore {
   /** Partitions this process knows exist. */
   private readonly partitions = new Set<string>();
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly retentionDays: number,
+  ) {}
 
   /** Creates the monthly partitions the readings need (in its own short transaction, before the batch's). */
   async ensurePartitions(times: readonly Date[]): Promise<void> {
-    const needed = new Map<string, ReturnType<typeof partitionOf>>();
+    const needed = new Map<string, MonthPartition>();
     for (const time of times) {
-      const partition = partitionOf(time);
+      const partition = partitionOf(time.getTime());
       if (!this.partitions.has(partition.name)) needed.set(partition.name, partition);
     }
     if (needed.size === 0) return;
     await inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
-      for (const partition of needed.values()) {
-        await client.query(
-          `CREATE TABLE IF NOT EXISTS ${partition.name} PARTITION OF readings FOR VALUES FROM ('${partition.from}') TO ('${partition.to}')`,
-        );
-      }
+      await createPartitions(client, needed.values());
     });
     for (const name of needed.keys()) this.partitions.add(name);
   }
 
   /** Stores a batch (duplicates ignored) and marks the subjects it touches for evaluation, atomically. */
   async write(batch: IngestBatch): Promise<void> {
-    await this.ensurePartitions(batch.readings.map((r) => r.time));
+    // Readings older than the retention are not kept (their month may be dropped already).
+    const since = retainedSince(Date.now(), this.retentionDays);
+    const kept = batch.readings.filter((r) => r.time.getTime() >= since);
+    await this.ensurePartitions(kept.map((r) => r.time));
     await inTransaction(this.pool, async (client) => {
       if (batch.loggerOwners.length > 0) {
         await client.query(
@@ -87,8 +85,11 @@ export class IngestStore {
           [batch.loggerOwners.map((l) => l.loggerId), batch.loggerOwners.map((l) => l.owner)],
         );
       }
-      const readings = await ownReadings(client, batch.readings);
-      if (readings.length > 0) await insertReadings(client, readings);
+      const readings = await ownReadings(client, kept);
+      if (readings.length > 0) {
+        await insertReadings(client, readings);
+        await summariseHours(client, readings);
+      }
       if (batch.associations.length > 0) {
         const a = batch.associations;
         await client.query(
@@ -172,6 +173,91 @@ async function insertReadings(client: PoolClient, readings: readonly StoredReadi
       readings.map((r) => r.minCelsius),
       readings.map((r) => r.maxCelsius),
       readings.map((r) => r.uom),
+    ],
+  );
+}
+
+/**
+ * Rewrites the hourly summaries (reading_hours) of the hours the readings fall in, from all the stored readings of those
+ * hours, so that a duplicate changes nothing and a late reading gives what it would have given in order. The hours are
+ * locked first (advisory locks, in a fixed order) so that a transaction storing readings of the same hour at the same
+ * time waits and then reads this one's readings too.
+ */
+async function summariseHours(client: PoolClient, readings: readonly StoredReading[]): Promise<void> {
+  const hours = new Map<string, { loggerId: string; hour: number }>();
+  for (const reading of readings) {
+    const hour = Math.floor(reading.time.getTime() / HOUR_MS) * HOUR_MS;
+    hours.set(`${reading.loggerId}\u0000${hour}`, { loggerId: reading.loggerId, hour });
+  }
+  const touched = [...hours.values()];
+  const loggers = touched.map((h) => h.loggerId);
+  const starts = touched.map((h) => new Date(h.hour));
+  await client.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(logger_id || '@' || hour::text, 0))
+     FROM (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS t(logger_id, hour) ORDER BY 1, 2) locked`,
+    [loggers, starts],
+  );
+  const { rows } = await client.query<{
+    logger_id: string;
+    hour: Date;
+    t: number;
+    celsius: number;
+    min_celsius: number | null;
+    max_celsius: number | null;
+  }>(
+    `SELECT h.logger_id, h.hour, (extract(epoch FROM r.time) * 1000)::float8 AS t, r.celsius, r.min_celsius, r.max_celsius
+     FROM unnest($1::text[], $2::timestamptz[]) AS h(logger_id, hour)
+     JOIN readings r ON r.logger_id = h.logger_id AND r.time >= h.hour AND r.time < h.hour + interval '1 hour'`,
+    [loggers, starts],
+  );
+  const byHour = new Map<string, { loggerId: string; hour: Date; readings: Reading[] }>();
+  for (const row of rows) {
+    const key = `${row.logger_id}\u0000${row.hour.getTime()}`;
+    let entry = byHour.get(key);
+    if (!entry) byHour.set(key, (entry = { loggerId: row.logger_id, hour: row.hour, readings: [] }));
+    entry.readings.push({
+      time: row.t,
+      celsius: row.celsius,
+      minCelsius: row.min_celsius,
+      maxCelsius: row.max_celsius,
+    });
+  }
+  const summaries = [...byHour.values()].map((entry) => ({ ...entry, ...summariseHour(entry.readings) }));
+  const column = <T>(of: (s: (typeof summaries)[number]) => T) => summaries.map(of);
+  await client.query(
+    `INSERT INTO reading_hours (logger_id, hour, count, first_time, last_time, last_celsius, last_min_celsius,
+       last_max_celsius, block_low, block_high, block_peak, block_celsius_ms, block_arrhenius_ms, spacings, spacing_counts)
+     SELECT logger_id, hour, count, first_time, last_time, last_celsius, last_min_celsius, last_max_celsius, block_low,
+       block_high, block_peak, block_celsius_ms, block_arrhenius_ms,
+       COALESCE((SELECT array_agg(s::bigint) FROM jsonb_array_elements_text(spacings) s), '{}'),
+       COALESCE((SELECT array_agg(c::int) FROM jsonb_array_elements_text(spacing_counts) c), '{}')
+     FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::float8[],
+       $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[],
+       $14::jsonb[], $15::jsonb[])
+       AS t(logger_id, hour, count, first_time, last_time, last_celsius, last_min_celsius, last_max_celsius, block_low,
+         block_high, block_peak, block_celsius_ms, block_arrhenius_ms, spacings, spacing_counts)
+     ON CONFLICT (logger_id, hour) DO UPDATE SET count = EXCLUDED.count, first_time = EXCLUDED.first_time,
+       last_time = EXCLUDED.last_time, last_celsius = EXCLUDED.last_celsius,
+       last_min_celsius = EXCLUDED.last_min_celsius, last_max_celsius = EXCLUDED.last_max_celsius,
+       block_low = EXCLUDED.block_low, block_high = EXCLUDED.block_high, block_peak = EXCLUDED.block_peak,
+       block_celsius_ms = EXCLUDED.block_celsius_ms, block_arrhenius_ms = EXCLUDED.block_arrhenius_ms,
+       spacings = EXCLUDED.spacings, spacing_counts = EXCLUDED.spacing_counts`,
+    [
+      column((s) => s.loggerId),
+      column((s) => s.hour),
+      column((s) => (s.block?.count ?? 0) + 1),
+      column((s) => new Date(s.block?.from ?? s.last.time)),
+      column((s) => new Date(s.last.time)),
+      column((s) => s.last.celsius),
+      column((s) => s.last.minCelsius ?? null),
+      column((s) => s.last.maxCelsius ?? null),
+      column((s) => s.block?.low ?? null),
+      column((s) => s.block?.high ?? null),
+      column((s) => s.block?.peak ?? null),
+      column((s) => s.block?.celsiusMs ?? null),
+      column((s) => s.block?.arrheniusMs ?? null),
+      column((s) => JSON.stringify(s.block?.spacings.map(([spacing]) => spacing) ?? [])),
+      column((s) => JSON.stringify(s.block?.spacings.map(([, count]) => count) ?? [])),
     ],
   );
 }
