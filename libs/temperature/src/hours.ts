@@ -102,3 +102,10 @@ export function itemsWithin(
   }
   return { items: within, expand };
 }
+
+/** Thrown where an answer needs the readings of summarised blocks: the reader replaces them and asks again. */
+export class NeedsReadings extends Error {
+  constructor(readonly blocks: readonly ReadingBlock[]) {
+    super(`the readings of ${blocks.length} summarised hour(s) are needed`);
+  }
+}

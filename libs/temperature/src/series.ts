@@ -1,5 +1,5 @@
 import { largestOf, smallestOf } from './extremes';
-import { isBlock, startOf, type ReadingBlock, type SeriesItem } from './hours';
+import { isBlock, NeedsReadings, startOf, type ReadingBlock, type SeriesItem } from './hours';
 import { DEFAULT_ACTIVATION_ENERGY, GAS_CONSTANT } from './mkt';
 import type { ProfileLimits } from './profiles';
 
@@ -104,6 +104,17 @@ export function analyseSeries(
 ): SeriesAnalysis {
   const result = analyseSummarisedSeries(readings, limits, options);
   if (!('analysis' in result)) throw new Error('a series of readings has no blocks to expand');
+  return result.analysis;
+}
+
+/** `analyseSummarisedSeries`, throwing NeedsReadings with the blocks whose readings it needs. */
+export function analyseItems(
+  items: readonly SeriesItem[],
+  limits: ProfileLimits,
+  options: SeriesOptions,
+): SeriesAnalysis {
+  const result = analyseSummarisedSeries(items, limits, options);
+  if ('expand' in result) throw new NeedsReadings(result.expand);
   return result.analysis;
 }
 

@@ -15,7 +15,7 @@ import {
   DEFAULT_ACTIVATION_ENERGY,
   limitsOf,
   type ProfileLimits,
-  analyseSeries,
+  analyseItems,
   type Reading,
   fromCelsius,
   type TemperatureUnit,
@@ -58,11 +58,11 @@ export class TemperatureService {
   ): Promise<{ readings: Reading[]; uom: TemperatureUnit }> {
     await this.assertSeesSubject(subjectKey, principal);
     const reader = new TemperatureReader(this.database.pool);
-    const series = await reader.subjectSeries(subjectKey);
+    const readings = await reader.subjectReadings(subjectKey);
     const packs = await reader.packsIn(subjectKey);
     const profiles = await reader.profiles([...new Set(packs.map((p) => p.gtin))]);
     const first = [...profiles.values()].sort((a, b) => (a.gtin < b.gtin ? -1 : 1))[0];
-    return { readings: series.readings.sort((a, b) => a.time - b.time), uom: first?.uom ?? 'CEL' };
+    return { readings: readings.sort((a, b) => a.time - b.time), uom: first?.uom ?? 'CEL' };
   }
 
   /** The allowed range of the first product's profile (by GTIN) the unit held, in its unit. */
@@ -77,6 +77,11 @@ export class TemperatureService {
   async shipment(subjectKey: string, principal: Principal): Promise<ShipmentTemperature> {
     await this.assertSeesSubject(subjectKey, principal);
     const reader = new TemperatureReader(this.database.pool);
+    // From the hourly summaries; hours the answer cannot use as they are are read as readings, and it runs again.
+    return reader.expanding(() => this.shipmentFrom(reader, subjectKey));
+  }
+
+  private async shipmentFrom(reader: TemperatureReader, subjectKey: string): Promise<ShipmentTemperature> {
     const series = await reader.subjectSeries(subjectKey);
     const packs = await reader.packsIn(subjectKey);
     const gtins = [...new Set(packs.map((p) => p.gtin))].sort();
@@ -86,7 +91,7 @@ export class TemperatureService {
     const uom: TemperatureUnit = first?.uom ?? 'CEL';
     const limits = first ? limitsOf(first) : NO_PROFILE;
     const gapFactor = this.config.READINGS_GAP_FACTOR;
-    const analysis = analyseSeries(series.readings, limits, { gapFactor });
+    const analysis = analyseItems(series.readings, limits, { gapFactor });
     const t = (c: number | undefined) => (c === undefined ? null : fromCelsius(c, uom));
     const legs = await reader.legsOfMany([...new Set(packs.map((p) => p.key))]);
     const perProduct = [];
@@ -140,7 +145,10 @@ export class TemperatureService {
     if (!visible) throw notFound('no such pack');
     const profile = (await reader.profiles([item.gtin])).get(item.gtin);
     if (!profile) throw notFound(`no storage profile for GTIN ${item.gtin}: the pack cannot be judged`);
-    const history = packHistory(legs, limitsOf(profile), { gapFactor: this.config.READINGS_GAP_FACTOR });
+    const gapFactor = this.config.READINGS_GAP_FACTOR;
+    const history = await reader.expanding(async () =>
+      packHistory(await reader.legsOf(packKey), limitsOf(profile), { gapFactor }),
+    );
     const t = (c: number | undefined) => (c === undefined ? null : fromCelsius(c, profile.uom));
     return {
       ...item,

@@ -2,7 +2,16 @@ import type { Pool, PoolClient } from 'pg';
 import { loggerIntervals, type AssociationFact, type LoggerInterval } from '../domain/associations';
 import { ContainmentHistory, OPEN_END, type AggregationFact } from '../domain/containment';
 import type { LegInput } from '../domain/pack-history';
-import { type StorageProfile, type Reading } from '@pedigree/temperature';
+import {
+  HOUR_MS,
+  isBlock,
+  itemsWithin,
+  NeedsReadings,
+  type ReadingBlock,
+  type Reading,
+  type SeriesItem,
+  type StorageProfile,
+} from '@pedigree/temperature';
 
 type Queryable = Pool | PoolClient;
 
@@ -17,7 +26,8 @@ export interface PackInSubject {
 
 export interface SubjectSeries {
   intervals: LoggerInterval[];
-  readings: Reading[];
+  /** Readings and summarised hours. */
+  readings: SeriesItem[];
 }
 
 export interface StoredProfile extends StorageProfile {
@@ -62,6 +72,22 @@ function profileOf(row: ProfileRow): StoredProfile {
   };
 }
 
+interface HourRow {
+  first_t: number;
+  last_t: number;
+  count: number;
+  last_celsius: number;
+  last_min_celsius: number | null;
+  last_max_celsius: number | null;
+  block_low: number | null;
+  block_high: number | null;
+  block_peak: number | null;
+  block_celsius_ms: number | null;
+  block_arrhenius_ms: number | null;
+  spacings: string[];
+  spacing_counts: number[];
+}
+
 const AGGREGATION_COLUMNS = `parent_key, child_key, action, event_time, record_time, event_hash`;
 
 interface AggregationRow {
@@ -86,7 +112,8 @@ function aggregationFact(row: AggregationRow): AggregationFact {
 
 /** Reads what the computations need: a subject's loggers and readings, what it held, a pack's legs, profiles. */
 export class TemperatureReader {
-  private readonly readingCache = new Map<string, Promise<Reading[]>>();
+  private readonly itemCache = new Map<string, Promise<SeriesItem[]>>();
+  private readonly blockLoggers = new Map<ReadingBlock, string>();
 
   constructor(private readonly db: Queryable) {}
 
@@ -122,54 +149,156 @@ export class TemperatureReader {
     );
   }
 
-  /** The readings of the loggers in their periods (bounded by `from`–`to`). */
+  /** The raw readings of the loggers in their periods (the CSV and the chart of a unit). */
+  async rawReadingsOf(intervals: readonly LoggerInterval[]): Promise<Reading[]> {
+    const readings: Reading[] = [];
+    for (const interval of intervals)
+      readings.push(...(await this.rawReadings(interval.loggerId, interval.from, interval.to)));
+    return readings;
+  }
+
+  /**
+   * The readings of the loggers in their periods (bounded by `from`–`to`): whole hours inside as their summaries
+   * (reading_hours), readings at the edges; an hour cut by `from`–`to` is read as readings.
+   */
   async readingsOf(
     intervals: readonly LoggerInterval[],
     from = -OPEN_END,
     to = OPEN_END,
-  ): Promise<Reading[]> {
-    const readings: Reading[] = [];
-    for (const interval of intervals) {
-      const start = Math.max(from, interval.from);
-      const end = Math.min(to, interval.to);
-      if (start >= end) continue;
-      for (const reading of await this.intervalReadings(interval))
-        if (reading.time >= start && reading.time < end) readings.push(reading);
+  ): Promise<SeriesItem[]> {
+    for (;;) {
+      const items: SeriesItem[] = [];
+      const cut: ReadingBlock[] = [];
+      for (const interval of intervals) {
+        const start = Math.max(from, interval.from);
+        const end = Math.min(to, interval.to);
+        if (start >= end) continue;
+        const within = itemsWithin(await this.intervalItems(interval), start, end);
+        items.push(...within.items);
+        cut.push(...within.expand);
+      }
+      if (cut.length === 0) return items;
+      await this.expand(cut);
     }
-    return readings;
   }
 
-  /** A logger's readings in one of its periods, read once per reader (a shipment's packs share their legs). */
-  private intervalReadings(interval: LoggerInterval): Promise<Reading[]> {
-    const key = `${interval.loggerId}\u0000${interval.from}\u0000${interval.to}`;
-    let readings = this.readingCache.get(key);
-    if (!readings) {
-      readings = this.db
-        .query<{ t: number; celsius: number; min_celsius: number | null; max_celsius: number | null }>(
-          `SELECT (extract(epoch FROM time) * 1000)::float8 AS t, celsius, min_celsius, max_celsius
-           FROM readings WHERE logger_id = $1 AND time >= $2 AND time < $3`,
-          [
-            interval.loggerId,
-            new Date(Math.max(interval.from, -8.64e15)),
-            new Date(Math.min(interval.to, 8.64e15)),
-          ],
-        )
-        .then(({ rows }) =>
-          rows.map((row) => ({
-            time: row.t,
-            celsius: row.celsius,
-            minCelsius: row.min_celsius,
-            maxCelsius: row.max_celsius,
-          })),
-        );
-      this.readingCache.set(key, readings);
+  /**
+   * Runs a computation over summarised readings again, with the summarised hours it needs replaced by their readings
+   * (NeedsReadings), until it needs none.
+   */
+  async expanding<T>(compute: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await compute();
+      } catch (error) {
+        if (!(error instanceof NeedsReadings)) throw error;
+        await this.expand(error.blocks);
+      }
     }
-    return readings;
+  }
+
+  /** Replaces summarised hours by their readings in what this reader has read. */
+  private async expand(blocks: readonly ReadingBlock[]): Promise<void> {
+    const wanted = new Set(blocks);
+    const readings = new Map<ReadingBlock, Reading[]>();
+    for (const block of wanted) {
+      const loggerId = this.blockLoggers.get(block);
+      if (loggerId === undefined) throw new Error('a summarised hour this reader did not read');
+      readings.set(block, await this.rawReadings(loggerId, block.from, block.to));
+    }
+    for (const cached of this.itemCache.values()) {
+      const items = await cached;
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i]!;
+        if (isBlock(item) && wanted.has(item)) items.splice(i, 1, ...readings.get(item)!);
+      }
+    }
+  }
+
+  /** A logger's readings and summarised hours in one of its periods, read once per reader. */
+  private intervalItems(interval: LoggerInterval): Promise<SeriesItem[]> {
+    const key = `${interval.loggerId}\u0000${interval.from}\u0000${interval.to}`;
+    let items = this.itemCache.get(key);
+    if (!items) {
+      items = this.readIntervalItems(interval);
+      this.itemCache.set(key, items);
+    }
+    return items;
+  }
+
+  private async readIntervalItems(interval: LoggerInterval): Promise<SeriesItem[]> {
+    const from = Math.max(interval.from, -8.64e15);
+    const to = Math.min(interval.to, 8.64e15);
+    // Whole hours inside the period are summarised; the partial hours at its edges are read as readings.
+    const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+    const endHour = Math.max(firstHour, Math.floor(to / HOUR_MS) * HOUR_MS);
+    const { rows } = await this.db.query<HourRow>(
+      `SELECT (extract(epoch FROM first_time) * 1000)::float8 AS first_t,
+         (extract(epoch FROM last_time) * 1000)::float8 AS last_t, count, last_celsius, last_min_celsius,
+         last_max_celsius, block_low, block_high, block_peak, block_celsius_ms, block_arrhenius_ms, spacings,
+         spacing_counts
+       FROM reading_hours WHERE logger_id = $1 AND hour >= $2 AND hour < $3`,
+      [interval.loggerId, new Date(firstHour), new Date(endHour)],
+    );
+    const items: SeriesItem[] = [
+      ...(await this.rawReadings(interval.loggerId, from, Math.min(firstHour, to))),
+      ...(endHour > firstHour ? await this.rawReadings(interval.loggerId, Math.max(endHour, from), to) : []),
+    ];
+    for (const row of rows) {
+      const last: Reading = {
+        time: row.last_t,
+        celsius: row.last_celsius,
+        minCelsius: row.last_min_celsius,
+        maxCelsius: row.last_max_celsius,
+      };
+      items.push(last);
+      if (row.count > 1) {
+        const block: ReadingBlock = {
+          from: row.first_t,
+          to: row.last_t,
+          count: row.count - 1,
+          low: row.block_low!,
+          high: row.block_high!,
+          peak: row.block_peak!,
+          celsiusMs: row.block_celsius_ms!,
+          arrheniusMs: row.block_arrhenius_ms!,
+          spacings: row.spacings.map((spacing, i) => [Number(spacing), row.spacing_counts[i]!] as const),
+        };
+        this.blockLoggers.set(block, interval.loggerId);
+        items.push(block);
+      }
+    }
+    return items;
+  }
+
+  private async rawReadings(loggerId: string, from: number, to: number): Promise<Reading[]> {
+    if (from >= to) return [];
+    const { rows } = await this.db.query<{
+      t: number;
+      celsius: number;
+      min_celsius: number | null;
+      max_celsius: number | null;
+    }>(
+      `SELECT (extract(epoch FROM time) * 1000)::float8 AS t, celsius, min_celsius, max_celsius
+       FROM readings WHERE logger_id = $1 AND time >= $2 AND time < $3`,
+      [loggerId, new Date(Math.max(from, -8.64e15)), new Date(Math.min(to, 8.64e15))],
+    );
+    return rows.map((row) => ({
+      time: row.t,
+      celsius: row.celsius,
+      minCelsius: row.min_celsius,
+      maxCelsius: row.max_celsius,
+    }));
   }
 
   async subjectSeries(subjectKey: string): Promise<SubjectSeries> {
     const intervals = await this.loggerIntervals([subjectKey]);
     return { intervals, readings: await this.readingsOf(intervals) };
+  }
+
+  /** A subject's raw readings. */
+  async subjectReadings(subjectKey: string): Promise<Reading[]> {
+    return this.rawReadingsOf(await this.loggerIntervals([subjectKey]));
   }
 
   /** Every serialised pack that was inside the subject (directly or not), with the period. */
