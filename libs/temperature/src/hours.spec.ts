@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { HOUR_MS, isBlock, itemsWithin, summariseHour, type ReadingBlock, type SeriesItem } from './hours';
+import {
+  appendToHour,
+  HOUR_MS,
+  isBlock,
+  itemsWithin,
+  summariseHour,
+  type ReadingBlock,
+  type SeriesItem,
+} from './hours';
 import { limitsOf, parseProfile } from './profiles';
 import {
   analyseSeries,
@@ -125,6 +133,24 @@ describe('summariseHour', () => {
       spacings: [[60_000, 2]],
     });
     expect(summariseHour([{ time: T0, celsius: 4 }])).toEqual({ last: { time: T0, celsius: 4 } });
+  });
+});
+
+describe('appendToHour', () => {
+  it('gives exactly what summariseHour gives for the hour’s readings, however they arrive in order', () => {
+    fc.assert(
+      fc.property(series, fc.array(fc.nat(), { maxLength: 5 }), (readings, cuts) => {
+        const hour = readings.filter((r) => r.time < T0 + HOUR_MS);
+        if (hour.length === 0) return;
+        const bounds = [...new Set(cuts.map((c) => 1 + (c % hour.length)))].sort((a, b) => a - b);
+        let summary = summariseHour(hour.slice(0, bounds[0] ?? hour.length));
+        bounds.forEach((start, i) => {
+          summary = appendToHour(summary, hour.slice(start, bounds[i + 1] ?? hour.length));
+        });
+        expect(summary).toEqual(summariseHour(hour));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -84,6 +84,47 @@ export function summariseHour(readings: readonly Reading[]): HourSummary {
 }
 
 /**
+ * An hour's summary with readings later than its last added: exactly what `summariseHour` gives for all of them (the
+ * sums are added in the same order), without the hour's earlier readings — how in-order readings are stored.
+ */
+export function appendToHour(summary: HourSummary, readings: readonly Reading[]): HourSummary {
+  const sorted = [...readings].sort((a, b) => a.time - b.time);
+  if (sorted.length === 0) return summary;
+  if (sorted[0]!.time <= summary.last.time) throw new Error('appended readings must follow the hour’s last');
+  const chain = [summary.last, ...sorted];
+  const added = chain.slice(0, -1);
+  const counts = new Map<number, number>(
+    summary.block?.spacings.map(([spacing, count]) => [spacing, count]) ?? [],
+  );
+  let celsiusMs = summary.block?.celsiusMs ?? 0;
+  let arrheniusMs = summary.block?.arrheniusMs ?? 0;
+  added.forEach((reading, i) => {
+    const spacing = chain[i + 1]!.time - reading.time;
+    counts.set(spacing, (counts.get(spacing) ?? 0) + 1);
+    celsiusMs += reading.celsius * spacing;
+    arrheniusMs += arrheniusTerm(reading.celsius) * spacing;
+  });
+  const lows = added.map((r) => r.minCelsius ?? r.celsius);
+  const highs = added.map((r) => r.maxCelsius ?? r.celsius);
+  const values = added.map((r) => r.celsius);
+  const block = summary.block;
+  return {
+    block: {
+      from: block?.from ?? summary.last.time,
+      to: chain[chain.length - 1]!.time,
+      count: (block?.count ?? 0) + added.length,
+      low: smallestOf(block ? [block.low, ...lows] : lows),
+      high: largestOf(block ? [block.high, ...highs] : highs),
+      peak: largestOf(block ? [block.peak, ...values] : values),
+      celsiusMs,
+      arrheniusMs,
+      spacings: [...counts].sort((a, b) => a[0] - b[0]),
+    },
+    last: chain[chain.length - 1]!,
+  };
+}
+
+/**
  * The items of a series within [from, to): readings by time, blocks wholly inside; blocks cut by a boundary are to be
  * replaced by their readings.
  */

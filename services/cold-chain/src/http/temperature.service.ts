@@ -78,10 +78,14 @@ export class TemperatureService {
     await this.assertSeesSubject(subjectKey, principal);
     const reader = new TemperatureReader(this.database.pool);
     // From the hourly summaries; hours the answer cannot use as they are are read as readings, and it runs again.
-    return reader.expanding(() => this.shipmentFrom(reader, subjectKey));
+    const answer = await reader.expanding(() => this.shipmentFrom(reader, subjectKey));
+    return { ...answer, excursions: await this.excursions.ofSubject(subjectKey) };
   }
 
-  private async shipmentFrom(reader: TemperatureReader, subjectKey: string): Promise<ShipmentTemperature> {
+  private async shipmentFrom(
+    reader: TemperatureReader,
+    subjectKey: string,
+  ): Promise<Omit<ShipmentTemperature, 'excursions'>> {
     const series = await reader.subjectSeries(subjectKey);
     const packs = await reader.packsIn(subjectKey);
     const gtins = [...new Set(packs.map((p) => p.gtin))].sort();
@@ -123,7 +127,6 @@ export class TemperatureService {
       mkt: t(analysis.mkt),
       mktWindow: t(analysis.mktWindow),
       minutesOutOfRange: analysis.minutesOutOfRange,
-      excursions: await this.excursions.ofSubject(subjectKey),
       gaps: analysis.gaps.map((g) => ({ from: iso(g.from)!, to: iso(g.to)!, minutes: g.minutes })),
       profiles: perProduct,
     };

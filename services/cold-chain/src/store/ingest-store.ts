@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '@pedigree/database';
-import { HOUR_MS, summariseHour, type Reading } from '@pedigree/temperature';
+import { appendToHour, HOUR_MS, summariseHour, type HourSummary, type Reading } from '@pedigree/temperature';
+import { HOUR_COLUMNS, hourSummaryOf, type HourSummaryRow } from './reading-hours';
 import type { AssociationFact } from '../domain/associations';
 import type { AggregationFact } from '../domain/containment';
 import {
@@ -87,8 +88,8 @@ export class IngestStore {
       }
       const readings = await ownReadings(client, kept);
       if (readings.length > 0) {
-        await insertReadings(client, readings);
-        await summariseHours(client, readings);
+        await lockHours(client, readings);
+        await summariseHours(client, await insertReadings(client, readings));
       }
       if (batch.associations.length > 0) {
         const a = batch.associations;
@@ -161,11 +162,16 @@ async function ownReadings(client: PoolClient, readings: StoredReading[]): Promi
   return readings.filter((r) => r.claimedBy === undefined || owners.get(r.loggerId) === r.claimedBy);
 }
 
-async function insertReadings(client: PoolClient, readings: readonly StoredReading[]): Promise<void> {
-  await client.query(
+/** Inserts the readings (duplicates ignored); returns those that were new. */
+async function insertReadings(
+  client: PoolClient,
+  readings: readonly StoredReading[],
+): Promise<StoredReading[]> {
+  const { rows } = await client.query<{ logger_id: string; time: Date }>(
     `INSERT INTO readings (logger_id, time, celsius, min_celsius, max_celsius, uom)
      SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::text[])
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING
+     RETURNING logger_id, time`,
     [
       readings.map((r) => r.loggerId),
       readings.map((r) => r.time),
@@ -175,28 +181,82 @@ async function insertReadings(client: PoolClient, readings: readonly StoredReadi
       readings.map((r) => r.uom),
     ],
   );
+  const byKey = new Map(readings.map((r) => [`${r.loggerId}\u0000${r.time.getTime()}`, r]));
+  return rows.map((row) => byKey.get(`${row.logger_id}\u0000${row.time.getTime()}`)!);
+}
+
+const hourOf = (time: Date) => Math.floor(time.getTime() / HOUR_MS) * HOUR_MS;
+
+/**
+ * Locks the hours the readings fall in (advisory locks, in a fixed order) before they are stored: a transaction storing
+ * readings of the same hour at the same time waits, and then sees this one's readings and summary.
+ */
+async function lockHours(client: PoolClient, readings: readonly StoredReading[]): Promise<void> {
+  const hours = [
+    ...new Set(readings.map((r) => `${r.loggerId}@${new Date(hourOf(r.time)).toISOString()}`)),
+  ].sort();
+  await client.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key ORDER BY key`,
+    [hours],
+  );
+}
+
+interface HourKey {
+  loggerId: string;
+  hour: number;
 }
 
 /**
- * Rewrites the hourly summaries (reading_hours) of the hours the readings fall in, from all the stored readings of those
- * hours, so that a duplicate changes nothing and a late reading gives what it would have given in order. The hours are
- * locked first (advisory locks, in a fixed order) so that a transaction storing readings of the same hour at the same
- * time waits and then reads this one's readings too.
+ * Rewrites the hourly summaries (reading_hours) of the hours that got new readings (under their locks). Readings after
+ * an hour's last are appended to its summary (`appendToHour`, exactly what summarising all of them gives); an hour
+ * with a late reading is summarised again from all its stored readings. A duplicate changes nothing.
  */
-async function summariseHours(client: PoolClient, readings: readonly StoredReading[]): Promise<void> {
-  const hours = new Map<string, { loggerId: string; hour: number }>();
-  for (const reading of readings) {
-    const hour = Math.floor(reading.time.getTime() / HOUR_MS) * HOUR_MS;
-    hours.set(`${reading.loggerId}\u0000${hour}`, { loggerId: reading.loggerId, hour });
+async function summariseHours(client: PoolClient, inserted: readonly StoredReading[]): Promise<void> {
+  if (inserted.length === 0) return;
+  const added = new Map<string, HourKey & { readings: Reading[] }>();
+  for (const r of inserted) {
+    const key = `${r.loggerId}\u0000${hourOf(r.time)}`;
+    let entry = added.get(key);
+    if (!entry) added.set(key, (entry = { loggerId: r.loggerId, hour: hourOf(r.time), readings: [] }));
+    entry.readings.push({
+      time: r.time.getTime(),
+      celsius: r.celsius,
+      minCelsius: r.minCelsius,
+      maxCelsius: r.maxCelsius,
+    });
   }
-  const touched = [...hours.values()];
-  const loggers = touched.map((h) => h.loggerId);
-  const starts = touched.map((h) => new Date(h.hour));
-  await client.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended(logger_id || '@' || hour::text, 0))
-     FROM (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS t(logger_id, hour) ORDER BY 1, 2) locked`,
-    [loggers, starts],
+  const touched = [...added.values()];
+  const stored = await storedSummaries(client, touched);
+  const summaries: Array<HourKey & HourSummary> = [];
+  const late: HourKey[] = [];
+  for (const [key, entry] of added) {
+    const summary = stored.get(key);
+    if (!summary) summaries.push({ ...entry, ...summariseHour(entry.readings) });
+    else if (entry.readings.every((r) => r.time > summary.last.time))
+      summaries.push({ ...entry, ...appendToHour(summary, entry.readings) });
+    else late.push(entry);
+  }
+  if (late.length > 0) summaries.push(...(await summariseFromReadings(client, late)));
+  await writeSummaries(client, summaries);
+}
+
+async function storedSummaries(
+  client: PoolClient,
+  hours: readonly HourKey[],
+): Promise<Map<string, HourSummary>> {
+  const { rows } = await client.query<HourSummaryRow & { logger_id: string; hour: Date }>(
+    `SELECT h.logger_id, h.hour, ${HOUR_COLUMNS}
+     FROM reading_hours h JOIN unnest($1::text[], $2::timestamptz[]) AS k(logger_id, hour)
+       ON h.logger_id = k.logger_id AND h.hour = k.hour`,
+    [hours.map((h) => h.loggerId), hours.map((h) => new Date(h.hour))],
   );
+  return new Map(rows.map((row) => [`${row.logger_id}\u0000${row.hour.getTime()}`, hourSummaryOf(row)]));
+}
+
+async function summariseFromReadings(
+  client: PoolClient,
+  hours: readonly HourKey[],
+): Promise<Array<HourKey & HourSummary>> {
   const { rows } = await client.query<{
     logger_id: string;
     hour: Date;
@@ -208,13 +268,14 @@ async function summariseHours(client: PoolClient, readings: readonly StoredReadi
     `SELECT h.logger_id, h.hour, (extract(epoch FROM r.time) * 1000)::float8 AS t, r.celsius, r.min_celsius, r.max_celsius
      FROM unnest($1::text[], $2::timestamptz[]) AS h(logger_id, hour)
      JOIN readings r ON r.logger_id = h.logger_id AND r.time >= h.hour AND r.time < h.hour + interval '1 hour'`,
-    [loggers, starts],
+    [hours.map((h) => h.loggerId), hours.map((h) => new Date(h.hour))],
   );
-  const byHour = new Map<string, { loggerId: string; hour: Date; readings: Reading[] }>();
+  const byHour = new Map<string, HourKey & { readings: Reading[] }>();
   for (const row of rows) {
     const key = `${row.logger_id}\u0000${row.hour.getTime()}`;
     let entry = byHour.get(key);
-    if (!entry) byHour.set(key, (entry = { loggerId: row.logger_id, hour: row.hour, readings: [] }));
+    if (!entry)
+      byHour.set(key, (entry = { loggerId: row.logger_id, hour: row.hour.getTime(), readings: [] }));
     entry.readings.push({
       time: row.t,
       celsius: row.celsius,
@@ -222,8 +283,14 @@ async function summariseHours(client: PoolClient, readings: readonly StoredReadi
       maxCelsius: row.max_celsius,
     });
   }
-  const summaries = [...byHour.values()].map((entry) => ({ ...entry, ...summariseHour(entry.readings) }));
-  const column = <T>(of: (s: (typeof summaries)[number]) => T) => summaries.map(of);
+  return [...byHour.values()].map((entry) => ({ ...entry, ...summariseHour(entry.readings) }));
+}
+
+async function writeSummaries(
+  client: PoolClient,
+  summaries: ReadonlyArray<HourKey & HourSummary>,
+): Promise<void> {
+  const column = <T>(of: (s: HourKey & HourSummary) => T) => summaries.map(of);
   await client.query(
     `INSERT INTO reading_hours (logger_id, hour, count, first_time, last_time, last_celsius, last_min_celsius,
        last_max_celsius, block_low, block_high, block_peak, block_celsius_ms, block_arrhenius_ms, spacings, spacing_counts)
@@ -244,7 +311,7 @@ async function summariseHours(client: PoolClient, readings: readonly StoredReadi
        spacings = EXCLUDED.spacings, spacing_counts = EXCLUDED.spacing_counts`,
     [
       column((s) => s.loggerId),
-      column((s) => s.hour),
+      column((s) => new Date(s.hour)),
       column((s) => (s.block?.count ?? 0) + 1),
       column((s) => new Date(s.block?.from ?? s.last.time)),
       column((s) => new Date(s.last.time)),

@@ -1,7 +1,8 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { loggerIntervals, type AssociationFact, type LoggerInterval } from '../domain/associations';
 import { ContainmentHistory, OPEN_END, type AggregationFact } from '../domain/containment';
 import type { LegInput } from '../domain/pack-history';
+import { HOUR_COLUMNS, hourSummaryOf, type HourSummaryRow } from './reading-hours';
 import {
   HOUR_MS,
   isBlock,
@@ -72,20 +73,15 @@ function profileOf(row: ProfileRow): StoredProfile {
   };
 }
 
-interface HourRow {
-  first_t: number;
-  last_t: number;
-  count: number;
-  last_celsius: number;
-  last_min_celsius: number | null;
-  last_max_celsius: number | null;
-  block_low: number | null;
-  block_high: number | null;
-  block_peak: number | null;
-  block_celsius_ms: number | null;
-  block_arrhenius_ms: number | null;
-  spacings: string[];
-  spacing_counts: number[];
+interface ReadingRow {
+  t: number;
+  celsius: number;
+  min_celsius: number | null;
+  max_celsius: number | null;
+}
+
+function readingOf(row: ReadingRow): Reading {
+  return { time: row.t, celsius: row.celsius, minCelsius: row.min_celsius, maxCelsius: row.max_celsius };
 }
 
 const AGGREGATION_COLUMNS = `parent_key, child_key, action, event_time, record_time, event_hash`;
@@ -114,19 +110,35 @@ function aggregationFact(row: AggregationRow): AggregationFact {
 export class TemperatureReader {
   private readonly itemCache = new Map<string, Promise<SeriesItem[]>>();
   private readonly blockLoggers = new Map<ReadingBlock, string>();
+  private readonly queryCache = new Map<string, Promise<QueryResult<QueryResultRow>>>();
 
   constructor(private readonly db: Queryable) {}
 
+  /**
+   * A query whose answer this reader keeps: a computation that runs again with more readings (`expanding`) reads the
+   * subject's packs, periods and profiles once.
+   */
+  private cachedQuery<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<QueryResult<R>> {
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    let result = this.queryCache.get(key) as Promise<QueryResult<R>> | undefined;
+    if (!result) {
+      result = this.db.query<R>(sql, params);
+      this.queryCache.set(key, result);
+    }
+    return result;
+  }
+
   async profiles(gtins: readonly string[]): Promise<Map<string, StoredProfile>> {
     if (gtins.length === 0) return new Map();
-    const { rows } = await this.db.query<ProfileRow>(`SELECT * FROM profiles WHERE gtin = ANY($1::text[])`, [
-      gtins,
-    ]);
+    const { rows } = await this.cachedQuery<ProfileRow>(
+      `SELECT * FROM profiles WHERE gtin = ANY($1::text[])`,
+      [gtins],
+    );
     return new Map(rows.map((row) => [row.gtin, profileOf(row)]));
   }
 
   async loggerIntervals(subjectKeys: readonly string[]): Promise<LoggerInterval[]> {
-    const { rows } = await this.db.query<{
+    const { rows } = await this.cachedQuery<{
       logger_id: string;
       subject_key: string;
       action: AssociationFact['action'];
@@ -197,20 +209,28 @@ export class TemperatureReader {
     }
   }
 
-  /** Replaces summarised hours by their readings in what this reader has read. */
+  /** Replaces summarised hours by their readings in what this reader has read (one query for all of them). */
   private async expand(blocks: readonly ReadingBlock[]): Promise<void> {
-    const wanted = new Set(blocks);
-    const readings = new Map<ReadingBlock, Reading[]>();
-    for (const block of wanted) {
+    const wanted = [...new Set(blocks)];
+    const loggers = wanted.map((block) => {
       const loggerId = this.blockLoggers.get(block);
       if (loggerId === undefined) throw new Error('a summarised hour this reader did not read');
-      readings.set(block, await this.rawReadings(loggerId, block.from, block.to));
-    }
+      return loggerId;
+    });
+    const { rows } = await this.db.query<ReadingRow & { i: number }>(
+      `SELECT w.i, (extract(epoch FROM r.time) * 1000)::float8 AS t, r.celsius, r.min_celsius, r.max_celsius
+       FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS w(logger_id, from_time, to_time, i)
+       JOIN readings r ON r.logger_id = w.logger_id AND r.time >= w.from_time AND r.time < w.to_time`,
+      [loggers, wanted.map((b) => new Date(b.from)), wanted.map((b) => new Date(b.to))],
+    );
+    const readings = new Map<ReadingBlock, Reading[]>(wanted.map((block) => [block, []]));
+    for (const row of rows) readings.get(wanted[Number(row.i) - 1]!)!.push(readingOf(row));
     for (const cached of this.itemCache.values()) {
       const items = await cached;
       for (let i = items.length - 1; i >= 0; i--) {
         const item = items[i]!;
-        if (isBlock(item) && wanted.has(item)) items.splice(i, 1, ...readings.get(item)!);
+        const replacement = isBlock(item) ? readings.get(item) : undefined;
+        if (replacement) items.splice(i, 1, ...replacement);
       }
     }
   }
@@ -232,12 +252,8 @@ export class TemperatureReader {
     // Whole hours inside the period are summarised; the partial hours at its edges are read as readings.
     const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
     const endHour = Math.max(firstHour, Math.floor(to / HOUR_MS) * HOUR_MS);
-    const { rows } = await this.db.query<HourRow>(
-      `SELECT (extract(epoch FROM first_time) * 1000)::float8 AS first_t,
-         (extract(epoch FROM last_time) * 1000)::float8 AS last_t, count, last_celsius, last_min_celsius,
-         last_max_celsius, block_low, block_high, block_peak, block_celsius_ms, block_arrhenius_ms, spacings,
-         spacing_counts
-       FROM reading_hours WHERE logger_id = $1 AND hour >= $2 AND hour < $3`,
+    const { rows } = await this.db.query<HourSummaryRow>(
+      `SELECT ${HOUR_COLUMNS} FROM reading_hours WHERE logger_id = $1 AND hour >= $2 AND hour < $3`,
       [interval.loggerId, new Date(firstHour), new Date(endHour)],
     );
     const items: SeriesItem[] = [
@@ -245,25 +261,9 @@ export class TemperatureReader {
       ...(endHour > firstHour ? await this.rawReadings(interval.loggerId, Math.max(endHour, from), to) : []),
     ];
     for (const row of rows) {
-      const last: Reading = {
-        time: row.last_t,
-        celsius: row.last_celsius,
-        minCelsius: row.last_min_celsius,
-        maxCelsius: row.last_max_celsius,
-      };
+      const { block, last } = hourSummaryOf(row);
       items.push(last);
-      if (row.count > 1) {
-        const block: ReadingBlock = {
-          from: row.first_t,
-          to: row.last_t,
-          count: row.count - 1,
-          low: row.block_low!,
-          high: row.block_high!,
-          peak: row.block_peak!,
-          celsiusMs: row.block_celsius_ms!,
-          arrheniusMs: row.block_arrhenius_ms!,
-          spacings: row.spacings.map((spacing, i) => [Number(spacing), row.spacing_counts[i]!] as const),
-        };
+      if (block) {
         this.blockLoggers.set(block, interval.loggerId);
         items.push(block);
       }
@@ -273,22 +273,12 @@ export class TemperatureReader {
 
   private async rawReadings(loggerId: string, from: number, to: number): Promise<Reading[]> {
     if (from >= to) return [];
-    const { rows } = await this.db.query<{
-      t: number;
-      celsius: number;
-      min_celsius: number | null;
-      max_celsius: number | null;
-    }>(
+    const { rows } = await this.db.query<ReadingRow>(
       `SELECT (extract(epoch FROM time) * 1000)::float8 AS t, celsius, min_celsius, max_celsius
        FROM readings WHERE logger_id = $1 AND time >= $2 AND time < $3`,
       [loggerId, new Date(Math.max(from, -8.64e15)), new Date(Math.min(to, 8.64e15))],
     );
-    return rows.map((row) => ({
-      time: row.t,
-      celsius: row.celsius,
-      minCelsius: row.min_celsius,
-      maxCelsius: row.max_celsius,
-    }));
+    return rows.map(readingOf);
   }
 
   async subjectSeries(subjectKey: string): Promise<SubjectSeries> {
@@ -303,7 +293,7 @@ export class TemperatureReader {
 
   /** Every serialised pack that was inside the subject (directly or not), with the period. */
   async packsIn(subjectKey: string): Promise<PackInSubject[]> {
-    const { rows } = await this.db.query<AggregationRow>(
+    const { rows } = await this.cachedQuery<AggregationRow>(
       `WITH RECURSIVE down(key) AS (
          SELECT $1::text COLLATE "C"
          UNION
@@ -316,7 +306,7 @@ export class TemperatureReader {
     const history = new ContainmentHistory(rows.map(aggregationFact));
     const inside = history.descendants(subjectKey);
     if (inside.length === 0) return [];
-    const { rows: items } = await this.db.query<{
+    const { rows: items } = await this.cachedQuery<{
       key: string;
       gtin: string;
       serial: string;
@@ -338,7 +328,7 @@ export class TemperatureReader {
 
   /** The legs of many packs (e.g. a pallet's), read with one query per step whatever their number. */
   async legsOfMany(packKeys: readonly string[]): Promise<Map<string, LegInput[]>> {
-    const { rows } = await this.db.query<AggregationRow>(
+    const { rows } = await this.cachedQuery<AggregationRow>(
       `WITH RECURSIVE up(key) AS (
          SELECT unnest($1::text[]) COLLATE "C"
          UNION
