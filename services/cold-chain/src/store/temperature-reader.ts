@@ -218,9 +218,13 @@ export class TemperatureReader {
       return loggerId;
     });
     const { rows } = await this.db.query<ReadingRow & { i: number }>(
-      `SELECT w.i, (extract(epoch FROM r.time) * 1000)::float8 AS t, r.celsius, r.min_celsius, r.max_celsius
+      // LATERAL … OFFSET 0 (kept apart from the join): an index range scan per hour, where a join hashed every reading.
+      `SELECT w.i, r.*
        FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS w(logger_id, from_time, to_time, i)
-       JOIN readings r ON r.logger_id = w.logger_id AND r.time >= w.from_time AND r.time < w.to_time`,
+       CROSS JOIN LATERAL (
+         SELECT (extract(epoch FROM time) * 1000)::float8 AS t, celsius, min_celsius, max_celsius FROM readings
+         WHERE logger_id = w.logger_id AND time >= w.from_time AND time < w.to_time OFFSET 0
+       ) r`,
       [loggers, wanted.map((b) => new Date(b.from)), wanted.map((b) => new Date(b.to))],
     );
     const readings = new Map<ReadingBlock, Reading[]>(wanted.map((block) => [block, []]));
