@@ -100,7 +100,14 @@ const reading = (time: number, value: number) => ({
 });
 
 async function main(): Promise<void> {
-  const bench = await startBenchService('cold-chain', { EVALUATION_POLL_MS: '200' });
+  // The service's READINGS_* and EVALUATION_* settings pass through (e.g. READINGS_CONSUMER_CONCURRENCY=6).
+  const settings = Object.entries(process.env).filter(
+    (entry): entry is [string, string] => /^(READINGS|EVALUATION)_/.test(entry[0]) && entry[1] !== undefined,
+  );
+  const bench = await startBenchService('cold-chain', {
+    EVALUATION_POLL_MS: '200',
+    ...Object.fromEntries(settings),
+  });
   const run = uniqueSuffix()
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(-8);
@@ -285,6 +292,7 @@ async function main(): Promise<void> {
       loggers: LOGGERS,
       readingsPerRequest: PER_REQUEST,
       parallelRequests: PARALLEL,
+      settings: Object.fromEntries(settings),
       acknowledgedPerSecond: Math.round(total / ((acknowledged - started) / 1000)),
       storedPerSecond: Math.round(total / ingestSeconds),
       evaluatedAfterSeconds: (evaluated - started) / 1000,

@@ -21,6 +21,11 @@ export const configSchema = withAuthConfig(
     READINGS_PER_MESSAGE: z.coerce.number().int().positive().default(5_000),
     /** A logger silent for more than this multiple of its interval has a gap. */
     READINGS_GAP_FACTOR: z.coerce.number().positive().default(3),
+    /**
+     * coldchain.readings.v1 partitions one replica consumes side by side (readings of different loggers touch different
+     * rows); the topic has 6, so 6 lets no partition's readings wait for another's batch to be stored.
+     */
+    READINGS_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(6),
     /** How often a replica looks for subjects to evaluate when nothing woke it, ms. */
     EVALUATION_POLL_MS: z.coerce.number().int().positive().default(1000),
   }),

@@ -20,8 +20,6 @@ import { translateEpcisEvents, translateReadingBatches } from './translate';
 
 export const READINGS_GROUP = 'cold-chain.readings';
 export const EVENTS_GROUP = 'cold-chain.events';
-/** Readings partitions consumed side by side (readings of different loggers touch different rows). */
-export const READINGS_PARTITION_CONCURRENCY = 3;
 
 /**
  * The consumer groups of the service: readings (coldchain.readings.v1) and captured EPCIS events (epcis.events.v1)
@@ -72,7 +70,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
         );
         this.evaluation.wake();
       },
-      READINGS_PARTITION_CONCURRENCY,
+      this.config.READINGS_CONSUMER_CONCURRENCY,
     );
     this.groups.consume(this.topics.epcisEvents, EVENTS_GROUP, async (messages) => {
       await this.store.write(

@@ -89,7 +89,8 @@ export class IngestStore {
       const readings = await ownReadings(client, kept);
       if (readings.length > 0) {
         await lockHours(client, readings);
-        await summariseHours(client, await insertReadings(client, readings));
+        const inserted = await insertReadings(client, readings);
+        await summariseHours(client, readings, inserted === readings.length);
       }
       if (batch.associations.length > 0) {
         const a = batch.associations;
@@ -162,16 +163,12 @@ async function ownReadings(client: PoolClient, readings: StoredReading[]): Promi
   return readings.filter((r) => r.claimedBy === undefined || owners.get(r.loggerId) === r.claimedBy);
 }
 
-/** Inserts the readings (duplicates ignored); returns those that were new. */
-async function insertReadings(
-  client: PoolClient,
-  readings: readonly StoredReading[],
-): Promise<StoredReading[]> {
-  const { rows } = await client.query<{ logger_id: string; time: Date }>(
+/** Inserts the readings (duplicates ignored); returns how many were new. */
+async function insertReadings(client: PoolClient, readings: readonly StoredReading[]): Promise<number> {
+  const { rowCount } = await client.query(
     `INSERT INTO readings (logger_id, time, celsius, min_celsius, max_celsius, uom)
      SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::text[])
-     ON CONFLICT DO NOTHING
-     RETURNING logger_id, time`,
+     ON CONFLICT DO NOTHING`,
     [
       readings.map((r) => r.loggerId),
       readings.map((r) => r.time),
@@ -181,8 +178,7 @@ async function insertReadings(
       readings.map((r) => r.uom),
     ],
   );
-  const byKey = new Map(readings.map((r) => [`${r.loggerId}\u0000${r.time.getTime()}`, r]));
-  return rows.map((row) => byKey.get(`${row.logger_id}\u0000${row.time.getTime()}`)!);
+  return rowCount ?? 0;
 }
 
 const hourOf = (time: Date) => Math.floor(time.getTime() / HOUR_MS) * HOUR_MS;
@@ -207,14 +203,18 @@ interface HourKey {
 }
 
 /**
- * Rewrites the hourly summaries (reading_hours) of the hours that got new readings (under their locks). Readings after
- * an hour's last are appended to its summary (`appendToHour`, exactly what summarising all of them gives); an hour
- * with a late reading is summarised again from all its stored readings. A duplicate changes nothing.
+ * Rewrites the hourly summaries (reading_hours) of the hours the readings fall in (under their locks). When every reading
+ * was new, readings after an hour's last are appended to its summary (`appendToHour`, exactly what summarising all of
+ * them gives). An hour with a late reading, or any hour of a batch that had duplicates, is summarised again from its
+ * stored readings, so a duplicate changes nothing.
  */
-async function summariseHours(client: PoolClient, inserted: readonly StoredReading[]): Promise<void> {
-  if (inserted.length === 0) return;
+async function summariseHours(
+  client: PoolClient,
+  readings: readonly StoredReading[],
+  allNew: boolean,
+): Promise<void> {
   const added = new Map<string, HourKey & { readings: Reading[] }>();
-  for (const r of inserted) {
+  for (const r of readings) {
     const key = `${r.loggerId}\u0000${hourOf(r.time)}`;
     let entry = added.get(key);
     if (!entry) added.set(key, (entry = { loggerId: r.loggerId, hour: hourOf(r.time), readings: [] }));
@@ -225,13 +225,13 @@ async function summariseHours(client: PoolClient, inserted: readonly StoredReadi
       maxCelsius: r.maxCelsius,
     });
   }
-  const touched = [...added.values()];
-  const stored = await storedSummaries(client, touched);
+  const stored = allNew ? await storedSummaries(client, [...added.values()]) : new Map<string, HourSummary>();
   const summaries: Array<HourKey & HourSummary> = [];
   const late: HourKey[] = [];
   for (const [key, entry] of added) {
     const summary = stored.get(key);
-    if (!summary) summaries.push({ ...entry, ...summariseHour(entry.readings) });
+    if (!allNew) late.push(entry);
+    else if (!summary) summaries.push({ ...entry, ...summariseHour(entry.readings) });
     else if (entry.readings.every((r) => r.time > summary.last.time))
       summaries.push({ ...entry, ...appendToHour(summary, entry.readings) });
     else late.push(entry);
