@@ -78,16 +78,18 @@ export class TemperatureService {
     await this.assertSeesSubject(subjectKey, principal);
     const reader = new TemperatureReader(this.database.pool);
     // From the hourly summaries; hours the answer cannot use as they are are read as readings, and it runs again.
-    const answer = await reader.expanding(() => this.shipmentFrom(reader, subjectKey));
-    return { ...answer, excursions: await this.excursions.ofSubject(subjectKey) };
+    const [answer, excursions] = await Promise.all([
+      reader.expanding(() => this.shipmentFrom(reader, subjectKey)),
+      this.excursions.ofSubject(subjectKey),
+    ]);
+    return { ...answer, excursions };
   }
 
   private async shipmentFrom(
     reader: TemperatureReader,
     subjectKey: string,
   ): Promise<Omit<ShipmentTemperature, 'excursions'>> {
-    const series = await reader.subjectSeries(subjectKey);
-    const packs = await reader.packsIn(subjectKey);
+    const [series, packs] = await Promise.all([reader.subjectSeries(subjectKey), reader.packsIn(subjectKey)]);
     const gtins = [...new Set(packs.map((p) => p.gtin))].sort();
     const profiles = await reader.profiles(gtins);
     // The answer is in the unit of the first product's profile (by GTIN), judged by that profile.

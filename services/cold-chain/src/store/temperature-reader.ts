@@ -256,14 +256,15 @@ export class TemperatureReader {
     // Whole hours inside the period are summarised; the partial hours at its edges are read as readings.
     const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
     const endHour = Math.max(firstHour, Math.floor(to / HOUR_MS) * HOUR_MS);
-    const { rows } = await this.db.query<HourSummaryRow>(
-      `SELECT ${HOUR_COLUMNS} FROM reading_hours WHERE logger_id = $1 AND hour >= $2 AND hour < $3`,
-      [interval.loggerId, new Date(firstHour), new Date(endHour)],
-    );
-    const items: SeriesItem[] = [
-      ...(await this.rawReadings(interval.loggerId, from, Math.min(firstHour, to))),
-      ...(endHour > firstHour ? await this.rawReadings(interval.loggerId, Math.max(endHour, from), to) : []),
-    ];
+    const [{ rows }, before, after] = await Promise.all([
+      this.db.query<HourSummaryRow>(
+        `SELECT ${HOUR_COLUMNS} FROM reading_hours WHERE logger_id = $1 AND hour >= $2 AND hour < $3`,
+        [interval.loggerId, new Date(firstHour), new Date(endHour)],
+      ),
+      this.rawReadings(interval.loggerId, from, Math.min(firstHour, to)),
+      this.rawReadings(interval.loggerId, Math.max(endHour, from), to),
+    ]);
+    const items: SeriesItem[] = [...before, ...after];
     for (const row of rows) {
       const { block, last } = hourSummaryOf(row);
       items.push(last);
