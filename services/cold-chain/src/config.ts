@@ -17,6 +17,11 @@ export const configSchema = withAuthConfig(
     READINGS_RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
     /** Most readings one POST /readings may carry. */
     READINGS_MAX_PER_REQUEST: z.coerce.number().int().positive().default(100_000),
+    /**
+     * A request of at most this many readings (a logger reporting as it goes) is published on
+     * coldchain.readings.priority.v1, consumed apart from the bulk uploads on coldchain.readings.v1 (0: never).
+     */
+    READINGS_PRIORITY_MAX_PER_REQUEST: z.coerce.number().int().nonnegative().default(100),
     /** Most readings one coldchain.readings.v1 message carries (a request's batches are split; Kafka's message size). */
     READINGS_PER_MESSAGE: z.coerce.number().int().positive().default(5_000),
     /** A logger silent for more than this multiple of its interval has a gap. */
