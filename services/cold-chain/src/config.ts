@@ -28,9 +28,10 @@ export const configSchema = withAuthConfig(
     READINGS_GAP_FACTOR: z.coerce.number().positive().default(3),
     /**
      * coldchain.readings.v1 partitions one replica consumes side by side (readings of different loggers touch different
-     * rows); the topic has 6, so 6 lets no partition's readings wait for another's batch to be stored.
+     * rows). More than 3 loaded PostgreSQL so that the small batches (coldchain.readings.priority.v1) waited longer,
+     * without storing more (bench/RESULTS.md).
      */
-    READINGS_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(6),
+    READINGS_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(3),
     /** How often a replica looks for subjects to evaluate when nothing woke it, ms. */
     EVALUATION_POLL_MS: z.coerce.number().int().positive().default(1000),
   }),
