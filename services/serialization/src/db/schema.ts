@@ -259,8 +259,8 @@ export const outbox = pgTable(
 );
 
 /**
- * Every eventID capture has accepted, with the GS1 event hash of the event it names (ADR 0020): a different event
- * under a stored eventID is refused (409), the same event again is a retry. Written before the events are published,
+ * Every eventID capture has accepted, with the GS1 event hash of the event it names (ADR 0020): an event under a
+ * stored eventID — another one or the same again — is refused (409); error declarations are not recorded here. Written before the events are published,
  * so that two replicas capturing one eventID at once cannot both succeed.
  */
 export const capturedEventIds = pgTable('captured_event_ids', {
