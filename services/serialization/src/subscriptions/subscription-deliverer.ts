@@ -3,6 +3,7 @@ import { gs1Signature } from '@pedigree/contracts';
 import { formatEventIdentifiers, type EpcFormat } from '../query/presentation';
 import { queryContext, queryDocument } from '../query/query-answers';
 import { startOf } from './subscription-matcher';
+import { WebhookClient } from './webhook-client';
 import { nextRun, parseSchedule } from './schedule';
 import type {
   Acknowledgement,
@@ -13,8 +14,8 @@ import type {
 
 /** Where a WebSocket subscription's deliveries go: the sockets this process holds. */
 export interface SocketSender {
-  /** Sends `body` on the subscription's socket; false when this process holds no socket for it. */
-  send(subscriptionId: string, body: string): Promise<boolean>;
+  /** Sends `body` (UTF-8 JSON) on the subscription's socket as text; false when this process holds no socket for it. */
+  send(subscriptionId: string, body: Buffer): Promise<boolean>;
 }
 
 export interface DelivererOptions {
@@ -39,8 +40,8 @@ interface Batch {
   events: FeedEvent[];
   /** Each event's JSON in the batch's identifier format. */
   json: string[];
-  /** All of them, comma-separated (what a subscription receiving the whole batch gets). */
-  list: string;
+  /** All of them, comma-separated, as UTF-8 (what a subscription receiving the whole batch gets). */
+  list: Buffer;
   readAt: number;
 }
 
@@ -70,6 +71,7 @@ export class SubscriptionDeliverer {
   private readonly batches = new Map<string, Promise<Batch>>();
   private acks: Array<{ ack: Acknowledgement; done: () => void; failed: (error: unknown) => void }> = [];
   private flushing = false;
+  private readonly webhooks = new WebhookClient();
 
   constructor(
     private readonly repository: SubscriptionRepository,
@@ -91,6 +93,7 @@ export class SubscriptionDeliverer {
     this.stopped = true;
     this.signal();
     await this.loop;
+    this.webhooks.close();
   }
 
   /**
@@ -181,7 +184,9 @@ export class SubscriptionDeliverer {
     const list =
       events.length === batch.events.length
         ? batch.list
-        : read.flatMap((e, i) => (e.recordTime.getTime() >= start ? [batch.json[i]!] : [])).join(',');
+        : Buffer.from(
+            read.flatMap((e, i) => (e.recordTime.getTime() >= start ? [batch.json[i]!] : [])).join(','),
+          );
     const body = this.body(subscription, events, list);
     const outcome = await this.send(subscription, body);
     if (outcome.ok) {
@@ -269,7 +274,7 @@ export class SubscriptionDeliverer {
             ),
           ),
     );
-    return { events, json, list: json.join(','), readAt: Date.now() };
+    return { events, json, list: Buffer.from(json.join(',')), readAt: Date.now() };
   }
 
   /**
@@ -301,13 +306,18 @@ export class SubscriptionDeliverer {
     this.flushing = false;
   }
 
-  /** The EPCISQueryDocument of a delivery: the batch's event list spliced into the subscription's document. */
-  private body(subscription: Subscription, events: FeedEvent[], list: string): string {
+  /**
+   * The EPCISQueryDocument of a delivery, as UTF-8: the batch's event list (encoded once) spliced into the
+   * subscription's document.
+   */
+  private body(subscription: Subscription, events: FeedEvent[], list: Buffer): Buffer {
     const document = queryDocument([], subscription.epcFormat as EpcFormat, {
       subscriptionID: subscription.id,
     });
     document['@context'] = queryContext(events.map((e) => e.namespaces));
-    return JSON.stringify(document).replace('"eventList":[]', () => `"eventList":[${list}]`);
+    const json = JSON.stringify(document);
+    const at = json.indexOf('"eventList":[]') + '"eventList":['.length;
+    return Buffer.concat([Buffer.from(json.slice(0, at)), list, Buffer.from(json.slice(at))]);
   }
 
   /** For a scheduled subscription whose run is over: when the next one is due (streams, runs going on: unchanged). */
@@ -316,7 +326,7 @@ export class SubscriptionDeliverer {
     return nextRun(parseSchedule(subscription.schedule), new Date()) ?? null;
   }
 
-  private async send(subscription: Subscription, body: string): Promise<Outcome> {
+  private async send(subscription: Subscription, body: Buffer): Promise<Outcome> {
     if (subscription.socketOwner !== null) {
       try {
         return (await this.sockets.send(subscription.id, body))
@@ -334,24 +344,11 @@ export class SubscriptionDeliverer {
     if (subscription.signatureToken)
       headers['gs1-signature'] = gs1Signature(body, subscription.signatureToken);
     try {
-      const response = await fetch(subscription.dest!, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true };
-      return {
-        ok: false,
-        status: response.status,
-        error: `the receiver answered ${response.status}`,
-        tooLarge: response.status === 413,
-      };
+      const status = await this.webhooks.post(subscription.dest!, headers, body, this.options.timeoutMs);
+      if (status >= 200 && status < 300) return { ok: true };
+      return { ok: false, status, error: `the receiver answered ${status}`, tooLarge: status === 413 };
     } catch (error) {
-      const cause = (error as Error & { cause?: Error }).cause;
-      return { ok: false, status: null, error: cause?.message ?? (error as Error).message, tooLarge: false };
+      return { ok: false, status: null, error: (error as Error).message, tooLarge: false };
     }
   }
 }

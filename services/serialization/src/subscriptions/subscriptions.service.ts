@@ -260,11 +260,11 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  private async sendOnSocket(id: string, body: string): Promise<boolean> {
+  private async sendOnSocket(id: string, body: Buffer): Promise<boolean> {
     const socket = this.sockets.get(id);
     if (!socket || socket.readyState !== socket.OPEN) return false;
     await new Promise<void>((resolve, reject) =>
-      socket.send(body, (error) => (error ? reject(error) : resolve())),
+      socket.send(body, { binary: false }, (error) => (error ? reject(error) : resolve())),
     );
     return true;
   }
