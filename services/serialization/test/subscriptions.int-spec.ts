@@ -393,6 +393,19 @@ describe('serialization service: query subscriptions (real Kafka and PostgreSQL)
       ).status,
     ).toBe(204);
     expect(await get<unknown[]>(`/queries/${name}/subscriptions`, manufacturer)).toEqual([]);
+    // Deleting the query deletes its subscriptions.
+    expect((await post(`/queries/${name}/subscriptions`, manufacturer, { dest, stream: true })).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await fetch(`${sut.service.baseUrl}/queries/${name}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${manufacturer}` },
+        })
+      ).status,
+    ).toBe(204);
+    expect(await sut.count('SELECT count(*) AS n FROM subscriptions WHERE query_name = $1', [name])).toBe(0);
   });
 
   it('delivers a scheduled subscription on its schedule, with the stored events since initialRecordTime', async () => {

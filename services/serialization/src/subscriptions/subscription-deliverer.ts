@@ -25,7 +25,7 @@ export interface DelivererOptions {
   timeoutMs: number;
   /** Longest wait between two attempts of a failing delivery. */
   maxBackoffSeconds: number;
-  /** How often the queue is looked at when no notification came. */
+  /** How often the feeds are looked at when no notification came. */
   pollMs: number;
   /** Deliveries in flight at once in this process. */
   concurrency: number;

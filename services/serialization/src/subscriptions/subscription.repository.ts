@@ -229,7 +229,7 @@ export class SubscriptionRepository {
         );
         appended += rowCount ?? 0;
       }
-      if (appended > 0) await client.query('NOTIFY subscription_queue');
+      if (appended > 0) await client.query('NOTIFY subscription_feeds');
       return appended;
     });
   }

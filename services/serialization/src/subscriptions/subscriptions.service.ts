@@ -64,7 +64,7 @@ export function checkControls(options: Pick<SubscriptionRequestOptions, 'stream'
 
 /**
  * Query subscriptions (ADR 0020): the matcher (a Kafka consumer group of its own on epcis.events.v1, on every replica)
- * queues what each subscription's query selects, the deliverer (on every replica) sends it, WebSocket subscriptions
+ * appends what each subscription's query selects to its feed, the deliverer (on every replica) sends it, WebSocket subscriptions
  * are served by the process holding the socket.
  */
 @Injectable()
@@ -239,14 +239,14 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  /** LISTEN for queued events, so that deliveries start at once; the deliverer polls as well. */
+  /** LISTEN for appended events, so that deliveries start at once; the deliverer polls as well. */
   private async listen(): Promise<void> {
     while (!this.stopped) {
       try {
         const client = await this.database.pool.connect();
         this.listener = client;
         client.on('notification', () => this.deliverer.notify());
-        await client.query('LISTEN subscription_queue');
+        await client.query('LISTEN subscription_feeds');
         // Until the connection breaks or ends; then LISTEN again on a new one.
         await new Promise<void>((resolve) => {
           client.once('error', () => resolve());
