@@ -45,8 +45,11 @@ interface Batch {
   readAt: number;
 }
 
-/** Batches kept for the next subscriptions at the same position (a full batch cannot change; others may grow). */
-const BATCH_CACHE = 256;
+/**
+ * Batches kept for the next subscriptions at the same position (a full batch cannot change; others may grow): the
+ * newest few, as a position once passed is rarely asked again (at most ≈ 1 MB each with 500 events).
+ */
+const BATCH_CACHE = 32;
 const BATCH_FRESH_MS = 100;
 
 /** Seconds before attempt n + 1 after n failures in a row: 1, 2, 4, … up to `max`. */
