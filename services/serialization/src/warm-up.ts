@@ -18,6 +18,8 @@ const PARTY = '9520123000004';
 const LOT = 'WARMUP';
 const EXPIRY = '281231';
 const SERIALS = 64;
+/** Registry reads at once in a VRS round: the database pool's size, so that every connection is opened and used. */
+const CONCURRENT_READS = 10;
 
 const PRINCIPAL: Principal = {
   subject: 'warm-up',
@@ -77,9 +79,10 @@ function commissioningDocument(round: number): string {
 
 /**
  * The serialization service's hot paths for the warm-up (WarmUp in libs/service-runtime), on synthetic input:
- * - `vrs`: a VRS request through the HTTP stack (without a token, so it ends in the guard's 401 and records nothing),
- *   then parsed, read from the registry (a serial that does not exist), decided and serialised as the controller
- *   does, without recording it;
+ * - `vrs`: a VRS request through the HTTP stack (without a token, so it ends in the guard's 401 and records nothing)
+ *   and `/health/live` (an answered request), then ten requests parsed, read from the registry at once (serials that
+ *   do not exist; every connection of the pool opened and used), decided and serialised as the controller does,
+ *   without recording them;
  * - `pack-verify`: a pack request parsed and decided against a commissioned pack held in memory;
  * - `capture`: a commissioning document parsed, validated and hashed as capture prepares it (nothing published);
  * - `query`: EPCIS query parameters parsed.
@@ -114,12 +117,22 @@ export class SerializationWarmUp implements OnModuleInit {
       headers: { 'gs1us-version': '1.3.0', accept: 'application/json' },
     });
     if (refused.statusCode !== 401) throw new Error(`VRS without a token answered ${refused.statusCode}`);
-    const request = parseVrsRequest(
-      { gtin: GTIN, lot: LOT, serial, query, version: '1.3.0' },
-      this.config.VRS_CONTEXTS,
+    // A 200 through the same stack (Fastify's and Nest's path of an answered request).
+    const live = await http.inject({ method: 'GET', url: '/health/live' });
+    if (live.statusCode !== 200) throw new Error(`/health/live answered ${live.statusCode}`);
+    await Promise.all(
+      Array.from({ length: CONCURRENT_READS }, async (_, i) => {
+        const request = parseVrsRequest(
+          { gtin: GTIN, lot: LOT, serial: `${serial}x${i}`, query, version: '1.3.0' },
+          this.config.VRS_CONTEXTS,
+        );
+        const { response } = await this.verification.answerVrs(
+          request,
+          this.config.VRS_RESPONDER_GLN ?? PARTY,
+        );
+        JSON.stringify(response);
+      }),
     );
-    const { response } = await this.verification.answerVrs(request, this.config.VRS_RESPONDER_GLN ?? PARTY);
-    JSON.stringify(response);
   }
 
   private packVerify(serial: string): void {
