@@ -46,7 +46,15 @@ export async function startServiceProcess(
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [main], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: port },
+    // A short warm-up (its paths still run) unless a test asks for more: the suite starts services by the dozen.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      WARMUP_ROUNDS: '20',
+      ...env,
+      PORT: port,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
