@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks: bash scripts/bench.sh [epcis|validation|serialization|verification|ledger|coldchain|recall|all] (default all).
+# Benchmarks: bash scripts/bench.sh [epcis|validation|serialization|verification|coldstart|ledger|coldchain|recall|all]
+# (default all).
 # Installs and builds like the test command, starts the `test` profile of the local stack, runs each benchmark and
 # prints one JSON line of figures per benchmark (the machine is in each line). Figures and readings: bench/RESULTS.md.
 source "$(dirname "$0")/lib/common.sh"
@@ -7,8 +8,8 @@ cd "$PEDIGREE_ROOT"
 
 which="${1:-all}"
 case "$which" in
-  epcis | validation | serialization | verification | ledger | coldchain | recall | all) ;;
-  *) fail "unknown benchmark '$which' (epcis, validation, serialization, verification, ledger, coldchain, recall or all)" ;;
+  epcis | validation | serialization | verification | coldstart | ledger | coldchain | recall | all) ;;
+  *) fail "unknown benchmark '$which' (epcis, validation, serialization, verification, coldstart, ledger, coldchain, recall or all)" ;;
 esac
 
 step "Toolchain"
@@ -31,6 +32,11 @@ if [ "$which" = verification ] || [ "$which" = all ]; then
   ensure_vegeta
   export VEGETA; VEGETA="$(vegeta_bin)"
   run "VRS verification latency under load" verification-latency
+fi
+if [ "$which" = coldstart ] || [ "$which" = all ]; then
+  ensure_vegeta
+  export VEGETA; VEGETA="$(vegeta_bin)"
+  run "VRS latency of a new process from readiness on, warm-up on and off" cold-start
 fi
 [ "$which" = ledger ] || [ "$which" = all ] && run "ledger-writer append, anchor and proof verification" ledger-throughput
 [ "$which" = coldchain ] || [ "$which" = all ] && run "cold-chain readings ingest, excursion latency, shipment summary" coldchain-throughput

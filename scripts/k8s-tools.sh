@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (once) and prints the Kubernetes tool chain of the deployment tests and the local trace backend, cached under
-# $PEDIGREE_CACHE keyed by version: helm, kubeconform, etcd, kube-apiserver, the Kubernetes JSON schemas and
+# $PEDIGREE_CACHE keyed by version: helm (4, and 3 to keep the chart usable by both), kubeconform, etcd, kube-apiserver, the Kubernetes JSON schemas and
 # CloudNativePG's CRDs, Strimzi's API model, Jaeger. The first run builds from the Go module proxy (minutes, progress on stderr); later
 # runs only check the cache.
 #   scripts/k8s-tools.sh [ensure] [all|kubernetes|jaeger]   build what is missing
@@ -14,6 +14,7 @@ what="${2:-all}"
 
 if [ "$command" = env ]; then
   echo "HELM_BIN=$(helm_bin)"
+  echo "HELM3_BIN=$(helm3_bin)"
   echo "KUBECONFORM_BIN=$(kubeconform_bin)"
   echo "ETCD_BIN=$(etcd_bin)"
   echo "KUBE_APISERVER_BIN=$(kube_apiserver_bin)"
@@ -30,6 +31,7 @@ started=$(date +%s)
 case "$what" in
   kubernetes | all)
     ensure_helm
+    ensure_helm3
     ensure_kubeconform
     ensure_cnpg_crds
     ensure_kubernetes_schemas

@@ -21,6 +21,8 @@ export interface BenchService {
   manufacturerToken: string;
   /** The service's Kafka topic and consumer-group namespace (KAFKA_TOPIC_PREFIX). */
   topicPrefix: string;
+  /** The environment the service was started with: another process of it starts with the same (database, topics). */
+  serviceEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export async function startBenchService(
   await migrateServiceDatabase(name, databaseUrl);
   const topicPrefix = `bench${uniqueSuffix()}.`;
   await createTestTopics(topicPrefix);
-  const service = await startServiceProcess(name, {
+  const serviceEnv = {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: kafkaBrokers().join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
@@ -49,7 +51,8 @@ export async function startBenchService(
       : {}),
     ...issuer.env,
     ...env,
-  });
+  };
+  const service = await startServiceProcess(name, serviceEnv);
   // A benchmark that fails must not leave its service running (it would load the machine under the next benchmark).
   process.once('exit', () => service.process.kill());
   try {
@@ -72,6 +75,7 @@ export async function startBenchService(
     issuer,
     manufacturerToken,
     topicPrefix,
+    serviceEnv,
     async stop() {
       await db.end();
       await service.stop();

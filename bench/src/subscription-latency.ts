@@ -5,7 +5,7 @@ import { uniqueSuffix } from '@pedigree/testing';
 import { startBenchService } from './bench-service';
 import { machineSummary, percentile } from './report';
 
-// Capture → Kafka → subscription matcher → queue → webhook, end to end on this machine: the serialization service as
+// Capture → Kafka → subscription matcher → feed → webhook, end to end on this machine: the serialization service as
 // its own process, the local stack's PostgreSQL and Kafka, and BENCH_SUBSCRIPTIONS webhook subscriptions to one named
 // query, all served by one HTTP receiver in this process. Events are captured at BENCH_RATE events/s (a document of
 // a tenth of that every 100 ms) for BENCH_SECONDS; every event matches, so each subscription receives every event.

@@ -7,6 +7,8 @@
 KUBERNETES_VERSION="1.37.2"
 ETCD_VERSION="3.6.17"
 HELM_VERSION="4.3.2"
+# Helm 3 too: the chart stays `apiVersion: v2`, and the deployment tests lint and render it with both majors.
+HELM3_VERSION="3.21.4"
 KUBECONFORM_VERSION="0.8.0"
 CNPG_VERSION="1.29.0"
 JAEGER_VERSION="1.75.0"
@@ -42,6 +44,18 @@ ensure_helm() {
     fail "go install helm.sh/helm/v4/cmd/helm@v$HELM_VERSION failed"
   rm -rf "$dir/gocache"
   k8s_build_done helm "$(helm_bin)"
+}
+
+helm3_bin() { echo "$PEDIGREE_CACHE/helm/$HELM3_VERSION/bin/helm"; }
+ensure_helm3() {
+  local dir="$PEDIGREE_CACHE/helm/$HELM3_VERSION"
+  [ -x "$(helm3_bin)" ] && { info "helm $HELM3_VERSION (cached)"; return; }
+  require_command go "install Go 1.26 or newer so that helm 3 can be built"
+  k8s_build_started helm "$HELM3_VERSION"
+  env $(k8s_go_env "$dir") GOBIN="$dir/bin" go install "helm.sh/helm/v3/cmd/helm@v$HELM3_VERSION" ||
+    fail "go install helm.sh/helm/v3/cmd/helm@v$HELM3_VERSION failed"
+  rm -rf "$dir/gocache"
+  k8s_build_done helm "$(helm3_bin)"
 }
 
 kubeconform_bin() { echo "$PEDIGREE_CACHE/kubeconform/$KUBECONFORM_VERSION/bin/kubeconform"; }

@@ -25,7 +25,7 @@ let tools: K8sTools;
 let work: string;
 
 beforeAll(() => {
-  tools = k8sTools('HELM_BIN', 'KUBECONFORM_BIN', 'KUBERNETES_SCHEMAS_DIR', 'STRIMZI_API_LIBS');
+  tools = k8sTools('HELM_BIN', 'HELM3_BIN', 'KUBECONFORM_BIN', 'KUBERNETES_SCHEMAS_DIR', 'STRIMZI_API_LIBS');
   work = mkdtempSync(path.join(tmpdir(), 'pedigree-chart-'));
 });
 afterAll(() => {
@@ -49,14 +49,70 @@ function kubeconform(files: string[], extra: string[] = []) {
 
 const SERVICES = ['serialization', 'cold-chain', 'recall', 'ledger-writer'];
 
+// Helm 3 defaults to an old Kubernetes version for `template` and `lint`; the chart requires a recent one.
+const helm3 = () => ['--kube-version', tools.KUBERNETES_VERSION];
+
 describe('helm lint --strict', () => {
   it.each([
-    ['the default values', []],
-    ['the production example', ['--values', PRODUCTION_VALUES]],
-  ])('passes with %s', (_what, extra) => {
-    const result = run(tools.HELM_BIN, ['lint', '--strict', CHART, ...extra]);
+    ['Helm 4', 'the default values', []],
+    ['Helm 4', 'the production example', ['--values', PRODUCTION_VALUES]],
+    ['Helm 3', 'the default values', []],
+    ['Helm 3', 'the production example', ['--values', PRODUCTION_VALUES]],
+  ])('passes with %s and %s', (major, _what, extra) => {
+    const result =
+      major === 'Helm 4'
+        ? run(tools.HELM_BIN, ['lint', '--strict', CHART, ...extra])
+        : run(tools.HELM3_BIN, ['lint', '--strict', CHART, ...helm3(), ...extra]);
     expect(result.stderr + result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('Helm 3 (the chart stays usable by both majors)', () => {
+  const withoutBlankLines = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .join('\n');
+
+  it.each([
+    ['the default values', [] as string[]],
+    ['the production example', [PRODUCTION_VALUES]],
+  ])('renders with %s what Helm 4 renders (but for blank lines)', (_what, valuesFiles) => {
+    const byHelm3 = helmTemplate(tools, valuesFiles, helm3(), tools.HELM3_BIN);
+    expect(withoutBlankLines(byHelm3)).toBe(withoutBlankLines(helmTemplate(tools, valuesFiles)));
+  });
+
+  it('applies values.schema.json too: refuses an unknown value', () => {
+    const result = run(tools.HELM3_BIN, [
+      'template',
+      'pedigree',
+      CHART,
+      ...helm3(),
+      '--set',
+      'services.recall.replica=3',
+    ]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/replica/);
+  });
+});
+
+describe('the warm-up and the startup probe', () => {
+  it('refuses a warm-up the startup probe does not leave time for', () => {
+    const result = run(tools.HELM_BIN, ['template', 'pedigree', CHART, '--set', 'warmUp.maxSeconds=250']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      'probes.startup allows 300 s (failureThreshold × periodSeconds), less than warmUp.maxSeconds (250 s) + 60 s',
+    );
+  });
+
+  it('accepts a long warm-up with the warm-up off, or with a longer startup window', () => {
+    for (const extra of [
+      ['--set', 'warmUp.maxSeconds=250', '--set', 'warmUp.enabled=false'],
+      ['--set', 'warmUp.maxSeconds=250', '--set', 'probes.startup.failureThreshold=62'],
+    ]) {
+      expect(run(tools.HELM_BIN, ['template', 'pedigree', CHART, ...extra]).status).toBe(0);
+    }
   });
 });
 
@@ -119,6 +175,25 @@ describe.each([
       expect(container.resources?.requests?.cpu).toBeDefined();
       expect(container.resources?.requests?.memory).toBeDefined();
       expect(container.resources?.limits?.memory).toBeDefined();
+    }
+  });
+
+  it('warms every service up before it is ready, within a startup probe window that leaves time for it', () => {
+    const settings = new Map(
+      byKind('ConfigMap').map((o) => [o.metadata.name, o.data as Record<string, string>]),
+    );
+    for (const deployment of byKind('Deployment')) {
+      const config = settings.get(deployment.metadata.name)!;
+      expect(config).toMatchObject({
+        WARMUP_ENABLED: 'true',
+        WARMUP_ROUNDS: '2000',
+        WARMUP_MAX_SECONDS: '30',
+      });
+      const startup = (deployment.spec as { template: { spec: PodSpec } }).template.spec.containers[0]!
+        .startupProbe!;
+      expect(startup.periodSeconds! * startup.failureThreshold!).toBeGreaterThanOrEqual(
+        Number(config.WARMUP_MAX_SECONDS) + 60,
+      );
     }
   });
 
@@ -281,6 +356,8 @@ function strimzi(files: string[]) {
 
 interface Probe {
   httpGet?: { path: string };
+  periodSeconds?: number;
+  failureThreshold?: number;
 }
 interface Container {
   command?: string[];

@@ -11,6 +11,8 @@ export const PRODUCTION_VALUES = path.join(CHART, 'examples/production.yaml');
 /** The Kubernetes tool chain scripts/k8s-tools.sh builds and caches (paths as it prints them). */
 export interface K8sTools {
   HELM_BIN: string;
+  /** Helm 3: the chart is kept usable by both majors. */
+  HELM3_BIN: string;
   KUBECONFORM_BIN: string;
   ETCD_BIN: string;
   KUBE_APISERVER_BIN: string;
@@ -92,8 +94,13 @@ export function readObjects(file: string): KubeObject[] {
 }
 
 /** `helm template` of the chart with the given values files and extra arguments; throws with helm's message on failure. */
-export function helmTemplate(tools: K8sTools, valuesFiles: string[] = [], extra: string[] = []): string {
-  const result = run(tools.HELM_BIN, [
+export function helmTemplate(
+  tools: K8sTools,
+  valuesFiles: string[] = [],
+  extra: string[] = [],
+  helm = tools.HELM_BIN,
+): string {
+  const result = run(helm, [
     'template',
     'pedigree',
     CHART,

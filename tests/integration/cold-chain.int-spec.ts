@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EPCIS_CONTEXT_URI } from '@pedigree/epcis';
+import { scrapeSum } from '@pedigree/testing';
 import { LedgerWriterUnderTest, runPedigree } from '../../services/ledger-writer/test/harness';
 import { ColdChainStack, eventually, PARTIES } from '../../services/cold-chain/test/harness';
 
 const GTIN = '10614141073464';
+const EXCURSIONS_METRIC = 'pedigree_coldchain_excursions_total';
 const pack = (serial: string) => `urn:epc:id:sgtin:0614141.107346.${serial}`;
 const SERIALS = ['CC1', 'CC2'];
 const CASE = 'urn:epc:id:sscc:0614141.1000000001';
@@ -165,6 +167,7 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
       60_000,
     );
 
+    expect(await scrapeSum(stack.metricsPorts, EXCURSIONS_METRIC)).toBe(0);
     const posted = await stack.request('POST', '/readings', manufacturer, {
       body: { loggerId: LOGGER_A, readings: legAReadings() },
     });
@@ -523,6 +526,9 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
     expect(ids.length).toBe(2);
     expect(new Set(ids).size).toBe(2);
     expect(await stack.count(`SELECT count(*) AS n FROM excursions`)).toBe(2);
+    // The replicas' Prometheus endpoints together counted each published excursion once, by severity.
+    expect(await scrapeSum(stack.metricsPorts, EXCURSIONS_METRIC, { severity: 'critical' })).toBe(2);
+    expect(await scrapeSum(stack.metricsPorts, EXCURSIONS_METRIC)).toBe(2);
   });
 
   it('lists excursions by product, lot and severity, pages them, and gives one with its packs', async () => {

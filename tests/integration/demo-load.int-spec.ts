@@ -112,9 +112,7 @@ describe('pedigree demo load (real Kafka and PostgreSQL, serialization, cold-cha
       expect.objectContaining({ lots: ['INS2601'], excursionId: expect.any(String) }),
     ]);
     expect(recalls).toHaveLength(2);
-    const effectiveness = (
-      await stack.call('GET', `/recalls/${recalls[0].id}/effectiveness`, regulator)
-    ).json();
+    const effectiveness = (await stack.call('GET', `/recalls/${issued.id}/effectiveness`, regulator)).json();
     expect(effectiveness.responded).toBe(2);
 
     const again = await load(3000);

@@ -56,6 +56,15 @@ export function serviceConfigSchema(defaults: { port: number; serviceName: strin
       .int()
       .positive()
       .default(10 * 1024 * 1024),
+    /**
+     * Run the service's hot paths on synthetic input before /health/ready says yes (V8 compiles them then, not under
+     * the first seconds of traffic). Bounded by WARMUP_ROUNDS and WARMUP_MAX_SECONDS.
+     */
+    WARMUP_ENABLED: z.stringbool().default(true),
+    /** Rounds of the warm-up: each runs every hot path of the service once. */
+    WARMUP_ROUNDS: z.coerce.number().int().positive().default(2000),
+    /** Longest the warm-up may keep a new process out of traffic, however many rounds it has run. */
+    WARMUP_MAX_SECONDS: z.coerce.number().positive().default(30),
   });
 }
 

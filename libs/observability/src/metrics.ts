@@ -16,6 +16,10 @@ export interface PedigreeMetrics {
   deadLettered: Counter;
   /** Recall notices projected onto the registry. */
   recallNotices: Counter;
+  /** Cold-chain excursions published (new, or their severity rose; attribute: severity). */
+  excursions: Counter;
+  /** Recalls opened and moved on (attributes: from, `none` when opened, and to: the recall's statuses). */
+  recallTransitions: Counter;
 }
 
 let instruments: PedigreeMetrics | undefined;
@@ -45,6 +49,14 @@ export function pedigreeMetrics(): PedigreeMetrics {
     recallNotices: meter.createCounter('pedigree.recall.notices', {
       description: 'recall notices projected onto the serial registry',
       unit: '{notice}',
+    }),
+    excursions: meter.createCounter('pedigree.coldchain.excursions', {
+      description: 'cold-chain excursions published on coldchain.excursions.v1 (new, or their severity rose)',
+      unit: '{excursion}',
+    }),
+    recallTransitions: meter.createCounter('pedigree.recall.transitions', {
+      description: 'recalls opened (from none) and moved from one status to another',
+      unit: '{recall}',
     }),
   };
   return instruments;

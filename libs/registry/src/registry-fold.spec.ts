@@ -418,5 +418,32 @@ describe('foldRegistry', () => {
       expect(foldRegistry(quarantinedAgain).states.get(packKey(1))?.status).toBe('rejected');
       expect(foldRegistry([...rejected, destroyed]).states.get(packKey(1))?.status).toBe('destroyed');
     });
+
+    it('does not hold a pack that has left the supply chain: a dispensed pack stays dispensed', () => {
+      const dispensed = event({
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        eventTime: '2026-01-02T11:00:00Z',
+        epcList: [pack(1)],
+        bizStep: 'dispensing',
+        disposition: 'dispensed',
+      });
+      const events = [
+        ...story().slice(0, 3),
+        dispensed,
+        hold(PEDIGREE_DISPOSITIONS.quarantined, '2026-01-02T12:00:00Z', [1, 2]),
+      ];
+      const states = foldRegistry(events).states;
+      expect(states.get(packKey(1))).toMatchObject({ status: 'dispensed', statusEventHash: dispensed.hash });
+      expect(states.get(packKey(1))?.heldStatus).toBeUndefined();
+      expect(states.get(packKey(2))?.status).toBe('quarantined');
+      // Its release changes nothing either.
+      const released = foldRegistry([
+        ...events,
+        hold(RELEASE_DISPOSITION, '2026-01-02T13:00:00Z', [1, 2]),
+      ]).states;
+      expect(released.get(packKey(1))?.status).toBe('dispensed');
+      expect(released.get(packKey(2))?.status).toBe('in_transit');
+    });
   });
 });

@@ -284,6 +284,9 @@ class RegistryReplay {
     }
     // A rejection is not lowered to a quarantine (a later excursion's); only a release ends it.
     if (state.status === 'rejected' && status === 'quarantined') return;
+    // A pack that has left the supply chain (dispensed, destroyed, …) is not held: a hold keeps stock from being sold,
+    // and the pack keeps the state that says where it went.
+    if (isHold(status) && isTerminal(state.status)) return;
     if (isHold(status) && !isHold(state.status)) state.heldStatus = state.status;
     if (!isHold(status)) delete state.heldStatus;
     if (state.status === status) return;

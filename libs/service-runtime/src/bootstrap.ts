@@ -16,6 +16,7 @@ import { logRequests } from './request-log';
 import { problemClientErrorHandler, problemFrameworkErrors, screenRequests } from './request-screening';
 import { RouteTable } from './route-table';
 import { LOGGER } from './tokens';
+import { WarmUp } from './warm-up';
 
 export interface OpenApiInfo {
   title: string;
@@ -197,7 +198,7 @@ function acceptRawText(app: NestFastifyApplication): void {
 }
 
 /**
- * Creates the service, serves its OpenAPI document at /docs, and listens. A service whose database schema is behind
+ * Creates the service, serves its OpenAPI document at /docs, listens, and starts the warm-up (see WarmUp). A service whose database schema is behind
  * the build stops with the message saying which migration to run (exit code 78); any other failure to start stops it
  * with the error (exit code 1).
  */
@@ -225,5 +226,7 @@ export async function runService(
   app
     .get<Logger>(LOGGER)
     .info(`${config.SERVICE_NAME} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);
+  // Not awaited: /health/ready answers (503, naming the warm-up) while it runs.
+  void app.get(WarmUp).run(app.getHttpAdapter().getInstance());
   return app;
 }

@@ -11,3 +11,4 @@ export * from './outbox/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { PgOutboxStore, writeOutbox } from './outbox/pg-outbox-store';
 export { KafkaOutboxPublisher, OutboxRelayService } from './outbox/outbox-relay.service';
+export { WarmUp, type WarmUpHttp, type WarmUpSummary, type WarmUpTask } from './warm-up';

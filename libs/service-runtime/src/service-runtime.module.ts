@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller';
 import { DatabaseHealthIndicator, KafkaHealthIndicator } from './health/indicators';
 import { ReadinessChecks } from './health/readiness-checks';
 import { DATABASE, KAFKA, LOGGER, SERVICE_CONFIG, TOPICS } from './tokens';
+import { WarmUp } from './warm-up';
 
 export interface ServiceRuntimeOptions {
   config: ServiceConfig;
@@ -36,7 +37,7 @@ class RuntimeShutdown implements OnApplicationShutdown {
   }
 }
 
-/** What every service has: validated config, JSON logs, its database (schema checked), Kafka, health. */
+/** What every service has: validated config, JSON logs, its database (schema checked), Kafka, health, warm-up. */
 @Module({})
 export class ServiceRuntimeModule {
   static forRoot({ config, schema, migrations }: ServiceRuntimeOptions): DynamicModule {
@@ -75,9 +76,10 @@ export class ServiceRuntimeModule {
         DatabaseHealthIndicator,
         KafkaHealthIndicator,
         ReadinessChecks,
+        WarmUp,
         RuntimeShutdown,
       ],
-      exports: [SERVICE_CONFIG, LOGGER, DATABASE, KAFKA, TOPICS, ReadinessChecks],
+      exports: [SERVICE_CONFIG, LOGGER, DATABASE, KAFKA, TOPICS, ReadinessChecks, WarmUp],
     };
   }
 }

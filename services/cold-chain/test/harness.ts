@@ -15,7 +15,9 @@ import { createLogger } from '@pedigree/observability';
 import {
   createTestDatabase,
   createTestTopics,
+  freePort,
   kafkaBrokers,
+  prometheusEnv,
   startServiceProcess,
   uniqueSuffix,
   waitForStatus,
@@ -42,6 +44,8 @@ export class ColdChainStack {
   readonly topics = topicsWithPrefix(this.topicPrefix);
   serialization!: RunningService;
   coldChain: RunningService[] = [];
+  /** The Prometheus endpoint of each cold-chain replica (127.0.0.1). */
+  metricsPorts: number[] = [];
   db!: Client;
   readonly excursions: Array<Envelope<Excursion>> = [];
   private issuer!: EphemeralIssuer;
@@ -59,13 +63,15 @@ export class ColdChainStack {
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       ...this.issuer.env,
     };
+    this.metricsPorts = await Promise.all(Array.from({ length: replicas }, () => freePort()));
     const [serialization, ...coldChain] = await Promise.all([
       startServiceProcess('serialization', { ...common, DATABASE_URL: serializationDb, ...serializationEnv }),
-      ...Array.from({ length: replicas }, () =>
+      ...this.metricsPorts.map((port) =>
         startServiceProcess('cold-chain', {
           ...common,
           DATABASE_URL: coldChainDb,
           EVALUATION_POLL_MS: '200',
+          ...prometheusEnv(port),
         }),
       ),
     ]);

@@ -10,7 +10,9 @@ import { createLogger } from '@pedigree/observability';
 import {
   createTestDatabase,
   createTestTopics,
+  freePort,
   kafkaBrokers,
+  prometheusEnv,
   startServiceProcess,
   uniqueSuffix,
   waitForStatus,
@@ -54,6 +56,8 @@ export const pgln = (gln: string) => `urn:epc:id:pgln:${gln.slice(0, 7)}.${gln.s
 export class RecallStack {
   serialization!: RunningService;
   recalls: RunningService[] = [];
+  /** The Prometheus endpoint of each recall replica (127.0.0.1). */
+  metricsPorts: number[] = [];
   recallDb!: Client;
   serializationDb!: Client;
   readonly topicPrefix = `t${uniqueSuffix()}.`;
@@ -67,6 +71,7 @@ export class RecallStack {
     await migrateServiceDatabase('serialization', serializationUrl);
     await migrateServiceDatabase('recall', recallUrl);
     await createTestTopics(this.topicPrefix);
+    this.metricsPorts = await Promise.all(Array.from({ length: recallReplicas }, () => freePort()));
     const common = {
       KAFKA_BROKERS: kafkaBrokers().join(','),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
@@ -78,8 +83,8 @@ export class RecallStack {
         DATABASE_URL: serializationUrl,
         VRS_RESPONDER_GLN: PARTIES.manufacturer.party,
       }),
-      ...Array.from({ length: recallReplicas }, () =>
-        startServiceProcess('recall', { ...common, DATABASE_URL: recallUrl }),
+      ...this.metricsPorts.map((port) =>
+        startServiceProcess('recall', { ...common, DATABASE_URL: recallUrl, ...prometheusEnv(port) }),
       ),
     ];
     const [serialization, ...recalls] = await Promise.all(starting);

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { canonicalIdentifier } from '@pedigree/epcis';
-import { uniqueSuffix } from '@pedigree/testing';
+import { scrapeSum, uniqueSuffix } from '@pedigree/testing';
 import { XLSX_CONTENT_TYPE as XLSX_TYPE } from '@pedigree/xlsx';
 import {
   eventually,
@@ -24,6 +24,8 @@ import {
  */
 describe('recall service (real Kafka and PostgreSQL, serialization service, two recall replicas)', () => {
   const stack = new RecallStack();
+  const transitions = (from: string, to: string) =>
+    scrapeSum(stack.metricsPorts, 'pedigree_recall_transitions_total', { from, to });
   const run = uniqueSuffix();
   const lot = `L${run}`.slice(0, 20);
   const serials = Array.from({ length: 8 }, (_, i) => `${run}${i + 1}`);
@@ -477,6 +479,9 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
       ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    // The replicas' Prometheus endpoints together counted the draft opened and issued once.
+    expect(await transitions('none', 'draft')).toBe(1);
+    expect(await transitions('draft', 'issued')).toBe(1);
     await eventually(
       () => stack.messagesOn((t) => t.recallNotices),
       (n) => n === 1,
@@ -679,6 +684,7 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
     expect((await stack.call('POST', `/recalls/${recallId}/close`, tokens.manufacturer)).status).toBe(403);
     const closed = await stack.call('POST', `/recalls/${recallId}/close`, approver);
     expect(closed.json().status).toBe('closed');
+    expect(await transitions('issued', 'closed')).toBe(1);
     await eventually(
       async () =>
         (
@@ -724,5 +730,11 @@ describe('recall service (real Kafka and PostgreSQL, serialization service, two 
     // Never issued without a person: the manufacturer's user approves it.
     const issued = await stack.call('POST', `/recalls/${candidates[0].id}/approve`, tokens.manufacturer);
     expect(issued.json().status).toBe('issued');
+    await eventually(
+      () => transitions('none', 'candidate'),
+      (n) => n === 1,
+      'the candidate counted',
+    );
+    expect(await transitions('candidate', 'issued')).toBe(1);
   });
 });

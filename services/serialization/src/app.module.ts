@@ -27,6 +27,7 @@ import { PgVerificationStore } from './verification/pg-verification-store';
 import { VerificationService } from './verification/verification.service';
 import { VERIFICATION_STORE, type VerificationStore } from './verification/verification-store';
 import { VrsController } from './verification/vrs.controller';
+import { SerializationWarmUp } from './warm-up';
 
 @Module({})
 export class AppModule {
@@ -77,6 +78,7 @@ export class AppModule {
               responderGln: config.VRS_RESPONDER_GLN,
             }),
         },
+        SerializationWarmUp,
       ],
     };
   }

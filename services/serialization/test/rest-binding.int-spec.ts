@@ -201,7 +201,7 @@ describe('serialization service: EPCIS REST binding (real Kafka and PostgreSQL)'
     expect((await options('/queries/x')).headers.get('allow')).toBe('OPTIONS, GET, DELETE');
   });
 
-  it('refuses another event under a captured eventID (409), accepts the same event again and its error declaration', async () => {
+  it('refuses another event and the same event again under a captured eventID (409), accepts its error declaration', async () => {
     const eventID = `urn:uuid:${crypto.randomUUID()}`;
     const observation = (serial: string) => ({
       type: 'ObjectEvent',
@@ -213,7 +213,14 @@ describe('serialization service: EPCIS REST binding (real Kafka and PostgreSQL)'
       bizStep: 'inspecting',
     });
     expect((await sut.capture(epcisDocument([observation(serials[0]!)]), manufacturer)).status).toBe(202);
-    expect((await sut.capture(epcisDocument([observation(serials[0]!)]), manufacturer)).status).toBe(202);
+    const again = await sut.capture(epcisDocument([observation(serials[0]!)]), manufacturer);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({
+      type: 'epcisException:ResourceAlreadyExistsException',
+      errors: [
+        { pointer: '/epcisBody/eventList/0/eventID', detail: `eventID ${eventID} is already captured` },
+      ],
+    });
     const other = await sut.capture(epcisDocument([observation(serials[1]!)]), manufacturer);
     expect(other.status).toBe(409);
     expect(await other.json()).toMatchObject({

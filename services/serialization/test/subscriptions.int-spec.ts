@@ -191,6 +191,127 @@ describe('serialization service: query subscriptions (real Kafka and PostgreSQL)
     }
   });
 
+  it('gives each party subscribed to the same query what that party may see', async () => {
+    const pharmacy = await sut.token('pharmacy', ['dispenser']);
+    const regulator = await sut.token('regulator', ['regulator']);
+    const name = `handover-${run}`;
+    const subscribers = { wholesaler, pharmacy, regulator };
+    const receivers = new Map<string, Receiver>();
+    try {
+      for (const [who, token] of Object.entries(subscribers)) {
+        const receiver = new Receiver(`secret-${who}`);
+        await receiver.start();
+        receivers.set(who, receiver);
+        await subscribe(
+          token,
+          name,
+          { EQ_bizStep: 'loading' },
+          { dest: receiver.url, signatureToken: `secret-${who}`, stream: true },
+        );
+      }
+      // One feed per view: the wholesaler's, the pharmacy's, every party's (the regulator).
+      expect(
+        await sut.count('SELECT count(DISTINCT feed_id) AS n FROM subscriptions WHERE query_name = $1', [
+          name,
+        ]),
+      ).toBe(3);
+      const toWholesaler = shipping(`V${run}-1`, 'wholesaler', 'loading');
+      const toPharmacy = shipping(`V${run}-2`, 'pharmacy', 'loading');
+      expect((await sut.capture(epcisDocument([toWholesaler, toPharmacy]), manufacturer)).status).toBe(202);
+      await eventually(
+        async () => receivers.get('regulator')!.acknowledged().length,
+        (n) => n >= 2,
+        'both shippings delivered to the regulator',
+        60_000,
+      );
+      await eventually(
+        async () => [...receivers.values()].map((r) => r.acknowledged().length),
+        (counts) => counts.every((n) => n >= 1),
+        'every subscriber served',
+        60_000,
+      );
+      expect(receivers.get('wholesaler')!.acknowledged()).toEqual([toWholesaler.eventID]);
+      expect(receivers.get('pharmacy')!.acknowledged()).toEqual([toPharmacy.eventID]);
+      expect(receivers.get('regulator')!.acknowledged().sort()).toEqual(
+        [toWholesaler.eventID, toPharmacy.eventID].sort(),
+      );
+      expect([...receivers.values()].every((r) => r.deliveries.every((d) => d.signed))).toBe(true);
+    } finally {
+      for (const receiver of receivers.values()) await receiver.stop();
+    }
+  });
+
+  it('keeps serving a healthy receiver while another subscription to the same query fails', async () => {
+    const healthy = new Receiver('healthy');
+    const failing = new Receiver('failing');
+    await healthy.start();
+    await failing.start();
+    failing.answer = () => 500;
+    const name = `pair-${run}`;
+    try {
+      const healthyId = await subscribe(
+        manufacturer,
+        name,
+        { EQ_bizStep: 'picking' },
+        { dest: healthy.url, signatureToken: 'healthy', stream: true },
+      );
+      const created = await post(`/queries/${name}/subscriptions`, manufacturer, {
+        dest: failing.url,
+        signatureToken: 'failing',
+        stream: true,
+      });
+      expect(created.status).toBe(201);
+      const failingId = ((await created.json()) as { subscriptionID: string }).subscriptionID;
+      // Both read one feed, each with its own cursor.
+      expect(
+        await sut.count('SELECT count(DISTINCT feed_id) AS n FROM subscriptions WHERE query_name = $1', [
+          name,
+        ]),
+      ).toBe(1);
+      const first = [1, 2, 3].map((n) => shipping(`P${run}-${n}`, 'wholesaler', 'picking'));
+      const second = [4, 5].map((n) => shipping(`P${run}-${n}`, 'wholesaler', 'picking'));
+      expect((await sut.capture(epcisDocument(first), manufacturer)).status).toBe(202);
+      await eventually(
+        async () => failing.deliveries.length,
+        (n) => n >= 1,
+        'a refused delivery',
+        60_000,
+      );
+      expect((await sut.capture(epcisDocument(second), manufacturer)).status).toBe(202);
+      const all = [...first, ...second].map((e) => e.eventID).sort();
+      await eventually(
+        async () => healthy.acknowledged().sort(),
+        (ids) => ids.length >= 5,
+        'every event delivered to the healthy receiver',
+        60_000,
+      );
+      expect(healthy.acknowledged().sort()).toEqual(all);
+      const state = (id: string) =>
+        get<{ pendingEvents: number; failures: Array<{ status: number }> }>(
+          `/queries/${name}/subscriptions/${id}`,
+          manufacturer,
+        );
+      expect(await state(healthyId)).toMatchObject({ pendingEvents: 0, failures: [] });
+      const failed = await state(failingId);
+      expect(failed.pendingEvents).toBe(5);
+      expect(failed.failures.length).toBeGreaterThan(0);
+      expect(failed.failures.every((f) => f.status === 500)).toBe(true);
+      expect(failing.acknowledged()).toEqual([]);
+      // Once it answers, it receives what it missed, from its own cursor.
+      failing.answer = () => 200;
+      await eventually(
+        async () => failing.acknowledged().length,
+        (n) => n >= 5,
+        'the recovered receiver caught up',
+        60_000,
+      );
+      expect(failing.acknowledged().sort()).toEqual(all);
+    } finally {
+      await healthy.stop();
+      await failing.stop();
+    }
+  });
+
   it('sends smaller batches after a 413, down to one event', async () => {
     const receiver = new Receiver('t');
     await receiver.start();
@@ -272,6 +393,19 @@ describe('serialization service: query subscriptions (real Kafka and PostgreSQL)
       ).status,
     ).toBe(204);
     expect(await get<unknown[]>(`/queries/${name}/subscriptions`, manufacturer)).toEqual([]);
+    // Deleting the query deletes its subscriptions.
+    expect((await post(`/queries/${name}/subscriptions`, manufacturer, { dest, stream: true })).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await fetch(`${sut.service.baseUrl}/queries/${name}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${manufacturer}` },
+        })
+      ).status,
+    ).toBe(204);
+    expect(await sut.count('SELECT count(*) AS n FROM subscriptions WHERE query_name = $1', [name])).toBe(0);
   });
 
   it('delivers a scheduled subscription on its schedule, with the stored events since initialRecordTime', async () => {

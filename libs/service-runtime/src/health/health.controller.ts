@@ -67,7 +67,8 @@ export class HealthController {
   })
   @ApiOperation({
     summary:
-      'Ready for traffic: the database and Kafka answer (503 problem+json naming what is down otherwise). ' +
+      'Ready for traffic: the database and Kafka answer and the warm-up of the hot paths has ended (503 ' +
+      'problem+json naming what is down, or the warm-up, otherwise). ' +
       "`details` also holds the service's reports on dependencies it degrades without; those never make it 503.",
   })
   async ready(): Promise<HealthCheckResult> {
@@ -83,7 +84,7 @@ export class HealthController {
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,
-        detail: `not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down`,
+        detail: notReady(down, result),
         checks: { ...result.details, ...(await reports) },
       });
     }
@@ -102,4 +103,11 @@ export class HealthController {
     );
     return Object.assign({}, ...results) as HealthIndicatorResult;
   }
+}
+
+/** What keeps the service out of traffic: the checks that are down, and what the warm-up is doing (WarmUp). */
+function notReady(down: string[], result: HealthCheckResult): string {
+  const named = `not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down`;
+  const warmUp = result.error?.['warm-up'];
+  return warmUp === undefined ? named : `${named}; ${String(warmUp['message'])}`;
 }

@@ -10,6 +10,7 @@ import {
   writeOutbox,
   type Logger,
 } from '@pedigree/service-runtime';
+import { pedigreeMetrics } from '@pedigree/observability';
 import type { PoolClient } from 'pg';
 import type { ColdChainConfig } from '../config';
 import { TemperatureReader } from '../store/temperature-reader';
@@ -94,7 +95,8 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
 
   private async evaluateBatch(): Promise<number> {
     let published = false;
-    const count = await inTransaction(this.database.pool, async (client) => {
+    const { count, excursions } = await inTransaction(this.database.pool, async (client) => {
+      const excursionMessages: Array<EvaluatedExcursion['severity']> = [];
       const { rows } = await client.query<{ subject_key: string }>(
         `SELECT subject_key FROM dirty_subjects ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [CLAIM],
@@ -102,23 +104,32 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
       const reader = new TemperatureReader(client);
       for (const { subject_key } of rows) {
         const excursions = await evaluateSubject(reader, subject_key, this.config.READINGS_GAP_FACTOR);
-        for (const excursion of excursions) published = (await this.record(client, excursion)) || published;
+        for (const excursion of excursions) {
+          const wrote = await this.record(client, excursion);
+          if (wrote.excursionMessage) excursionMessages.push(excursion.severity);
+          published = wrote.excursionMessage || wrote.hold || published;
+        }
       }
       if (rows.length > 0)
         await client.query(`DELETE FROM dirty_subjects WHERE subject_key = ANY($1::text[])`, [
           rows.map((r) => r.subject_key),
         ]);
-      return rows.length;
+      return { count: rows.length, excursions: excursionMessages };
     });
+    // Counted once the messages are committed to the outbox (the relay publishes them).
+    for (const severity of excursions) pedigreeMetrics().excursions.add(1, { severity });
     if (published) this.outbox.wake();
     return count;
   }
 
   /**
    * Stores the excursion; writes its message when it is new or its severity rose, and the quarantine of its packs when
-   * it turned critical. Returns whether it wrote a message.
+   * it turned critical. Returns which messages it wrote: the excursion's, a hold event of its packs.
    */
-  private async record(client: PoolClient, excursion: EvaluatedExcursion): Promise<boolean> {
+  private async record(
+    client: PoolClient,
+    excursion: EvaluatedExcursion,
+  ): Promise<{ excursionMessage: boolean; hold: boolean }> {
     const { period, profile } = excursion;
     const lots = [
       ...new Set(excursion.packs.map((p) => p.lot).filter((lot): lot is string => lot !== null)),
@@ -201,7 +212,7 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
         await client.query(`UPDATE excursions SET quarantined_at = $2 WHERE id = $1`, [excursion.id, at]);
     }
     const wroteHold = hold !== undefined && held.length > 0;
-    if (!publish) return wroteHold;
+    if (!publish) return { excursionMessage: false, hold: wroteHold };
     const topic = this.topics.coldchainExcursions;
     const inUom = (celsius: number) => fromCelsius(celsius, profile.uom);
     const envelope = createEnvelope(topic, this.config.SERVICE_NAME, {
@@ -225,6 +236,6 @@ export class EvaluationService implements OnApplicationBootstrap, OnApplicationS
       mkt: inUom(period.mktAtEnd),
     });
     await writeOutbox(client, [{ topic: topic.name, key: excursion.subjectKey, envelope }]);
-    return true;
+    return { excursionMessage: true, hold: wroteHold };
   }
 }

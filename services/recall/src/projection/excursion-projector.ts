@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { excursionSchema } from '@pedigree/contracts';
 import { inTransaction } from '@pedigree/database';
 import { canonicalIdentifier } from '@pedigree/epcis';
+import { pedigreeMetrics } from '@pedigree/observability';
 import { RecallRepository } from '../recalls/recall.repository';
 
 export type Excursion = z.infer<typeof excursionSchema>;
@@ -80,6 +81,7 @@ export class ExcursionProjector {
         return inserted ? 1 : 0;
       });
     }
+    if (opened > 0) pedigreeMetrics().recallTransitions.add(opened, { from: 'none', to: 'candidate' });
     return opened;
   }
 }

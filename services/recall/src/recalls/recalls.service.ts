@@ -4,6 +4,7 @@ import type { Principal } from '@pedigree/auth';
 import { seesEveryParty } from '@pedigree/auth';
 import { createEnvelope, type Topics } from '@pedigree/contracts';
 import { inTransaction, type DatabaseHandle } from '@pedigree/database';
+import { pedigreeMetrics } from '@pedigree/observability';
 import { DATABASE, OutboxRelayService, TOPICS, writeOutbox } from '@pedigree/service-runtime';
 import type { Pool } from 'pg';
 import {
@@ -94,6 +95,7 @@ export class RecallsService {
       history: [{ status: 'draft', sub: principal.subject, party: principal.party, at: now }],
     };
     await new RecallRepository(this.pool).insert(recall);
+    pedigreeMetrics().recallTransitions.add(1, { from: 'none', to: recall.status });
     return recall;
   }
 
@@ -121,7 +123,7 @@ export class RecallsService {
    * both do it; the notice goes into the outbox in the same transaction.
    */
   async transition(id: string, transition: Transition, principal: Principal): Promise<Recall> {
-    const recall = await inTransaction(this.pool, async (client) => {
+    const { recall, from } = await inTransaction(this.pool, async (client) => {
       const repository = new RecallRepository(client);
       const current = await repository.get(id, true);
       if (!current) throw new RecallRuleError(404, 'NOT_FOUND', `no recall ${id}`);
@@ -147,8 +149,9 @@ export class RecallsService {
         });
         await writeOutbox(client, [{ topic: this.topics.recallNotices.name, key: id, envelope }]);
       }
-      return (await repository.get(id))!;
+      return { recall: (await repository.get(id))!, from: current.status };
     });
+    pedigreeMetrics().recallTransitions.add(1, { from, to: recall.status });
     this.relay.wake();
     return recall;
   }

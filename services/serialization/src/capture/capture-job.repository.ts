@@ -78,10 +78,10 @@ export class CaptureJobRepository {
   }
 
   /**
-   * Records the eventIDs a capture gives its events (ADR 0020), unless one is already taken by another event (a
-   * different event hash), recorded by an earlier capture or stored before the record existed: then nothing is
-   * recorded and the taken ones are returned. The same event again (same hash) takes nothing. Concurrent captures of
-   * one eventID are serialised by its primary key.
+   * Records the eventIDs a capture gives its events (ADR 0020), unless one is already taken — recorded by an earlier
+   * capture, or stored before the record existed: then nothing is recorded and the taken ones are returned. The same
+   * event captured again takes its eventID too (GS1 guidance: 409). Concurrent captures of one eventID are serialised
+   * by its primary key.
    */
   async reserveEventIds(
     captureId: string,
@@ -99,11 +99,9 @@ export class CaptureJobRepository {
       const { rows: taken } = await client.query<{ eventId: string; eventHash: string }>(
         `SELECT r.event_id AS "eventId", r.event_hash AS "eventHash"
          FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, event_hash text)
-         WHERE EXISTS (SELECT 1 FROM captured_event_ids c
-                       WHERE c.event_id = r.event_id AND c.event_hash <> r.event_hash COLLATE "C")
-            OR EXISTS (SELECT 1 FROM events e
-                       WHERE e.event_id = r.event_id AND e.event_hash <> r.event_hash COLLATE "C")`,
-        [rows],
+         WHERE EXISTS (SELECT 1 FROM captured_event_ids c WHERE c.event_id = r.event_id AND c.capture_id <> $2)
+            OR EXISTS (SELECT 1 FROM events e WHERE e.event_id = r.event_id)`,
+        [rows, captureId],
       );
       // Refused: roll the records of this capture back with the transaction.
       if (taken.length > 0) throw new EventIdsTaken(taken);

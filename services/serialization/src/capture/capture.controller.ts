@@ -134,7 +134,7 @@ export class CaptureController {
   })
   @ApiResponse({
     status: 409,
-    description: `epcisException:ResourceAlreadyExistsException (${PROBLEM}): an event's eventID names another event (captured, or earlier in the document); the same event again is accepted, and an error declaration always is`,
+    description: `epcisException:ResourceAlreadyExistsException (${PROBLEM}): an event's eventID is already captured (the same event again too) or given twice in the document; an error declaration is always accepted`,
   })
   @ApiResponse({
     status: 413,
@@ -220,7 +220,7 @@ export class CaptureController {
   })
   @ApiResponse({
     status: 409,
-    description: `epcisException:ResourceAlreadyExistsException (${PROBLEM}): its eventID names another, captured event (the same event again is accepted, and an error declaration always is)`,
+    description: `epcisException:ResourceAlreadyExistsException (${PROBLEM}): its eventID is already captured (the same event again too); an error declaration is always accepted`,
   })
   @ApiResponse({
     status: 413,

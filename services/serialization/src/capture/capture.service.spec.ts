@@ -31,7 +31,7 @@ class MemoryJobs {
   async reserveEventIds(captureId: string, ids: Array<{ eventId: string; eventHash: string }>) {
     const taken = ids.filter((i) => {
       const held = this.eventIds.get(i.eventId);
-      return held !== undefined && held.eventHash !== i.eventHash;
+      return held !== undefined && held.captureId !== captureId;
     });
     if (taken.length === 0)
       for (const i of ids)
@@ -312,13 +312,29 @@ describe('CaptureService: eventIDs (ADR 0020)', () => {
     expect(published).toHaveLength(1);
   });
 
-  it('captures the same event again (a retry) and its error declaration', async () => {
+  it('refuses the same event captured again under its eventID (GS1: 409) and accepts its error declaration', async () => {
     const { capture, published } = service();
     await capture.capture(capture.wrapEvent(event(1)), manufacturer);
-    await capture.capture(capture.wrapEvent(event(1)), manufacturer);
+    const again = await refusal(capture.capture(capture.wrapEvent(event(1)), manufacturer));
+    expect(again.problem).toMatchObject({
+      type: 'epcisException:ResourceAlreadyExistsException',
+      status: 409,
+    });
     const declaration = { declarationTime: '2026-03-03T10:00:00Z', reason: 'incorrect_data' };
     await capture.capture(capture.wrapEvent({ ...event(1), errorDeclaration: declaration }), manufacturer);
+    await capture.capture(capture.wrapEvent({ ...event(1), errorDeclaration: declaration }), manufacturer);
     expect(published).toHaveLength(3);
+  });
+
+  it('refuses one event given twice in a document under its eventID', async () => {
+    const { capture, published } = service();
+    const document = capture.wrapEvent(event(1));
+    (document.epcisBody as { eventList: unknown[] }).eventList.push(event(1));
+    const error = await refusal(capture.capture(document, manufacturer));
+    expect(error.problem['errors']).toEqual([
+      expect.objectContaining({ pointer: '/epcisBody/eventList/1/eventID' }),
+    ]);
+    expect(published).toHaveLength(0);
   });
 
   it('refuses two different events with one eventID in a document', async () => {

@@ -194,10 +194,10 @@ export class CaptureService {
   }
 
   /**
-   * 409 ResourceAlreadyExistsException for an event whose eventID names another event (a different GS1 event hash),
-   * already captured or earlier in the document (GS1 guidance, ADR 0020). The same event captured again is a retry
-   * and takes nothing; an error declaration repeats its event's eventID by definition (EPCIS 2.0 §7.4.1.2) and is
-   * never refused for it. Only eventIDs the capturer gave are recorded (a default one is the event hash itself).
+   * 409 ResourceAlreadyExistsException for an event whose eventID is already captured or given earlier in the
+   * document — another event or the same one again (GS1 guidance, gs1/EPCIS#403; ADR 0020). An error declaration
+   * repeats its event's eventID by definition (EPCIS 2.0 §7.4.1.2) and is never refused for it. Only eventIDs the
+   * capturer gave are recorded; events without one are stored once by their GS1 event hash.
    */
   private async refuseTakenEventIds(
     document: AnyEpcisDocument,
@@ -207,18 +207,17 @@ export class CaptureService {
     const given = documentEvents(document);
     const listPointer = eventListPointer(document);
     const problems: EpcisProblem[] = [];
-    const inDocument = new Map<string, string>();
+    const inDocument = new Set<string>();
     const ids: Array<{ eventId: string; eventHash: string; index: number }> = [];
     payloads.forEach(({ eventHash, event }, index) => {
       const eventId = given[index]?.eventID;
       if (typeof eventId !== 'string' || event.errorDeclaration !== undefined) return;
-      const earlier = inDocument.get(eventId);
-      if (earlier !== undefined && earlier !== eventHash)
+      if (inDocument.has(eventId))
         problems.push({
           pointer: jsonPointer(jsonPointer(listPointer, index), 'eventID'),
-          message: `eventID ${eventId} names another event earlier in the document`,
+          message: `eventID ${eventId} is given to an event earlier in the document`,
         });
-      inDocument.set(eventId, eventHash);
+      inDocument.add(eventId);
       ids.push({ eventId, eventHash, index });
     });
     if (problems.length === 0) {
@@ -227,14 +226,14 @@ export class CaptureService {
         if (taken.has(eventId))
           problems.push({
             pointer: jsonPointer(jsonPointer(listPointer, index), 'eventID'),
-            message: `eventID ${eventId} names another event already captured`,
+            message: `eventID ${eventId} is already captured`,
           });
     }
     if (problems.length > 0)
       throw epcisProblem(
         'ResourceAlreadyExistsException',
         409,
-        `${problems.length} event(s) carry an eventID that names another event; an error declaration (errorDeclaration) is how a captured event is corrected`,
+        `${problems.length} event(s) carry an eventID already captured; an error declaration (errorDeclaration) is how a captured event is corrected`,
         problems,
       );
   }

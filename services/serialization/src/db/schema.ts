@@ -259,8 +259,8 @@ export const outbox = pgTable(
 );
 
 /**
- * Every eventID capture has accepted, with the GS1 event hash of the event it names (ADR 0020): a different event
- * under a stored eventID is refused (409), the same event again is a retry. Written before the events are published,
+ * Every eventID capture has accepted, with the GS1 event hash of the event it names (ADR 0020): an event under a
+ * stored eventID — another one or the same again — is refused (409); error declarations are not recorded here. Written before the events are published,
  * so that two replicas capturing one eventID at once cannot both succeed.
  */
 export const capturedEventIds = pgTable('captured_event_ids', {
@@ -289,8 +289,8 @@ export const namedQueries = pgTable(
 
 /**
  * Subscriptions to a named query: a webhook (`dest`) or a WebSocket held by one process (`socket_owner`). Events
- * reach them through `subscription_queue`, filled from Kafka; `cursor` is the highest queue position acknowledged,
- * moved (and the acknowledged rows deleted) only after the receiver answered 2xx (ADR 0020).
+ * reach them through their feed (`subscription_feed_entries`), filled from Kafka; `cursor` is the feed position
+ * acknowledged, moved only after the receiver answered 2xx (ADR 0020).
  */
 export const subscriptions = pgTable(
   'subscriptions',
@@ -310,6 +310,8 @@ export const subscriptions = pgTable(
     initialRecordTime: timestamp('initial_record_time', { withTimezone: true, mode: 'date' }),
     epcFormat: text('epc_format').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** The feed the subscription reads (shared by the subscriptions of one query and one view). */
+    feedId: bigint('feed_id', { mode: 'number' }).notNull(),
     cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
     /** Events per delivery; halved after a 413, down to one. */
     batchSize: integer('batch_size').notNull(),
@@ -326,10 +328,22 @@ export const subscriptions = pgTable(
   (t) => [
     index('subscriptions_query').on(t.party, t.queryName),
     index('subscriptions_due').on(t.nextAttemptAt),
+    index('subscriptions_feed').on(t.feedId, t.cursor),
   ],
 );
 
-/** The events subscriptions wait for, once each however many subscriptions wait (rows nothing queues are removed). */
+/**
+ * The ordered logs subscriptions read: one per query parameters and view (the subscriber's party, or every party),
+ * or one of a single subscription (backfilled from an initialRecordTime in the past). `head` is the last position
+ * given: appending takes it under the row's lock, so positions commit in order and a cursor skips nothing.
+ */
+export const subscriptionFeeds = pgTable('subscription_feeds', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  key: text('key').notNull().unique('subscription_feeds_key'),
+  head: bigint('head', { mode: 'number' }).notNull().default(0),
+});
+
+/** The events subscriptions wait for, once each however many feeds hold them (rows no feed holds are removed). */
 export const subscriptionEvents = pgTable('subscription_events', {
   /** Declaration hash for an error declaration (each is delivered once), else the event hash. */
   entryKey: identifier('entry_key').primaryKey(),
@@ -341,22 +355,24 @@ export const subscriptionEvents = pgTable('subscription_events', {
 });
 
 /**
- * Events matched to a subscription and not yet acknowledged by its receiver: a row is deleted once a delivery holding
- * it was answered 2xx (so an event whose match committed late, below positions already delivered, is still sent).
+ * A feed's events in order (an entry once per feed, however often Kafka brings it); removed once every subscription
+ * of the feed has acknowledged it.
  */
-export const subscriptionQueue = pgTable(
-  'subscription_queue',
+export const subscriptionFeedEntries = pgTable(
+  'subscription_feed_entries',
   {
-    position: bigint('position', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    subscriptionId: text('subscription_id').notNull(),
+    feedId: bigint('feed_id', { mode: 'number' }).notNull(),
+    position: bigint('position', { mode: 'number' }).notNull(),
     entryKey: identifier('entry_key')
       .notNull()
       .references(() => subscriptionEvents.entryKey),
+    /** The event's record time: a subscription receives only those from its start on. */
+    recordTime: timestamp('record_time', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [
-    uniqueIndex('subscription_queue_entry').on(t.subscriptionId, t.entryKey),
-    index('subscription_queue_pending').on(t.subscriptionId, t.position),
-    index('subscription_queue_event').on(t.entryKey),
+    primaryKey({ columns: [t.feedId, t.position] }),
+    uniqueIndex('subscription_feed_entries_entry').on(t.feedId, t.entryKey),
+    index('subscription_feed_entries_event').on(t.entryKey),
   ],
 );
 

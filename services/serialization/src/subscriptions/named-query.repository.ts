@@ -43,18 +43,16 @@ export class NamedQueryRepository {
     return rows;
   }
 
-  /** Deletes the query with its subscriptions and their queued events; false when there was none. */
+  /**
+   * Deletes the query with its subscriptions (their feeds go with the deliverers' clean-up); false when there was none.
+   */
   async delete(owner: string, name: string): Promise<boolean> {
     return inTransaction(this.database.pool, async (client) => {
       const { rowCount } = await client.query('DELETE FROM named_queries WHERE owner = $1 AND name = $2', [
         owner,
         name,
       ]);
-      await client.query(
-        `WITH gone AS (DELETE FROM subscriptions WHERE party = $1 AND query_name = $2 RETURNING id)
-         DELETE FROM subscription_queue WHERE subscription_id IN (SELECT id FROM gone)`,
-        [owner, name],
-      );
+      await client.query('DELETE FROM subscriptions WHERE party = $1 AND query_name = $2', [owner, name]);
       return rowCount === 1;
     });
   }

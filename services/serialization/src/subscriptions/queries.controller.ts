@@ -442,7 +442,7 @@ export class QueriesController {
 
   private async answer(s: Subscription): Promise<SubscriptionAnswer> {
     const [pendingEvents, failures] = await Promise.all([
-      this.subscriptions.pendingCount(s.id),
+      this.subscriptions.pendingCount(s),
       this.subscriptions.failures(s.id),
     ]);
     return {

@@ -2,13 +2,20 @@ import type { Logger } from '@pedigree/observability';
 import { gs1Signature } from '@pedigree/contracts';
 import { formatEventIdentifiers, type EpcFormat } from '../query/presentation';
 import { queryContext, queryDocument } from '../query/query-answers';
+import { startOf } from './subscription-matcher';
+import { WebhookClient } from './webhook-client';
 import { nextRun, parseSchedule } from './schedule';
-import type { QueuedEvent, Subscription, SubscriptionRepository } from './subscription.repository';
+import type {
+  Acknowledgement,
+  FeedEvent,
+  Subscription,
+  SubscriptionRepository,
+} from './subscription.repository';
 
 /** Where a WebSocket subscription's deliveries go: the sockets this process holds. */
 export interface SocketSender {
-  /** Sends `body` on the subscription's socket; false when this process holds no socket for it. */
-  send(subscriptionId: string, body: string): Promise<boolean>;
+  /** Sends `body` (UTF-8 JSON) on the subscription's socket as text; false when this process holds no socket for it. */
+  send(subscriptionId: string, body: Buffer): Promise<boolean>;
 }
 
 export interface DelivererOptions {
@@ -18,7 +25,7 @@ export interface DelivererOptions {
   timeoutMs: number;
   /** Longest wait between two attempts of a failing delivery. */
   maxBackoffSeconds: number;
-  /** How often the queue is looked at when no notification came. */
+  /** How often the feeds are looked at when no notification came. */
   pollMs: number;
   /** Deliveries in flight at once in this process. */
   concurrency: number;
@@ -28,7 +35,22 @@ export interface DelivererOptions {
 type Outcome =
   { ok: true } | { ok: false; status: number | null; error: string; tooLarge: boolean; gone?: boolean };
 
-const EVENT_JSON_CACHE = 20_000;
+/** A batch read from a feed after one position, its events written as JSON once for every subscription there. */
+interface Batch {
+  events: FeedEvent[];
+  /** Each event's JSON in the batch's identifier format. */
+  json: string[];
+  /** All of them, comma-separated, as UTF-8 (what a subscription receiving the whole batch gets). */
+  list: Buffer;
+  readAt: number;
+}
+
+/**
+ * Batches kept for the next subscriptions at the same position (a full batch cannot change; others may grow): the
+ * newest few, as a position once passed is rarely asked again (at most ≈ 1 MB each with 500 events).
+ */
+const BATCH_CACHE = 32;
+const BATCH_FRESH_MS = 100;
 
 /** Seconds before attempt n + 1 after n failures in a row: 1, 2, 4, … up to `max`. */
 export function backoffSeconds(failedAttempts: number, max: number): number {
@@ -36,8 +58,10 @@ export function backoffSeconds(failedAttempts: number, max: number): number {
 }
 
 /**
- * Delivers queued events to subscribers, on every replica: it claims due subscriptions (row locks, SKIP LOCKED, a
- * lease), sends a batch after the cursor, and moves the cursor only once the receiver answered 2xx. A failure is
+ * Delivers feed events to subscribers, on every replica: it claims due subscriptions (row locks, SKIP LOCKED, a
+ * lease), sends the batch after the cursor, and moves the cursor only once the receiver answered 2xx. A batch read
+ * after one position is read and written as JSON once for all subscriptions at that position (each gets its own
+ * document and signature); the cursors of deliveries finishing together move in one statement. A failure is
  * recorded and retried with backoff; after a 413 the batch is halved. Scheduled subscriptions deliver when their
  * schedule is due (an empty document when reportIfEmpty and nothing matched).
  */
@@ -47,8 +71,10 @@ export class SubscriptionDeliverer {
   private woken = false;
   private loop: Promise<void> | undefined;
   private lastRenewal = 0;
-  /** Events written as JSON, by format and entry (the latest EVENT_JSON_CACHE). */
-  private readonly eventJson = new Map<string, string>();
+  private readonly batches = new Map<string, Promise<Batch>>();
+  private acks: Array<{ ack: Acknowledgement; done: () => void; failed: (error: unknown) => void }> = [];
+  private flushing = false;
+  private readonly webhooks = new WebhookClient();
 
   constructor(
     private readonly repository: SubscriptionRepository,
@@ -61,7 +87,7 @@ export class SubscriptionDeliverer {
     this.loop = this.run();
   }
 
-  /** Something was queued: look now rather than at the next poll. */
+  /** Something was appended: look now rather than at the next poll. */
   notify(): void {
     this.signal();
   }
@@ -70,6 +96,7 @@ export class SubscriptionDeliverer {
     this.stopped = true;
     this.signal();
     await this.loop;
+    this.webhooks.close();
   }
 
   /**
@@ -84,7 +111,7 @@ export class SubscriptionDeliverer {
         if (Date.now() - this.lastRenewal > 10_000) {
           this.lastRenewal = Date.now();
           await this.repository.renewSockets(this.options.owner);
-          await this.repository.removeDeliveredEvents().catch((error: unknown) => {
+          await this.repository.removeDelivered().catch((error: unknown) => {
             this.logger.debug({ err: error }, 'clean-up of delivered events deferred');
           });
         }
@@ -140,28 +167,37 @@ export class SubscriptionDeliverer {
 
   /** One delivery for a claimed subscription. */
   async deliver(subscription: Subscription): Promise<void> {
-    const events = await this.repository.pending(subscription.id, subscription.batchSize);
     const scheduled = !subscription.stream;
+    const batch = await this.batch(subscription);
+    // A scheduled run reads one event more than it sends: it is over when nothing is left after this delivery.
+    const read = scheduled ? batch.events.slice(0, subscription.batchSize) : batch.events;
+    const runOver = scheduled && batch.events.length <= subscription.batchSize;
+    const cursor = read.length > 0 ? read[read.length - 1]!.position : subscription.cursor;
+    const start = startOf(subscription).getTime();
+    const events = read.filter((e) => e.recordTime.getTime() >= start);
     if (events.length === 0 && !(scheduled && subscription.reportIfEmpty)) {
-      await this.repository.acknowledge(
-        subscription.id,
-        this.options.owner,
-        [],
-        this.nextRunOf(subscription),
-      );
+      // Nothing for this subscriber (none yet, or only events before its start): the cursor passes them.
+      await this.acknowledge({
+        id: subscription.id,
+        cursor,
+        nextRunAt: this.nextRunOf(subscription, runOver),
+      });
       return;
     }
-    const body = this.body(subscription, events);
+    const list =
+      events.length === batch.events.length
+        ? batch.list
+        : Buffer.from(
+            read.flatMap((e, i) => (e.recordTime.getTime() >= start ? [batch.json[i]!] : [])).join(','),
+          );
+    const body = this.body(subscription, events, list);
     const outcome = await this.send(subscription, body);
     if (outcome.ok) {
-      // A scheduled run is over once this delivery empties the queue.
-      const drained = scheduled && (await this.repository.pendingCount(subscription.id)) <= events.length;
-      await this.repository.acknowledge(
-        subscription.id,
-        this.options.owner,
-        events.map((e) => e.position),
-        drained ? this.nextRunOf(subscription) : undefined,
-      );
+      await this.acknowledge({
+        id: subscription.id,
+        cursor,
+        nextRunAt: this.nextRunOf(subscription, runOver),
+      });
       return;
     }
     if (outcome.gone) {
@@ -188,42 +224,112 @@ export class SubscriptionDeliverer {
   }
 
   /**
-   * The EPCISQueryDocument of a delivery. Each event is written as JSON once per identifier format and spliced into
-   * every subscription's document (subscriptions to one query receive the same events).
+   * The events after the subscription's cursor, written as JSON: for streams shared with every subscription of the
+   * feed at the same position, batch size and format (read again once stale, unless full); scheduled runs read one
+   * event more, each for itself.
    */
-  private body(subscription: Subscription, events: QueuedEvent[]): string {
+  private batch(subscription: Subscription): Promise<Batch> {
     const format = subscription.epcFormat as EpcFormat;
-    const document = queryDocument([], format, { subscriptionID: subscription.id });
-    document['@context'] = queryContext(events.map((e) => e.namespaces));
-    const list = events.map((e) => {
-      const key = `${format}\n${e.entryKey}`;
-      let json = this.eventJson.get(key);
-      if (json === undefined) {
-        json =
-          format === 'No_Preference' || format === 'Never_Translates'
-            ? e.eventJson
-            : JSON.stringify(
-                formatEventIdentifiers(
-                  JSON.parse(e.eventJson) as Record<string, unknown>,
-                  format,
-                  e.capturerGcps,
-                ),
-              );
-        if (this.eventJson.size >= EVENT_JSON_CACHE) this.eventJson.clear();
-        this.eventJson.set(key, json);
-      }
-      return json;
-    });
-    return JSON.stringify(document).replace('"eventList":[]', () => `"eventList":[${list.join(',')}]`);
+    if (!subscription.stream)
+      return this.readBatch(subscription.feedId, subscription.cursor, subscription.batchSize + 1, format);
+    const key = `${subscription.feedId}:${subscription.cursor}:${subscription.batchSize}:${format}`;
+    const cached = this.batches.get(key);
+    if (cached)
+      return cached.then((batch) =>
+        this.reusable(batch, subscription.batchSize) ? batch : this.fresh(key, subscription),
+      );
+    return this.fresh(key, subscription);
   }
 
-  /** For a scheduled subscription whose run is over: when the next one is due (streams: unchanged). */
-  private nextRunOf(subscription: Subscription): Date | null | undefined {
-    if (subscription.stream || subscription.schedule === null) return undefined;
+  private reusable(batch: Batch, size: number): boolean {
+    return (
+      batch.events.length === size || (batch.events.length > 0 && Date.now() - batch.readAt < BATCH_FRESH_MS)
+    );
+  }
+
+  private fresh(key: string, subscription: Subscription): Promise<Batch> {
+    const batch = this.readBatch(
+      subscription.feedId,
+      subscription.cursor,
+      subscription.batchSize,
+      subscription.epcFormat as EpcFormat,
+    );
+    this.batches.delete(key);
+    this.batches.set(key, batch);
+    for (const old of this.batches.keys()) {
+      if (this.batches.size <= BATCH_CACHE) break;
+      this.batches.delete(old);
+    }
+    batch.catch(() => this.batches.delete(key));
+    return batch;
+  }
+
+  private async readBatch(feedId: number, after: number, limit: number, format: EpcFormat): Promise<Batch> {
+    const events = await this.repository.read(feedId, after, limit);
+    const json = events.map((e) =>
+      format === 'No_Preference' || format === 'Never_Translates'
+        ? e.eventJson
+        : JSON.stringify(
+            formatEventIdentifiers(
+              JSON.parse(e.eventJson) as Record<string, unknown>,
+              format,
+              e.capturerGcps,
+            ),
+          ),
+    );
+    return { events, json, list: Buffer.from(json.join(',')), readAt: Date.now() };
+  }
+
+  /**
+   * Acknowledges a delivery with those that finish meanwhile: one statement for all of them, the next one once it
+   * is done.
+   */
+  private acknowledge(ack: Acknowledgement): Promise<void> {
+    return new Promise((done, failed) => {
+      this.acks.push({ ack, done, failed });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.acks.length > 0) {
+      const waiting = this.acks;
+      this.acks = [];
+      try {
+        await this.repository.acknowledge(
+          this.options.owner,
+          waiting.map((w) => w.ack),
+        );
+        for (const w of waiting) w.done();
+      } catch (error) {
+        for (const w of waiting) w.failed(error);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /**
+   * The EPCISQueryDocument of a delivery, as UTF-8: the batch's event list (encoded once) spliced into the
+   * subscription's document.
+   */
+  private body(subscription: Subscription, events: FeedEvent[], list: Buffer): Buffer {
+    const document = queryDocument([], subscription.epcFormat as EpcFormat, {
+      subscriptionID: subscription.id,
+    });
+    document['@context'] = queryContext(events.map((e) => e.namespaces));
+    const json = JSON.stringify(document);
+    const at = json.indexOf('"eventList":[]') + '"eventList":['.length;
+    return Buffer.concat([Buffer.from(json.slice(0, at)), list, Buffer.from(json.slice(at))]);
+  }
+
+  /** For a scheduled subscription whose run is over: when the next one is due (streams, runs going on: unchanged). */
+  private nextRunOf(subscription: Subscription, runOver: boolean): Date | null | undefined {
+    if (!runOver || subscription.stream || subscription.schedule === null) return undefined;
     return nextRun(parseSchedule(subscription.schedule), new Date()) ?? null;
   }
 
-  private async send(subscription: Subscription, body: string): Promise<Outcome> {
+  private async send(subscription: Subscription, body: Buffer): Promise<Outcome> {
     if (subscription.socketOwner !== null) {
       try {
         return (await this.sockets.send(subscription.id, body))
@@ -241,24 +347,11 @@ export class SubscriptionDeliverer {
     if (subscription.signatureToken)
       headers['gs1-signature'] = gs1Signature(body, subscription.signatureToken);
     try {
-      const response = await fetch(subscription.dest!, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true };
-      return {
-        ok: false,
-        status: response.status,
-        error: `the receiver answered ${response.status}`,
-        tooLarge: response.status === 413,
-      };
+      const status = await this.webhooks.post(subscription.dest!, headers, body, this.options.timeoutMs);
+      if (status >= 200 && status < 300) return { ok: true };
+      return { ok: false, status, error: `the receiver answered ${status}`, tooLarge: status === 413 };
     } catch (error) {
-      const cause = (error as Error & { cause?: Error }).cause;
-      return { ok: false, status: null, error: cause?.message ?? (error as Error).message, tooLarge: false };
+      return { ok: false, status: null, error: (error as Error).message, tooLarge: false };
     }
   }
 }

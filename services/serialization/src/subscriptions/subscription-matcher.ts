@@ -5,7 +5,7 @@ import { seesEveryParty } from '@pedigree/auth';
 import { eventRow } from '../projection/event-row';
 import type { EventQuery } from '../query/event-query';
 import type { CandidateEvent, EventQueryRepository } from '../query/event-query.repository';
-import type { Enqueued, Subscription, SubscriptionRepository } from './subscription.repository';
+import type { EventCopy, FeedAppend, Subscription, SubscriptionRepository } from './subscription.repository';
 
 /** The key of one delivery: an event once, each of its error declarations once more. */
 export function entryKeyOf(message: Pick<EpcisEventMessage, 'eventHash' | 'event' | 'namespaces'>): string {
@@ -20,6 +20,25 @@ export function startOf(subscription: Pick<Subscription, 'initialRecordTime' | '
   return subscription.initialRecordTime ?? subscription.createdAt;
 }
 
+/** Whose events a subscriber sees: '*' (every party's) or its party's. */
+export function viewOf(subscription: Pick<Subscription, 'id' | 'party' | 'roles'>): string {
+  return seesEveryParty(subscriberOf(subscription)) ? '*' : subscription.party;
+}
+
+/**
+ * The feed a new subscription reads: the one shared by the subscriptions with the same query parameters and view, or
+ * one of its own when it starts in the past (its feed is filled from the store first).
+ */
+export function feedKeyOf(
+  subscription: Pick<Subscription, 'id' | 'party' | 'roles' | 'initialRecordTime'>,
+  params: string,
+  now: Date,
+): string {
+  return subscription.initialRecordTime !== null && subscription.initialRecordTime < now
+    ? `subscription:${subscription.id}`
+    : `${viewOf(subscription)}\n${params}`;
+}
+
 export function subscriberOf(subscription: Pick<Subscription, 'id' | 'party' | 'roles'>): Principal {
   return {
     subject: `subscription:${subscription.id}`,
@@ -31,8 +50,9 @@ export function subscriberOf(subscription: Pick<Subscription, 'id' | 'party' | '
 
 /**
  * Matches each batch of captured events (from Kafka, before or while the projector stores them) against every
- * subscription's named query, as its subscriber may see them, and queues the matches: the same SQL as GET /events,
- * run over the batch (EventQueryRepository.matching). Subscriptions sharing a query and a view are matched once.
+ * subscription's named query, as its subscriber may see them, and appends the matches to the subscriptions' feeds:
+ * the same SQL as GET /events, run over the batch (EventQueryRepository.matching). Subscriptions sharing query
+ * parameters and a view are matched once, and share a feed (but those of their own, started in the past).
  */
 export class SubscriptionMatcher {
   constructor(
@@ -54,11 +74,11 @@ export class SubscriptionMatcher {
     });
     const groups = new Map<string, Array<Subscription & { params: string }>>();
     for (const subscription of all) {
-      const view = seesEveryParty(subscriberOf(subscription)) ? '*' : subscription.party;
-      const key = `${view}\n${subscription.params}`;
+      const key = `${viewOf(subscription)}\n${subscription.params}`;
       groups.set(key, [...(groups.get(key) ?? []), subscription]);
     }
-    const entries: Enqueued[] = [];
+    const events = new Map<string, EventCopy>();
+    const feeds: FeedAppend[] = [];
     for (const group of groups.values()) {
       const earliest = Math.min(...group.map((s) => startOf(s).getTime()));
       const inWindow = candidates.filter((c) => c.recordTime.getTime() >= earliest);
@@ -68,20 +88,34 @@ export class SubscriptionMatcher {
         subscriberOf(group[0]!),
         inWindow.map((c) => c.candidate),
       );
-      for (const subscription of group) {
-        for (const { message, recordTime } of inWindow) {
-          if (!matched.has(message.eventHash) || recordTime < startOf(subscription)) continue;
-          entries.push({
-            subscriptionId: subscription.id,
-            eventHash: message.eventHash,
-            entryKey: entryKeyOf(message),
-            event: message.event as unknown as Record<string, unknown>,
-            namespaces: message.namespaces,
-            capturerGcps: message.capturedByGcps ?? [],
-          });
+      // Each feed once, from the earliest start of its subscriptions (each receives only its own from its start).
+      const feedStarts = new Map<number, number>();
+      for (const s of group)
+        feedStarts.set(s.feedId, Math.min(feedStarts.get(s.feedId) ?? Infinity, startOf(s).getTime()));
+      for (const [feedId, start] of feedStarts) {
+        const entries = inWindow.filter(
+          (c) => matched.has(c.message.eventHash) && c.recordTime.getTime() >= start,
+        );
+        for (const { message } of entries) {
+          const copy = eventCopyOf(message);
+          events.set(copy.entryKey, copy);
         }
+        feeds.push({
+          feedId,
+          entries: entries.map((c) => ({ entryKey: entryKeyOf(c.message), recordTime: c.recordTime })),
+        });
       }
     }
-    return this.subscriptions.enqueue(entries);
+    return this.subscriptions.append([...events.values()], feeds);
   }
+}
+
+function eventCopyOf(message: EpcisEventMessage): EventCopy {
+  return {
+    eventHash: message.eventHash,
+    entryKey: entryKeyOf(message),
+    event: message.event as unknown as Record<string, unknown>,
+    namespaces: message.namespaces,
+    capturerGcps: message.capturedByGcps ?? [],
+  };
 }

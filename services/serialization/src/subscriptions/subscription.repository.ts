@@ -17,6 +17,7 @@ export interface Subscription {
   initialRecordTime: Date | null;
   epcFormat: string;
   createdAt: Date;
+  feedId: number;
   cursor: number;
   batchSize: number;
   nextAttemptAt: Date;
@@ -43,9 +44,10 @@ export type NewSubscription = Pick<
   | 'nextRunAt'
 >;
 
-/** An event waiting in a subscription's queue. */
-export interface QueuedEvent {
+/** An event of a feed, after some subscription's cursor. */
+export interface FeedEvent {
   position: number;
+  recordTime: Date;
   entryKey: string;
   /** The event's JSON as stored (read as text: a delivery often needs no parsed copy). */
   eventJson: string;
@@ -53,9 +55,8 @@ export interface QueuedEvent {
   capturerGcps: string[];
 }
 
-/** An event to enqueue for a subscription (entryKey: what makes it one delivery). */
-export interface Enqueued {
-  subscriptionId: string;
+/** An event to store once for delivery (entryKey: what makes it one delivery). */
+export interface EventCopy {
   eventHash: string;
   entryKey: string;
   event: Record<string, unknown>;
@@ -63,10 +64,23 @@ export interface Enqueued {
   capturerGcps: string[];
 }
 
+/** Entries to append to a feed, in order. */
+export interface FeedAppend {
+  feedId: number;
+  entries: Array<{ entryKey: string; recordTime: Date }>;
+}
+
+/** A delivery the receiver acknowledged: the cursor moves to `cursor` (`nextRunAt` set when a scheduled run is over). */
+export interface Acknowledgement {
+  id: string;
+  cursor: number;
+  nextRunAt?: Date | null;
+}
+
 const COLUMNS = `id, query_name AS "queryName", party, roles, dest, socket_owner AS "socketOwner",
   signature_token AS "signatureToken", stream, schedule, report_if_empty AS "reportIfEmpty",
   initial_record_time AS "initialRecordTime", epc_format AS "epcFormat",
-  created_at AS "createdAt", cursor::float8 AS cursor, batch_size AS "batchSize", next_attempt_at AS "nextAttemptAt",
+  created_at AS "createdAt", feed_id::float8 AS "feedId", cursor::float8 AS cursor, batch_size AS "batchSize", next_attempt_at AS "nextAttemptAt",
   next_run_at AS "nextRunAt", failed_attempts AS "failedAttempts", last_notified_at AS "lastNotifiedAt"`;
 
 /** How long a claimed subscription stays with the process that claimed it (longer than a delivery's timeout). */
@@ -74,7 +88,7 @@ export const LEASE_SECONDS = 60;
 /** A WebSocket subscription whose process stopped renewing it for this long is dropped. */
 export const SOCKET_STALE_SECONDS = 60;
 
-/** Subscriptions, their queues and failed deliveries in PostgreSQL (ADR 0020). */
+/** Subscriptions, their feeds and failed deliveries in PostgreSQL (ADR 0020). */
 @Injectable()
 export class SubscriptionRepository {
   constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>) {}
@@ -83,32 +97,45 @@ export class SubscriptionRepository {
     return this.database.pool;
   }
 
-  async create(subscription: NewSubscription): Promise<Subscription> {
+  /**
+   * Creates a subscription reading the feed `feedKey` (created if none has it), its cursor at the feed's head: it
+   * receives what is appended from now on. One transaction, so that the clean-up cannot remove the feed in between.
+   */
+  async create(subscription: NewSubscription, feedKey: string): Promise<Subscription> {
     const s = subscription;
-    const { rows } = await this.pool.query<Subscription>(
-      `INSERT INTO subscriptions (id, query_name, party, roles, dest, socket_owner, signature_token, stream, schedule,
-         report_if_empty, initial_record_time, epc_format, batch_size, next_run_at, lease_until)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-         CASE WHEN $6::text IS NULL THEN NULL ELSE now() + make_interval(secs => ${SOCKET_STALE_SECONDS}) END)
-       RETURNING ${COLUMNS}`,
-      [
-        s.id,
-        s.queryName,
-        s.party,
-        s.roles,
-        s.dest,
-        s.socketOwner,
-        s.signatureToken,
-        s.stream,
-        s.schedule === null ? null : JSON.stringify(s.schedule),
-        s.reportIfEmpty,
-        s.initialRecordTime,
-        s.epcFormat,
-        s.batchSize,
-        s.nextRunAt,
-      ],
-    );
-    return rows[0]!;
+    return inTransaction(this.pool, async (client) => {
+      const { rows: feeds } = await client.query<{ id: string; head: string }>(
+        `INSERT INTO subscription_feeds (key) VALUES ($1)
+         ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING id, head`,
+        [feedKey],
+      );
+      const { rows } = await client.query<Subscription>(
+        `INSERT INTO subscriptions (id, query_name, party, roles, dest, socket_owner, signature_token, stream, schedule,
+           report_if_empty, initial_record_time, epc_format, batch_size, next_run_at, lease_until, feed_id, cursor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+           CASE WHEN $6::text IS NULL THEN NULL ELSE now() + make_interval(secs => ${SOCKET_STALE_SECONDS}) END, $15, $16)
+         RETURNING ${COLUMNS}`,
+        [
+          s.id,
+          s.queryName,
+          s.party,
+          s.roles,
+          s.dest,
+          s.socketOwner,
+          s.signatureToken,
+          s.stream,
+          s.schedule === null ? null : JSON.stringify(s.schedule),
+          s.reportIfEmpty,
+          s.initialRecordTime,
+          s.epcFormat,
+          s.batchSize,
+          s.nextRunAt,
+          feeds[0]!.id,
+          feeds[0]!.head,
+        ],
+      );
+      return rows[0]!;
+    });
   }
 
   async find(party: string, queryName: string, id: string): Promise<Subscription | undefined> {
@@ -135,12 +162,10 @@ export class SubscriptionRepository {
     return rows;
   }
 
+  /** Deletes a subscription (its feed's entries go with the clean-up once nothing reads them). */
   async delete(id: string): Promise<boolean> {
-    return inTransaction(this.pool, async (client) => {
-      const { rowCount } = await client.query('DELETE FROM subscriptions WHERE id = $1', [id]);
-      await client.query('DELETE FROM subscription_queue WHERE subscription_id = $1', [id]);
-      return rowCount === 1;
-    });
+    const { rowCount } = await this.pool.query('DELETE FROM subscriptions WHERE id = $1', [id]);
+    return rowCount === 1;
   }
 
   /** Every subscription (the matcher's view, read for each batch of events). */
@@ -153,14 +178,17 @@ export class SubscriptionRepository {
   }
 
   /**
-   * Queues events: each event stored once (`subscription_events`), one small row per subscription waiting for it (an
-   * entry already queued for a subscription is not queued again); then wakes the deliverers. The event rows are
-   * locked (upsert) so that a concurrent clean-up cannot remove them before the queue rows reference them.
+   * Appends events to feeds in one transaction: each event stored once (`subscription_events`), then per feed (in
+   * id order) the next positions taken from its head under the feed row's lock — positions of a feed commit in
+   * order — and its entries written (an entry already in the feed is not appended again); then wakes the
+   * deliverers. The event rows are locked (upsert) so that a concurrent clean-up cannot remove them before the
+   * entries reference them. Answers how many entries were appended.
    */
-  async enqueue(entries: Enqueued[]): Promise<number> {
-    if (entries.length === 0) return 0;
-    const events = new Map<string, Enqueued>();
-    for (const entry of entries) events.set(entry.entryKey, entry);
+  async append(events: EventCopy[], feeds: FeedAppend[]): Promise<number> {
+    const appends = feeds.filter((f) => f.entries.length > 0).sort((a, b) => a.feedId - b.feedId);
+    if (appends.length === 0) return 0;
+    const copies = new Map<string, EventCopy>();
+    for (const event of events) copies.set(event.entryKey, event);
     return inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO subscription_events (entry_key, event_hash, event, namespaces, capturer_gcps)
@@ -171,7 +199,7 @@ export class SubscriptionRepository {
          ON CONFLICT (entry_key) DO UPDATE SET event_hash = EXCLUDED.event_hash`,
         [
           JSON.stringify(
-            [...events.values()].map((e) => ({
+            [...copies.values()].map((e) => ({
               entry_key: e.entryKey,
               event_hash: e.eventHash,
               event: e.event,
@@ -181,15 +209,28 @@ export class SubscriptionRepository {
           ),
         ],
       );
-      const { rowCount } = await client.query(
-        `INSERT INTO subscription_queue (subscription_id, entry_key)
-         SELECT q.subscription_id, q.entry_key FROM jsonb_to_recordset($1::jsonb) AS q(subscription_id text, entry_key text)
-         WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = q.subscription_id)
-         ON CONFLICT (subscription_id, entry_key) DO NOTHING`,
-        [JSON.stringify(entries.map((e) => ({ subscription_id: e.subscriptionId, entry_key: e.entryKey })))],
-      );
-      if ((rowCount ?? 0) > 0) await client.query('NOTIFY subscription_queue');
-      return rowCount ?? 0;
+      let appended = 0;
+      for (const feed of appends) {
+        const seen = new Set<string>();
+        const entries = feed.entries.filter((e) => !seen.has(e.entryKey) && seen.add(e.entryKey));
+        const { rowCount } = await client.query(
+          `WITH feed AS (UPDATE subscription_feeds SET head = head + $3 WHERE id = $1 RETURNING head - $3 AS base)
+           INSERT INTO subscription_feed_entries (feed_id, position, entry_key, record_time)
+           SELECT $1, feed.base + e.ord, e.entry_key, e.record_time
+           FROM feed, jsonb_to_recordset($2::jsonb) AS e(ord bigint, entry_key text, record_time timestamptz)
+           ON CONFLICT DO NOTHING`,
+          [
+            feed.feedId,
+            JSON.stringify(
+              entries.map((e, i) => ({ ord: i + 1, entry_key: e.entryKey, record_time: e.recordTime })),
+            ),
+            entries.length,
+          ],
+        );
+        appended += rowCount ?? 0;
+      }
+      if (appended > 0) await client.query('NOTIFY subscription_feeds');
+      return appended;
     });
   }
 
@@ -208,7 +249,7 @@ export class SubscriptionRepository {
          WHERE s.next_attempt_at <= now() AND NOT (s.id = ANY($3::text[]))
            AND ((s.socket_owner IS NULL AND (s.lease_until IS NULL OR s.lease_until < now())) OR s.socket_owner = $1)
            AND CASE WHEN s.stream
-             THEN EXISTS (SELECT 1 FROM subscription_queue q WHERE q.subscription_id = s.id)
+             THEN EXISTS (SELECT 1 FROM subscription_feed_entries e WHERE e.feed_id = s.feed_id AND e.position > s.cursor)
              ELSE s.next_run_at <= now() END
          ORDER BY s.next_attempt_at LIMIT $2
          FOR UPDATE SKIP LOCKED)
@@ -218,54 +259,59 @@ export class SubscriptionRepository {
     return rows;
   }
 
-  /** The oldest `limit` events of a subscription's queue (those not yet acknowledged). */
-  async pending(subscriptionId: string, limit: number): Promise<QueuedEvent[]> {
-    const { rows } = await this.pool.query<QueuedEvent>(
-      `SELECT q.position::float8 AS position, q.entry_key AS "entryKey", e.event::text AS "eventJson", e.namespaces,
-              e.capturer_gcps AS "capturerGcps"
-       FROM subscription_queue q JOIN subscription_events e ON e.entry_key = q.entry_key
-       WHERE q.subscription_id = $1 ORDER BY q.position LIMIT $2`,
-      [subscriptionId, limit],
+  /** Up to `limit` events of a feed after `position`, in order. */
+  async read(feedId: number, position: number, limit: number): Promise<FeedEvent[]> {
+    const { rows } = await this.pool.query<FeedEvent>(
+      `SELECT f.position::float8 AS position, f.record_time AS "recordTime", f.entry_key AS "entryKey",
+              e.event::text AS "eventJson", e.namespaces, e.capturer_gcps AS "capturerGcps"
+       FROM subscription_feed_entries f JOIN subscription_events e ON e.entry_key = f.entry_key
+       WHERE f.feed_id = $1 AND f.position > $2 ORDER BY f.position LIMIT $3`,
+      [feedId, position, limit],
     );
     return rows;
   }
 
-  async pendingCount(id: string): Promise<number> {
+  /** How many events wait for the subscription: after its cursor, from its start on. */
+  async pendingCount(
+    subscription: Pick<Subscription, 'feedId' | 'cursor' | 'initialRecordTime' | 'createdAt'>,
+  ): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM subscription_queue WHERE subscription_id = $1',
-      [id],
+      `SELECT count(*)::int AS n FROM subscription_feed_entries
+       WHERE feed_id = $1 AND position > $2 AND record_time >= $3`,
+      [subscription.feedId, subscription.cursor, subscription.initialRecordTime ?? subscription.createdAt],
     );
     return rows[0]!.n;
   }
 
   /**
-   * The receiver acknowledged the events at `positions`: they leave the queue, the cursor moves to the highest, the
-   * lease is released (`nextRunAt` set when a scheduled run is over). Only the lease holder may. Whether events are
-   * left is answered.
+   * Receivers acknowledged: each cursor moves (never back), failures are forgotten, the lease is released
+   * (`nextRunAt` set when a scheduled run is over) — in one statement for many deliveries, only for those whose
+   * lease `owner` holds. Answers the ids acknowledged.
    */
-  async acknowledge(
-    id: string,
-    owner: string,
-    positions: number[],
-    nextRunAt?: Date | null,
-  ): Promise<boolean> {
-    return inTransaction(this.pool, async (client) => {
-      const { rowCount } = await client.query(
-        `UPDATE subscriptions SET cursor = GREATEST(cursor, COALESCE((SELECT max(p) FROM unnest($3::bigint[]) p), cursor)),
-           failed_attempts = 0, last_notified_at = now(), next_attempt_at = now(),
-           lease_owner = CASE WHEN socket_owner IS NULL THEN NULL ELSE lease_owner END,
-           lease_until = CASE WHEN socket_owner IS NULL THEN NULL ELSE lease_until END,
-           next_run_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE next_run_at END
-         WHERE id = $1 AND lease_owner = $2`,
-        [id, owner, positions, nextRunAt !== undefined, nextRunAt ?? null],
-      );
-      if (rowCount === 1 && positions.length > 0)
-        await client.query(
-          'DELETE FROM subscription_queue WHERE subscription_id = $1 AND position = ANY($2::bigint[])',
-          [id, positions],
-        );
-      return rowCount === 1;
-    });
+  async acknowledge(owner: string, acknowledgements: Acknowledgement[]): Promise<string[]> {
+    if (acknowledgements.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: string }>(
+      `UPDATE subscriptions s SET cursor = GREATEST(s.cursor, a.cursor),
+         failed_attempts = 0, last_notified_at = now(), next_attempt_at = now(),
+         lease_owner = CASE WHEN s.socket_owner IS NULL THEN NULL ELSE s.lease_owner END,
+         lease_until = CASE WHEN s.socket_owner IS NULL THEN NULL ELSE s.lease_until END,
+         next_run_at = CASE WHEN a.run_over THEN a.next_run_at ELSE s.next_run_at END
+       FROM jsonb_to_recordset($2::jsonb) AS a(id text, cursor bigint, run_over boolean, next_run_at timestamptz)
+       WHERE s.id = a.id AND s.lease_owner = $1
+       RETURNING s.id`,
+      [
+        owner,
+        JSON.stringify(
+          acknowledgements.map((a) => ({
+            id: a.id,
+            cursor: a.cursor,
+            run_over: a.nextRunAt !== undefined,
+            next_run_at: a.nextRunAt ?? null,
+          })),
+        ),
+      ],
+    );
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -324,22 +370,30 @@ export class SubscriptionRepository {
        WHERE socket_owner = $1`,
       [owner],
     );
-    await inTransaction(this.pool, async (client) => {
-      await client.query(
-        `WITH gone AS (DELETE FROM subscriptions WHERE socket_owner IS NOT NULL AND lease_until < now() RETURNING id)
-         DELETE FROM subscription_queue WHERE subscription_id IN (SELECT id FROM gone)`,
-      );
-    });
+    await this.pool.query('DELETE FROM subscriptions WHERE socket_owner IS NOT NULL AND lease_until < now()');
   }
 
   /**
-   * Removes the events no subscription waits for any more. An event being queued at this moment is locked by the
-   * matcher's upsert, and its queue row's foreign key refuses the removal: the clean-up then fails and runs again.
+   * Removes what nothing reads any more: feeds without subscriptions (skipping those a subscription is being added
+   * to), entries every subscription of their feed acknowledged, then events no feed holds. An event being appended at
+   * this moment is locked by the matcher's upsert, and its entry's foreign key refuses the removal: the clean-up then
+   * fails and runs again.
    */
-  async removeDeliveredEvents(): Promise<void> {
+  async removeDelivered(): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM subscription_feeds WHERE id IN (
+         SELECT f.id FROM subscription_feeds f
+         WHERE NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.feed_id = f.id)
+         FOR UPDATE SKIP LOCKED)`,
+    );
+    await this.pool.query(
+      `DELETE FROM subscription_feed_entries e
+       WHERE NOT EXISTS (SELECT 1 FROM subscription_feeds f WHERE f.id = e.feed_id)
+          OR e.position <= (SELECT min(s.cursor) FROM subscriptions s WHERE s.feed_id = e.feed_id)`,
+    );
     await this.pool.query(
       `DELETE FROM subscription_events e
-       WHERE NOT EXISTS (SELECT 1 FROM subscription_queue q WHERE q.entry_key = e.entry_key)`,
+       WHERE NOT EXISTS (SELECT 1 FROM subscription_feed_entries f WHERE f.entry_key = e.entry_key)`,
     );
   }
 }

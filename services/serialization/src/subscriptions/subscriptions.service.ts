@@ -29,7 +29,7 @@ import { QueryAnswers } from '../query/query-answers';
 import { NamedQueryRepository, type NamedQuery } from './named-query.repository';
 import { parseSchedule, nextRun, ScheduleError } from './schedule';
 import { SubscriptionDeliverer } from './subscription-deliverer';
-import { entryKeyOf, startOf, SubscriptionMatcher } from './subscription-matcher';
+import { entryKeyOf, feedKeyOf, startOf, SubscriptionMatcher } from './subscription-matcher';
 import { SubscriptionRepository, type Subscription } from './subscription.repository';
 
 export const SUBSCRIPTION_MATCHER_GROUP = 'serialization.subscriptions';
@@ -64,7 +64,7 @@ export function checkControls(options: Pick<SubscriptionRequestOptions, 'stream'
 
 /**
  * Query subscriptions (ADR 0020): the matcher (a Kafka consumer group of its own on epcis.events.v1, on every replica)
- * queues what each subscription's query selects, the deliverer (on every replica) sends it, WebSocket subscriptions
+ * appends what each subscription's query selects to its feed, the deliverer (on every replica) sends it, WebSocket subscriptions
  * are served by the process holding the socket.
  */
 @Injectable()
@@ -133,7 +133,10 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  /** Creates a subscription (and queues the stored events since its initialRecordTime, if in the past). */
+  /**
+   * Creates a subscription on its feed (and fills a feed of its own with the stored events since its
+   * initialRecordTime, if in the past).
+   */
   async subscribe(
     principal: Principal,
     query: NamedQuery,
@@ -141,28 +144,42 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     socketOwner: string | null = null,
   ): Promise<Subscription> {
     const nextRunAt = checkControls(options);
-    const subscription = await this.repository.create({
-      id: randomUUID(),
-      queryName: query.name,
-      party: principal.party,
-      roles: [...principal.roles],
-      dest: options.dest,
-      socketOwner,
-      signatureToken: options.signatureToken,
-      stream: options.stream,
-      schedule: options.schedule,
-      reportIfEmpty: options.reportIfEmpty,
-      initialRecordTime: options.initialRecordTime,
-      epcFormat: options.epcFormat,
-      batchSize: this.config.SUBSCRIPTION_BATCH_SIZE,
-      nextRunAt,
-    });
-    if (options.initialRecordTime) await this.backfill(subscription, query, principal);
+    const id = randomUUID();
+    const feedKey = feedKeyOf(
+      {
+        id,
+        party: principal.party,
+        roles: [...principal.roles],
+        initialRecordTime: options.initialRecordTime,
+      },
+      query.params,
+      new Date(),
+    );
+    const subscription = await this.repository.create(
+      {
+        id,
+        queryName: query.name,
+        party: principal.party,
+        roles: [...principal.roles],
+        dest: options.dest,
+        socketOwner,
+        signatureToken: options.signatureToken,
+        stream: options.stream,
+        schedule: options.schedule,
+        reportIfEmpty: options.reportIfEmpty,
+        initialRecordTime: options.initialRecordTime,
+        epcFormat: options.epcFormat,
+        batchSize: this.config.SUBSCRIPTION_BATCH_SIZE,
+        nextRunAt,
+      },
+      feedKey,
+    );
+    if (feedKey === `subscription:${id}`) await this.backfill(subscription, query, principal);
     this.deliverer.notify();
     return subscription;
   }
 
-  /** The stored events since the subscription's start that its query selects, queued in record-time order. */
+  /** The stored events since the subscription's start that its query selects, appended in record-time order. */
   private async backfill(subscription: Subscription, query: NamedQuery, principal: Principal): Promise<void> {
     const params = new URLSearchParams(query.params);
     params.delete('GE_recordTime');
@@ -173,16 +190,22 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     for (;;) {
       const parsed = this.answers.parse(params);
       const { events, next } = await this.events.find({ ...parsed, maxEventCount: undefined }, principal);
-      await this.repository.enqueue(
-        events.map((e) => ({
-          subscriptionId: subscription.id,
-          eventHash: e.eventHash,
-          entryKey: entryKeyOf({ eventHash: e.eventHash, event: e.document, namespaces: e.namespaces }),
-          event: e.document as unknown as Record<string, unknown>,
-          namespaces: e.namespaces,
-          capturerGcps: e.capturerGcps,
-        })),
-      );
+      const copies = events.map((e) => ({
+        eventHash: e.eventHash,
+        entryKey: entryKeyOf({ eventHash: e.eventHash, event: e.document, namespaces: e.namespaces }),
+        event: e.document as unknown as Record<string, unknown>,
+        namespaces: e.namespaces,
+        capturerGcps: e.capturerGcps,
+      }));
+      await this.repository.append(copies, [
+        {
+          feedId: subscription.feedId,
+          entries: copies.map((c, i) => ({
+            entryKey: c.entryKey,
+            recordTime: new Date(events[i]!.document.recordTime ?? startOf(subscription)),
+          })),
+        },
+      ]);
       if (!next) return;
       params.set('nextPageToken', encodePageToken({ ...next, fingerprint: parsed.fingerprint }));
     }
@@ -216,14 +239,14 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  /** LISTEN for queued events, so that deliveries start at once; the deliverer polls as well. */
+  /** LISTEN for appended events, so that deliveries start at once; the deliverer polls as well. */
   private async listen(): Promise<void> {
     while (!this.stopped) {
       try {
         const client = await this.database.pool.connect();
         this.listener = client;
         client.on('notification', () => this.deliverer.notify());
-        await client.query('LISTEN subscription_queue');
+        await client.query('LISTEN subscription_feeds');
         // Until the connection breaks or ends; then LISTEN again on a new one.
         await new Promise<void>((resolve) => {
           client.once('error', () => resolve());
@@ -237,11 +260,11 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  private async sendOnSocket(id: string, body: string): Promise<boolean> {
+  private async sendOnSocket(id: string, body: Buffer): Promise<boolean> {
     const socket = this.sockets.get(id);
     if (!socket || socket.readyState !== socket.OPEN) return false;
     await new Promise<void>((resolve, reject) =>
-      socket.send(body, (error) => (error ? reject(error) : resolve())),
+      socket.send(body, { binary: false }, (error) => (error ? reject(error) : resolve())),
     );
     return true;
   }

@@ -85,16 +85,8 @@ export class VerificationService {
   ) {}
 
   async verifyVrs(request: VrsRequest, principal: Principal, responderGln: string): Promise<VrsResponse> {
-    const now = this.clock();
-    const key = packKey(request.gtin, request.serial);
-    const record = await this.store.findPack(key);
-    const data = decideVrs(record, { lot: request.lot, expiry: request.expiry }, now);
-    const response: VrsResponse = {
-      verificationTimestamp: now.toISOString(),
-      responderGLN: responderGln,
-      corrUUID: request.corrUUID,
-      data,
-    };
+    const { response, key, now } = await this.answerVrs(request, responderGln);
+    const { data } = response;
     this.store.recordLater({
       ...this.who(principal, 'vrs', now),
       key,
@@ -115,6 +107,24 @@ export class VerificationService {
       },
     });
     return response;
+  }
+
+  /** The VRS answer, read and decided without recording it (verifyVrs records it; the warm-up only reads). */
+  async answerVrs(
+    request: VrsRequest,
+    responderGln: string,
+  ): Promise<{ response: VrsResponse; key: string; now: Date }> {
+    const now = this.clock();
+    const key = packKey(request.gtin, request.serial);
+    const record = await this.store.findPack(key);
+    const data = decideVrs(record, { lot: request.lot, expiry: request.expiry }, now);
+    const response: VrsResponse = {
+      verificationTimestamp: now.toISOString(),
+      responderGLN: responderGln,
+      corrUUID: request.corrUUID,
+      data,
+    };
+    return { response, key, now };
   }
 
   recordConnectivity(
