@@ -100,7 +100,14 @@ const reading = (time: number, value: number) => ({
 });
 
 async function main(): Promise<void> {
-  const bench = await startBenchService('cold-chain', { EVALUATION_POLL_MS: '200' });
+  // The service's READINGS_* and EVALUATION_* settings pass through (e.g. READINGS_CONSUMER_CONCURRENCY=6).
+  const settings = Object.entries(process.env).filter(
+    (entry): entry is [string, string] => /^(READINGS|EVALUATION)_/.test(entry[0]) && entry[1] !== undefined,
+  );
+  const bench = await startBenchService('cold-chain', {
+    EVALUATION_POLL_MS: '200',
+    ...Object.fromEntries(settings),
+  });
   const run = uniqueSuffix()
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(-8);
@@ -175,14 +182,18 @@ async function main(): Promise<void> {
   const total = requests.reduce((sum, r) => sum + r.readings.length, 0);
   const posted = new Map<string, number>();
   let probeMinute = 0;
+  /** How long the probe's POST took (202 once Kafka acknowledged it), seconds: part of the excursion latency. */
+  const probeAcknowledged: number[] = [];
   let loading = true;
   const probe = (async () => {
     // Every 500 ms, one excursion on the probe pallet: an in-range reading, then one out of range a minute later.
     while (loading) {
       const at = START + probeMinute * MINUTE;
       probeMinute += 2;
-      posted.set(new Date(at + MINUTE).toISOString(), Date.now());
+      const sent = Date.now();
+      posted.set(new Date(at + MINUTE).toISOString(), sent);
       await post({ loggerId: probeLogger, readings: [reading(at, 5), reading(at + MINUTE, 12)] });
+      probeAcknowledged.push((Date.now() - sent) / 1000);
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
@@ -285,6 +296,7 @@ async function main(): Promise<void> {
       loggers: LOGGERS,
       readingsPerRequest: PER_REQUEST,
       parallelRequests: PARALLEL,
+      settings: Object.fromEntries(settings),
       acknowledgedPerSecond: Math.round(total / ((acknowledged - started) / 1000)),
       storedPerSecond: Math.round(total / ingestSeconds),
       evaluatedAfterSeconds: (evaluated - started) / 1000,
@@ -295,6 +307,8 @@ async function main(): Promise<void> {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         max: Math.max(...latencies),
+        probePostP50: percentile(probeAcknowledged, 50),
+        probePostP99: percentile(probeAcknowledged, 99),
       },
       shipmentSummaryMs: { readings: 43_200, p50: percentile(summaries, 50), p99: percentile(summaries, 99) },
     }),

@@ -82,7 +82,7 @@ describe.each(SERVICES)('the %s service, started as a process against the real s
       details: {
         postgres: { status: 'up' },
         kafka: { status: 'up', brokers: 1 },
-        'kafka-topics': { status: 'up', topics: 10 },
+        'kafka-topics': { status: 'up', topics: 12 },
       },
     });
     const db = new Client({ connectionString: databaseUrl });

@@ -46,7 +46,7 @@ describe('k8s/kafka (Strimzi)', () => {
         : {}),
     }));
     const expected = allTopicSpecs();
-    expect(expected.length).toBe(10);
+    expect(expected.length).toBe(12);
     expect(topics.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual(
       [...expected].sort((a, b) => a.name.localeCompare(b.name)),
     );

@@ -60,6 +60,8 @@ describe('message envelopes', () => {
       'epcis.events.v1.dlq',
       'coldchain.readings.v1',
       'coldchain.readings.v1.dlq',
+      'coldchain.readings.priority.v1',
+      'coldchain.readings.priority.v1.dlq',
       'coldchain.excursions.v1',
       'coldchain.excursions.v1.dlq',
       'recall.notices.v1',

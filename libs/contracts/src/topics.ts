@@ -43,6 +43,16 @@ export const TOPICS = {
     EPCIS_EVENTS_MAX_MESSAGE_BYTES,
   ),
   coldchainReadings: topic('coldchain.readings.v1', 6, 'coldchain.readings.received', readingBatchSchema),
+  /**
+   * Small readings batches (a logger reporting as it goes, at most READINGS_PRIORITY_MAX_PER_REQUEST readings a request),
+   * kept out of the bulk uploads' backlog on coldchain.readings.v1 so that an excursion is found in seconds.
+   */
+  coldchainReadingsPriority: topic(
+    'coldchain.readings.priority.v1',
+    3,
+    'coldchain.readings.received',
+    readingBatchSchema,
+  ),
   coldchainExcursions: topic('coldchain.excursions.v1', 3, 'coldchain.excursion.detected', excursionSchema),
   recallNotices: topic('recall.notices.v1', 3, 'recall.notice.issued', recallNoticeSchema),
   ledgerAnchors: topic('ledger.anchors.v1', 1, 'ledger.head.anchored', anchorNoticeSchema),
@@ -64,6 +74,7 @@ export function topicsWithPrefix(prefix: string): Topics {
   return {
     epcisEvents: prefixed(TOPICS.epcisEvents),
     coldchainReadings: prefixed(TOPICS.coldchainReadings),
+    coldchainReadingsPriority: prefixed(TOPICS.coldchainReadingsPriority),
     coldchainExcursions: prefixed(TOPICS.coldchainExcursions),
     recallNotices: prefixed(TOPICS.recallNotices),
     ledgerAnchors: prefixed(TOPICS.ledgerAnchors),

@@ -4,3 +4,4 @@ export * from './profiles';
 export * from './series';
 export * from './readings-input';
 export * from './extremes';
+export * from './hours';

@@ -14,6 +14,7 @@ import { ReadingsController } from './http/readings.controller';
 import { TemperatureController } from './http/temperature.controller';
 import { TemperatureService } from './http/temperature.service';
 import { IngestConsumersService } from './ingest/ingest-consumers.service';
+import { RetentionService } from './store/retention.service';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         IngestConsumersService,
         ExcursionsService,
         TemperatureService,
+        RetentionService,
       ],
     };
   }

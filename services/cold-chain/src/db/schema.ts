@@ -62,6 +62,37 @@ export const readings = pgTable(
   (t) => [primaryKey({ columns: [t.loggerId, t.time] })],
 );
 
+/**
+ * One logger's readings of one UTC hour, summarised (libs/temperature `summariseHour`): the hour's readings but its
+ * last as a block (count, extremes, time-weighted sums of °C and of the Arrhenius term at USP's ΔH, the spacings
+ * between them), and the last reading itself, whose time counts until the next reading. Rewritten from the hour's
+ * readings in the transaction that stores readings of it, so duplicates and late readings give what in-order ones
+ * would. Answers over whole hours read these instead of the readings (ADR 0018).
+ */
+export const readingHours = pgTable(
+  'reading_hours',
+  {
+    loggerId: identifier('logger_id').notNull(),
+    hour: at('hour').notNull(),
+    count: integer('count').notNull(),
+    firstTime: at('first_time').notNull(),
+    lastTime: at('last_time').notNull(),
+    lastCelsius: doublePrecision('last_celsius').notNull(),
+    lastMinCelsius: doublePrecision('last_min_celsius'),
+    lastMaxCelsius: doublePrecision('last_max_celsius'),
+    /** Over the readings before the last (null when the hour has one reading). */
+    blockLow: doublePrecision('block_low'),
+    blockHigh: doublePrecision('block_high'),
+    blockPeak: doublePrecision('block_peak'),
+    blockCelsiusMs: doublePrecision('block_celsius_ms'),
+    blockArrheniusMs: doublePrecision('block_arrhenius_ms'),
+    /** Distinct spacings between the hour's readings (ms, ascending) and how often each occurs. */
+    spacings: bigint('spacings', { mode: 'number' }).array().notNull(),
+    spacingCounts: integer('spacing_counts').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.loggerId, t.hour] })],
+);
+
 /** A logger travelling with a subject (logistic unit): see domain/associations.ts. */
 export const associations = pgTable(
   'associations',

@@ -1,6 +1,16 @@
 import { OPEN_END } from './containment';
 import { packHistory } from './pack-history';
-import { limitsOf, parseProfile, type Reading } from '@pedigree/temperature';
+import {
+  HOUR_MS,
+  isBlock,
+  limitsOf,
+  NeedsReadings,
+  parseProfile,
+  summariseHour,
+  type Reading,
+  type ReadingBlock,
+  type SeriesItem,
+} from '@pedigree/temperature';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -84,5 +94,56 @@ describe('packHistory', () => {
       ['pallet', 5],
     ]);
     expect(history.minutesOutOfRange).toBe(16);
+  });
+});
+
+describe('packHistory over hourly summaries', () => {
+  it('answers what it answers over the readings, nested legs cutting hours included', () => {
+    // A pallet logger for 30 hours (a warm spell in hour 7) and a case logger inside it for a while.
+    const pallet = Array.from({ length: 1800 }, (_, i) => ({
+      time: T0 + i * MIN,
+      celsius: i >= 420 && i < 450 ? 9 : 5 + Math.sin(i / 50),
+    }));
+    const inner = Array.from({ length: 400 }, (_, i) => ({
+      time: T0 + 600 * MIN + i * 45_000,
+      celsius: 4.5,
+    }));
+    const sources = new Map<ReadingBlock, Reading[]>();
+    const summarised = (readings: readonly Reading[]): SeriesItem[] => {
+      const hours = new Map<number, Reading[]>();
+      for (const r of readings)
+        hours.set(Math.floor(r.time / HOUR_MS), [...(hours.get(Math.floor(r.time / HOUR_MS)) ?? []), r]);
+      return [...hours.values()].flatMap((inHour) => {
+        const { block, last } = summariseHour(inHour);
+        if (!block) return [last];
+        sources.set(block, inHour.slice(0, -1));
+        return [block, last];
+      });
+    };
+    const legsOf = (pal: readonly SeriesItem[], case_: readonly SeriesItem[]) => [
+      { subject: 'pallet', level: 2, from: T0 + 90 * MIN + 17_000, to: T0 + 1700 * MIN, readings: pal },
+      { subject: 'case', level: 1, from: T0 + 610 * MIN, to: T0 + 850 * MIN + 5_000, readings: case_ },
+    ];
+    let pal = summarised(pallet);
+    let case_ = summarised(inner);
+    const expected = packHistory(legsOf(pallet, inner), limits, { gapFactor: 3 });
+    for (;;) {
+      try {
+        expect(packHistory(legsOf(pal, case_), limits, { gapFactor: 3 })).toEqual({
+          ...expected,
+          mkt: expect.closeTo(expected.mkt!, 9),
+          legs: expected.legs.map((leg) => ({ ...leg, mkt: expect.closeTo(leg.mkt!, 9) })),
+        });
+        break;
+      } catch (error) {
+        if (!(error instanceof NeedsReadings)) throw error;
+        const expand = new Set(error.blocks);
+        const replace = (items: SeriesItem[]) =>
+          items.flatMap((item) => (isBlock(item) && expand.has(item) ? sources.get(item)! : [item]));
+        pal = replace(pal);
+        case_ = replace(case_);
+      }
+    }
+    expect(pal.filter(isBlock).length).toBeGreaterThan(20);
   });
 });

@@ -1,9 +1,11 @@
 import {
-  analyseSeries,
+  analyseItems,
   GAS_CONSTANT,
+  itemsWithin,
+  NeedsReadings,
+  type SeriesItem,
   severityOf,
   type ProfileLimits,
-  type Reading,
   type SeriesOptions,
   type Severity,
 } from '@pedigree/temperature';
@@ -16,7 +18,8 @@ export interface LegInput {
   from: number;
   /** Exclusive; OPEN_END while the pack is still in it. */
   to: number;
-  readings: readonly Reading[];
+  /** Readings, and hours of readings summarised (libs/temperature `summariseHour`). */
+  readings: readonly SeriesItem[];
 }
 
 export interface LegResult {
@@ -64,7 +67,7 @@ function uncovered(
  * excursion is critical once the time consumed up to its end exceeds the budget, or as `severityOf` says; gaps without
  * excursion leave the pack `incomplete`, never `ok`. When units nested around the pack both recorded (a case logger
  * inside a pallet with its own), the innermost unit's readings count for the time it recorded, the outer unit's for
- * the rest: no minute is counted twice.
+ * the rest: no minute is counted twice. Throws NeedsReadings where a summarised hour cannot be used as it is.
  */
 export function packHistory(
   legs: readonly LegInput[],
@@ -96,8 +99,9 @@ export function packHistory(
     let legExp = 0;
     const spans: Array<[number, number]> = [];
     for (const [from, to] of uncovered(leg.from, leg.to, recorded)) {
-      const within = leg.readings.filter((r) => r.time >= from && r.time < to);
-      const analysis = analyseSeries(within, limits, { ...options, until: to });
+      const within = itemsWithin(leg.readings, from, to);
+      if (within.expand.length > 0) throw new NeedsReadings(within.expand);
+      const analysis = analyseItems(within.items, limits, { ...options, until: to });
       excursions.push(...analysis.excursions);
       if (analysis.gaps.length > 0) hasGaps = true;
       result.minutesOutOfRange += analysis.minutesOutOfRange;

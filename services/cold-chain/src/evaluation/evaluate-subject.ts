@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { packHistories } from '../domain/pack-history';
 import type { PackInSubject, StoredProfile, TemperatureReader } from '../store/temperature-reader';
 import {
-  analyseSeries,
+  analyseItems,
   largestOf,
   limitsOf,
   severityOf,
@@ -35,7 +35,16 @@ export function excursionId(subjectKey: string, gtin: string, start: number): st
  * it held, each excursion with the packs inside during it and the largest budget any of them has consumed over its
  * whole life (every leg), which decides with the absolute limits and the MKT whether it is critical.
  */
-export async function evaluateSubject(
+export function evaluateSubject(
+  reader: TemperatureReader,
+  subjectKey: string,
+  gapFactor: number,
+): Promise<EvaluatedExcursion[]> {
+  // Summarised hours the computation cannot use as they are are read as readings, and it runs again.
+  return reader.expanding(() => evaluate(reader, subjectKey, gapFactor));
+}
+
+async function evaluate(
   reader: TemperatureReader,
   subjectKey: string,
   gapFactor: number,
@@ -58,7 +67,7 @@ export async function evaluateSubject(
   const found: EvaluatedExcursion[] = [];
   for (const [gtin, profile] of profiles) {
     const limits = limitsOf(profile);
-    const analysis = analyseSeries(series.readings, limits, { gapFactor });
+    const analysis = analyseItems(series.readings, limits, { gapFactor });
     for (const period of analysis.excursions) {
       const affected = packs.filter((p) => p.gtin === gtin && p.from < period.end && p.to > period.start);
       if (affected.length === 0) continue;

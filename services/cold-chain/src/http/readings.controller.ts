@@ -87,7 +87,7 @@ export class ReadingsController {
       now: new Date(),
       maxFutureMs: this.config.READINGS_MAX_FUTURE_SECONDS * 1000,
       maxReadings: this.config.READINGS_MAX_PER_REQUEST,
-      maxAgeMs: this.config.READINGS_MAX_AGE_DAYS * 86_400_000,
+      maxAgeMs: this.config.READINGS_RETENTION_DAYS * 86_400_000,
     };
     let batches: ReadingBatch[];
     try {
@@ -104,8 +104,14 @@ export class ReadingsController {
       key: loggerKey(batch.loggerId),
       payload: { ...batch, sentBy: principal.party },
     }));
-    await this.producer.publish(this.topics.coldchainReadings, messages);
-    return { readings: batches.reduce((sum, b) => sum + b.readings.length, 0), batches: messages.length };
+    const count = batches.reduce((sum, b) => sum + b.readings.length, 0);
+    // A few readings are published apart from bulk uploads, so that they do not wait behind their backlog.
+    const topic =
+      count <= this.config.READINGS_PRIORITY_MAX_PER_REQUEST
+        ? this.topics.coldchainReadingsPriority
+        : this.topics.coldchainReadings;
+    await this.producer.publish(topic, messages);
+    return { readings: count, batches: messages.length };
   }
 
   /** A logger's readings come from one party: the first to send them (an admin may send anyone's). */

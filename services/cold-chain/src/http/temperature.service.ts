@@ -15,7 +15,7 @@ import {
   DEFAULT_ACTIVATION_ENERGY,
   limitsOf,
   type ProfileLimits,
-  analyseSeries,
+  analyseItems,
   type Reading,
   fromCelsius,
   type TemperatureUnit,
@@ -58,11 +58,11 @@ export class TemperatureService {
   ): Promise<{ readings: Reading[]; uom: TemperatureUnit }> {
     await this.assertSeesSubject(subjectKey, principal);
     const reader = new TemperatureReader(this.database.pool);
-    const series = await reader.subjectSeries(subjectKey);
+    const readings = await reader.subjectReadings(subjectKey);
     const packs = await reader.packsIn(subjectKey);
     const profiles = await reader.profiles([...new Set(packs.map((p) => p.gtin))]);
     const first = [...profiles.values()].sort((a, b) => (a.gtin < b.gtin ? -1 : 1))[0];
-    return { readings: series.readings.sort((a, b) => a.time - b.time), uom: first?.uom ?? 'CEL' };
+    return { readings: readings.sort((a, b) => a.time - b.time), uom: first?.uom ?? 'CEL' };
   }
 
   /** The allowed range of the first product's profile (by GTIN) the unit held, in its unit. */
@@ -77,8 +77,19 @@ export class TemperatureService {
   async shipment(subjectKey: string, principal: Principal): Promise<ShipmentTemperature> {
     await this.assertSeesSubject(subjectKey, principal);
     const reader = new TemperatureReader(this.database.pool);
-    const series = await reader.subjectSeries(subjectKey);
-    const packs = await reader.packsIn(subjectKey);
+    // From the hourly summaries; hours the answer cannot use as they are are read as readings, and it runs again.
+    const [answer, excursions] = await Promise.all([
+      reader.expanding(() => this.shipmentFrom(reader, subjectKey)),
+      this.excursions.ofSubject(subjectKey),
+    ]);
+    return { ...answer, excursions };
+  }
+
+  private async shipmentFrom(
+    reader: TemperatureReader,
+    subjectKey: string,
+  ): Promise<Omit<ShipmentTemperature, 'excursions'>> {
+    const [series, packs] = await Promise.all([reader.subjectSeries(subjectKey), reader.packsIn(subjectKey)]);
     const gtins = [...new Set(packs.map((p) => p.gtin))].sort();
     const profiles = await reader.profiles(gtins);
     // The answer is in the unit of the first product's profile (by GTIN), judged by that profile.
@@ -86,7 +97,7 @@ export class TemperatureService {
     const uom: TemperatureUnit = first?.uom ?? 'CEL';
     const limits = first ? limitsOf(first) : NO_PROFILE;
     const gapFactor = this.config.READINGS_GAP_FACTOR;
-    const analysis = analyseSeries(series.readings, limits, { gapFactor });
+    const analysis = analyseItems(series.readings, limits, { gapFactor });
     const t = (c: number | undefined) => (c === undefined ? null : fromCelsius(c, uom));
     const legs = await reader.legsOfMany([...new Set(packs.map((p) => p.key))]);
     const perProduct = [];
@@ -118,7 +129,6 @@ export class TemperatureService {
       mkt: t(analysis.mkt),
       mktWindow: t(analysis.mktWindow),
       minutesOutOfRange: analysis.minutesOutOfRange,
-      excursions: await this.excursions.ofSubject(subjectKey),
       gaps: analysis.gaps.map((g) => ({ from: iso(g.from)!, to: iso(g.to)!, minutes: g.minutes })),
       profiles: perProduct,
     };
@@ -140,7 +150,10 @@ export class TemperatureService {
     if (!visible) throw notFound('no such pack');
     const profile = (await reader.profiles([item.gtin])).get(item.gtin);
     if (!profile) throw notFound(`no storage profile for GTIN ${item.gtin}: the pack cannot be judged`);
-    const history = packHistory(legs, limitsOf(profile), { gapFactor: this.config.READINGS_GAP_FACTOR });
+    const gapFactor = this.config.READINGS_GAP_FACTOR;
+    const history = await reader.expanding(async () =>
+      packHistory(await reader.legsOf(packKey), limitsOf(profile), { gapFactor }),
+    );
     const t = (c: number | undefined) => (c === undefined ? null : fromCelsius(c, profile.uom));
     return {
       ...item,

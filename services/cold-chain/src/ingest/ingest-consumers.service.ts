@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
-import type { Topics } from '@pedigree/contracts';
+import type { PayloadOf, Topics } from '@pedigree/contracts';
 import { isTransientDatabaseError, type DatabaseHandle } from '@pedigree/database';
-import { ConsumerGroups } from '@pedigree/kafka';
+import { ConsumerGroups, type BatchHandler } from '@pedigree/kafka';
 import {
   DATABASE,
   KAFKA,
@@ -19,9 +19,8 @@ import { IngestStore } from '../store/ingest-store';
 import { translateEpcisEvents, translateReadingBatches } from './translate';
 
 export const READINGS_GROUP = 'cold-chain.readings';
+export const PRIORITY_READINGS_GROUP = 'cold-chain.readings-priority';
 export const EVENTS_GROUP = 'cold-chain.events';
-/** Readings partitions consumed side by side (readings of different loggers touch different rows). */
-export const READINGS_PARTITION_CONCURRENCY = 3;
 
 /**
  * The consumer groups of the service: readings (coldchain.readings.v1) and captured EPCIS events (epcis.events.v1)
@@ -43,7 +42,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
     health: HealthIndicatorService,
     readiness: ReadinessChecks,
   ) {
-    this.store = new IngestStore(database.pool);
+    this.store = new IngestStore(database.pool, config.READINGS_RETENTION_DAYS);
     this.groups = new ConsumerGroups({
       kafka,
       groupPrefix: config.KAFKA_TOPIC_PREFIX,
@@ -60,19 +59,27 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
 
   onApplicationBootstrap(): void {
     const notAfter = () => Date.now() + this.config.READINGS_MAX_FUTURE_SECONDS * 1000;
+    const storeReadings: BatchHandler<PayloadOf<Topics['coldchainReadings']>> = async (messages) => {
+      await this.store.write(
+        translateReadingBatches(
+          messages.map((m) => m.envelope.payload),
+          notAfter(),
+        ),
+      );
+      this.evaluation.wake();
+    };
     this.groups.consume(
       this.topics.coldchainReadings,
       READINGS_GROUP,
-      async (messages) => {
-        await this.store.write(
-          translateReadingBatches(
-            messages.map((m) => m.envelope.payload),
-            notAfter(),
-          ),
-        );
-        this.evaluation.wake();
-      },
-      READINGS_PARTITION_CONCURRENCY,
+      storeReadings,
+      this.config.READINGS_CONSUMER_CONCURRENCY,
+    );
+    // Small batches have a topic and group of their own: they never wait behind the bulk uploads.
+    this.groups.consume(
+      this.topics.coldchainReadingsPriority,
+      PRIORITY_READINGS_GROUP,
+      storeReadings,
+      this.topics.coldchainReadingsPriority.partitions,
     );
     this.groups.consume(this.topics.epcisEvents, EVENTS_GROUP, async (messages) => {
       await this.store.write(
