@@ -91,7 +91,8 @@ describe('pedigree kafka ensure-topics on the real (single) broker', () => {
       code: 1,
       stdout: '',
       stderr:
-        'pedigree kafka ensure-topics: cannot create 10 topics with replication factor 3: the cluster has 1 broker ' +
+        `pedigree kafka ensure-topics: cannot create ${allTopicSpecs('').length} topics with replication factor 3: ` +
+        'the cluster has 1 broker ' +
         '(each replica needs its own broker)\n',
     });
     await expect(existingTopics(prefix)).resolves.toEqual([]);
