@@ -214,13 +214,18 @@ export class RecallsService {
    * response (units on hand, returned, destroyed, at most what it holds) —; the level targeted and whether it is met.
    */
   async effectiveness(recall: Recall): Promise<Effectiveness> {
-    const repository = new RecallRepository(this.pool);
-    const [rows, responses, summary, byEvents] = await Promise.all([
-      repository.consignees(recall, depthHops(recall.depth)),
-      repository.latestResponses(recall.id),
-      repository.scopeSummary(recall),
-      repository.unitsAccountedByEvents(recall),
-    ]);
+    // One snapshot for every figure: read side by side, a projection commit between two reads gave a destruction
+    // counted by the events while its pack still counted as on hand in the consignee's response.
+    const { rows, responses, summary, byEvents } = await inTransaction(this.pool, async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const repository = new RecallRepository(client);
+      return {
+        rows: await repository.consignees(recall, depthHops(recall.depth)),
+        responses: await repository.latestResponses(recall.id),
+        summary: await repository.scopeSummary(recall),
+        byEvents: await repository.unitsAccountedByEvents(recall),
+      };
+    });
     const responded = rows.filter((row) => responses.has(row.party)).length;
     let byResponses = 0;
     for (const row of rows) {
