@@ -35,28 +35,20 @@ k8s_build_done() { # what path
 }
 
 helm_bin() { echo "$PEDIGREE_CACHE/helm/$HELM_VERSION/bin/helm"; }
-ensure_helm() {
-  local dir="$PEDIGREE_CACHE/helm/$HELM_VERSION"
-  [ -x "$(helm_bin)" ] && { info "helm $HELM_VERSION (cached)"; return; }
-  require_command go "install Go 1.26 or newer so that helm can be built"
-  k8s_build_started helm "$HELM_VERSION"
-  env $(k8s_go_env "$dir") GOBIN="$dir/bin" go install "helm.sh/helm/v4/cmd/helm@v$HELM_VERSION" ||
-    fail "go install helm.sh/helm/v4/cmd/helm@v$HELM_VERSION failed"
-  rm -rf "$dir/gocache"
-  k8s_build_done helm "$(helm_bin)"
-}
-
 helm3_bin() { echo "$PEDIGREE_CACHE/helm/$HELM3_VERSION/bin/helm"; }
-ensure_helm3() {
-  local dir="$PEDIGREE_CACHE/helm/$HELM3_VERSION"
-  [ -x "$(helm3_bin)" ] && { info "helm $HELM3_VERSION (cached)"; return; }
-  require_command go "install Go 1.26 or newer so that helm 3 can be built"
-  k8s_build_started helm "$HELM3_VERSION"
-  env $(k8s_go_env "$dir") GOBIN="$dir/bin" go install "helm.sh/helm/v3/cmd/helm@v$HELM3_VERSION" ||
-    fail "go install helm.sh/helm/v3/cmd/helm@v$HELM3_VERSION failed"
+ensure_helm_release() { # major version: helm.sh/helm/v<major> built once into the cache, keyed by version
+  local major=$1 version=$2
+  local dir="$PEDIGREE_CACHE/helm/$version"
+  [ -x "$dir/bin/helm" ] && { info "helm $version (cached)"; return; }
+  require_command go "install Go 1.26 or newer so that helm $major can be built"
+  k8s_build_started helm "$version"
+  env $(k8s_go_env "$dir") GOBIN="$dir/bin" go install "helm.sh/helm/v$major/cmd/helm@v$version" ||
+    fail "go install helm.sh/helm/v$major/cmd/helm@v$version failed"
   rm -rf "$dir/gocache"
-  k8s_build_done helm "$(helm3_bin)"
+  k8s_build_done helm "$dir/bin/helm"
 }
+ensure_helm() { ensure_helm_release 4 "$HELM_VERSION"; }
+ensure_helm3() { ensure_helm_release 3 "$HELM3_VERSION"; }
 
 kubeconform_bin() { echo "$PEDIGREE_CACHE/kubeconform/$KUBECONFORM_VERSION/bin/kubeconform"; }
 ensure_kubeconform() {
