@@ -46,12 +46,13 @@ export async function startServiceProcess(
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [main], {
     cwd: REPO_ROOT,
-    // A short warm-up (its paths still run) unless a test asks for more: the suite starts services by the dozen.
     env: {
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      WARMUP_ROUNDS: '20',
+      // In a jest run, a short warm-up (its paths still run) unless a test asks for more: the suite starts services by
+      // the dozen. Benchmarks keep the service's own default.
+      ...(process.env.JEST_WORKER_ID !== undefined && { WARMUP_ROUNDS: '20' }),
       ...env,
       PORT: port,
     },
