@@ -305,6 +305,19 @@ describe('cold chain: readings, legs, excursions, on two replicas with the seria
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: 'decision' });
+    // QA quarantines while it investigates, then rejects; a quarantine is not decided twice, a rejection is final.
+    const investigating = await stack.request('POST', `/excursions/${id}/decision`, manufacturer, {
+      body: { decision: 'quarantine', reason: 'stability data under review' },
+    });
+    expect(investigating.status).toBe(200);
+    expect(await investigating.json()).toMatchObject({
+      status: 'quarantined',
+      decision: { decision: 'quarantine' },
+    });
+    const twice = await stack.request('POST', `/excursions/${id}/decision`, manufacturer, {
+      body: { decision: 'quarantine', reason: 'x' },
+    });
+    expect(twice.status).toBe(409);
     const decided = await stack.request('POST', `/excursions/${id}/decision`, manufacturer, {
       body: decision,
     });

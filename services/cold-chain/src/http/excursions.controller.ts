@@ -134,7 +134,11 @@ export class ExcursionsController {
   @ApiResponse({ status: 400, description: 'a bad body (`field` names it)' })
   @ApiResponse({ status: 403, description: 'the GTIN is not under one of the party’s company prefixes' })
   @ApiResponse({ status: 404, description: 'no such excursion, or the party may not see it' })
-  @ApiResponse({ status: 409, description: 'the excursion is decided already' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'the excursion is released or rejected already (final), or quarantined already and asked to quarantine',
+  })
   decide(
     @Param('id') id: string,
     @Body() body: unknown,

@@ -186,7 +186,8 @@ export class ExcursionsService {
 
   /**
    * Records the decision on an excursion and captures what it does to the packs (an EPCIS event through the outbox), in
-   * one transaction under the excursion's row lock: decided once, by the GTIN's manufacturer or an admin.
+   * one transaction under the excursion's row lock, by the GTIN's manufacturer or an admin: release and reject are
+   * final, a quarantine is followed by one of them.
    */
   async decide(
     id: string,
@@ -204,7 +205,14 @@ export class ExcursionsService {
       if (!row) throw notFound(`no excursion ${id}`);
       if (!admin && !ownsCompanyPrefix(principal, { ai: '01', value: row.gtin }))
         throw forbidden(`GTIN ${row.gtin} is not under one of your company prefixes`);
-      if (row.decision) throw conflict(`the excursion was decided already (${row.decision})`);
+      // A quarantine holds the packs while QA investigates: it is decided again, once, as a release or a rejection.
+      // A release or a rejection is final.
+      if (row.decision && (row.decision !== 'quarantine' || input.decision === 'quarantine'))
+        throw conflict(
+          row.decision === 'quarantine'
+            ? 'the excursion is quarantined already; decide release or reject'
+            : `the excursion was decided already (${row.decision})`,
+        );
       const at = new Date();
       await client.query(
         `UPDATE excursions SET decision = $2, decision_reason = $3, decided_by = $4, decided_at = $5, updated_at = now()
