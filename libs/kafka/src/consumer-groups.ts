@@ -62,12 +62,6 @@ export class ConsumerGroups {
     return { joined: this.consumers.filter((c) => c.joined).length, wanted: this.wanted };
   }
 
-  /** Whether every consumer asked for is in its group. */
-  get allJoined(): boolean {
-    const { joined, wanted } = this.membership;
-    return wanted > 0 && joined === wanted;
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.consumers.map((c) => c.stop()));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { HealthIndicatorFunction } from '@nestjs/terminus';
+import { HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { allTopicSpecs } from '@pedigree/contracts';
 import type { ServiceConfig } from '@pedigree/config';
 import { SERVICE_CONFIG } from '../tokens';
@@ -20,6 +20,7 @@ export class ReadinessChecks {
   constructor(
     private readonly database: DatabaseHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    private readonly health: HealthIndicatorService,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
     this.topics = allTopicSpecs(config.KAFKA_TOPIC_PREFIX).map((topic) => topic.name);
@@ -27,6 +28,16 @@ export class ReadinessChecks {
 
   register(check: HealthIndicatorFunction): void {
     this.extra.push(check);
+  }
+
+  /** Ready once every consumer counted by `membership` (e.g. libs/kafka's ConsumerGroups) is in its group. */
+  registerConsumers(name: string, membership: () => { joined: number; wanted: number }): void {
+    this.register(() => {
+      const indicator = this.health.check(name);
+      const { joined, wanted } = membership();
+      if (wanted > 0 && joined === wanted) return indicator.up();
+      return indicator.down({ message: `${joined} of ${wanted} consumers in their groups` });
+    });
   }
 
   /** Adds a report to the details of /health/ready that does not decide readiness. */

@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import type { PayloadOf, Topics } from '@pedigree/contracts';
 import { isTransientDatabaseError, type DatabaseHandle } from '@pedigree/database';
@@ -39,7 +38,6 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
     @Inject(SERVICE_CONFIG) private readonly config: ColdChainConfig,
     @Inject(LOGGER) logger: Logger,
     private readonly evaluation: EvaluationService,
-    health: HealthIndicatorService,
     readiness: ReadinessChecks,
   ) {
     this.store = new IngestStore(database.pool, config.READINGS_RETENTION_DAYS);
@@ -49,12 +47,7 @@ export class IngestConsumersService implements OnApplicationBootstrap, OnApplica
       logger,
       isTransient: isTransientDatabaseError,
     });
-    readiness.register(() => {
-      const indicator = health.check('consumers');
-      if (this.groups.allJoined) return indicator.up();
-      const { joined, wanted } = this.groups.membership;
-      return indicator.down({ message: `${joined} of ${wanted} consumers in their groups` });
-    });
+    readiness.registerConsumers('consumers', () => this.groups.membership);
   }
 
   onApplicationBootstrap(): void {

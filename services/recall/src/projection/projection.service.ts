@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import type { ServiceConfig } from '@pedigree/config';
 import type { Topics } from '@pedigree/contracts';
@@ -38,7 +37,6 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     @Inject(LOGGER) logger: Logger,
-    health: HealthIndicatorService,
     readiness: ReadinessChecks,
   ) {
     this.groups = new ConsumerGroups({
@@ -48,12 +46,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
       // A database outage holds the projection back until it is over; it never sends events to the DLQ.
       isTransient: isTransientDatabaseError,
     });
-    readiness.register(() => {
-      const indicator = health.check('projection');
-      if (this.groups.allJoined) return indicator.up();
-      const { joined, wanted } = this.groups.membership;
-      return indicator.down({ message: `${joined} of ${wanted} consumers in their groups` });
-    });
+    readiness.registerConsumers('projection', () => this.groups.membership);
   }
 
   onApplicationBootstrap(): void {
