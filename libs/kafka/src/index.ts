@@ -4,3 +4,5 @@ export * from './batch-consumer';
 export * from './commit-policy';
 export * from './trace-context';
 export * from './consumer-groups';
+export * from './group-progress';
+export * from './abortable-delay';

@@ -119,6 +119,13 @@ export class SerializationUnderTest {
     }
   }
 
+  /** A connection of its own to the service's database (the caller ends it). */
+  async connect(): Promise<Client> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    return client;
+  }
+
   async count(sql: string, params: unknown[] = []): Promise<number> {
     const { rows } = await this.db.query<{ n: string }>(sql, params);
     return Number(rows[0]!.n);

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { verifyGs1Signature } from '@pedigree/contracts';
-import { uniqueSuffix, type RunningService } from '@pedigree/testing';
+import { topicsWithPrefix, verifyGs1Signature } from '@pedigree/contracts';
+import { createKafkaClient, groupHasPassed, topicEnds } from '@pedigree/kafka';
+import { createLogger } from '@pedigree/observability';
+import { kafkaBrokers, uniqueSuffix, type RunningService } from '@pedigree/testing';
+import { SUBSCRIPTION_MATCHER_GROUP } from '../src/subscriptions/subscriptions.service';
 import { epcisDocument, eventually, pack, PARTIES, SerializationUnderTest } from './harness';
 
 interface Delivery {
@@ -440,6 +443,79 @@ describe('serialization service: query subscriptions (real Kafka and PostgreSQL)
       );
       expect(receiver.acknowledged().sort()).toEqual([earlier.eventID, after.eventID].sort());
     } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('delivers an event captured before a subscription starting in the past that the projector had not stored yet', async () => {
+    const receiver = new Receiver('t');
+    await receiver.start();
+    const name = `late-projection-${run}`;
+    expect((await post('/queries', manufacturer, { name, query: { EQ_bizStep: 'holding' } })).status).toBe(
+      201,
+    );
+    const topic = topicsWithPrefix(sut.topicPrefix).epcisEvents.name;
+    const kafka = createKafkaClient({
+      brokers: kafkaBrokers(),
+      clientId: 'test',
+      logger: createLogger('t', 'silent'),
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    // The projector cannot store events while this transaction holds the table; the matcher goes on.
+    const blocker = await sut.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE events IN SHARE MODE');
+    try {
+      const published = await sut.publishedEventCount();
+      const earlier = shipping(`L${run}-1`, 'wholesaler', 'holding');
+      expect((await sut.capture(epcisDocument([earlier]), manufacturer)).status).toBe(202);
+      await eventually(sut.publishedEventCount.bind(sut), (n) => n === published + 1, 'the event published');
+      const ends = await topicEnds(admin, topic);
+      await eventually(
+        () => groupHasPassed(admin, sut.topicPrefix + SUBSCRIPTION_MATCHER_GROUP, topic, ends),
+        (passed) => passed,
+        'the subscription matcher past the event',
+      );
+      expect(await sut.count('SELECT count(*) AS n FROM events WHERE event_id = $1', [earlier.eventID])).toBe(
+        0,
+      );
+
+      const response = await post(`/queries/${name}/subscriptions`, manufacturer, {
+        dest: receiver.url,
+        stream: true,
+        initialRecordTime: '2020-01-01T00:00:00Z',
+      });
+      expect(response.status).toBe(201);
+      const { subscriptionID } = (await response.json()) as { subscriptionID: string };
+      expect(
+        await sut.count('SELECT count(*) AS n FROM subscriptions WHERE id = $1 AND backfill_pending', [
+          subscriptionID,
+        ]),
+      ).toBe(1);
+      const later = shipping(`L${run}-2`, 'wholesaler', 'holding');
+      expect((await sut.capture(epcisDocument([later]), manufacturer)).status).toBe(202);
+      // Nothing is delivered while the backfill waits for the projector.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(receiver.deliveries).toEqual([]);
+
+      await blocker.query('COMMIT');
+      await eventually(
+        async () => receiver.acknowledged().length,
+        (n) => n >= 2,
+        'both delivered',
+        60_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(receiver.acknowledged().sort()).toEqual([earlier.eventID, later.eventID].sort());
+      expect(
+        await sut.count('SELECT count(*) AS n FROM subscriptions WHERE id = $1 AND backfill_pending', [
+          subscriptionID,
+        ]),
+      ).toBe(0);
+    } finally {
+      await blocker.end();
+      await admin.disconnect();
       await receiver.stop();
     }
   });

@@ -320,6 +320,11 @@ export const subscriptions = pgTable(
     nextRunAt: timestamp('next_run_at', { withTimezone: true, mode: 'date' }),
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    /**
+     * The feed of a subscription starting in the past is still being filled from the event store (under the lease):
+     * nothing is delivered until it is done.
+     */
+    backfillPending: boolean('backfill_pending').notNull().default(false),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true, mode: 'date' }),
     lastError: text('last_error'),

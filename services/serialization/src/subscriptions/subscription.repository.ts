@@ -100,8 +100,13 @@ export class SubscriptionRepository {
   /**
    * Creates a subscription reading the feed `feedKey` (created if none has it), its cursor at the feed's head: it
    * receives what is appended from now on. One transaction, so that the clean-up cannot remove the feed in between.
+   * With `backfillOwner`, its feed is still to be filled from the event store: that process holds the lease for it.
    */
-  async create(subscription: NewSubscription, feedKey: string): Promise<Subscription> {
+  async create(
+    subscription: NewSubscription,
+    feedKey: string,
+    backfillOwner: string | null = null,
+  ): Promise<Subscription> {
     const s = subscription;
     return inTransaction(this.pool, async (client) => {
       const { rows: feeds } = await client.query<{ id: string; head: string }>(
@@ -111,9 +116,12 @@ export class SubscriptionRepository {
       );
       const { rows } = await client.query<Subscription>(
         `INSERT INTO subscriptions (id, query_name, party, roles, dest, socket_owner, signature_token, stream, schedule,
-           report_if_empty, initial_record_time, epc_format, batch_size, next_run_at, lease_until, feed_id, cursor)
+           report_if_empty, initial_record_time, epc_format, batch_size, next_run_at, lease_until, feed_id, cursor,
+           backfill_pending, lease_owner)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-           CASE WHEN $6::text IS NULL THEN NULL ELSE now() + make_interval(secs => ${SOCKET_STALE_SECONDS}) END, $15, $16)
+           CASE WHEN $6::text IS NULL AND $17::text IS NULL THEN NULL
+             ELSE now() + make_interval(secs => ${Math.min(LEASE_SECONDS, SOCKET_STALE_SECONDS)}) END,
+           $15, $16, $17::text IS NOT NULL, $17)
          RETURNING ${COLUMNS}`,
         [
           s.id,
@@ -132,6 +140,7 @@ export class SubscriptionRepository {
           s.nextRunAt,
           feeds[0]!.id,
           feeds[0]!.head,
+          backfillOwner,
         ],
       );
       return rows[0]!;
@@ -246,7 +255,7 @@ export class SubscriptionRepository {
          lease_until = now() + make_interval(secs => CASE WHEN socket_owner IS NULL THEN ${LEASE_SECONDS} ELSE ${SOCKET_STALE_SECONDS} END)
        WHERE id IN (
          SELECT s.id FROM subscriptions s
-         WHERE s.next_attempt_at <= now() AND NOT (s.id = ANY($3::text[]))
+         WHERE s.next_attempt_at <= now() AND NOT s.backfill_pending AND NOT (s.id = ANY($3::text[]))
            AND ((s.socket_owner IS NULL AND (s.lease_until IS NULL OR s.lease_until < now())) OR s.socket_owner = $1)
            AND CASE WHEN s.stream
              THEN EXISTS (SELECT 1 FROM subscription_feed_entries e WHERE e.feed_id = s.feed_id AND e.position > s.cursor)
@@ -257,6 +266,46 @@ export class SubscriptionRepository {
       [owner, limit, busy],
     );
     return rows;
+  }
+
+  /**
+   * Claims for `owner` the webhook subscriptions whose backfill was left by its process (its lease expired), for
+   * LEASE_SECONDS. (A WebSocket subscription goes with its process.)
+   */
+  async claimBackfills(owner: string, limit = 10): Promise<Subscription[]> {
+    const { rows } = await this.pool.query<Subscription>(
+      `UPDATE subscriptions SET lease_owner = $1, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+       WHERE id IN (
+         SELECT id FROM subscriptions
+         WHERE backfill_pending AND socket_owner IS NULL AND (lease_until IS NULL OR lease_until < now())
+         LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}`,
+      [owner, limit],
+    );
+    return rows;
+  }
+
+  /** Extends `owner`'s lease on a backfill; false when it has lost it (or the subscription is gone). */
+  async renewBackfill(id: string, owner: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE subscriptions SET lease_until = now() + make_interval(secs => ${Math.min(LEASE_SECONDS, SOCKET_STALE_SECONDS)})
+       WHERE id = $1 AND backfill_pending AND (lease_owner = $2 OR socket_owner = $2)`,
+      [id, owner],
+    );
+    return rowCount === 1;
+  }
+
+  /** The backfill is done: the subscription is delivered from now on (a webhook's lease released). */
+  async finishBackfill(id: string, owner: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE subscriptions SET backfill_pending = false, next_attempt_at = now(),
+         lease_owner = CASE WHEN socket_owner IS NULL THEN NULL ELSE lease_owner END,
+         lease_until = CASE WHEN socket_owner IS NULL THEN NULL ELSE lease_until END
+       WHERE id = $1 AND backfill_pending AND (lease_owner = $2 OR socket_owner = $2)`,
+      [id, owner],
+    );
+    if (rowCount === 1) await this.pool.query('NOTIFY subscription_feeds');
+    return rowCount === 1;
   }
 
   /** Up to `limit` events of a feed after `position`, in order. */

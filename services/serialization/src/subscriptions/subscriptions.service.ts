@@ -5,13 +5,13 @@ import type { Duplex } from 'node:stream';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { TOKEN_VERIFIER, type Principal, type TokenVerifier } from '@pedigree/auth';
 import type { SubscriptionSchedule, Topics } from '@pedigree/contracts';
 import { isTransientDatabaseError, type DatabaseHandle } from '@pedigree/database';
-import { BatchConsumer } from '@pedigree/kafka';
+import { BatchConsumer, groupHasPassed, topicEnds, type TopicEnds } from '@pedigree/kafka';
 import {
   DATABASE,
   KAFKA,
@@ -22,17 +22,24 @@ import {
   type Logger,
 } from '@pedigree/service-runtime';
 import type { SerializationConfig } from '../config';
+import { PROJECTOR_GROUP } from '../projection/projection-consumers';
 import { encodePageToken } from '../query/event-query';
 import { EventQueryRepository } from '../query/event-query.repository';
 import { EPC_FORMATS, type EpcFormat } from '../query/presentation';
 import { QueryAnswers } from '../query/query-answers';
 import { NamedQueryRepository, type NamedQuery } from './named-query.repository';
 import { parseSchedule, nextRun, ScheduleError } from './schedule';
+import { SubscriptionBackfill, type StoredPage } from './subscription-backfill';
 import { SubscriptionDeliverer } from './subscription-deliverer';
-import { entryKeyOf, feedKeyOf, startOf, SubscriptionMatcher } from './subscription-matcher';
+import { entryKeyOf, feedKeyOf, startOf, subscriberOf, SubscriptionMatcher } from './subscription-matcher';
 import { SubscriptionRepository, type Subscription } from './subscription.repository';
 
 export const SUBSCRIPTION_MATCHER_GROUP = 'serialization.subscriptions';
+/**
+ * How long POST …/subscriptions waits for the backfill of a subscription starting in the past before it answers (the
+ * backfill goes on; nothing is delivered to the subscription until it is done).
+ */
+const BACKFILL_ANSWER_WAIT_MS = 5000;
 
 /** What a subscription asks, from a POST body or a WebSocket handshake's query string. */
 export interface SubscriptionRequestOptions {
@@ -72,6 +79,8 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
   readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   private readonly sockets = new Map<string, WebSocket>();
   private readonly deliverer: SubscriptionDeliverer;
+  private readonly backfill: SubscriptionBackfill<TopicEnds>;
+  private admin: Promise<Admin> | undefined;
   private consumer: BatchConsumer<Topics['epcisEvents']> | undefined;
   private listener: PoolClient | undefined;
   private stopped = false;
@@ -104,6 +113,19 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
         concurrency: config.SUBSCRIPTION_DELIVERY_CONCURRENCY,
       },
     );
+    this.backfill = new SubscriptionBackfill(
+      repository,
+      (subscription, after) => this.storedPage(subscription, after),
+      {
+        mark: () => this.withAdmin((admin) => topicEnds(admin, topics.epcisEvents.name)),
+        reached: (mark) =>
+          this.withAdmin((admin) =>
+            groupHasPassed(admin, config.KAFKA_TOPIC_PREFIX + PROJECTOR_GROUP, topics.epcisEvents.name, mark),
+          ),
+      },
+      logger,
+      { owner: this.owner, waitPollMs: 50, sweepMs: 5000 },
+    );
     readiness.register(() => {
       const indicator = health.check('subscriptions');
       return this.consumer?.joined
@@ -119,6 +141,7 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     });
     void this.listen();
     this.deliverer.start();
+    this.backfill.start();
     void this.startMatcher();
   }
 
@@ -126,7 +149,9 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     this.stopped = true;
     for (const socket of this.sockets.values()) socket.close(1001, 'service stopping');
     await this.deliverer.stop();
+    await this.backfill.close();
     await this.consumer?.stop();
+    if (this.admin) await (await this.admin.catch(() => undefined))?.disconnect();
     if (this.listener) {
       this.listener.release(true);
       this.listener = undefined;
@@ -134,8 +159,9 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
   }
 
   /**
-   * Creates a subscription on its feed (and fills a feed of its own with the stored events since its
-   * initialRecordTime, if in the past).
+   * Creates a subscription on its feed. One starting in the past (initialRecordTime) reads a feed of its own, filled
+   * with the stored events since then (SubscriptionBackfill): this answers when that is done, or after
+   * BACKFILL_ANSWER_WAIT_MS while it goes on.
    */
   async subscribe(
     principal: Principal,
@@ -155,6 +181,7 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
       query.params,
       new Date(),
     );
+    const backfilled = feedKey === `subscription:${id}`;
     const subscription = await this.repository.create(
       {
         id,
@@ -173,41 +200,70 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
         nextRunAt,
       },
       feedKey,
+      backfilled ? this.owner : null,
     );
-    if (feedKey === `subscription:${id}`) await this.backfill(subscription, query, principal);
+    if (backfilled) {
+      const filling = this.backfill.fill(subscription).catch((error: unknown) => {
+        // The lease expires and a replica's sweep takes the backfill over.
+        this.logger.warn({ err: error, subscription: id }, 'subscription backfill failed; it is taken over');
+        return false;
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        filling,
+        new Promise((resolve) => (timer = setTimeout(resolve, BACKFILL_ANSWER_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     this.deliverer.notify();
     return subscription;
   }
 
-  /** The stored events since the subscription's start that its query selects, appended in record-time order. */
-  private async backfill(subscription: Subscription, query: NamedQuery, principal: Principal): Promise<void> {
+  /**
+   * A page of the stored events since the subscription's start (or its query's GE_recordTime, if later) that its query
+   * selects, as its subscriber may see them, in record-time order.
+   */
+  private async storedPage(subscription: Subscription, after: string | undefined): Promise<StoredPage> {
+    const query = await this.queries.find(subscription.party, subscription.queryName);
+    if (!query) return { events: [], next: undefined };
     const params = new URLSearchParams(query.params);
-    params.delete('GE_recordTime');
-    params.set('GE_recordTime', startOf(subscription).toISOString());
+    const own = params.get('GE_recordTime');
+    const start = startOf(subscription);
+    if (own === null || !(new Date(own) > start)) params.set('GE_recordTime', start.toISOString());
     params.set('orderBy', 'recordTime');
     params.set('orderDirection', 'ASC');
     params.set('perPage', String(Math.min(1000, this.config.QUERY_MAX_PAGE_SIZE)));
-    for (;;) {
-      const parsed = this.answers.parse(params);
-      const { events, next } = await this.events.find({ ...parsed, maxEventCount: undefined }, principal);
-      const copies = events.map((e) => ({
+    if (after !== undefined) params.set('nextPageToken', after);
+    const parsed = this.answers.parse(params);
+    const { events, next } = await this.events.find(
+      { ...parsed, maxEventCount: undefined },
+      subscriberOf(subscription),
+    );
+    return {
+      events: events.map((e) => ({
         eventHash: e.eventHash,
         entryKey: entryKeyOf({ eventHash: e.eventHash, event: e.document, namespaces: e.namespaces }),
         event: e.document as unknown as Record<string, unknown>,
         namespaces: e.namespaces,
         capturerGcps: e.capturerGcps,
-      }));
-      await this.repository.append(copies, [
-        {
-          feedId: subscription.feedId,
-          entries: copies.map((c, i) => ({
-            entryKey: c.entryKey,
-            recordTime: new Date(events[i]!.document.recordTime ?? startOf(subscription)),
-          })),
-        },
-      ]);
-      if (!next) return;
-      params.set('nextPageToken', encodePageToken({ ...next, fingerprint: parsed.fingerprint }));
+        recordTime: new Date(e.document.recordTime ?? start),
+      })),
+      next: next && encodePageToken({ ...next, fingerprint: parsed.fingerprint }),
+    };
+  }
+
+  /** A Kafka admin client of this process, connected on first use. */
+  private async withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    try {
+      return await use(await this.admin);
+    } catch (error) {
+      this.admin = undefined;
+      throw error;
     }
   }
 

@@ -68,6 +68,30 @@ describe('SubscriptionRepository (real PostgreSQL)', () => {
     expect((await repository.claim('p6', 10)).map((c) => c.id)).not.toContain('claim-1');
   });
 
+  it('delivers nothing of a subscription being backfilled; its lease holder finishes it, or another process once it expired', async () => {
+    const s = await repository.create(subscription('backfill-1'), 'subscription:backfill-1', 'p1');
+    await append(s, 'b1');
+    expect((await repository.claim('p2', 100)).map((c) => c.id)).not.toContain('backfill-1');
+    // The lease is p1's: nobody else takes the backfill over or finishes it.
+    expect((await repository.claimBackfills('p2')).map((c) => c.id)).not.toContain('backfill-1');
+    expect(await repository.renewBackfill('backfill-1', 'p2')).toBe(false);
+    expect(await repository.finishBackfill('backfill-1', 'p2')).toBe(false);
+    expect(await repository.renewBackfill('backfill-1', 'p1')).toBe(true);
+    // p1 stopped: once its lease expired, one of the processes looking takes the backfill over.
+    await database.pool.query(
+      `UPDATE subscriptions SET lease_until = now() - interval '1 second' WHERE id = $1`,
+      ['backfill-1'],
+    );
+    const takeovers = await Promise.all(['p2', 'p3', 'p4'].map((owner) => repository.claimBackfills(owner)));
+    expect(takeovers.flat().filter((c) => c.id === 'backfill-1')).toHaveLength(1);
+    const owner = ['p2', 'p3', 'p4'][takeovers.findIndex((t) => t.some((c) => c.id === 'backfill-1'))]!;
+    expect(await repository.finishBackfill('backfill-1', 'p1')).toBe(false);
+    expect(await repository.finishBackfill('backfill-1', owner)).toBe(true);
+    expect(await repository.finishBackfill('backfill-1', owner)).toBe(false);
+    // Done: delivered from now on, by whoever claims it.
+    expect((await repository.claim('p5', 100)).map((c) => c.id)).toContain('backfill-1');
+  });
+
   it('shares one feed between subscriptions of one key; each starts at the head it found', async () => {
     const first = await repository.create(subscription('share-a'), 'feed-share');
     await append(first, 's1');
