@@ -150,7 +150,16 @@ describe('serialization service: EPCIS query (real Kafka and PostgreSQL)', () =>
     expect(response.headers.get('content-type')).toMatch(/^application\/xml/);
     const xml = await response.text();
     expect(xml).toContain('EPCISQueryDocument');
-    expect(xml).toContain('<parentID>urn:epc:id:sscc:0614141.1000000051</parentID>');
+    // Identifiers as GS1 Digital Links, GS1's default without GS1-EPC-Format; as captured when asked.
+    expect(xml).toContain('<parentID>https://id.gs1.org/00/106141410000000514</parentID>');
+    const asCaptured = await fetch(`${sut.service.baseUrl}/events?EQ_bizStep=packing`, {
+      headers: {
+        authorization: `Bearer ${regulator}`,
+        accept: 'application/xml',
+        'GS1-EPC-Format': 'Never_Translates',
+      },
+    });
+    expect(await asCaptured.text()).toContain('<parentID>urn:epc:id:sscc:0614141.1000000051</parentID>');
   });
 
   it.each([

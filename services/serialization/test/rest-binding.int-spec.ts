@@ -109,13 +109,17 @@ describe('serialization service: EPCIS REST binding (real Kafka and PostgreSQL)'
 
   it('writes identifiers as the GS1-EPC-Format header asks, and CBV values as GS1-CBV-XML-Format asks', async () => {
     const path = `/epcs/${encodeURIComponent(pack(serials[0]!))}/events?EQ_bizStep=commissioning`;
-    const asStored = eventList((await json(path, manufacturer)).body)[0]!;
-    expect(asStored['epcList']).toEqual(serials.map(pack));
+    for (const format of ['Never_Translates', 'No_Preference']) {
+      const asStored = eventList((await json(path, manufacturer, { 'GS1-EPC-Format': format })).body)[0]!;
+      expect(asStored['epcList']).toEqual(serials.map(pack));
+    }
     const links = eventList(
       (await json(path, manufacturer, { 'GS1-EPC-Format': 'Always_GS1_Digital_Link' })).body,
     )[0]!;
     expect(links['epcList']).toEqual(serials.map((n) => `https://id.gs1.org/01/10614141073464/21/${n}`));
     expect(links['readPoint']).toEqual({ id: 'https://id.gs1.org/414/0614141000005' });
+    // Without the header: Digital Links, the default of GS1's OpenAPI document.
+    expect(eventList((await json(path, manufacturer)).body)[0]).toEqual(links);
     expect((await json(path, manufacturer, { 'GS1-EPC-Format': 'Sometimes' })).response.status).toBe(400);
     const xml = async (format?: string) =>
       (

@@ -27,7 +27,9 @@ const DISCOVERY_HEADERS = {
   'GS1-CBV-Version': header('2.0.0'),
   'GS1-CBV-Min': header('1.2.0'),
   'GS1-CBV-Max': header('2.0.0'),
-  'GS1-EPC-Format': header('No_Preference: identifiers as stored unless the request asks otherwise'),
+  'GS1-EPC-Format': header(
+    'No_Preference: the request chooses (Digital Links when it does not say; as stored with No_Preference)',
+  ),
   'GS1-CBV-XML-Format': header('No_Preference: CBV URNs in XML unless the request asks otherwise'),
   'GS1-Extensions': header('empty: no extension beyond the standard'),
 };

@@ -11,6 +11,8 @@ export const EPC_FORMATS = [
   'Never_Translates',
 ] as const;
 export type EpcFormat = (typeof EPC_FORMATS)[number];
+/** Without the header: "If absent the default value is `Always_GS1_Digital_Link`" (GS1's EPCIS 2.0 OpenAPI). */
+export const DEFAULT_EPC_FORMAT: EpcFormat = 'Always_GS1_Digital_Link';
 
 /** `GS1-CBV-XML-Format`: how vocabulary values are written in XML answers. */
 export const CBV_XML_FORMATS = ['No_Preference', 'Always_Web_URI', 'Always_URN', 'Never_Translates'] as const;
@@ -20,21 +22,22 @@ function headerValue<T extends string>(
   request: Pick<FastifyRequest, 'headers'>,
   name: string,
   allowed: readonly T[],
+  absent: T,
 ): T {
   const raw = request.headers[name.toLowerCase()];
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-  if (value === undefined || value === '') return allowed[0]!;
+  if (value === undefined || value === '') return absent;
   if (!(allowed as readonly string[]).includes(value))
     throw epcisProblem('QueryParameterException', 400, `${name} must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
 export function epcFormatOf(request: Pick<FastifyRequest, 'headers'>): EpcFormat {
-  return headerValue(request, 'GS1-EPC-Format', EPC_FORMATS);
+  return headerValue(request, 'GS1-EPC-Format', EPC_FORMATS, DEFAULT_EPC_FORMAT);
 }
 
 export function cbvXmlFormatOf(request: Pick<FastifyRequest, 'headers'>): CbvXmlFormat {
-  return headerValue(request, 'GS1-CBV-XML-Format', CBV_XML_FORMATS);
+  return headerValue(request, 'GS1-CBV-XML-Format', CBV_XML_FORMATS, 'No_Preference');
 }
 
 export function xmlOptions(format: CbvXmlFormat): EpcisXmlOptions {

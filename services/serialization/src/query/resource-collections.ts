@@ -54,7 +54,7 @@ export const EPC_FORMAT_HEADER = ApiHeader({
   required: false,
   enum: [...EPC_FORMATS],
   description:
-    'identifiers in the answer: Always_GS1_Digital_Link, Always_EPC_URN (Digital Links whose company prefix length is known from the capturer), or as stored (No_Preference, the default, and Never_Translates)',
+    'identifiers in the answer: Always_GS1_Digital_Link (the default when absent, as GS1 says), Always_EPC_URN (Digital Links whose company prefix length is known from the capturer), or as stored (No_Preference and Never_Translates)',
 });
 
 export const CBV_XML_FORMAT_HEADER = ApiHeader({

@@ -25,7 +25,7 @@ import type { SerializationConfig } from '../config';
 import { PROJECTOR_GROUP } from '../projection/projection-consumers';
 import { encodePageToken } from '../query/event-query';
 import { EventQueryRepository } from '../query/event-query.repository';
-import { EPC_FORMATS, type EpcFormat } from '../query/presentation';
+import { DEFAULT_EPC_FORMAT, EPC_FORMATS, type EpcFormat } from '../query/presentation';
 import { QueryAnswers } from '../query/query-answers';
 import { NamedQueryRepository, type NamedQuery } from './named-query.repository';
 import { parseSchedule, nextRun, ScheduleError } from './schedule';
@@ -399,7 +399,8 @@ export function socketOptions(
   const initialRecordTime = initial === null ? null : new Date(initial);
   if (initialRecordTime !== null && Number.isNaN(initialRecordTime.getTime()))
     throw new SubscriptionControlsError('initialRecordTime: not a date-time');
-  const format = (Array.isArray(epcFormatHeader) ? epcFormatHeader[0] : epcFormatHeader) ?? 'No_Preference';
+  const format =
+    (Array.isArray(epcFormatHeader) ? epcFormatHeader[0] : epcFormatHeader) ?? DEFAULT_EPC_FORMAT;
   if (!(EPC_FORMATS as readonly string[]).includes(format))
     throw new SubscriptionControlsError(`GS1-EPC-Format: one of ${EPC_FORMATS.join(', ')}`);
   return {
