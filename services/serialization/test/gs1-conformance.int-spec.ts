@@ -140,7 +140,17 @@ const SET1 = {
             sDev: 2,
             'ex:channel': 2,
           },
-          { type: 'gs1:RelativeHumidity', value: 55, uom: 'P1', percRank: 90, percValue: 60 },
+          {
+            type: 'gs1:RelativeHumidity',
+            value: 55,
+            uom: 'P1',
+            percRank: 90,
+            percValue: 60,
+            deviceID: 'urn:epc:id:giai:0614141.LOGGER2',
+            deviceMetadata: 'https://example.org/devices/logger2',
+            rawData: 'https://example.org/raw/s2',
+            dataProcessingMethod: 'https://example.org/method/average',
+          },
         ],
         'ex:zone': 9,
       },
@@ -311,7 +321,9 @@ describe('GS1 EPCIS conformance, TCR-53 SensorElement (real Kafka and PostgreSQL
 
   it.each<[string, string, string, string[]]>([
     ['step 7', 'EQ_deviceID', 'urn:epc:id:giai:0614141.LOGGER1', ['S1']],
+    ['step 7, in a sensorReport', 'EQ_deviceID', 'urn:epc:id:giai:0614141.LOGGER2', ['S2']],
     ['step 8', 'EQ_dataProcessingMethod', 'https://example.org/method/spot', ['S1']],
+    ['step 8, in a sensorReport', 'EQ_dataProcessingMethod', 'https://example.org/method/average', ['S2']],
     ['step 9', 'EQ_microorganism', 'https://www.ncbi.nlm.nih.gov/taxonomy/562', ['S3']],
     [
       'step 10',
