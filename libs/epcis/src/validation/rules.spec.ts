@@ -422,7 +422,11 @@ const cases: RuleCase[] = [
     severity: 'warning',
     example: SENSOR,
     broken: (e) => (report(e)['time'] = '2019-04-02T16:00:00+01:00'),
-    kept: (e) => (report(e)['time'] = '2019-04-02T14:59:00+01:00'),
+    kept: (e) => {
+      // The report's own time, so none in the sensorMetadata (an inline attribute is in one or the other).
+      delete metadata(e)['time'];
+      report(e)['time'] = '2019-04-02T14:59:00+01:00';
+    },
     pointer: `${S0}/sensorReport/0/time`,
     message: 'time 2019-04-02T16:00:00+01:00 is after the eventTime; sensor data must not postdate the event',
   },
@@ -500,10 +504,25 @@ const cases: RuleCase[] = [
         startTime: '2019-04-02T14:00:00+01:00',
         endTime: '2019-04-02T14:30:00+01:00',
       });
+      delete metadata(e)['time'];
       report(e)['time'] = '2019-04-02T14:15:00+01:00';
     },
     pointer: `${S0}/sensorReport/0/time`,
     message: 'time lies outside the startTime–endTime interval of its sensorMetadata',
+  },
+  {
+    rule: 'an inline attribute is in the sensorMetadata or in its sensorReports, not both',
+    severity: 'warning',
+    example: SENSOR,
+    // SensorDataExample1 gives deviceID in the sensorMetadata only.
+    broken: (e) => (report(e, 1)['deviceID'] = 'urn:epc:id:giai:4000001.222'),
+    kept: (e) => {
+      report(e, 1)['deviceID'] = 'urn:epc:id:giai:4000001.222';
+      delete metadata(e)['deviceID'];
+    },
+    pointer: `${S0}/sensorReport/1/deviceID`,
+    message:
+      'deviceID is also in the sensorMetadata; give it in the sensorMetadata or in the sensorReports, not both',
   },
 ];
 

@@ -8,6 +8,13 @@ type Json = Record<string, unknown>;
 /** Fields of a sensorReport that carry a numeric measurement expressed in `uom`. */
 const NUMERIC_MEASUREMENTS = ['value', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percValue'];
 
+/**
+ * The attributes a sensorElement may give in its sensorMetadata (for every report) or in each sensorReport, but not in
+ * both: the EPCIS 2.0 draft of 2021 ("they SHALL either be specified in the sensorMetadata element or in the
+ * sensorReport element(s)", quoted in gs1/EPCIS issue #250) and GS1's draft conformance TCR-53 step 29.
+ */
+const INLINE_ATTRIBUTES = ['deviceID', 'deviceMetadata', 'rawData', 'dataProcessingMethod', 'time'];
+
 /** The startTime and endTime of a sensorMetadata, where they are valid timestamps. */
 interface Interval {
   start: number | undefined;
@@ -56,6 +63,7 @@ function checkMetadata(
 function checkReport(
   c: ProblemCollector,
   report: Json,
+  metadata: Json | undefined,
   interval: Interval | undefined,
   eventTime: number | undefined,
   at: Location,
@@ -113,6 +121,14 @@ function checkReport(
       c.warn(at.at('time'), 'time lies outside the startTime–endTime interval of its sensorMetadata');
     }
   }
+  for (const field of INLINE_ATTRIBUTES) {
+    if (report[field] !== undefined && metadata?.[field] !== undefined) {
+      c.warn(
+        at.at(field),
+        `${field} is also in the sensorMetadata; give it in the sensorMetadata or in the sensorReports, not both`,
+      );
+    }
+  }
 }
 
 function checkValueOrder(c: ProblemCollector, report: Json, at: Location): void {
@@ -149,10 +165,8 @@ export function checkSensorElements(
   elements.forEach((element, index) => {
     if (!isObject(element)) return;
     const at = base.at('sensorElementList').at(index);
-    const metadata = element['sensorMetadata'];
-    const interval = isObject(metadata)
-      ? checkMetadata(c, metadata, eventTime, at.at('sensorMetadata'))
-      : undefined;
+    const metadata = isObject(element['sensorMetadata']) ? element['sensorMetadata'] : undefined;
+    const interval = metadata ? checkMetadata(c, metadata, eventTime, at.at('sensorMetadata')) : undefined;
     const reports = element['sensorReport'];
     if (!Array.isArray(reports) || reports.length === 0) {
       c.add(at.at('sensorReport'), 'a sensorElement requires at least one sensorReport');
@@ -160,7 +174,7 @@ export function checkSensorElements(
     }
     reports.forEach((report, reportIndex) => {
       if (isObject(report))
-        checkReport(c, report, interval, eventTime, at.at('sensorReport').at(reportIndex));
+        checkReport(c, report, metadata, interval, eventTime, at.at('sensorReport').at(reportIndex));
     });
   });
 }

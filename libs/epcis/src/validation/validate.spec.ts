@@ -61,6 +61,11 @@ function allPossibleFieldsWarnings(sensorTimesAfterEvent: boolean): EpcisProblem
       pointer: `${at}/sensorReport/0/time`,
       message: 'time lies outside the startTime–endTime interval of its sensorMetadata',
     },
+    // Each example gives the five inline attributes both in its sensorMetadata and in its sensorReport.
+    ...['deviceID', 'deviceMetadata', 'rawData', 'dataProcessingMethod', 'time'].map((field) => ({
+      pointer: `${at}/sensorReport/0/${field}`,
+      message: `${field} is also in the sensorMetadata; give it in the sensorMetadata or in the sensorReports, not both`,
+    })),
   ];
 }
 
