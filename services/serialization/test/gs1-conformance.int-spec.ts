@@ -24,7 +24,11 @@ const CONTEXT = [EPCIS_CONTEXT, { ex: EX }];
 const id = (n: number) => `urn:uuid:5e000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const enc = encodeURIComponent;
 
+/** Events answered as captured (without the header, identifiers come as GS1 Digital Links). */
+const AS_CAPTURED = { 'GS1-EPC-Format': 'Never_Translates' };
+
 /** Answers `GET /events?…` with the fixture names of the events, sorted (the standard orders nothing without orderBy). */
+
 async function queryNames(
   sut: SerializationUnderTest,
   token: string,
@@ -277,7 +281,7 @@ describe('GS1 EPCIS conformance, TCR-53 SensorElement (real Kafka and PostgreSQL
     );
     for (const event of Object.values(SET1)) {
       const answer = (await (
-        await sut.get(`/events?EQ_eventID=${enc(event.eventID)}`, manufacturer)
+        await sut.get(`/events?EQ_eventID=${enc(event.eventID)}`, manufacturer, undefined, AS_CAPTURED)
       ).json()) as QueryAnswer;
       const [stored] = answer.epcisBody!.queryResults.resultsBody.eventList;
       expect(stored).toMatchObject(event);
@@ -406,7 +410,7 @@ describe('GS1 EPCIS conformance, TCR-53 SensorElement (real Kafka and PostgreSQL
     );
     for (const event of Object.values(SET2)) {
       const answer = (await (
-        await sut.get(`/events?EQ_eventID=${enc(event.eventID)}`, manufacturer)
+        await sut.get(`/events?EQ_eventID=${enc(event.eventID)}`, manufacturer, undefined, AS_CAPTURED)
       ).json()) as QueryAnswer;
       expect(answer.epcisBody!.queryResults.resultsBody.eventList).toEqual([expect.objectContaining(event)]);
     }
@@ -623,7 +627,12 @@ describe('GS1 EPCIS conformance, capture requirements: M1, M121, M122, TCR-54 As
   afterAll(() => sut.stop());
 
   const stored = async (eventID: string) => {
-    const response = await sut.get(`/events?EQ_eventID=${enc(eventID)}`, manufacturer);
+    const response = await sut.get(
+      `/events?EQ_eventID=${enc(eventID)}`,
+      manufacturer,
+      undefined,
+      AS_CAPTURED,
+    );
     expect(response.status).toBe(200);
     return ((await response.json()) as QueryAnswer).epcisBody!.queryResults.resultsBody.eventList;
   };
@@ -637,7 +646,7 @@ describe('GS1 EPCIS conformance, capture requirements: M1, M121, M122, TCR-54 As
     expect([response.status, response.status === 202 ? '' : await response.text()]).toEqual([202, '']);
     await eventually(storedCount, (n) => n === 5, 'five events stored');
     for (const [type, event] of Object.entries(ALL_FIELDS)) {
-      const answer = await sut.get(`/events?eventType=${type}`, manufacturer);
+      const answer = await sut.get(`/events?eventType=${type}`, manufacturer, undefined, AS_CAPTURED);
       const events = ((await answer.json()) as QueryAnswer).epcisBody!.queryResults.resultsBody.eventList;
       expect(events).toEqual([{ ...event, recordTime: expect.any(String) }]);
     }

@@ -87,9 +87,14 @@ export class SerializationUnderTest {
     });
   }
 
-  async get(urlPath: string, token: string, accept = 'application/ld+json'): Promise<Response> {
+  async get(
+    urlPath: string,
+    token: string,
+    accept = 'application/ld+json',
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     return fetch(`${this.service.baseUrl}${urlPath}`, {
-      headers: { authorization: `Bearer ${token}`, accept },
+      headers: { authorization: `Bearer ${token}`, accept, ...headers },
     });
   }
 
