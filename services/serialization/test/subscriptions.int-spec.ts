@@ -564,6 +564,33 @@ describe('serialization service: query subscriptions (real Kafka and PostgreSQL)
       (n) => n === 0,
       'the socket subscription dropped once closed',
     );
+    // A socket starting in the past gets the stored events since then first; identifiers as Digital Links by default.
+    const replay = new WebSocket(
+      `${sut.service.baseUrl.replace('http', 'ws')}/queries/${name}/events?stream=true&initialRecordTime=2020-01-01T00:00:00Z`,
+      { headers: { authorization: `Bearer ${wholesaler}` } },
+    );
+    const replayed: Array<{ epcList: string[]; eventID: string }> = [];
+    replay.on('message', (data: Buffer) => {
+      const document = JSON.parse(data.toString('utf8')) as {
+        epcisBody: {
+          queryResults: { resultsBody: { eventList: Array<{ epcList: string[]; eventID: string }> } };
+        };
+      };
+      replayed.push(...document.epcisBody.queryResults.resultsBody.eventList);
+    });
+    try {
+      await eventually(
+        async () => replayed.length,
+        (n) => n >= 1,
+        'the stored event replayed',
+        60_000,
+      );
+      expect(replayed.map((e) => [e.eventID, e.epcList])).toEqual([
+        [received[0]!.eventID, [`https://id.gs1.org/01/10614141073464/21/W${run}-1`]],
+      ]);
+    } finally {
+      replay.close();
+    }
     const refused = new WebSocket(
       `${sut.service.baseUrl.replace('http', 'ws')}/queries/${name}/events?stream=true`,
     );

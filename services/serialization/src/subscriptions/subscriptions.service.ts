@@ -160,8 +160,8 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
 
   /**
    * Creates a subscription on its feed. One starting in the past (initialRecordTime) reads a feed of its own, filled
-   * with the stored events since then (SubscriptionBackfill): this answers when that is done, or after
-   * BACKFILL_ANSWER_WAIT_MS while it goes on.
+   * with the stored events since then (SubscriptionBackfill): a webhook's is answered when that is done or after
+   * BACKFILL_ANSWER_WAIT_MS while it goes on, a WebSocket's when it is done.
    */
   async subscribe(
     principal: Principal,
@@ -204,10 +204,17 @@ export class SubscriptionsService implements OnApplicationBootstrap, OnApplicati
     );
     if (backfilled) {
       const filling = this.backfill.fill(subscription).catch((error: unknown) => {
-        // The lease expires and a replica's sweep takes the backfill over.
-        this.logger.warn({ err: error, subscription: id }, 'subscription backfill failed; it is taken over');
+        this.logger.warn({ err: error, subscription: id }, 'subscription backfill failed');
         return false;
       });
+      if (socketOwner !== null) {
+        // A WebSocket subscription lives with its socket in this process: it waits for its backfill, and one that
+        // failed is dropped (the socket is closed, its client opens another).
+        if (await filling) return subscription;
+        await this.repository.delete(id);
+        throw new Error('the subscription could not be filled from the event store');
+      }
+      // A webhook's backfill goes on after the answer; if it fails, its lease expires and a replica takes it over.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         filling,
