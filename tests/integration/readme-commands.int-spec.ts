@@ -233,10 +233,20 @@ const EXPECTED: Record<string, Expectation> = {
   [`curl -H "Authorization: Bearer $TOKEN" 'http://127.0.0.1:3001/events?EQ_bizStep=commissioning&perPage=50'`]:
     {
       before: captureSettled,
-      stdout: ['EPCISQueryDocument', 'urn:epc:id:sgtin:0614141.107346.2017', '"cbvmda:lotNumber":"LOT1"'],
+      stdout: [
+        'EPCISQueryDocument',
+        '"epcList":["https://id.gs1.org/01/10614141073464/21/2017"',
+        '"cbvmda:lotNumber":"LOT1"',
+      ],
     },
-  [`curl -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:3001/epcs/$(printf %s 'urn:epc:id:sgtin:0614141.107346.2017' | jq -sRr @uri)/events"`]:
-    { stdout: ['EPCISQueryDocument', '"bizStep":"commissioning"'] },
+  [`curl -H "Authorization: Bearer $TOKEN" -H 'GS1-EPC-Format: Always_EPC_URN' "http://127.0.0.1:3001/epcs/$(printf %s 'urn:epc:id:sgtin:0614141.107346.2017' | jq -sRr @uri)/events"`]:
+    {
+      stdout: [
+        'EPCISQueryDocument',
+        '"bizStep":"commissioning"',
+        '"epcList":["urn:epc:id:sgtin:0614141.107346.2017"',
+      ],
+    },
   [`curl -s -o /dev/null -w '%{http_code}\\n' -X POST http://127.0.0.1:3001/capture -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/ld+json' --data @shipping.jsonld`]:
     { stdout: [/^202$/m] },
 
