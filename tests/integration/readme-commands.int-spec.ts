@@ -73,7 +73,7 @@ const NOT_RUN: Record<string, { reason: string; check: () => void }> = {
       const refused = runScript(['scripts/bench.sh', 'no-such-benchmark']);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(
-        'epcis, validation, serialization, verification, coldstart, ledger, coldchain, recall or all',
+        'epcis, validation, serialization, verification, coldstart, ledger, coldchain, recall, query or all',
       );
     },
   },
