@@ -18,7 +18,7 @@ CREATE INDEX "events_lot_number" ON "events" USING btree (event_lot_number("docu
 CREATE INDEX "events_sensor" ON "events" USING btree ("event_time","event_hash") WHERE "document" ? 'sensorElementList';--> statement-breakpoint
 CREATE INDEX "events_read_point" ON "events" USING btree ("read_point","event_time","event_hash");--> statement-breakpoint
 CREATE INDEX "events_captured_by" ON "events" USING btree ("captured_by","event_time","event_hash");--> statement-breakpoint
-CREATE INDEX "events_parties" ON "events" USING gin ("parties");--> statement-breakpoint
+CREATE INDEX "events_parties" ON "events" USING gin ("parties") WHERE "parties" <> '{}';--> statement-breakpoint
 CREATE INDEX "events_biz_transactions" ON "events" USING gin ("biz_transactions" jsonb_path_ops) WHERE "biz_transactions" <> '{}';--> statement-breakpoint
 CREATE INDEX "events_sources" ON "events" USING gin ("sources" jsonb_path_ops) WHERE "sources" <> '{}';--> statement-breakpoint
 CREATE INDEX "events_destinations" ON "events" USING gin ("destinations" jsonb_path_ops) WHERE "destinations" <> '{}';
