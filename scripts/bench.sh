@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: bash scripts/bench.sh [epcis|validation|serialization|verification|coldstart|ledger|coldchain|recall|subscriptions|all]
+# Benchmarks: bash scripts/bench.sh [epcis|validation|serialization|verification|coldstart|ledger|coldchain|recall|subscriptions|query|all]
 # (default all).
 # Installs and builds like the test command, starts the `test` profile of the local stack, runs each benchmark and
 # prints one JSON line of figures per benchmark (the machine is in each line). Figures and readings: bench/RESULTS.md.
@@ -8,8 +8,8 @@ cd "$PEDIGREE_ROOT"
 
 which="${1:-all}"
 case "$which" in
-  epcis | validation | serialization | verification | coldstart | ledger | coldchain | recall | subscriptions | all) ;;
-  *) fail "unknown benchmark '$which' (epcis, validation, serialization, verification, coldstart, ledger, coldchain, recall, subscriptions or all)" ;;
+  epcis | validation | serialization | verification | coldstart | ledger | coldchain | recall | subscriptions | query | all) ;;
+  *) fail "unknown benchmark '$which' (epcis, validation, serialization, verification, coldstart, ledger, coldchain, recall, subscriptions, query or all)" ;;
 esac
 
 step "Toolchain"
@@ -42,4 +42,5 @@ fi
 [ "$which" = coldchain ] || [ "$which" = all ] && run "cold-chain readings ingest, excursion latency, shipment summary" coldchain-throughput
 [ "$which" = recall ] || [ "$which" = all ] && run "recall scope of a lot in three aggregation levels, CSV, trace, distribution" recall-scope
 [ "$which" = subscriptions ] || [ "$which" = all ] && run "query subscriptions: capture → webhook latency" subscription-latency
+[ "$which" = query ] || [ "$which" = all ] && run "GET /events p50/p99 per common query parameter on 1 M events, admin and distributor" query-latency
 exit 0

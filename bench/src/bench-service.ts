@@ -29,15 +29,18 @@ export interface BenchService {
 /**
  * Starts the local stack (or finds it running) and one service as its own process on a fresh database and topic
  * namespace (the database is dropped again on stop), trusting an ephemeral token issuer. `BENCH_SERVICE_NODE_OPTIONS` is passed to the service (e.g. --cpu-prof).
+ * `existingDatabaseUrl`: a database kept from an earlier run instead, migrated to this build and kept on stop.
  */
 export async function startBenchService(
   name: MigratedService,
   env: Record<string, string> = {},
+  existingDatabaseUrl?: string,
 ): Promise<BenchService> {
   const infrastructure = await selectProvider().start();
   process.env.PEDIGREE_TEST_INFRASTRUCTURE = JSON.stringify(infrastructure);
   const issuer = await createEphemeralIssuer();
-  const databaseUrl = await createTestDatabase(`bench_${name.replace(/-/g, '_')}`);
+  const databaseUrl = existingDatabaseUrl ?? (await createTestDatabase(`bench_${name.replace(/-/g, '_')}`));
+  const dropDatabase = () => (existingDatabaseUrl ? Promise.resolve() : dropTestDatabase(databaseUrl));
   await migrateServiceDatabase(name, databaseUrl);
   const topicPrefix = `bench${uniqueSuffix()}.`;
   await createTestTopics(topicPrefix);
@@ -58,7 +61,7 @@ export async function startBenchService(
   try {
     await waitForStatus(service, '/health/ready');
   } catch (error) {
-    await dropTestDatabase(databaseUrl);
+    await dropDatabase();
     throw error;
   }
   const db = new Client({ connectionString: databaseUrl });
@@ -79,7 +82,7 @@ export async function startBenchService(
     async stop() {
       await db.end();
       await service.stop();
-      await dropTestDatabase(databaseUrl);
+      await dropDatabase();
     },
   };
 }

@@ -61,6 +61,33 @@ export const events = pgTable(
     index('events_event_id').on(t.eventId),
     index('events_biz_step').on(t.bizStep),
     index('events_biz_location').on(t.bizLocation),
+    // EQ_ILMD_cbvmda:lotNumber: a lot's events in event time order (event_lot_number: migration 0016).
+    index('events_lot_number')
+      .on(sql`event_lot_number(${t.document}, ${t.namespaces})`, t.eventTime, t.eventHash)
+      .where(sql`${t.document} ? 'ilmd'`),
+    // The sensor filters (EXISTS_sensorElementList, GE_value_CEL, …): the few events with readings, in order.
+    index('events_sensor')
+      .on(t.eventTime, t.eventHash)
+      .where(sql`${t.document} ? 'sensorElementList'`),
+    index('events_read_point').on(t.readPoint, t.eventTime, t.eventHash),
+    // The visibility rule of a party that is no regulator: the events it captured or is a source or destination of.
+    index('events_captured_by').on(t.capturedBy, t.eventTime, t.eventHash),
+    // The second part (a source or destination), over the few events with any party. The query repeats the
+    // predicate, which lowers the planner's estimate of a party's events: it then reads them by this index and sorts
+    // them, rather than walk every event in time order on the bet that they are spread evenly.
+    index('events_parties')
+      .using('gin', t.parties)
+      .where(sql`${t.parties} <> '{}'`),
+    // EQ_bizTransaction_…, EQ_source_…, EQ_destination_… by containment, over the few events that have any.
+    index('events_biz_transactions')
+      .using('gin', t.bizTransactions.op('jsonb_path_ops'))
+      .where(sql`${t.bizTransactions} <> '{}'`),
+    index('events_sources')
+      .using('gin', t.sources.op('jsonb_path_ops'))
+      .where(sql`${t.sources} <> '{}'`),
+    index('events_destinations')
+      .using('gin', t.destinations.op('jsonb_path_ops'))
+      .where(sql`${t.destinations} <> '{}'`),
   ],
 );
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { seesEveryParty, type Principal } from '@pedigree/auth';
-import type { DatabaseHandle } from '@pedigree/database';
+import { inTransaction, type DatabaseHandle } from '@pedigree/database';
 import { EPCIS_CONTEXT_PREFIXES, type EpcisEvent } from '@pedigree/epcis';
 import { DATABASE } from '@pedigree/service-runtime';
+import type { Pool, PoolClient } from 'pg';
 import {
   orderColumnKinds,
   parseEventQuery,
@@ -137,6 +138,33 @@ function valueClause(c: Conditions, v: string, test: ValueTest): string {
     : `json_number_or_null(${v}) ${SQL_OPERATORS[test.op]} ${c.param(operand!.value)}::numeric`;
 }
 
+/** What `event_lot_number` (migration 0016) gives an event with several lot number fields or one that is no text. */
+const IRREGULAR_LOT = '*';
+
+/**
+ * The lot numbers an `EQ_ILMD_cbvmda:lotNumber` filter asks for, when the lot number index can preselect its events:
+ * text that reads as no number or instant (such a value also matches a number or instant equal to it, which the index,
+ * holding the text as captured, does not know).
+ */
+function indexedLots(filter: FieldFilter): string[] | undefined {
+  if (filter.scope !== 'ilmd' || filter.inner || filter.test.op !== 'EQ') return undefined;
+  if (filter.field.namespace !== EPCIS_CONTEXT_PREFIXES.cbvmda || filter.field.localName !== 'lotNumber')
+    return undefined;
+  const { operands } = filter.test;
+  return operands.every((o) => o.type === 'string') ? operands.map((o) => String(o.value)) : undefined;
+}
+
+/**
+ * The events whose lot number index entry is one of `lots` (a superset of the filter's events: its exact test follows),
+ * and those with an irregular entry when any may exist. One lot compares with `=`, so that the index, which holds
+ * each lot's events in event time order, gives the page's order.
+ */
+function lotClause(c: Conditions, lots: string[], irregular: boolean): string {
+  const keys = irregular ? [...lots, IRREGULAR_LOT] : lots;
+  const test = keys.length === 1 ? `= ${c.param(keys[0])}` : `= ANY(${c.param(keys)}::text[])`;
+  return `(e.document ? 'ilmd' AND event_lot_number(e.document, e.namespaces) ${test})`;
+}
+
 function fieldClause(c: Conditions, filter: FieldFilter): string {
   const path = c.param(filter.inner ? FIELD_PATH.inner : FIELD_PATH.top);
   return `EXISTS (SELECT 1 FROM jsonb_path_query(${SCOPE_ROOTS[filter.scope]}, ${path}::jsonpath, ${fieldKeys(c, filter.field)}) AS v(value)
@@ -182,9 +210,10 @@ function sensorClause(c: Conditions, sensor: SensorQuery): string | undefined {
     ),
     ...sensor.fields.map((f) => fieldClause(c, f)),
   ];
-  return `EXISTS (SELECT 1 FROM jsonb_path_query(e.document, 'lax $.sensorElementList[*]') AS el(value),
+  // The key test first: it is what the partial index of sensor events (migration 0016) is defined by.
+  return `(e.document ? 'sensorElementList' AND EXISTS (SELECT 1 FROM jsonb_path_query(e.document, 'lax $.sensorElementList[*]') AS el(value),
     jsonb_path_query(el.value, 'lax $.sensorReport[*]') AS rep(value)
-    ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''})`;
+    ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}))`;
 }
 
 const QUANTITY_ELEMENTS =
@@ -210,11 +239,33 @@ function locationClauses(c: Conditions, column: string, filter: LocationFilter):
   }
 }
 
-function filterClauses(c: Conditions, query: EventQuery, principal: Principal): void {
-  if (!seesEveryParty(principal)) {
-    const party = c.param(principal.party);
-    c.add(`(e.captured_by = ${party} OR ${party} = ANY(e.parties))`);
-  }
+/**
+ * The WHERE clause of `query` for `principal`. `irregularLots`: whether events with an irregular lot number index
+ * entry may exist (when unsure, true).
+ */
+function filterClauses(c: Conditions, query: EventQuery, principal: Principal, irregularLots = true): void {
+  const visible = visibilityParts(c, principal);
+  if (visible) c.add(`(${visible.join(' OR ')})`);
+  filterClausesOfQuery(c, query, irregularLots);
+}
+
+/**
+ * The visibility rule of a party that is no regulator or admin (undefined for those): the events it captured, and
+ * those it is a source or destination of that others captured. Two disjoint parts, each with an index of its own
+ * (migration 0016; the second written as its partial index is defined, so that it is looked for among the events with
+ * parties only).
+ */
+function visibilityParts(c: Conditions, principal: Principal): [string, string] | undefined {
+  if (seesEveryParty(principal)) return undefined;
+  const party = c.param(principal.party);
+  return [
+    `e.captured_by = ${party}`,
+    `(e.captured_by <> ${party} AND e.parties <> '{}' AND e.parties @> ARRAY[${party}]::text[])`,
+  ];
+}
+
+/** The WHERE clauses of the query's own filters (without the visibility rule). */
+function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: boolean): void {
   // HASATTR_ and EQ_ATTR_ select by master data attributes; the service holds no master data, so no event has them.
   if (query.masterDataFilters.length > 0) c.add('FALSE');
   if (query.eventTypes) c.add(`e.event_type = ANY(${c.param(query.eventTypes)})`);
@@ -241,8 +292,13 @@ function filterClauses(c: Conditions, query: EventQuery, principal: Principal): 
     ['sources', query.sources],
     ['destinations', query.destinations],
   ] as const) {
-    for (const filter of filters)
-      c.add(`(e.${column} -> ${c.param(filter.type)}) ?| ${c.param(filter.values)}::text[]`);
+    // Containment of {type: [id]}, which the column's partial GIN index (migration 0016) answers.
+    for (const filter of filters) {
+      const contains = filter.values.map(
+        (id) => `e.${column} @> ${c.param(JSON.stringify({ [filter.type]: [id] }))}::jsonb`,
+      );
+      c.add(`(e.${column} <> '{}' AND (${contains.join(' OR ')}))`);
+    }
   }
   for (const filter of query.quantities) c.add(quantityClause(c, filter));
   const declaration = query.errorDeclaration;
@@ -255,7 +311,11 @@ function filterClauses(c: Conditions, query: EventQuery, principal: Principal): 
     c.add(
       `(e.document -> 'errorDeclaration' -> 'correctiveEventIDs') ?| ${c.param(declaration.correctiveEventIds)}::text[]`,
     );
-  for (const filter of query.fields) c.add(fieldClause(c, filter));
+  for (const filter of query.fields) {
+    const lots = indexedLots(filter);
+    if (lots) c.add(lotClause(c, lots, irregularLots));
+    c.add(fieldClause(c, filter));
+  }
   const sensor = sensorClause(c, query.sensor);
   if (sensor) c.add(sensor);
 }
@@ -273,6 +333,8 @@ interface KeyColumns {
 interface SortColumn {
   expression: string;
   type: 'timestamptz' | 'numeric' | 'text';
+  /** A column no event lacks (event or record time): sorted without NULLS LAST, so that its index gives the order. */
+  notNull?: boolean;
 }
 
 /**
@@ -287,7 +349,7 @@ function sortOf(
   const key = query.order?.key ?? 'eventTime';
   if (key === 'eventTime' || key === 'recordTime') {
     const column = key === 'eventTime' ? 'e.event_time' : 'e.record_time';
-    return { join: '', columns: [{ expression: column, type: 'timestamptz' }], direction };
+    return { join: '', columns: [{ expression: column, type: 'timestamptz', notNull: true }], direction };
   }
   const path = c.param(FIELD_PATH.top);
   return {
@@ -343,14 +405,41 @@ export class EventQueryRepository {
    * more follow. Throws QueryTooLargeError when more events than maxEventCount match.
    */
   async find(query: EventQuery, principal: Principal): Promise<{ events: StoredEvent[]; next?: PageCursor }> {
+    if (!query.fields.some((filter) => indexedLots(filter)))
+      return this.findOn(this.database.pool, query, principal, true);
+    // Whether any event has an irregular lot number index entry decides the statement (one lot walks the index in
+    // order), so both are read in one snapshot.
+    return inTransaction(this.database.pool, async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const { rows } = await client.query<{ irregular: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM events WHERE document ? 'ilmd' AND event_lot_number(document, namespaces) = $1) AS irregular`,
+        [IRREGULAR_LOT],
+      );
+      return this.findOn(client, query, principal, rows[0]!.irregular);
+    });
+  }
+
+  private async findOn(
+    db: Pool | PoolClient,
+    query: EventQuery,
+    principal: Principal,
+    irregularLots: boolean,
+  ): Promise<{ events: StoredEvent[]; next?: PageCursor }> {
     const c = new Conditions();
-    filterClauses(c, query, principal);
-    if (query.maxEventCount !== undefined) {
-      const { rows } = await this.database.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM events e ${c.where()} LIMIT ${query.maxEventCount + 1}) t`,
+    // A party's two parts of the visibility rule are read apart, each in the page's order and limited, then merged:
+    // one condition with OR has no index order, and the planner, taking a party's events to be spread evenly, would
+    // walk the event time index through every event when the party has none that match.
+    const parts = visibilityParts(c, principal) ?? ['TRUE'];
+    filterClausesOfQuery(c, query, irregularLots);
+    const where = (part: string) => `WHERE ${[part, ...c.clauses].join(' AND ')}`;
+    const max = query.maxEventCount;
+    if (max !== undefined) {
+      const counted = parts.map((part) => `(SELECT 1 FROM events e ${where(part)} LIMIT ${max + 1})`);
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (${counted.join(' UNION ALL ')}) t`,
         c.params,
       );
-      if (rows[0]!.n > query.maxEventCount) throw new QueryTooLargeError(query.maxEventCount);
+      if (rows[0]!.n > max) throw new QueryTooLargeError(max);
     }
     const served = query.after?.served ?? 0;
     const pageSize =
@@ -361,13 +450,19 @@ export class EventQueryRepository {
 
     const sort = sortOf(c, query);
     if (query.after) c.add(afterClause(c, sort.columns, sort.direction, query.after));
-    const keyColumns = sort.columns.map((col, i) => `to_json(${col.expression}) #>> '{}' AS k${i}`);
-    const orderBy = [
-      ...sort.columns.map((col) => `${col.expression} ${sort.direction} NULLS LAST`),
-      `e.event_hash ${sort.direction}`,
+    const keyColumns = sort.columns.map(
+      (col, i) => `to_json(${col.expression}) #>> '{}' AS k${i}, ${col.expression} AS s${i}`,
+    );
+    const orderBy = (of: (column: number) => string, hash: string) => [
+      ...sort.columns.map((col, i) => `${of(i)} ${sort.direction}${col.notNull ? '' : ' NULLS LAST'}`),
+      `${hash} ${sort.direction}`,
     ];
     const limit = c.param(pageSize + 1);
-    const { rows } = await this.database.pool.query<
+    const branch = (part: string) =>
+      `(SELECT e.event_hash, e.event_time, e.document, e.namespaces, e.captured_by_gcps, ${keyColumns.join(', ')}
+        FROM events e ${sort.join} ${where(part)}
+        ORDER BY ${orderBy((i) => sort.columns[i]!.expression, 'e.event_hash').join(', ')} LIMIT ${limit})`;
+    const { rows } = await db.query<
       {
         event_hash: string;
         event_time: Date;
@@ -376,9 +471,10 @@ export class EventQueryRepository {
         captured_by_gcps: string[] | null;
       } & KeyColumns
     >(
-      `SELECT e.event_hash, e.event_time, e.document, e.namespaces, e.captured_by_gcps, ${keyColumns.join(', ')}
-       FROM events e ${sort.join} ${c.where()}
-       ORDER BY ${orderBy.join(', ')} LIMIT ${limit}`,
+      parts.length === 1
+        ? branch(parts[0]!)
+        : `SELECT * FROM (${parts.map(branch).join(' UNION ALL ')}) v
+           ORDER BY ${orderBy((i) => `v.s${i}`, 'v.event_hash').join(', ')} LIMIT ${limit}`,
       c.params,
     );
     const page = rows.slice(0, pageSize);
