@@ -60,6 +60,9 @@ export const events = pgTable(
     index('events_record_time').on(t.recordTime),
     index('events_event_id').on(t.eventId),
     index('events_biz_step').on(t.bizStep),
+    // EQ_disposition and EQ_action for a party that sees few of the events with the value (migration 0018).
+    index('events_disposition').on(t.disposition),
+    index('events_action').on(t.action),
     index('events_biz_location').on(t.bizLocation),
     // EQ_ILMD_cbvmda:lotNumber: a lot's events in event time order (event_lot_number: migration 0016).
     index('events_lot_number')
