@@ -174,9 +174,14 @@ function parameterQueries(loaded: Loaded): Array<[string, () => string]> {
       'GE_recordTime+orderBy=recordTime (any time)',
       () => q({ GE_recordTime: recordTime(), orderBy: 'recordTime', orderDirection: 'ASC' }),
     ],
-    // Any time, in the default order (event time): the events recorded after it are those of later event times,
-    // which a walk in event time order reaches only after the earlier ones.
+    // Any time, without orderBy: a record time window is served in record time order (pageOrder).
     ['GE_recordTime (any time)', () => q({ GE_recordTime: recordTime() })],
+    // Any time in event time order: the events recorded after it are those of later event times, which a walk in
+    // event time order reaches only after the earlier ones, and the record time index gives unsorted.
+    [
+      'GE_recordTime+orderBy=eventTime (any time)',
+      () => q({ GE_recordTime: recordTime(), orderBy: 'eventTime', orderDirection: 'ASC' }),
+    ],
     ['MATCH_epc (one pack)', () => q({ MATCH_epc: randomPack() })],
     ['MATCH_anyEPC (one case)', () => q({ MATCH_anyEPC: randomContainer(1) })],
     ['MATCH_parentID (one pallet)', () => q({ MATCH_parentID: randomContainer(2) })],

@@ -59,11 +59,13 @@ export const events = pgTable(
     index('events_event_time').on(t.eventTime, t.eventHash),
     index('events_record_time').on(t.recordTime),
     index('events_event_id').on(t.eventId),
-    index('events_biz_step').on(t.bizStep),
-    // EQ_disposition and EQ_action for a party that sees few of the events with the value (migration 0018).
-    index('events_disposition').on(t.disposition),
-    index('events_action').on(t.action),
-    index('events_biz_location').on(t.bizLocation),
+    // EQ_bizStep, EQ_disposition, EQ_action, EQ_/WD_bizLocation: the value's events, by capturer, so that a party's
+    // own events with the value are found in the index (migration 0019). Few distinct pairs: b-tree deduplication
+    // keeps these small. The location's pattern operators let WD_ find a GLN's sub-locations by prefix.
+    index('events_biz_step').on(t.bizStep, t.capturedBy),
+    index('events_disposition').on(t.disposition, t.capturedBy),
+    index('events_action').on(t.action, t.capturedBy),
+    index('events_biz_location').on(t.bizLocation.op('text_pattern_ops'), t.capturedBy),
     // EQ_ILMD_cbvmda:lotNumber: a lot's events in event time order (event_lot_number: migration 0016).
     index('events_lot_number')
       .on(sql`event_lot_number(${t.document}, ${t.namespaces})`, t.eventTime, t.eventHash)
@@ -72,7 +74,7 @@ export const events = pgTable(
     index('events_sensor')
       .on(t.eventTime, t.eventHash)
       .where(sql`${t.document} ? 'sensorElementList'`),
-    index('events_read_point').on(t.readPoint, t.eventTime, t.eventHash),
+    index('events_read_point').on(t.readPoint.op('text_pattern_ops'), t.eventTime, t.eventHash),
     // The visibility rule of a party that is no regulator: the events it captured or is a source or destination of.
     index('events_captured_by').on(t.capturedBy, t.eventTime, t.eventHash),
     // The second part (a source or destination), over the few events with any party. The query repeats the
@@ -91,6 +93,25 @@ export const events = pgTable(
     index('events_destinations')
       .using('gin', t.destinations.op('jsonb_path_ops'))
       .where(sql`${t.destinations} <> '{}'`),
+  ],
+);
+
+/**
+ * The second part of a party's visibility rule in page order: a row per event and each of its source or destination
+ * parties (`events.parties`), written with the event. A party's page reads these in event or record time order and
+ * stops at the page's end, where the GIN index on `parties` gives them all unordered (ADR 0015).
+ */
+export const eventParties = pgTable(
+  'event_parties',
+  {
+    party: text('party').notNull(),
+    eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),
+    recordTime: timestamp('record_time', { withTimezone: true, mode: 'date' }).notNull(),
+    eventHash: identifier('event_hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.party, t.eventTime, t.eventHash] }),
+    index('event_parties_record_time').on(t.party, t.recordTime, t.eventHash),
   ],
 );
 

@@ -94,7 +94,11 @@ const FIXED: Declaration[] = [
   ],
   ['EQ_errorReason', list('error reasons'), 'errorDeclaration.reason is one of'],
   ['EQ_correctiveEventID', list('eventIDs'), 'errorDeclaration.correctiveEventIDs has one of'],
-  ['orderBy', { type: 'string' }, 'eventTime, recordTime or an extension field (prefix:name) to sort by'],
+  [
+    'orderBy',
+    { type: 'string' },
+    'eventTime, recordTime or an extension field (prefix:name) to sort by; without it, ascending by recordTime when the query bounds recordTime and not eventTime, by eventTime otherwise',
+  ],
   ['orderDirection', { type: 'string', enum: ['ASC', 'DESC'] }, 'with orderBy; DESC unless given'],
   [
     'eventCountLimit',

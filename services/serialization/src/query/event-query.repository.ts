@@ -6,6 +6,7 @@ import { DATABASE } from '@pedigree/service-runtime';
 import type { Pool, PoolClient } from 'pg';
 import {
   orderColumnKinds,
+  pageOrder,
   parseEventQuery,
   QueryTooLargeError,
   type Comparison,
@@ -228,39 +229,65 @@ function quantityClause(c: Conditions, filter: QuantityFilter): string {
   return `EXISTS (SELECT 1 FROM jsonb_path_query(e.document, '${QUANTITY_ELEMENTS}') AS q(value) WHERE ${tests.join(' OR ')})`;
 }
 
-/** EQ_: the location itself; WD_: it or a sub-location, which is known for GLNs only (a GLN with an extension). */
+/**
+ * EQ_: the location itself; WD_: it or a sub-location, which is known for GLNs only (a GLN with an extension). One LIKE
+ * per GLN: a constant prefix walks the location's pattern index (migration 0019), `LIKE ANY` would not.
+ */
 function locationClauses(c: Conditions, column: string, filter: LocationFilter): void {
   if (filter.equal) c.add(`e.${column} = ANY(${c.param(filter.equal)})`);
   if (filter.withDescendants) {
-    const subLocations = filter.withDescendants.filter((v) => GLN_KEY.test(v)).map((v) => `${v}/254/%`);
-    c.add(
-      `(e.${column} = ANY(${c.param(filter.withDescendants)}) OR e.${column} LIKE ANY(${c.param(subLocations)}::text[]))`,
-    );
+    const subLocations = filter.withDescendants
+      .filter((v) => GLN_KEY.test(v))
+      .map((v) => ` OR e.${column} LIKE ${c.param(`${v}/254/%`)}`);
+    c.add(`(e.${column} = ANY(${c.param(filter.withDescendants)})${subLocations.join('')})`);
   }
 }
 
 /**
- * The WHERE clause of `query` for `principal`. `irregularLots`: whether events with an irregular lot number index
- * entry may exist (when unsure, true).
+ * The WHERE clause of `query` for `principal`, for statements that neither order nor limit (subscription matching, the
+ * resource collections): a party sees the events it captured and those it is a source or destination of (the second
+ * part written as the partial GIN index on `parties` is defined). Pages read the two parts apart (`pageSources`).
+ * `irregularLots`: whether events with an irregular lot number index entry may exist (when unsure, true).
  */
 function filterClauses(c: Conditions, query: EventQuery, principal: Principal, irregularLots = true): void {
-  const visible = visibilityParts(c, principal);
-  if (visible) c.add(`(${visible.join(' OR ')})`);
+  if (!seesEveryParty(principal)) {
+    const party = c.param(principal.party);
+    c.add(`(e.captured_by = ${party} OR (e.parties <> '{}' AND e.parties @> ARRAY[${party}]::text[]))`);
+  }
   filterClausesOfQuery(c, query, irregularLots);
 }
 
+/** Where a page's events are read from, in its order: a table (alias `e` for events, `p` for event_parties) and a condition. */
+interface PageSource {
+  from: string;
+  where: string;
+  alias: 'e' | 'p';
+}
+
 /**
- * The visibility rule of a party that is no regulator or admin (undefined for those): the events it captured, and
- * those it is a source or destination of that others captured. Two disjoint parts, each with an index of its own
- * (migration 0016; the second written as its partial index is defined, so that it is looked for among the events with
- * parties only).
+ * The sources of a page: every event for a principal that sees every party; for a party, its two disjoint parts of the
+ * visibility rule, each read in the page's order and limited, then merged. Its own events by `(captured_by, time)`;
+ * those of others naming it by `event_parties` (migration 0019), with the query's time bounds on that table too, so
+ * that the walk starts and stops where they say. One condition with OR has no index order, and the planner, taking a
+ * party's events to be spread evenly, would walk the event time index through every event when the party has none
+ * that match.
  */
-function visibilityParts(c: Conditions, principal: Principal): [string, string] | undefined {
-  if (seesEveryParty(principal)) return undefined;
+function pageSources(c: Conditions, query: EventQuery, principal: Principal): PageSource[] {
+  if (seesEveryParty(principal)) return [{ from: 'events e', where: 'TRUE', alias: 'e' }];
   const party = c.param(principal.party);
+  const bounds = [
+    ...(query.eventTime.ge ? [`p.event_time >= ${c.param(query.eventTime.ge)}`] : []),
+    ...(query.eventTime.lt ? [`p.event_time < ${c.param(query.eventTime.lt)}`] : []),
+    ...(query.recordTime.ge ? [`p.record_time >= ${c.param(query.recordTime.ge)}`] : []),
+    ...(query.recordTime.lt ? [`p.record_time < ${c.param(query.recordTime.lt)}`] : []),
+  ];
   return [
-    `e.captured_by = ${party}`,
-    `(e.captured_by <> ${party} AND e.parties <> '{}' AND e.parties @> ARRAY[${party}]::text[])`,
+    { from: 'events e', where: `e.captured_by = ${party}`, alias: 'e' },
+    {
+      from: 'event_parties p JOIN events e ON e.event_hash = p.event_hash',
+      where: [`p.party = ${party}`, `e.captured_by <> ${party}`, ...bounds].join(' AND '),
+      alias: 'p',
+    },
   ];
 }
 
@@ -338,17 +365,17 @@ interface SortColumn {
 }
 
 /**
- * The sort: the order key's columns then the event hash, all in the query's direction (events without the key last).
- * Without orderBy, event time then hash, ascending.
+ * The sort: the page order's key columns then the event hash, all in its direction (events without the key last).
+ * `source` names the table whose time columns and hash the page is read in the order of.
  */
 function sortOf(
   c: Conditions,
   query: EventQuery,
+  source: PageSource,
 ): { join: string; columns: SortColumn[]; direction: 'ASC' | 'DESC' } {
-  const direction = query.order?.direction ?? 'ASC';
-  const key = query.order?.key ?? 'eventTime';
+  const { key, direction } = pageOrder(query);
   if (key === 'eventTime' || key === 'recordTime') {
-    const column = key === 'eventTime' ? 'e.event_time' : 'e.record_time';
+    const column = `${source.alias}.${key === 'eventTime' ? 'event_time' : 'record_time'}`;
     return { join: '', columns: [{ expression: column, type: 'timestamptz', notNull: true }], direction };
   }
   const path = c.param(FIELD_PATH.top);
@@ -369,14 +396,16 @@ function sortOf(
 /** Events strictly after the cursor in the sort (keyset pagination; a NULL key sorts after every value). */
 function afterClause(
   c: Conditions,
+  source: PageSource,
   columns: SortColumn[],
   direction: 'ASC' | 'DESC',
   cursor: PageCursor,
 ): string {
   const beyond = direction === 'ASC' ? '>' : '<';
   const hash = c.param(cursor.eventHash);
+  const hashColumn = `${source.alias}.event_hash`;
   if (columns.length === 1) {
-    return `(${columns[0]!.expression}, e.event_hash) ${beyond} (${c.param(cursor.keys[0])}::${columns[0]!.type}, ${hash})`;
+    return `(${columns[0]!.expression}, ${hashColumn}) ${beyond} (${c.param(cursor.keys[0])}::${columns[0]!.type}, ${hash})`;
   }
   const keys = cursor.keys.map((key, i) => (key === null ? null : `${c.param(key)}::${columns[i]!.type}`));
   const same = (i: number) =>
@@ -384,7 +413,7 @@ function afterClause(
   const terms: string[] = [];
   for (let i = 0; i <= columns.length; i++) {
     const prefix = Array.from({ length: i }, (_, j) => same(j));
-    if (i === columns.length) terms.push([...prefix, `e.event_hash ${beyond} ${hash}`].join(' AND '));
+    if (i === columns.length) terms.push([...prefix, `${hashColumn} ${beyond} ${hash}`].join(' AND '));
     else if (keys[i] !== null)
       terms.push(
         [
@@ -426,15 +455,15 @@ export class EventQueryRepository {
     irregularLots: boolean,
   ): Promise<{ events: StoredEvent[]; next?: PageCursor }> {
     const c = new Conditions();
-    // A party's two parts of the visibility rule are read apart, each in the page's order and limited, then merged:
-    // one condition with OR has no index order, and the planner, taking a party's events to be spread evenly, would
-    // walk the event time index through every event when the party has none that match.
-    const parts = visibilityParts(c, principal) ?? ['TRUE'];
+    const sources = pageSources(c, query, principal);
     filterClausesOfQuery(c, query, irregularLots);
-    const where = (part: string) => `WHERE ${[part, ...c.clauses].join(' AND ')}`;
+    const where = (source: PageSource, more: string[] = []) =>
+      `WHERE ${[source.where, ...c.clauses, ...more].join(' AND ')}`;
     const max = query.maxEventCount;
     if (max !== undefined) {
-      const counted = parts.map((part) => `(SELECT 1 FROM events e ${where(part)} LIMIT ${max + 1})`);
+      const counted = sources.map(
+        (source) => `(SELECT 1 FROM ${source.from} ${where(source)} LIMIT ${max + 1})`,
+      );
       const { rows } = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM (${counted.join(' UNION ALL ')}) t`,
         c.params,
@@ -448,20 +477,36 @@ export class EventQueryRepository {
         : Math.min(query.perPage, query.eventCountLimit - served);
     if (pageSize <= 0) return { events: [] };
 
-    const sort = sortOf(c, query);
-    if (query.after) c.add(afterClause(c, sort.columns, sort.direction, query.after));
-    const keyColumns = sort.columns.map(
-      (col, i) => `to_json(${col.expression}) #>> '{}' AS k${i}, ${col.expression} AS s${i}`,
-    );
-    const orderBy = (of: (column: number) => string, hash: string) => [
-      ...sort.columns.map((col, i) => `${of(i)} ${sort.direction}${col.notNull ? '' : ' NULLS LAST'}`),
-      `${hash} ${sort.direction}`,
-    ];
     const limit = c.param(pageSize + 1);
-    const branch = (part: string) =>
-      `(SELECT e.event_hash, e.event_time, e.document, e.namespaces, e.captured_by_gcps, ${keyColumns.join(', ')}
-        FROM events e ${sort.join} ${where(part)}
-        ORDER BY ${orderBy((i) => sort.columns[i]!.expression, 'e.event_hash').join(', ')} LIMIT ${limit})`;
+    const orderBy = (
+      columns: SortColumn[],
+      direction: string,
+      of: (column: number) => string,
+      hash: string,
+    ) => [
+      ...columns.map((col, i) => `${of(i)} ${direction}${col.notNull ? '' : ' NULLS LAST'}`),
+      `${hash} ${direction}`,
+    ];
+    const branches = sources.map((source) => {
+      const sort = sortOf(c, query, source);
+      const after = query.after ? [afterClause(c, source, sort.columns, sort.direction, query.after)] : [];
+      const keyColumns = sort.columns.map(
+        (col, i) => `to_json(${col.expression}) #>> '{}' AS k${i}, ${col.expression} AS s${i}`,
+      );
+      const order = orderBy(
+        sort.columns,
+        sort.direction,
+        (i) => sort.columns[i]!.expression,
+        `${source.alias}.event_hash`,
+      );
+      return {
+        sort,
+        sql: `(SELECT e.event_hash, e.event_time, e.document, e.namespaces, e.captured_by_gcps, ${keyColumns.join(', ')}
+        FROM ${source.from} ${sort.join} ${where(source, after)}
+        ORDER BY ${order.join(', ')} LIMIT ${limit})`,
+      };
+    });
+    const { sort } = branches[0]!;
     const { rows } = await db.query<
       {
         event_hash: string;
@@ -471,10 +516,10 @@ export class EventQueryRepository {
         captured_by_gcps: string[] | null;
       } & KeyColumns
     >(
-      parts.length === 1
-        ? branch(parts[0]!)
-        : `SELECT * FROM (${parts.map(branch).join(' UNION ALL ')}) v
-           ORDER BY ${orderBy((i) => `v.s${i}`, 'v.event_hash').join(', ')} LIMIT ${limit}`,
+      branches.length === 1
+        ? branches[0]!.sql
+        : `SELECT * FROM (${branches.map((b) => b.sql).join(' UNION ALL ')}) v
+           ORDER BY ${orderBy(sort.columns, sort.direction, (i) => `v.s${i}`, 'v.event_hash').join(', ')} LIMIT ${limit}`,
       c.params,
     );
     const page = rows.slice(0, pageSize);
@@ -491,9 +536,7 @@ export class EventQueryRepository {
     return {
       events,
       next: {
-        keys: orderColumnKinds(query.order?.key ?? 'eventTime').map(
-          (_, i) => last[`k${i}` as keyof KeyColumns] ?? null,
-        ),
+        keys: orderColumnKinds(pageOrder(query).key).map((_, i) => last[`k${i}` as keyof KeyColumns] ?? null),
         eventHash: last.event_hash,
         served: served + page.length,
       },

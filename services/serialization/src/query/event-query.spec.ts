@@ -1,4 +1,10 @@
-import { encodePageToken, parseEventQuery, QueryParameterError, type EventQuery } from './event-query';
+import {
+  encodePageToken,
+  pageOrder,
+  parseEventQuery,
+  QueryParameterError,
+  type EventQuery,
+} from './event-query';
 
 const LIMITS = { defaultPerPage: 30, maxPerPage: 100 };
 const parse = (query: string): EventQuery => parseEventQuery(new URLSearchParams(query), LIMITS);
@@ -289,6 +295,7 @@ describe('parseEventQuery', () => {
         namespace: 'urn:epcglobal:cbv:mda:',
       });
       expect(parse('maxEventCount=10').maxEventCount).toBe(10);
+      expect(parse('').order).toBeUndefined();
       expect(problems('orderBy=colour')).toEqual({
         '/query/orderBy':
           'orderBy: "colour" is not eventTime, recordTime or an extension field (prefix:name)',
@@ -303,6 +310,38 @@ describe('parseEventQuery', () => {
         '/query/eventCountLimit': 'eventCountLimit: may not be combined with maxEventCount',
       });
       expect(Object.keys(problems('maxEventCount=0'))).toEqual(['/query/maxEventCount']);
+    });
+  });
+
+  describe('the order of the pages', () => {
+    it.each([
+      ['', 'eventTime', 'ASC'],
+      ['GE_recordTime=2026-01-01T00:00:00Z', 'recordTime', 'ASC'],
+      ['LT_recordTime=2026-01-01T00:00:00Z', 'recordTime', 'ASC'],
+      ['GE_recordTime=2026-01-01T00:00:00Z&LT_eventTime=2026-02-01T00:00:00Z', 'eventTime', 'ASC'],
+      ['GE_eventTime=2026-01-01T00:00:00Z', 'eventTime', 'ASC'],
+      ['GE_recordTime=2026-01-01T00:00:00Z&orderBy=eventTime', 'eventTime', 'DESC'],
+      ['orderBy=recordTime&orderDirection=ASC', 'recordTime', 'ASC'],
+    ])('%s: by %s %s', (params, key, direction) => {
+      expect(pageOrder(parse(params))).toEqual({ key, direction });
+    });
+
+    it('takes a page token of a record time window for that window only', () => {
+      const window = 'GE_recordTime=2026-01-01T00:00:00Z';
+      const first = parse(window);
+      const eventHash = `ni:///sha-256;${'ab'.repeat(32)}?ver=CBV2.0`;
+      const token = encodePageToken({
+        keys: ['2026-01-02T00:00:00.000Z'],
+        eventHash,
+        served: 1,
+        fingerprint: first.fingerprint,
+      });
+      expect(parse(`${window}&nextPageToken=${token}`).after).toEqual({
+        keys: ['2026-01-02T00:00:00.000Z'],
+        eventHash,
+        served: 1,
+      });
+      expect(Object.keys(problems(`nextPageToken=${token}`))).toEqual(['/query/nextPageToken']);
     });
   });
 

@@ -231,6 +231,22 @@ export function encodePageToken(token: PageCursor & { fingerprint: string }): st
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
+/**
+ * The order a page is served in: the query's orderBy, or without one (the standard assumes no order then) ascending by
+ * the time the query bounds — record time when it bounds record time and not event time, so that a poll of what was
+ * recorded since an instant walks the record time index — and by event time otherwise. A function of the query alone,
+ * so that every page of it, and its page tokens, agree.
+ */
+export function pageOrder(query: EventQuery): { key: OrderKey; direction: 'ASC' | 'DESC' } {
+  if (query.order) return query.order;
+  const { eventTime, recordTime } = query;
+  const byRecordTime =
+    (recordTime.ge !== undefined || recordTime.lt !== undefined) &&
+    eventTime.ge === undefined &&
+    eventTime.lt === undefined;
+  return { key: byRecordTime ? 'recordTime' : 'eventTime', direction: 'ASC' };
+}
+
 /** The column kinds of an order key, in the order the repository sorts by them (the hash follows). */
 export function orderColumnKinds(key: OrderKey): Array<'time' | 'number' | 'text'> {
   return typeof key === 'string' ? ['time'] : ['number', 'time', 'text'];
@@ -639,7 +655,7 @@ export function parseEventQuery(
     .slice(0, 16);
   const tokenText = params.get('nextPageToken');
   if (tokenText !== null) {
-    const token = decodePageToken(tokenText, orderColumnKinds(query.order?.key ?? 'eventTime'));
+    const token = decodePageToken(tokenText, orderColumnKinds(pageOrder(query).key));
     if (!token || token.fingerprint !== query.fingerprint)
       read.bad('nextPageToken', 'not a page token of this query');
     else query.after = { keys: token.keys, eventHash: token.eventHash, served: token.served };
