@@ -246,7 +246,7 @@ function locationClauses(c: Conditions, column: string, filter: LocationFilter):
 /**
  * The WHERE clause of `query` for `principal`, for statements that neither order nor limit (subscription matching, the
  * resource collections): a party sees the events it captured and those it is a source or destination of (the second
- * part written as the partial GIN index on `parties` is defined). Pages read the two parts apart (`pageSources`).
+ * part written as the partial GIN index on `parties` is defined). Pages read the two parts apart (`pageStatement`).
  * `irregularLots`: whether events with an irregular lot number index entry may exist (when unsure, true).
  */
 function filterClauses(c: Conditions, query: EventQuery, principal: Principal, irregularLots = true): void {
@@ -257,39 +257,15 @@ function filterClauses(c: Conditions, query: EventQuery, principal: Principal, i
   filterClausesOfQuery(c, query, irregularLots);
 }
 
-/** Where a page's events are read from, in its order: a table (alias `e` for events, `p` for event_parties) and a condition. */
+/** Where a branch of a page reads its events from: a table (alias `e` for events, `p` for event_parties) and conditions. */
 interface PageSource {
   from: string;
-  where: string;
+  where: string[];
   alias: 'e' | 'p';
 }
 
-/**
- * The sources of a page: every event for a principal that sees every party; for a party, its two disjoint parts of the
- * visibility rule, each read in the page's order and limited, then merged. Its own events by `(captured_by, time)`;
- * those of others naming it by `event_parties` (migration 0019), with the query's time bounds on that table too, so
- * that the walk starts and stops where they say. One condition with OR has no index order, and the planner, taking a
- * party's events to be spread evenly, would walk the event time index through every event when the party has none
- * that match.
- */
-function pageSources(c: Conditions, query: EventQuery, principal: Principal): PageSource[] {
-  if (seesEveryParty(principal)) return [{ from: 'events e', where: 'TRUE', alias: 'e' }];
-  const party = c.param(principal.party);
-  const bounds = [
-    ...(query.eventTime.ge ? [`p.event_time >= ${c.param(query.eventTime.ge)}`] : []),
-    ...(query.eventTime.lt ? [`p.event_time < ${c.param(query.eventTime.lt)}`] : []),
-    ...(query.recordTime.ge ? [`p.record_time >= ${c.param(query.recordTime.ge)}`] : []),
-    ...(query.recordTime.lt ? [`p.record_time < ${c.param(query.recordTime.lt)}`] : []),
-  ];
-  return [
-    { from: 'events e', where: `e.captured_by = ${party}`, alias: 'e' },
-    {
-      from: 'event_parties p JOIN events e ON e.event_hash = p.event_hash',
-      where: [`p.party = ${party}`, `e.captured_by <> ${party}`, ...bounds].join(' AND '),
-      alias: 'p',
-    },
-  ];
-}
+/** How many of a party's named events (event_parties) a page walks in order, per event it needs, before it reads them all. */
+const NAMED_WINDOW_PER_EVENT = 10;
 
 /** The WHERE clauses of the query's own filters (without the visibility rule). */
 function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: boolean): void {
@@ -425,6 +401,82 @@ function afterClause(
   return `((${terms.join(') OR (')}))`;
 }
 
+/** The ORDER BY terms of a sort: its key columns (`of` names each), then the event hash. */
+function orderTerms(
+  sort: { columns: SortColumn[]; direction: 'ASC' | 'DESC' },
+  of: (column: number) => string,
+  hash: string,
+): string {
+  return [
+    ...sort.columns.map((col, i) => `${of(i)} ${sort.direction}${col.notNull ? '' : ' NULLS LAST'}`),
+    `${hash} ${sort.direction}`,
+  ].join(', ');
+}
+
+/**
+ * The statement of one page of at most `size` events (the page and one more, which says whether a next page exists):
+ * the events `own` selects; for a party, merged with those of others that name it (`named`). Those are read by
+ * walking the party's rows of `event_parties` (migration 0019) in the page's order, at most NAMED_WINDOW_PER_EVENT per
+ * event needed: a page of a broad filter stops after a few hundred. When that window is full and still short of
+ * `size` matches (a filter few of its named events pass), they are read all at once by the GIN index on `parties`
+ * and sorted, as a walk through all of them would take longer. An order by an extension field has no walk.
+ */
+function pageStatement(
+  c: Conditions,
+  query: EventQuery,
+  size: number,
+  own: PageSource,
+  named?: { source: PageSource; party: string },
+): string {
+  const limit = c.param(size);
+  const branch = (source: PageSource) => {
+    const sort = sortOf(c, query, source);
+    const after = query.after ? [afterClause(c, source, sort.columns, sort.direction, query.after)] : [];
+    const keyColumns = sort.columns.map(
+      (col, i) => `to_json(${col.expression}) #>> '{}' AS k${i}, ${col.expression} AS s${i}`,
+    );
+    return {
+      sort,
+      sql: `(SELECT e.event_hash, e.event_time, e.document, e.namespaces, e.captured_by_gcps, ${keyColumns.join(', ')}
+        FROM ${source.from} ${sort.join} WHERE ${[...source.where, ...c.clauses, ...after, 'TRUE'].join(' AND ')}
+        ORDER BY ${orderTerms(sort, (i) => sort.columns[i]!.expression, `${source.alias}.event_hash`)} LIMIT ${limit})`,
+    };
+  };
+  const mine = branch(own);
+  if (!named) return mine.sql;
+  const merged = `ORDER BY ${orderTerms(mine.sort, (i) => `v.s${i}`, 'v.event_hash')} LIMIT ${limit}`;
+  const { key, direction } = pageOrder(query);
+  if (key !== 'eventTime' && key !== 'recordTime')
+    return `SELECT * FROM (${mine.sql} UNION ALL ${branch(named.source).sql}) v ${merged}`;
+
+  const windowed: PageSource = {
+    from: 'named_window p JOIN events e ON e.event_hash = p.event_hash',
+    where: [`e.captured_by <> ${named.party}`],
+    alias: 'p',
+  };
+  const time = key === 'eventTime' ? 'event_time' : 'record_time';
+  const bounds = [
+    ...(query.eventTime.ge ? [`p.event_time >= ${c.param(query.eventTime.ge)}`] : []),
+    ...(query.eventTime.lt ? [`p.event_time < ${c.param(query.eventTime.lt)}`] : []),
+    ...(query.recordTime.ge ? [`p.record_time >= ${c.param(query.recordTime.ge)}`] : []),
+    ...(query.recordTime.lt ? [`p.record_time < ${c.param(query.recordTime.lt)}`] : []),
+  ];
+  const walkSort = sortOf(c, query, windowed);
+  const after = query.after ? [afterClause(c, windowed, walkSort.columns, direction, query.after)] : [];
+  const window = c.param(size * NAMED_WINDOW_PER_EVENT);
+  return `WITH named_window AS MATERIALIZED (
+      SELECT p.event_hash, p.event_time, p.record_time FROM event_parties p
+      WHERE ${[`p.party = ${named.party}`, ...bounds, ...after].join(' AND ')}
+      ORDER BY p.${time} ${direction}, p.event_hash ${direction} LIMIT ${window}),
+    named_walked AS MATERIALIZED ${branch(windowed).sql},
+    walk_fell_short AS MATERIALIZED (
+      SELECT (SELECT count(*) FROM named_window) = ${window} AND (SELECT count(*) FROM named_walked) < ${limit} AS yes)
+    SELECT * FROM (
+      ${mine.sql}
+      UNION ALL (SELECT * FROM named_walked WHERE NOT (SELECT yes FROM walk_fell_short))
+      UNION ALL (SELECT * FROM ${branch(named.source).sql} g WHERE (SELECT yes FROM walk_fell_short))) v ${merged}`;
+}
+
 @Injectable()
 export class EventQueryRepository {
   constructor(@Inject(DATABASE) private readonly database: DatabaseHandle<Record<string, unknown>>) {}
@@ -455,14 +507,28 @@ export class EventQueryRepository {
     irregularLots: boolean,
   ): Promise<{ events: StoredEvent[]; next?: PageCursor }> {
     const c = new Conditions();
-    const sources = pageSources(c, query, principal);
+    const party = seesEveryParty(principal) ? undefined : c.param(principal.party);
     filterClausesOfQuery(c, query, irregularLots);
-    const where = (source: PageSource, more: string[] = []) =>
-      `WHERE ${[source.where, ...c.clauses, ...more].join(' AND ')}`;
+    // A party's events are two disjoint parts, each read in the page's order and limited, then merged: one condition
+    // with OR has no index order, and the planner, taking a party's events to be spread evenly, would walk the event
+    // time index through every event when the party has none that match.
+    const own: PageSource = {
+      from: 'events e',
+      where: party ? [`e.captured_by = ${party}`] : [],
+      alias: 'e',
+    };
+    const named: PageSource | undefined = party
+      ? {
+          from: 'events e',
+          where: [`e.captured_by <> ${party}`, `e.parties <> '{}'`, `e.parties @> ARRAY[${party}]::text[]`],
+          alias: 'e',
+        }
+      : undefined;
     const max = query.maxEventCount;
     if (max !== undefined) {
-      const counted = sources.map(
-        (source) => `(SELECT 1 FROM ${source.from} ${where(source)} LIMIT ${max + 1})`,
+      const counted = [own, ...(named ? [named] : [])].map(
+        (source) =>
+          `(SELECT 1 FROM ${source.from} WHERE ${[...source.where, ...c.clauses, 'TRUE'].join(' AND ')} LIMIT ${max + 1})`,
       );
       const { rows } = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM (${counted.join(' UNION ALL ')}) t`,
@@ -477,36 +543,6 @@ export class EventQueryRepository {
         : Math.min(query.perPage, query.eventCountLimit - served);
     if (pageSize <= 0) return { events: [] };
 
-    const limit = c.param(pageSize + 1);
-    const orderBy = (
-      columns: SortColumn[],
-      direction: string,
-      of: (column: number) => string,
-      hash: string,
-    ) => [
-      ...columns.map((col, i) => `${of(i)} ${direction}${col.notNull ? '' : ' NULLS LAST'}`),
-      `${hash} ${direction}`,
-    ];
-    const branches = sources.map((source) => {
-      const sort = sortOf(c, query, source);
-      const after = query.after ? [afterClause(c, source, sort.columns, sort.direction, query.after)] : [];
-      const keyColumns = sort.columns.map(
-        (col, i) => `to_json(${col.expression}) #>> '{}' AS k${i}, ${col.expression} AS s${i}`,
-      );
-      const order = orderBy(
-        sort.columns,
-        sort.direction,
-        (i) => sort.columns[i]!.expression,
-        `${source.alias}.event_hash`,
-      );
-      return {
-        sort,
-        sql: `(SELECT e.event_hash, e.event_time, e.document, e.namespaces, e.captured_by_gcps, ${keyColumns.join(', ')}
-        FROM ${source.from} ${sort.join} ${where(source, after)}
-        ORDER BY ${order.join(', ')} LIMIT ${limit})`,
-      };
-    });
-    const { sort } = branches[0]!;
     const { rows } = await db.query<
       {
         event_hash: string;
@@ -516,10 +552,7 @@ export class EventQueryRepository {
         captured_by_gcps: string[] | null;
       } & KeyColumns
     >(
-      branches.length === 1
-        ? branches[0]!.sql
-        : `SELECT * FROM (${branches.map((b) => b.sql).join(' UNION ALL ')}) v
-           ORDER BY ${orderBy(sort.columns, sort.direction, (i) => `v.s${i}`, 'v.event_hash').join(', ')} LIMIT ${limit}`,
+      pageStatement(c, query, pageSize + 1, own, named && party ? { source: named, party } : undefined),
       c.params,
     );
     const page = rows.slice(0, pageSize);

@@ -1,0 +1,103 @@
+import { documentEventHashes } from '@pedigree/epcis';
+import { uniqueSuffix } from '@pedigree/testing';
+import { epcisDocument, eventually, pack, PARTIES, SerializationUnderTest } from './harness';
+
+/**
+ * A party's pages of the events others captured that name it as a source or destination: read by walking its rows of
+ * event_parties in the page's order, a window of ten rows per event the page needs, and all at once by the GIN index
+ * when a filter leaves the window short (migration 0019, ADR 0015).
+ */
+describe('serialization service: pages of the events that name a party (real Kafka and PostgreSQL)', () => {
+  const sut = new SerializationUnderTest();
+  const suffix = uniqueSuffix();
+  const packs = Array.from({ length: 26 }, (_, i) => pack(`N${suffix}-${i}`));
+  const at = (minute: number) => new Date(Date.UTC(2026, 4, 1, 8, minute)).toISOString();
+  const toWholesaler = {
+    destinationList: [{ type: 'owning_party', destination: 'urn:epc:id:pgln:4012345.00000' }],
+  };
+  const commissioning = {
+    type: 'ObjectEvent',
+    action: 'ADD',
+    eventTime: at(0),
+    eventTimeZoneOffset: '+00:00',
+    epcList: packs,
+    bizStep: 'commissioning',
+    disposition: 'active',
+  };
+  // 25 shipments to the wholesaler, then one inspection that names it: the inspection is the 26th of its named events.
+  const shipments = packs.slice(0, 25).map((epc, i) => ({
+    type: 'ObjectEvent',
+    action: 'OBSERVE',
+    eventTime: at(1 + i),
+    eventTimeZoneOffset: '+00:00',
+    epcList: [epc],
+    bizStep: 'shipping',
+    disposition: 'in_transit',
+    ...toWholesaler,
+  }));
+  const inspection = {
+    type: 'ObjectEvent',
+    action: 'OBSERVE',
+    eventTime: at(30),
+    eventTimeZoneOffset: '+00:00',
+    epcList: [packs[25]],
+    bizStep: 'inspecting',
+    ...toWholesaler,
+  };
+  const named = [...shipments, inspection];
+  const hashOf = (event: object) =>
+    documentEventHashes(epcisDocument([event]) as Record<string, unknown>)[0]!;
+  let manufacturer: string;
+  let wholesaler: string;
+
+  beforeAll(async () => {
+    await sut.start({ QUERY_MAX_PAGE_SIZE: '50' });
+    manufacturer = await sut.token('manufacturer', ['manufacturer']);
+    wholesaler = await sut.token('wholesaler', ['distributor']);
+    expect((await sut.capture(epcisDocument([commissioning, ...named]), manufacturer)).status).toBe(202);
+    await eventually(
+      () => sut.count(`SELECT count(*) AS n FROM event_parties WHERE party = '${PARTIES.wholesaler.party}'`),
+      (n) => n === 26,
+      'the wholesaler named in 26 events',
+    );
+  });
+  afterAll(() => sut.stop());
+
+  const pages = async (first: string) => {
+    const seen: string[][] = [];
+    let next: string | null = first;
+    while (next) {
+      const response = await sut.get(next, wholesaler);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        epcisBody: { queryResults: { resultsBody: { eventList: Array<{ eventID: string }> } } };
+      };
+      seen.push(body.epcisBody.queryResults.resultsBody.eventList.map((e) => e.eventID));
+      next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1] ?? null;
+    }
+    return seen;
+  };
+  const since = `GE_recordTime=${encodeURIComponent('2000-01-01T00:00:00Z')}`;
+
+  it('finds the one event a filter selects beyond the walked window (one event per page: a window of 20)', async () => {
+    expect(await pages('/events?EQ_bizStep=inspecting&perPage=1')).toEqual([[hashOf(inspection)]]);
+    expect(await pages(`/events?${since}&EQ_bizStep=inspecting&perPage=1`)).toEqual([[hashOf(inspection)]]);
+    expect(await pages('/events?EQ_bizStep=inspecting&orderBy=eventTime&perPage=1')).toEqual([
+      [hashOf(inspection)],
+    ]);
+  });
+
+  it('pages through every event that names it, in event time order and backwards, by walking', async () => {
+    const inOrder = named.map(hashOf);
+    expect((await pages('/events?perPage=4')).flat()).toEqual(inOrder);
+    expect((await pages('/events?orderBy=eventTime&perPage=7')).flat()).toEqual([...inOrder].reverse());
+    // One capture: one record time, so record time order is hash order.
+    expect((await pages(`/events?${since}&perPage=5`)).flat()).toEqual([...inOrder].sort());
+    expect((await pages('/events?EQ_bizStep=shipping&perPage=3')).flat()).toEqual(shipments.map(hashOf));
+  });
+
+  it('bounds the walk by the query’s times', async () => {
+    const window = `GE_eventTime=${encodeURIComponent(at(10))}&LT_eventTime=${encodeURIComponent(at(31))}`;
+    expect((await pages(`/events?${window}&perPage=2`)).flat()).toEqual(named.slice(9).map(hashOf));
+  });
+});
