@@ -4,7 +4,7 @@ import { epcisDocument, eventually, pack, PARTIES, SerializationUnderTest } from
 
 /**
  * A party's pages of the events others captured that name it as a source or destination: read by walking its rows of
- * event_parties in the page's order, a window of ten rows per event the page needs, and all at once by the GIN index
+ * event_parties in the page’s order, a window of five rows per event the page needs, and all at once by the GIN index
  * when a filter leaves the window short (migration 0019, ADR 0015).
  */
 describe('serialization service: pages of the events that name a party (real Kafka and PostgreSQL)', () => {
@@ -79,7 +79,7 @@ describe('serialization service: pages of the events that name a party (real Kaf
   };
   const since = `GE_recordTime=${encodeURIComponent('2000-01-01T00:00:00Z')}`;
 
-  it('finds the one event a filter selects beyond the walked window (one event per page: a window of 20)', async () => {
+  it('finds the one event a filter selects beyond the walked window (one event per page: a window of 10)', async () => {
     expect(await pages('/events?EQ_bizStep=inspecting&perPage=1')).toEqual([[hashOf(inspection)]]);
     expect(await pages(`/events?${since}&EQ_bizStep=inspecting&perPage=1`)).toEqual([[hashOf(inspection)]]);
     expect(await pages('/events?EQ_bizStep=inspecting&orderBy=eventTime&perPage=1')).toEqual([

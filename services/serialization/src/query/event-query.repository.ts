@@ -265,7 +265,22 @@ interface PageSource {
 }
 
 /** How many of a party's named events (event_parties) a page walks in order, per event it needs, before it reads them all. */
-const NAMED_WINDOW_PER_EVENT = 10;
+const NAMED_WINDOW_PER_EVENT = 5;
+
+/**
+ * Whether the query names what it looks for (an identifier, an event ID, a business transaction, a source or
+ * destination, a lot number): such a filter's own index finds its few events, which no walk in time order beats.
+ */
+function namesItsEvents(query: EventQuery): boolean {
+  return (
+    query.identifierMatches.length > 0 ||
+    query.eventIds !== undefined ||
+    query.bizTransactions.length > 0 ||
+    query.sources.length > 0 ||
+    query.destinations.length > 0 ||
+    query.fields.some((filter) => indexedLots(filter) !== undefined)
+  );
+}
 
 /** The WHERE clauses of the query's own filters (without the visibility rule). */
 function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: boolean): void {
@@ -419,7 +434,8 @@ function orderTerms(
  * walking the party's rows of `event_parties` (migration 0019) in the page's order, at most NAMED_WINDOW_PER_EVENT per
  * event needed: a page of a broad filter stops after a few hundred. When that window is full and still short of
  * `size` matches (a filter few of its named events pass), they are read all at once by the GIN index on `parties`
- * and sorted, as a walk through all of them would take longer. An order by an extension field has no walk.
+ * and sorted, as a walk through all of them would take longer. An order by an extension field, and a query that names
+ * its events (`namesItsEvents`), have no walk.
  */
 function pageStatement(
   c: Conditions,
@@ -446,7 +462,7 @@ function pageStatement(
   if (!named) return mine.sql;
   const merged = `ORDER BY ${orderTerms(mine.sort, (i) => `v.s${i}`, 'v.event_hash')} LIMIT ${limit}`;
   const { key, direction } = pageOrder(query);
-  if (key !== 'eventTime' && key !== 'recordTime')
+  if ((key !== 'eventTime' && key !== 'recordTime') || namesItsEvents(query))
     return `SELECT * FROM (${mine.sql} UNION ALL ${branch(named.source).sql}) v ${merged}`;
 
   const windowed: PageSource = {
