@@ -96,6 +96,28 @@ describe('serialization service: pages of the events that name a party (real Kaf
     expect((await pages('/events?EQ_bizStep=shipping&perPage=3')).flat()).toEqual(shipments.map(hashOf));
   });
 
+  it('gives an event inserted without the projector (as a release before migration 0019 would) its rows', async () => {
+    const db = await sut.connect();
+    try {
+      const copy = `INSERT INTO events (event_hash, event_id, event_type, action, biz_step, disposition, event_time,
+           record_time, read_point, biz_location, captured_by, captured_by_roles, captured_by_gcps, appointed_by,
+           capture_id, parties, biz_transactions, sources, destinations, error_declared_at, document, namespaces)
+         SELECT $2, event_id, event_type, action, biz_step, disposition, event_time, record_time, read_point,
+           biz_location, captured_by, captured_by_roles, captured_by_gcps, appointed_by, capture_id,
+           ARRAY[$3, $3]::text[], biz_transactions, sources, destinations, error_declared_at, document, namespaces
+         FROM events WHERE event_hash = $1`;
+      await db.query(copy, [hashOf(inspection), 'ni:///sha-256;trigger-test', '9999999999994']);
+      const { rows } = await db.query<{ party: string; same: boolean }>(
+        `SELECT p.party, p.event_time = e.event_time AND p.record_time = e.record_time AS same
+         FROM event_parties p JOIN events e ON e.event_hash = p.event_hash WHERE p.event_hash = $1`,
+        ['ni:///sha-256;trigger-test'],
+      );
+      expect(rows).toEqual([{ party: '9999999999994', same: true }]);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('bounds the walk by the query’s times', async () => {
     const window = `GE_eventTime=${encodeURIComponent(at(10))}&LT_eventTime=${encodeURIComponent(at(31))}`;
     expect((await pages(`/events?${window}&perPage=2`)).flat()).toEqual(named.slice(9).map(hashOf));

@@ -98,8 +98,8 @@ export const events = pgTable(
 
 /**
  * The second part of a party's visibility rule in page order: a row per event and each of its source or destination
- * parties (`events.parties`), written with the event. A party's page reads these in event or record time order and
- * stops at the page's end, where the GIN index on `parties` gives them all unordered (ADR 0015).
+ * parties (`events.parties`), written by a trigger on `events` (migration 0020). A party's page reads these in event or
+ * record time order and stops at the page's end, where the GIN index on `parties` gives them all unordered (ADR 0015).
  */
 export const eventParties = pgTable(
   'event_parties',

@@ -25,11 +25,13 @@ function recallOf(item: string): string {
 export class RegistryRepository {
   constructor(private readonly client: PoolClient) {}
 
-  /** Inserts events not stored yet, with their parties' rows of `event_parties`; returns the hashes that were new. */
+  /**
+   * Inserts events not stored yet; returns the hashes that were new. (The database adds their rows of `event_parties`:
+   * migration 0020.)
+   */
   async insertEvents(rows: EventRow[]): Promise<Set<string>> {
     const { rows: inserted } = await this.client.query<{ event_hash: string }>(
-      `WITH inserted AS (
-       INSERT INTO events (event_hash, event_id, event_type, action, biz_step, disposition, event_time, record_time,
+      `INSERT INTO events (event_hash, event_id, event_type, action, biz_step, disposition, event_time, record_time,
                            read_point, biz_location, captured_by, captured_by_roles, captured_by_gcps, appointed_by,
                            capture_id, parties, biz_transactions, sources, destinations, error_declared_at, document, namespaces)
        SELECT event_hash, event_id, event_type, action, biz_step, disposition, event_time, record_time, read_point,
@@ -41,12 +43,7 @@ export class RegistryRepository {
             appointed_by text[], capture_id text, parties text[], biz_transactions jsonb,
             sources jsonb, destinations jsonb, error_declared_at timestamptz, document jsonb, namespaces jsonb)
        ON CONFLICT (event_hash) DO NOTHING
-       RETURNING event_hash, event_time, record_time, parties),
-       named AS (
-         INSERT INTO event_parties (party, event_time, record_time, event_hash)
-         SELECT p.party, i.event_time, i.record_time, i.event_hash FROM inserted i, unnest(i.parties) AS p(party)
-         ON CONFLICT DO NOTHING)
-       SELECT event_hash FROM inserted`,
+       RETURNING event_hash`,
       [JSON.stringify(rows)],
     );
     return new Set(inserted.map((r) => r.event_hash));
