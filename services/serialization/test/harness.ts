@@ -131,6 +131,23 @@ export class SerializationUnderTest {
     return client;
   }
 
+  /** The events of every page of a query, following its `Link: rel="next"`; each page must answer 200. */
+  async eventPages(first: string, token: string): Promise<Array<Array<Record<string, unknown>>>> {
+    const pages: Array<Array<Record<string, unknown>>> = [];
+    let next: string | null = first;
+    while (next) {
+      const response = await this.get(next, token);
+      if (response.status !== 200)
+        throw new Error(`${next} answered ${response.status}: ${await response.text()}`);
+      const body = (await response.json()) as {
+        epcisBody: { queryResults: { resultsBody: { eventList: Array<Record<string, unknown>> } } };
+      };
+      pages.push(body.epcisBody.queryResults.resultsBody.eventList);
+      next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1] ?? null;
+    }
+    return pages;
+  }
+
   async count(sql: string, params: unknown[] = []): Promise<number> {
     const { rows } = await this.db.query<{ n: string }>(sql, params);
     return Number(rows[0]!.n);

@@ -63,20 +63,8 @@ describe('serialization service: pages of the events that name a party (real Kaf
   });
   afterAll(() => sut.stop());
 
-  const pages = async (first: string) => {
-    const seen: string[][] = [];
-    let next: string | null = first;
-    while (next) {
-      const response = await sut.get(next, wholesaler);
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as {
-        epcisBody: { queryResults: { resultsBody: { eventList: Array<{ eventID: string }> } } };
-      };
-      seen.push(body.epcisBody.queryResults.resultsBody.eventList.map((e) => e.eventID));
-      next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1] ?? null;
-    }
-    return seen;
-  };
+  const pages = async (first: string) =>
+    (await sut.eventPages(first, wholesaler)).map((page) => page.map((e) => e['eventID'] as string));
   const since = `GE_recordTime=${encodeURIComponent('2000-01-01T00:00:00Z')}`;
 
   it('finds the one event a filter selects beyond the walked window (one event per page: a window of 10)', async () => {
