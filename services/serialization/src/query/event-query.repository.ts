@@ -264,6 +264,31 @@ interface PageSource {
   alias: 'e' | 'p';
 }
 
+/**
+ * The events a principal may see, as sources of a page: every event for one who sees every party (`party` undefined);
+ * for a party (its parameter), two disjoint parts, each read in the page's order and limited, then merged — the events
+ * it captured, and those of others that name it as a source or destination. One condition with OR has no index order,
+ * and the planner, taking a party's events to be spread evenly, would walk the event time index through every event
+ * when the party has none that match.
+ */
+function visibleParts(party: string | undefined): {
+  own: PageSource;
+  named?: { source: PageSource; party: string };
+} {
+  if (party === undefined) return { own: { from: 'events e', where: [], alias: 'e' } };
+  return {
+    own: { from: 'events e', where: [`e.captured_by = ${party}`], alias: 'e' },
+    named: {
+      source: {
+        from: 'events e',
+        where: [`e.captured_by <> ${party}`, `e.parties <> '{}'`, `e.parties @> ARRAY[${party}]::text[]`],
+        alias: 'e',
+      },
+      party,
+    },
+  };
+}
+
 /** How many of a party's named events (event_parties) a page walks in order, per event it needs, before it reads them all. */
 const NAMED_WINDOW_PER_EVENT = 5;
 
@@ -525,24 +550,10 @@ export class EventQueryRepository {
     const c = new Conditions();
     const party = seesEveryParty(principal) ? undefined : c.param(principal.party);
     filterClausesOfQuery(c, query, irregularLots);
-    // A party's events are two disjoint parts, each read in the page's order and limited, then merged: one condition
-    // with OR has no index order, and the planner, taking a party's events to be spread evenly, would walk the event
-    // time index through every event when the party has none that match.
-    const own: PageSource = {
-      from: 'events e',
-      where: party ? [`e.captured_by = ${party}`] : [],
-      alias: 'e',
-    };
-    const named: PageSource | undefined = party
-      ? {
-          from: 'events e',
-          where: [`e.captured_by <> ${party}`, `e.parties <> '{}'`, `e.parties @> ARRAY[${party}]::text[]`],
-          alias: 'e',
-        }
-      : undefined;
+    const { own, named } = visibleParts(party);
     const max = query.maxEventCount;
     if (max !== undefined) {
-      const counted = [own, ...(named ? [named] : [])].map(
+      const counted = [own, ...(named ? [named.source] : [])].map(
         (source) =>
           `(SELECT 1 FROM ${source.from} WHERE ${[...source.where, ...c.clauses, 'TRUE'].join(' AND ')} LIMIT ${max + 1})`,
       );
@@ -567,10 +578,7 @@ export class EventQueryRepository {
         namespaces: Record<string, string>;
         captured_by_gcps: string[] | null;
       } & KeyColumns
-    >(
-      pageStatement(c, query, pageSize + 1, own, named && party ? { source: named, party } : undefined),
-      c.params,
-    );
+    >(pageStatement(c, query, pageSize + 1, own, named), c.params);
     const page = rows.slice(0, pageSize);
     const events = page.map((r) => ({
       eventHash: r.event_hash,
