@@ -66,15 +66,18 @@ export const events = pgTable(
     index('events_disposition').on(t.disposition, t.capturedBy),
     index('events_action').on(t.action, t.capturedBy),
     index('events_biz_location').on(t.bizLocation.op('text_pattern_ops'), t.capturedBy),
+    // The lot number, sensor and read point indexes give their events in event time order; the capturer after the
+    // (unique) hash changes no order, but lets a party's page skip the events others captured in the index, without
+    // fetching them (migration 0021).
     // EQ_ILMD_cbvmda:lotNumber: a lot's events in event time order (event_lot_number: migration 0016).
     index('events_lot_number')
-      .on(sql`event_lot_number(${t.document}, ${t.namespaces})`, t.eventTime, t.eventHash)
+      .on(sql`event_lot_number(${t.document}, ${t.namespaces})`, t.eventTime, t.eventHash, t.capturedBy)
       .where(sql`${t.document} ? 'ilmd'`),
     // The sensor filters (EXISTS_sensorElementList, GE_value_CEL, …): the few events with readings, in order.
     index('events_sensor')
-      .on(t.eventTime, t.eventHash)
+      .on(t.eventTime, t.eventHash, t.capturedBy)
       .where(sql`${t.document} ? 'sensorElementList'`),
-    index('events_read_point').on(t.readPoint.op('text_pattern_ops'), t.eventTime, t.eventHash),
+    index('events_read_point').on(t.readPoint.op('text_pattern_ops'), t.eventTime, t.eventHash, t.capturedBy),
     // The visibility rule of a party that is no regulator: the events it captured or is a source or destination of.
     index('events_captured_by').on(t.capturedBy, t.eventTime, t.eventHash),
     // The second part (a source or destination), over the few events with any party. The query repeats the
@@ -98,8 +101,11 @@ export const events = pgTable(
 
 /**
  * The second part of a party's visibility rule in page order: a row per event and each of its source or destination
- * parties (`events.parties`), written by a trigger on `events` (migration 0020). A party's page reads these in event or
- * record time order and stops at the page's end, where the GIN index on `parties` gives them all unordered (ADR 0015).
+ * parties (`events.parties`) other than its capturer, written by a trigger on `events` (migrations 0020, 0021). A party's
+ * page reads these in event or record time order and stops at the page's end, where the GIN index on `parties` gives
+ * them all unordered (ADR 0015). The rows repeat the event's columns that the common filters test (and whether it has
+ * ILMD or sensor elements), and both indexes carry them (INCLUDE, added by hand to migration 0021: drizzle-kit cannot
+ * declare it), so a page finds a party's events that pass such a filter in the index alone.
  */
 export const eventParties = pgTable(
   'event_parties',
@@ -108,6 +114,14 @@ export const eventParties = pgTable(
     eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),
     recordTime: timestamp('record_time', { withTimezone: true, mode: 'date' }).notNull(),
     eventHash: identifier('event_hash').notNull(),
+    eventType: text('event_type').notNull(),
+    action: text('action'),
+    bizStep: text('biz_step'),
+    disposition: text('disposition'),
+    readPoint: text('read_point'),
+    bizLocation: text('biz_location'),
+    hasIlmd: boolean('has_ilmd').notNull(),
+    hasSensorElements: boolean('has_sensor_elements').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.party, t.eventTime, t.eventHash] }),

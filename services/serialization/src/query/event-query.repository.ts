@@ -162,8 +162,7 @@ function indexedLots(filter: FieldFilter): string[] | undefined {
  */
 function lotClause(c: Conditions, lots: string[], irregular: boolean): string {
   const keys = irregular ? [...lots, IRREGULAR_LOT] : lots;
-  const test = keys.length === 1 ? `= ${c.param(keys[0])}` : `= ANY(${c.param(keys)}::text[])`;
-  return `(e.document ? 'ilmd' AND event_lot_number(e.document, e.namespaces) ${test})`;
+  return `(e.document ? 'ilmd' AND ${equalsOneOf(c, 'event_lot_number(e.document, e.namespaces)', keys)})`;
 }
 
 function fieldClause(c: Conditions, filter: FieldFilter): string {
@@ -184,15 +183,16 @@ function measureClause(
     WHERE ${item} ->> 'uom' = u.uom AND json_number_or_null(${item} -> '${number}') ${SQL_OPERATORS[op]} u.value)`;
 }
 
+/** Whether the query tests sensor elements: only events with a sensorElementList can then match. */
+function testsSensorElements(sensor: SensorQuery): boolean {
+  return (
+    sensor.exists || sensor.attributes.length > 0 || sensor.measures.length > 0 || sensor.fields.length > 0
+  );
+}
+
 /** All sensor conditions on one sensor element, those on reports on one report of it. */
 function sensorClause(c: Conditions, sensor: SensorQuery): string | undefined {
-  if (
-    !sensor.exists &&
-    sensor.attributes.length === 0 &&
-    sensor.measures.length === 0 &&
-    sensor.fields.length === 0
-  )
-    return undefined;
+  if (!testsSensorElements(sensor)) return undefined;
   const conditions = [
     ...sensor.attributes.map((a) => {
       const places = a.in.map((place) =>
@@ -230,17 +230,48 @@ function quantityClause(c: Conditions, filter: QuantityFilter): string {
 }
 
 /**
+ * `expression` equal to one of `values`. One value compares with `=`: an index on the expression then gives its rows in
+ * the order of its next columns (with `= ANY`, PostgreSQL 15 reads them all and sorts).
+ */
+function equalsOneOf(c: Conditions, expression: string, values: readonly string[]): string {
+  return values.length === 1
+    ? `${expression} = ${c.param(values[0])}`
+    : `${expression} = ANY(${c.param(values)}::text[])`;
+}
+
+/**
  * EQ_: the location itself; WD_: it or a sub-location, which is known for GLNs only (a GLN with an extension). One LIKE
  * per GLN: a constant prefix walks the location's pattern index (migration 0019), `LIKE ANY` would not.
  */
-function locationClauses(c: Conditions, column: string, filter: LocationFilter): void {
-  if (filter.equal) c.add(`e.${column} = ANY(${c.param(filter.equal)})`);
+function locationClauses(c: Conditions, column: string, filter: LocationFilter): string[] {
+  const clauses: string[] = [];
+  if (filter.equal) clauses.push(equalsOneOf(c, column, filter.equal));
   if (filter.withDescendants) {
     const subLocations = filter.withDescendants
       .filter((v) => GLN_KEY.test(v))
-      .map((v) => ` OR e.${column} LIKE ${c.param(`${v}/254/%`)}`);
-    c.add(`(e.${column} = ANY(${c.param(filter.withDescendants)})${subLocations.join('')})`);
+      .map((v) => ` OR ${column} LIKE ${c.param(`${v}/254/%`)}`);
+    clauses.push(`(${column} = ANY(${c.param(filter.withDescendants)})${subLocations.join('')})`);
   }
+  return clauses;
+}
+
+/**
+ * The query's tests of the columns an event shares with its rows of `event_parties` (migration 0021), on table
+ * `alias`: event type, times, action, business step, disposition, read point and business location.
+ */
+function columnClauses(c: Conditions, query: EventQuery, alias: 'e' | 'p'): string[] {
+  return [
+    ...(query.eventTypes ? [equalsOneOf(c, `${alias}.event_type`, query.eventTypes)] : []),
+    ...(query.eventTime.ge ? [`${alias}.event_time >= ${c.param(query.eventTime.ge)}`] : []),
+    ...(query.eventTime.lt ? [`${alias}.event_time < ${c.param(query.eventTime.lt)}`] : []),
+    ...(query.recordTime.ge ? [`${alias}.record_time >= ${c.param(query.recordTime.ge)}`] : []),
+    ...(query.recordTime.lt ? [`${alias}.record_time < ${c.param(query.recordTime.lt)}`] : []),
+    ...(query.actions ? [equalsOneOf(c, `${alias}.action`, query.actions)] : []),
+    ...(query.bizSteps ? [equalsOneOf(c, `${alias}.biz_step`, query.bizSteps)] : []),
+    ...(query.dispositions ? [equalsOneOf(c, `${alias}.disposition`, query.dispositions)] : []),
+    ...locationClauses(c, `${alias}.read_point`, query.readPoint),
+    ...locationClauses(c, `${alias}.biz_location`, query.bizLocation),
+  ];
 }
 
 /**
@@ -289,12 +320,16 @@ function visibleParts(party: string | undefined): {
   };
 }
 
-/** How many of a party's named events (event_parties) a page walks in order, per event it needs, before it reads them all. */
+/**
+ * How many of a party's named events (event_parties) a page walks in order, per event it needs, before it reads them
+ * all: when the query has filters its rows do not answer. When they answer all, every row walked is an event of the
+ * page, so the window is the page.
+ */
 const NAMED_WINDOW_PER_EVENT = 5;
 
 /**
  * Whether the query names what it looks for (an identifier, an event ID, a business transaction, a source or
- * destination, a lot number): such a filter's own index finds its few events, which no walk in time order beats.
+ * destination): such a filter's own index finds its few events, which no walk in time order beats.
  */
 function namesItsEvents(query: EventQuery): boolean {
   return (
@@ -302,27 +337,34 @@ function namesItsEvents(query: EventQuery): boolean {
     query.eventIds !== undefined ||
     query.bizTransactions.length > 0 ||
     query.sources.length > 0 ||
-    query.destinations.length > 0 ||
-    query.fields.some((filter) => indexedLots(filter) !== undefined)
+    query.destinations.length > 0
   );
 }
 
-/** The WHERE clauses of the query's own filters (without the visibility rule). */
-function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: boolean): void {
+/**
+ * The query's tests that a party's rows of `event_parties` answer without the event (migration 0021): its columns, and
+ * whether the event has ILMD (every ILMD filter needs it) or sensor elements.
+ */
+function partyRowClauses(c: Conditions, query: EventQuery): string[] {
+  return [
+    ...columnClauses(c, query, 'p'),
+    ...(query.fields.some((filter) => filter.scope === 'ilmd') ? ['p.has_ilmd'] : []),
+    ...(testsSensorElements(query.sensor) ? ['p.has_sensor_elements'] : []),
+  ];
+}
+
+/**
+ * The WHERE clauses of the query's own filters (without the visibility rule). Returns whether they are all tests of
+ * the columns an event shares with its rows of `event_parties` (`columnClauses`).
+ */
+function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: boolean): boolean {
+  const before = c.clauses.length;
+  const columns = columnClauses(c, query, 'e');
+  for (const clause of columns) c.add(clause);
   // HASATTR_ and EQ_ATTR_ select by master data attributes; the service holds no master data, so no event has them.
   if (query.masterDataFilters.length > 0) c.add('FALSE');
-  if (query.eventTypes) c.add(`e.event_type = ANY(${c.param(query.eventTypes)})`);
-  if (query.eventTime.ge) c.add(`e.event_time >= ${c.param(query.eventTime.ge)}`);
-  if (query.eventTime.lt) c.add(`e.event_time < ${c.param(query.eventTime.lt)}`);
-  if (query.recordTime.ge) c.add(`e.record_time >= ${c.param(query.recordTime.ge)}`);
-  if (query.recordTime.lt) c.add(`e.record_time < ${c.param(query.recordTime.lt)}`);
-  if (query.actions) c.add(`e.action = ANY(${c.param(query.actions)})`);
-  if (query.bizSteps) c.add(`e.biz_step = ANY(${c.param(query.bizSteps)})`);
-  if (query.dispositions) c.add(`e.disposition = ANY(${c.param(query.dispositions)})`);
   for (const [list, values] of Object.entries(query.persistentDisposition))
     c.add(`(e.document -> 'persistentDisposition' -> ${c.param(list)}) ?| ${c.param(values)}::text[]`);
-  locationClauses(c, 'read_point', query.readPoint);
-  locationClauses(c, 'biz_location', query.bizLocation);
   if (query.eventIds) {
     const ids = c.param(query.eventIds);
     c.add(`(e.event_id = ANY(${ids}) OR e.event_hash = ANY(${ids}))`);
@@ -361,6 +403,7 @@ function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: b
   }
   const sensor = sensorClause(c, query.sensor);
   if (sensor) c.add(sensor);
+  return c.clauses.length - before === columns.length;
 }
 
 /** A query without filters: only the visibility rule applies. */
@@ -456,16 +499,18 @@ function orderTerms(
 /**
  * The statement of one page of at most `size` events (the page and one more, which says whether a next page exists):
  * the events `own` selects; for a party, merged with those of others that name it (`named`). Those are read by
- * walking the party's rows of `event_parties` (migration 0019) in the page's order, at most NAMED_WINDOW_PER_EVENT per
- * event needed: a page of a broad filter stops after a few hundred. When that window is full and still short of
- * `size` matches (a filter few of its named events pass), they are read all at once by the GIN index on `parties`
- * and sorted, as a walk through all of them would take longer. An order by an extension field, and a query that names
- * its events (`namesItsEvents`), have no walk.
+ * walking the party's rows of `event_parties` (migrations 0019, 0021) in the page's order, skipping in the index those
+ * that fail the filters the rows answer (`partyRowClauses`), at most NAMED_WINDOW_PER_EVENT rows per event needed: a
+ * page stops after a few hundred (`size` when `rowsAnswerFilters`: the rows answer every filter of the query). When
+ * that window is full and still short of `size` matches (a filter the rows do not answer and few of them pass), they
+ * are read all at once by the GIN index on `parties` and sorted, as a walk through all of them would take longer. An
+ * order by an extension field, and a query that names its events (`namesItsEvents`), have no walk.
  */
 function pageStatement(
   c: Conditions,
   query: EventQuery,
   size: number,
+  rowsAnswerFilters: boolean,
   own: PageSource,
   named?: { source: PageSource; party: string },
 ): string {
@@ -490,24 +535,19 @@ function pageStatement(
   if ((key !== 'eventTime' && key !== 'recordTime') || namesItsEvents(query))
     return `SELECT * FROM (${mine.sql} UNION ALL ${branch(named.source).sql}) v ${merged}`;
 
+  // The party's rows hold no event of its own capture (migration 0021).
   const windowed: PageSource = {
     from: 'named_window p JOIN events e ON e.event_hash = p.event_hash',
-    where: [`e.captured_by <> ${named.party}`],
+    where: [],
     alias: 'p',
   };
   const time = key === 'eventTime' ? 'event_time' : 'record_time';
-  const bounds = [
-    ...(query.eventTime.ge ? [`p.event_time >= ${c.param(query.eventTime.ge)}`] : []),
-    ...(query.eventTime.lt ? [`p.event_time < ${c.param(query.eventTime.lt)}`] : []),
-    ...(query.recordTime.ge ? [`p.record_time >= ${c.param(query.recordTime.ge)}`] : []),
-    ...(query.recordTime.lt ? [`p.record_time < ${c.param(query.recordTime.lt)}`] : []),
-  ];
   const walkSort = sortOf(c, query, windowed);
   const after = query.after ? [afterClause(c, windowed, walkSort.columns, direction, query.after)] : [];
-  const window = c.param(size * NAMED_WINDOW_PER_EVENT);
+  const window = c.param(rowsAnswerFilters ? size : size * NAMED_WINDOW_PER_EVENT);
   return `WITH named_window AS MATERIALIZED (
       SELECT p.event_hash, p.event_time, p.record_time FROM event_parties p
-      WHERE ${[`p.party = ${named.party}`, ...bounds, ...after].join(' AND ')}
+      WHERE ${[`p.party = ${named.party}`, ...partyRowClauses(c, query), ...after].join(' AND ')}
       ORDER BY p.${time} ${direction}, p.event_hash ${direction} LIMIT ${window}),
     named_walked AS MATERIALIZED ${branch(windowed).sql},
     walk_fell_short AS MATERIALIZED (
@@ -549,7 +589,7 @@ export class EventQueryRepository {
   ): Promise<{ events: StoredEvent[]; next?: PageCursor }> {
     const c = new Conditions();
     const party = seesEveryParty(principal) ? undefined : c.param(principal.party);
-    filterClausesOfQuery(c, query, irregularLots);
+    const rowsAnswerFilters = filterClausesOfQuery(c, query, irregularLots);
     const { own, named } = visibleParts(party);
     const max = query.maxEventCount;
     if (max !== undefined) {
@@ -578,7 +618,7 @@ export class EventQueryRepository {
         namespaces: Record<string, string>;
         captured_by_gcps: string[] | null;
       } & KeyColumns
-    >(pageStatement(c, query, pageSize + 1, own, named), c.params);
+    >(pageStatement(c, query, pageSize + 1, rowsAnswerFilters, own, named), c.params);
     const page = rows.slice(0, pageSize);
     const events = page.map((r) => ({
       eventHash: r.event_hash,
