@@ -1,7 +1,7 @@
 -- A party's page that filters by event type, action, business step, disposition, read point or location, or asks for
 -- ILMD (a lot number) or sensor elements, walks its rows of event_parties in page order and tests those values in the
 -- index alone (ADR 0015, "Filters in the party's index"): the rows repeat the event's columns and both indexes carry
--- them (INCLUDE; written here by hand, drizzle-kit cannot declare it). Rows of the event's own capturer are not kept:
+-- them and the other time (INCLUDE; written here by hand, drizzle-kit cannot declare it). Rows of the event's own capturer are not kept:
 -- a party's own events are the first part of its visibility rule, read by captured_by. The table is rebuilt from
 -- events in this migration's transaction (its rows are derived), and the trigger of 0020 writes the new columns.
 -- The lot number, sensor and read point indexes get the capturer after the event hash: the same order, and a party's
@@ -21,7 +21,7 @@ CREATE TABLE "event_parties" (
 	"has_ilmd" boolean NOT NULL,
 	"has_sensor_elements" boolean NOT NULL,
 	CONSTRAINT "event_parties_party_event_time_event_hash_pk" PRIMARY KEY("party","event_time","event_hash")
-		INCLUDE ("event_type","action","biz_step","disposition","read_point","biz_location","has_ilmd","has_sensor_elements")
+		INCLUDE ("record_time","event_type","action","biz_step","disposition","read_point","biz_location","has_ilmd","has_sensor_elements")
 );--> statement-breakpoint
 CREATE OR REPLACE FUNCTION "event_parties_of_new_event"() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -42,7 +42,7 @@ INSERT INTO "event_parties"
   FROM "events" e, unnest(e.parties) AS p(party)
   WHERE e.parties <> '{}' AND p.party <> e.captured_by;--> statement-breakpoint
 CREATE INDEX "event_parties_record_time" ON "event_parties" USING btree ("party","record_time","event_hash")
-	INCLUDE ("event_type","action","biz_step","disposition","read_point","biz_location","has_ilmd","has_sensor_elements");--> statement-breakpoint
+	INCLUDE ("event_time","event_type","action","biz_step","disposition","read_point","biz_location","has_ilmd","has_sensor_elements");--> statement-breakpoint
 DROP INDEX "events_lot_number";--> statement-breakpoint
 DROP INDEX "events_sensor";--> statement-breakpoint
 DROP INDEX "events_read_point";--> statement-breakpoint

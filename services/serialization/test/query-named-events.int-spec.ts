@@ -101,7 +101,7 @@ describe('serialization service: pages of the events that name a party (real Kaf
     expect((await pages('/events?EQ_bizStep=shipping&perPage=3')).flat()).toEqual(shipments.map(hashOf));
   });
 
-  it('gives an event inserted without the projector (as a release before migration 0019 would) its rows, but not its capturer', async () => {
+  it('gives an event inserted without the projector (as a release before migration 0019 would) its rows (event_parties without its capturer, event_endpoints)', async () => {
     const db = await sut.connect();
     try {
       const copy = `INSERT INTO events (event_hash, event_id, event_type, action, biz_step, disposition, event_time,
@@ -121,6 +121,19 @@ describe('serialization service: pages of the events that name a party (real Kaf
         ['ni:///sha-256;trigger-test'],
       );
       expect(rows).toEqual([{ party: '9999999999994', same: true }]);
+      const endpoints = await db.query(
+        'SELECT side, type, id, captured_by, parties FROM event_endpoints WHERE event_hash = $1',
+        ['ni:///sha-256;trigger-test'],
+      );
+      expect(endpoints.rows).toEqual([
+        {
+          side: 'destination',
+          type: 'owning_party',
+          id: 'urn:epc:id:pgln:4012345.00000',
+          captured_by: PARTIES.manufacturer.party,
+          parties: ['9999999999994', '9999999999994', PARTIES.manufacturer.party],
+        },
+      ]);
     } finally {
       await db.end();
     }

@@ -130,6 +130,31 @@ export const eventParties = pgTable(
 );
 
 /**
+ * The sources and destinations of events, a row per event and entry of its `sources` or `destinations` (`side`, the
+ * entry's type and id), in event and record time order: an `EQ_source_…` or `EQ_destination_…` filter of one id walks
+ * its events in page order and stops at the page's end, where the GIN index on the column gives them all unordered
+ * (ADR 0015). The rows carry the event's capturer and parties (INCLUDE, added by hand to migration 0022), so that the
+ * walk keeps to the events a party may see in the index. Written by the trigger that writes `event_parties`.
+ */
+export const eventEndpoints = pgTable(
+  'event_endpoints',
+  {
+    side: text('side').$type<'source' | 'destination'>().notNull(),
+    type: text('type').notNull(),
+    id: text('id').notNull(),
+    eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),
+    recordTime: timestamp('record_time', { withTimezone: true, mode: 'date' }).notNull(),
+    eventHash: identifier('event_hash').notNull(),
+    capturedBy: text('captured_by').notNull(),
+    parties: text('parties').array().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.side, t.type, t.id, t.eventTime, t.eventHash] }),
+    index('event_endpoints_record_time').on(t.side, t.type, t.id, t.recordTime, t.eventHash),
+  ],
+);
+
+/**
  * Which identifiers (canonical key) each event names, and in which role. Written only by the projector, in the
  * transaction that stores the event, so no foreign key checks it row by row.
  */

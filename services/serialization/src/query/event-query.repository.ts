@@ -240,8 +240,9 @@ function equalsOneOf(c: Conditions, expression: string, values: readonly string[
 }
 
 /**
- * EQ_: the location itself; WD_: it or a sub-location, which is known for GLNs only (a GLN with an extension). One LIKE
- * per GLN: a constant prefix walks the location's pattern index (migration 0019), `LIKE ANY` would not.
+ * EQ_: the location itself; WD_: it or a sub-location, which is known for GLNs only (a GLN with an extension): the keys
+ * from `gln/254/` up to `gln/2540` in byte order, compared with the pattern operators of the location's index
+ * (migration 0019), which the planner, unlike a LIKE, also estimates by the capturer's statistics (migration 0017).
  */
 function locationClauses(c: Conditions, column: string, filter: LocationFilter): string[] {
   const clauses: string[] = [];
@@ -249,10 +250,20 @@ function locationClauses(c: Conditions, column: string, filter: LocationFilter):
   if (filter.withDescendants) {
     const subLocations = filter.withDescendants
       .filter((v) => GLN_KEY.test(v))
-      .map((v) => ` OR ${column} LIKE ${c.param(`${v}/254/%`)}`);
+      .map((v) => ` OR (${column} ~>=~ ${c.param(`${v}/254/`)} AND ${column} ~<~ ${c.param(`${v}/2540`)})`);
     clauses.push(`(${column} = ANY(${c.param(filter.withDescendants)})${subLocations.join('')})`);
   }
   return clauses;
+}
+
+/** The query's event and record time bounds, on table `alias` (events, or a side table with both times). */
+function timeClauses(c: Conditions, query: EventQuery, alias: 'e' | 'p'): string[] {
+  return [
+    ...(query.eventTime.ge ? [`${alias}.event_time >= ${c.param(query.eventTime.ge)}`] : []),
+    ...(query.eventTime.lt ? [`${alias}.event_time < ${c.param(query.eventTime.lt)}`] : []),
+    ...(query.recordTime.ge ? [`${alias}.record_time >= ${c.param(query.recordTime.ge)}`] : []),
+    ...(query.recordTime.lt ? [`${alias}.record_time < ${c.param(query.recordTime.lt)}`] : []),
+  ];
 }
 
 /**
@@ -262,10 +273,7 @@ function locationClauses(c: Conditions, column: string, filter: LocationFilter):
 function columnClauses(c: Conditions, query: EventQuery, alias: 'e' | 'p'): string[] {
   return [
     ...(query.eventTypes ? [equalsOneOf(c, `${alias}.event_type`, query.eventTypes)] : []),
-    ...(query.eventTime.ge ? [`${alias}.event_time >= ${c.param(query.eventTime.ge)}`] : []),
-    ...(query.eventTime.lt ? [`${alias}.event_time < ${c.param(query.eventTime.lt)}`] : []),
-    ...(query.recordTime.ge ? [`${alias}.record_time >= ${c.param(query.recordTime.ge)}`] : []),
-    ...(query.recordTime.lt ? [`${alias}.record_time < ${c.param(query.recordTime.lt)}`] : []),
+    ...timeClauses(c, query, alias),
     ...(query.actions ? [equalsOneOf(c, `${alias}.action`, query.actions)] : []),
     ...(query.bizSteps ? [equalsOneOf(c, `${alias}.biz_step`, query.bizSteps)] : []),
     ...(query.dispositions ? [equalsOneOf(c, `${alias}.disposition`, query.dispositions)] : []),
@@ -321,11 +329,10 @@ function visibleParts(party: string | undefined): {
 }
 
 /**
- * How many of a party's named events (event_parties) a page walks in order, per event it needs, before it reads them
- * all: when the query has filters its rows do not answer. When they answer all, every row walked is an event of the
- * page, so the window is the page.
+ * How many rows of a side table (`event_parties`, `event_endpoints`) a page walks in order, per event it needs, before
+ * it reads its events by the filters' own indexes: when the query has filters the rows do not answer (`pageStatement`).
  */
-const NAMED_WINDOW_PER_EVENT = 5;
+const WALK_WINDOW_PER_EVENT = 5;
 
 /**
  * Whether the query names what it looks for (an identifier, an event ID, a business transaction, a source or
@@ -354,10 +361,10 @@ function partyRowClauses(c: Conditions, query: EventQuery): string[] {
 }
 
 /**
- * The WHERE clauses of the query's own filters (without the visibility rule). Returns whether they are all tests of
- * the columns an event shares with its rows of `event_parties` (`columnClauses`).
+ * The WHERE clauses of the query's own filters (without the visibility rule); how many, and how many of them test the
+ * columns an event shares with its rows of `event_parties` (`columnClauses`).
  */
-function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: boolean): boolean {
+function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: boolean): ClauseCount {
   const before = c.clauses.length;
   const columns = columnClauses(c, query, 'e');
   for (const clause of columns) c.add(clause);
@@ -403,7 +410,7 @@ function filterClausesOfQuery(c: Conditions, query: EventQuery, irregularLots: b
   }
   const sensor = sensorClause(c, query.sensor);
   if (sensor) c.add(sensor);
-  return c.clauses.length - before === columns.length;
+  return { all: c.clauses.length - before, columns: columns.length };
 }
 
 /** A query without filters: only the visibility rule applies. */
@@ -496,21 +503,51 @@ function orderTerms(
   ].join(', ');
 }
 
+/** How many of the query's WHERE clauses `filterClausesOfQuery` wrote, and how many of them test event columns. */
+interface ClauseCount {
+  all: number;
+  columns: number;
+}
+
+/**
+ * The source or destination a page walks in order (`event_endpoints`, migration 0022): the first `EQ_source_…` or
+ * `EQ_destination_…` filter of one id, unless the query names its events by a sharper key (an identifier, an event
+ * ID, a business transaction), whose index finds its few events faster.
+ */
+function endpointToWalk(query: EventQuery): { side: string; type: string; id: string } | undefined {
+  if (query.identifierMatches.length > 0 || query.eventIds !== undefined || query.bizTransactions.length > 0)
+    return undefined;
+  for (const [side, filters] of [
+    ['source', query.sources],
+    ['destination', query.destinations],
+  ] as const) {
+    const one = filters.find((filter) => filter.values.length === 1);
+    if (one) return { side, type: one.type, id: one.values[0]! };
+  }
+  return undefined;
+}
+
 /**
  * The statement of one page of at most `size` events (the page and one more, which says whether a next page exists):
- * the events `own` selects; for a party, merged with those of others that name it (`named`). Those are read by
- * walking the party's rows of `event_parties` (migrations 0019, 0021) in the page's order, skipping in the index those
- * that fail the filters the rows answer (`partyRowClauses`), at most NAMED_WINDOW_PER_EVENT rows per event needed: a
- * page stops after a few hundred (`size` when `rowsAnswerFilters`: the rows answer every filter of the query). When
- * that window is full and still short of `size` matches (a filter the rows do not answer and few of them pass), they
- * are read all at once by the GIN index on `parties` and sorted, as a walk through all of them would take longer. An
- * order by an extension field, and a query that names its events (`namesItsEvents`), have no walk.
+ * the events `own` selects; for a party, merged with those of others that name it (`named`).
+ *
+ * A page in event or record time order is walked where it can be: rows of a side table in the page's order, at most
+ * WALK_WINDOW_PER_EVENT per event needed (or `size`, when the rows answer every filter of the query: every row walked
+ * is then an event of the page), joined to their events and filtered. When that window is full and still short of
+ * `size` matches (a filter the rows do not answer and few of them pass), the page is read as it would be without the
+ * walk, by the filters' own indexes, as a walk through all of them would take longer.
+ * - A filter of one source or destination (`endpointToWalk`) walks that entry's rows of `event_endpoints`, which keep
+ *   to what the party may see in the index.
+ * - Otherwise a party's named events are walked in its rows of `event_parties` (migrations 0019, 0021), which skip in
+ *   the index those that fail the filters they answer (`partyRowClauses`), and merged with its own. A query that
+ *   names its events (`namesItsEvents`) reads them by the GIN indexes instead.
+ * An order by an extension field has no walk.
  */
 function pageStatement(
   c: Conditions,
   query: EventQuery,
   size: number,
-  rowsAnswerFilters: boolean,
+  clauses: ClauseCount,
   own: PageSource,
   named?: { source: PageSource; party: string },
 ): string {
@@ -529,33 +566,68 @@ function pageStatement(
     };
   };
   const mine = branch(own);
-  if (!named) return mine.sql;
   const merged = `ORDER BY ${orderTerms(mine.sort, (i) => `v.s${i}`, 'v.event_hash')} LIMIT ${limit}`;
+  // Built when used: a branch's parameters must all occur in the statement.
+  const unwalked = () =>
+    named ? `(SELECT * FROM (${mine.sql} UNION ALL ${branch(named.source).sql}) v ${merged})` : mine.sql;
   const { key, direction } = pageOrder(query);
-  if ((key !== 'eventTime' && key !== 'recordTime') || namesItsEvents(query))
-    return `SELECT * FROM (${mine.sql} UNION ALL ${branch(named.source).sql}) v ${merged}`;
+  if (key !== 'eventTime' && key !== 'recordTime') return unwalked();
 
-  // The party's rows hold no event of its own capture (migration 0021).
-  const windowed: PageSource = {
-    from: 'named_window p JOIN events e ON e.event_hash = p.event_hash',
-    where: [],
-    alias: 'p',
+  // The rows walked (alias p), in the page's order, then their events, each by its key: OFFSET 0 keeps the planner from
+  // reading the filter's events by their own index (the GIN index of a destination: all its 6,520 events) to join.
+  const walk = (table: string, conditions: string[], answersAll: boolean) => {
+    const windowed: PageSource = {
+      from: 'walk_window p CROSS JOIN LATERAL (SELECT * FROM events WHERE events.event_hash = p.event_hash OFFSET 0) e',
+      where: [],
+      alias: 'p',
+    };
+    const time = key === 'eventTime' ? 'event_time' : 'record_time';
+    const walkSort = sortOf(c, query, windowed);
+    const after = query.after ? [afterClause(c, windowed, walkSort.columns, direction, query.after)] : [];
+    const window = c.param(answersAll ? size : size * WALK_WINDOW_PER_EVENT);
+    return {
+      ctes: `WITH walk_window AS MATERIALIZED (
+        SELECT p.event_hash, p.event_time, p.record_time FROM ${table} p WHERE ${[...conditions, ...after].join(' AND ')}
+        ORDER BY p.${time} ${direction}, p.event_hash ${direction} LIMIT ${window}),
+      walked AS MATERIALIZED ${branch(windowed).sql},
+      walk_fell_short AS MATERIALIZED (
+        SELECT (SELECT count(*) FROM walk_window) = ${window} AND (SELECT count(*) FROM walked) < ${limit} AS yes)`,
+      walked: '(SELECT * FROM walked WHERE NOT (SELECT yes FROM walk_fell_short))',
+      fellShort: '(SELECT yes FROM walk_fell_short)',
+    };
   };
-  const time = key === 'eventTime' ? 'event_time' : 'record_time';
-  const walkSort = sortOf(c, query, windowed);
-  const after = query.after ? [afterClause(c, windowed, walkSort.columns, direction, query.after)] : [];
-  const window = c.param(rowsAnswerFilters ? size : size * NAMED_WINDOW_PER_EVENT);
-  return `WITH named_window AS MATERIALIZED (
-      SELECT p.event_hash, p.event_time, p.record_time FROM event_parties p
-      WHERE ${[`p.party = ${named.party}`, ...partyRowClauses(c, query), ...after].join(' AND ')}
-      ORDER BY p.${time} ${direction}, p.event_hash ${direction} LIMIT ${window}),
-    named_walked AS MATERIALIZED ${branch(windowed).sql},
-    walk_fell_short AS MATERIALIZED (
-      SELECT (SELECT count(*) FROM named_window) = ${window} AND (SELECT count(*) FROM named_walked) < ${limit} AS yes)
+
+  const endpoint = endpointToWalk(query);
+  if (endpoint) {
+    const times = timeClauses(c, query, 'p');
+    const visible = named
+      ? [
+          `(p.captured_by = ${named.party} OR (p.parties <> '{}' AND p.parties @> ARRAY[${named.party}]::text[]))`,
+        ]
+      : [];
+    const conditions = [
+      `p.side = ${c.param(endpoint.side)}`,
+      `p.type = ${c.param(endpoint.type)}`,
+      `p.id = ${c.param(endpoint.id)}`,
+      ...visible,
+      ...times,
+    ];
+    const w = walk('event_endpoints', conditions, clauses.all === times.length + 1);
+    return `${w.ctes}
+      SELECT * FROM (${w.walked} UNION ALL (SELECT * FROM ${unwalked()} f WHERE ${w.fellShort})) v ${merged}`;
+  }
+  if (!named || namesItsEvents(query)) return unwalked();
+  // The party's rows hold no event of its own capture (migration 0021).
+  const w = walk(
+    'event_parties',
+    [`p.party = ${named.party}`, ...partyRowClauses(c, query)],
+    clauses.all === clauses.columns,
+  );
+  return `${w.ctes}
     SELECT * FROM (
       ${mine.sql}
-      UNION ALL (SELECT * FROM named_walked WHERE NOT (SELECT yes FROM walk_fell_short))
-      UNION ALL (SELECT * FROM ${branch(named.source).sql} g WHERE (SELECT yes FROM walk_fell_short))) v ${merged}`;
+      UNION ALL ${w.walked}
+      UNION ALL (SELECT * FROM ${branch(named.source).sql} g WHERE ${w.fellShort})) v ${merged}`;
 }
 
 @Injectable()
@@ -589,7 +661,7 @@ export class EventQueryRepository {
   ): Promise<{ events: StoredEvent[]; next?: PageCursor }> {
     const c = new Conditions();
     const party = seesEveryParty(principal) ? undefined : c.param(principal.party);
-    const rowsAnswerFilters = filterClausesOfQuery(c, query, irregularLots);
+    const clauses = filterClausesOfQuery(c, query, irregularLots);
     const { own, named } = visibleParts(party);
     const max = query.maxEventCount;
     if (max !== undefined) {
@@ -618,7 +690,7 @@ export class EventQueryRepository {
         namespaces: Record<string, string>;
         captured_by_gcps: string[] | null;
       } & KeyColumns
-    >(pageStatement(c, query, pageSize + 1, rowsAnswerFilters, own, named), c.params);
+    >(pageStatement(c, query, pageSize + 1, clauses, own, named), c.params);
     const page = rows.slice(0, pageSize);
     const events = page.map((r) => ({
       eventHash: r.event_hash,
