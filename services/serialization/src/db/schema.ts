@@ -126,6 +126,13 @@ export const eventParties = pgTable(
   (t) => [
     primaryKey({ columns: [t.party, t.eventTime, t.eventHash] }),
     index('event_parties_record_time').on(t.party, t.recordTime, t.eventHash),
+    // The few rows of events with ILMD or sensor elements, which a lot number or sensor filter walks (migration 0023).
+    index('event_parties_with_ilmd')
+      .on(t.party, t.eventTime, t.eventHash)
+      .where(sql`${t.hasIlmd}`),
+    index('event_parties_with_sensor_elements')
+      .on(t.party, t.eventTime, t.eventHash)
+      .where(sql`${t.hasSensorElements}`),
   ],
 );
 
