@@ -57,7 +57,9 @@ export const events = pgTable(
   },
   (t) => [
     index('events_event_time').on(t.eventTime, t.eventHash),
-    index('events_record_time').on(t.recordTime),
+    // Record time order with the capturer: a party's own events in record time order are found in the index (migration
+    // 0024). A capture's events share their record time and capturer, so b-tree deduplication keeps it small.
+    index('events_record_time').on(t.recordTime, t.capturedBy),
     index('events_event_id').on(t.eventId),
     // EQ_bizStep, EQ_disposition, EQ_action, EQ_/WD_bizLocation: the value's events, by capturer, so that a party's
     // own events with the value are found in the index (migration 0019). Few distinct pairs: b-tree deduplication
@@ -69,9 +71,11 @@ export const events = pgTable(
     // The lot number, sensor and read point indexes give their events in event time order; the capturer after the
     // (unique) hash changes no order, but lets a party's page skip the events others captured in the index, without
     // fetching them (migration 0021).
-    // EQ_ILMD_cbvmda:lotNumber: a lot's events in event time order (event_lot_number: migration 0016).
+    // EQ_ILMD_cbvmda:lotNumber: a lot's events in event time order (event_lot_number: migration 0016). Without the
+    // hash (events of a lot rarely share an event time, and the few that do are sorted): a fifth of the size, so that
+    // a party scanning a lot of 100,000 events for its own reads 600 pages, not 3,000 (migration 0024).
     index('events_lot_number')
-      .on(sql`event_lot_number(${t.document}, ${t.namespaces})`, t.eventTime, t.eventHash, t.capturedBy)
+      .on(sql`event_lot_number(${t.document}, ${t.namespaces})`, t.eventTime, t.capturedBy)
       .where(sql`${t.document} ? 'ilmd'`),
     // The sensor filters (EXISTS_sensorElementList, GE_value_CEL, …): the few events with readings, in order.
     index('events_sensor')
