@@ -68,9 +68,9 @@ export const events = pgTable(
     index('events_disposition').on(t.disposition, t.capturedBy),
     index('events_action').on(t.action, t.capturedBy),
     index('events_biz_location').on(t.bizLocation.op('text_pattern_ops'), t.capturedBy),
-    // The lot number, sensor and read point indexes give their events in event time order; the capturer after the
-    // (unique) hash changes no order, but lets a party's page skip the events others captured in the index, without
-    // fetching them (migration 0021).
+    // The lot number, sensor and read point indexes give their events in event time order; the capturer at the end
+    // changes no order, but lets a party's page skip the events others captured in the index, without fetching them
+    // (migrations 0021, 0024).
     // EQ_ILMD_cbvmda:lotNumber: a lot's events in event time order (event_lot_number: migration 0016). Without the
     // hash (events of a lot rarely share an event time, and the few that do are sorted): a fifth of the size, so that
     // a party scanning a lot of 100,000 events for its own reads 600 pages, not 3,000 (migration 0024).
