@@ -283,16 +283,26 @@ function columnClauses(c: Conditions, query: EventQuery, alias: 'e' | 'p'): stri
 }
 
 /**
+ * The visibility rule's second part on table `alias` (events, or a side table with their parties): the event names
+ * `party` as a source or destination. The first test is what the partial GIN index on `parties` is defined by.
+ */
+function namesParty(alias: 'e' | 'p', party: string): string {
+  return `(${alias}.parties <> '{}' AND ${alias}.parties @> ARRAY[${party}]::text[])`;
+}
+
+/** The visibility rule on table `alias`: `party` captured the event or is named in it. */
+function visibleTo(alias: 'e' | 'p', party: string): string {
+  return `(${alias}.captured_by = ${party} OR ${namesParty(alias, party)})`;
+}
+
+/**
  * The WHERE clause of `query` for `principal`, for statements that neither order nor limit (subscription matching, the
  * resource collections): a party sees the events it captured and those it is a source or destination of (the second
  * part written as the partial GIN index on `parties` is defined). Pages read the two parts apart (`pageStatement`).
  * `irregularLots`: whether events with an irregular lot number index entry may exist (when unsure, true).
  */
 function filterClauses(c: Conditions, query: EventQuery, principal: Principal, irregularLots = true): void {
-  if (!seesEveryParty(principal)) {
-    const party = c.param(principal.party);
-    c.add(`(e.captured_by = ${party} OR (e.parties <> '{}' AND e.parties @> ARRAY[${party}]::text[]))`);
-  }
+  if (!seesEveryParty(principal)) c.add(visibleTo('e', c.param(principal.party)));
   filterClausesOfQuery(c, query, irregularLots);
 }
 
@@ -320,7 +330,7 @@ function visibleParts(party: string | undefined): {
     named: {
       source: {
         from: 'events e',
-        where: [`e.captured_by <> ${party}`, `e.parties <> '{}'`, `e.parties @> ARRAY[${party}]::text[]`],
+        where: [`e.captured_by <> ${party}`, namesParty('e', party)],
         alias: 'e',
       },
       party,
@@ -334,18 +344,19 @@ function visibleParts(party: string | undefined): {
  */
 const WALK_WINDOW_PER_EVENT = 5;
 
+/** Whether the query names its events by an identifier, an event ID or a business transaction: a few, by their index. */
+function namesByKey(query: EventQuery): boolean {
+  return (
+    query.identifierMatches.length > 0 || query.eventIds !== undefined || query.bizTransactions.length > 0
+  );
+}
+
 /**
- * Whether the query names what it looks for (an identifier, an event ID, a business transaction, a source or
- * destination): such a filter's own index finds its few events, which no walk in time order beats.
+ * Whether the query names what it looks for (`namesByKey`, or a source or destination): such a filter's own index
+ * finds its few events, which no walk of a party's named events in time order beats.
  */
 function namesItsEvents(query: EventQuery): boolean {
-  return (
-    query.identifierMatches.length > 0 ||
-    query.eventIds !== undefined ||
-    query.bizTransactions.length > 0 ||
-    query.sources.length > 0 ||
-    query.destinations.length > 0
-  );
+  return namesByKey(query) || query.sources.length > 0 || query.destinations.length > 0;
 }
 
 /**
@@ -515,8 +526,7 @@ interface ClauseCount {
  * ID, a business transaction), whose index finds its few events faster.
  */
 function endpointToWalk(query: EventQuery): { side: string; type: string; id: string } | undefined {
-  if (query.identifierMatches.length > 0 || query.eventIds !== undefined || query.bizTransactions.length > 0)
-    return undefined;
+  if (namesByKey(query)) return undefined;
   for (const [side, filters] of [
     ['source', query.sources],
     ['destination', query.destinations],
@@ -600,11 +610,7 @@ function pageStatement(
   const endpoint = endpointToWalk(query);
   if (endpoint) {
     const times = timeClauses(c, query, 'p');
-    const visible = named
-      ? [
-          `(p.captured_by = ${named.party} OR (p.parties <> '{}' AND p.parties @> ARRAY[${named.party}]::text[]))`,
-        ]
-      : [];
+    const visible = named ? [visibleTo('p', named.party)] : [];
     const conditions = [
       `p.side = ${c.param(endpoint.side)}`,
       `p.type = ${c.param(endpoint.type)}`,
